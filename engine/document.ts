@@ -1,0 +1,160 @@
+import { z } from 'zod'
+
+/** The schema id every SOP document of this format carries. */
+export const SOP_SCHEMA_ID = 'sopflow/v1'
+
+const id = z
+  .string()
+  .min(1)
+  .max(80)
+  .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'must start with a letter and hold only letters, digits, "_" and "-"')
+
+/** ISO-8601 duration such as PT2H, P1D, PT30M, P1DT4H. */
+export const isoDuration = z
+  .string()
+  .regex(
+    /^P(?!$)(\d+(?:\.\d+)?W)?(\d+(?:\.\d+)?D)?(T(?=\d)(\d+(?:\.\d+)?H)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?S)?)?$/,
+    'must be an ISO-8601 duration such as PT2H or P1D',
+  )
+
+export const CHANNELS = ['phone', 'email', 'chat', 'web', 'social', 'walk-in', 'ivr', 'sms'] as const
+export const channelSchema = z.enum(CHANNELS)
+export type Channel = z.infer<typeof channelSchema>
+
+export const FIELD_TYPES = ['text', 'longtext', 'number', 'boolean', 'choice', 'date', 'email', 'phone'] as const
+export const fieldTypeSchema = z.enum(FIELD_TYPES)
+export type FieldType = z.infer<typeof fieldTypeSchema>
+
+export const ticketFieldSchema = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be lower_snake_case (used in CEL guards as ticket.<name>)'),
+  label: z.string().min(1),
+  type: fieldTypeSchema,
+  options: z.array(z.object({ value: z.string().min(1), label: z.string().min(1) })).optional(),
+  personal: z.boolean().default(false),
+  description: z.string().optional(),
+})
+export type TicketField = z.infer<typeof ticketFieldSchema>
+
+export const STEP_KINDS = ['task', 'decision', 'wait', 'group', 'parallel', 'end'] as const
+export const stepKindSchema = z.enum(STEP_KINDS)
+export type StepKind = z.infer<typeof stepKindSchema>
+
+export const OUTCOMES = ['resolved', 'escalated', 'cancelled', 'no_response', 'transferred', 'sold', 'lost'] as const
+export const outcomeSchema = z.enum(OUTCOMES)
+export type Outcome = z.infer<typeof outcomeSchema>
+
+export const checklistItemSchema = z.object({
+  id,
+  text: z.string().min(1),
+  required: z.boolean().default(true),
+})
+export type ChecklistItem = z.infer<typeof checklistItemSchema>
+
+export const slaSchema = z.object({
+  /** Due within this duration of entering the step. */
+  due: isoDuration,
+  /** On breach: move the ticket to this step (an escalation). */
+  escalateTo: id.optional(),
+  /** On breach: notify this role. */
+  notify: z.string().min(1).optional(),
+})
+export type Sla = z.infer<typeof slaSchema>
+
+export const stepSchema = z.object({
+  id,
+  kind: stepKindSchema,
+  title: z.string().min(1),
+  /** The containing group or parallel step; absent for top-level steps. */
+  parent: id.optional(),
+  /** For `group` steps: the child step entered first. */
+  initial: id.optional(),
+  /** Markdown shown to the agent. */
+  instructions: z.string().default(''),
+  checklist: z.array(checklistItemSchema).default([]),
+  /** Ticket fields that must be filled before the ticket leaves this step by an action. */
+  requiredFields: z.array(z.string()).default([]),
+  /** Roles allowed to act in this step; empty means any signed-in role that works tickets. */
+  roles: z.array(z.string().min(1)).default([]),
+  sla: slaSchema.optional(),
+  /** For `end` steps: how the ticket ends. */
+  outcome: outcomeSchema.optional(),
+})
+export type Step = z.infer<typeof stepSchema>
+
+export const effectSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('set'), field: z.string(), value: z.union([z.string(), z.number(), z.boolean()]) }),
+  z.object({ type: z.literal('priority'), value: z.enum(['low', 'normal', 'high', 'urgent']) }),
+  z.object({ type: z.literal('assign'), role: z.string().min(1).optional(), queue: z.string().min(1).optional() }),
+])
+export type Effect = z.infer<typeof effectSchema>
+
+export const transitionSchema = z.object({
+  id,
+  from: id,
+  to: id,
+  /**
+   * The action an agent takes (a slug such as `confirm_identity`). Without `action` and `after`
+   * the transition is automatic: a decision's branch, or a group/parallel step's completion.
+   */
+  action: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/, 'must be lower_snake_case')
+    .optional(),
+  /** Taken by itself this long after the step was entered (an ISO-8601 duration). */
+  after: isoDuration.optional(),
+  label: z.string().default(''),
+  /** CEL expression over `ticket.<field>`; the transition is only taken when it is true. */
+  guard: z.string().optional(),
+  effects: z.array(effectSchema).default([]),
+  /** Roles allowed to take this action, narrowing the step's roles. */
+  roles: z.array(z.string().min(1)).optional(),
+})
+export type Transition = z.infer<typeof transitionSchema>
+
+export const layoutSchema = z.object({
+  nodes: z
+    .record(
+      z.string(),
+      z.object({
+        x: z.number(),
+        y: z.number(),
+        width: z.number().optional(),
+        height: z.number().optional(),
+      }),
+    )
+    .default({}),
+  edges: z
+    .record(
+      z.string(),
+      z.object({
+        sourceHandle: z.string().optional(),
+        targetHandle: z.string().optional(),
+      }),
+    )
+    .default({}),
+})
+export type Layout = z.infer<typeof layoutSchema>
+
+export const sopDocumentSchema = z.object({
+  schema: z.literal(SOP_SCHEMA_ID),
+  id,
+  title: z.string().min(1),
+  department: z.string().min(1),
+  purpose: z.string().min(1),
+  description: z.string().default(''),
+  owner: z.string().default(''),
+  language: z.string().min(2).default('en'),
+  channels: z.array(channelSchema).default([]),
+  glossary: z.array(z.object({ term: z.string().min(1), definition: z.string().min(1) })).default([]),
+  fields: z.array(ticketFieldSchema).default([]),
+  /** The top-level step a ticket starts in. */
+  initial: id,
+  steps: z.array(stepSchema).min(1),
+  transitions: z.array(transitionSchema).default([]),
+  layout: layoutSchema.default({ nodes: {}, edges: {} }),
+})
+
+/** A parsed SOP document (defaults applied). */
+export type SopDocument = z.infer<typeof sopDocumentSchema>
+/** An SOP document as written, before defaults are applied. */
+export type SopDocumentInput = z.input<typeof sopDocumentSchema>
