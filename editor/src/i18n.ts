@@ -1,0 +1,39 @@
+import i18next from 'i18next'
+import { initReactI18next } from 'react-i18next'
+import csCommon from './locales/cs/common.json'
+import csConsole from './locales/cs/console.json'
+import csDesigner from './locales/cs/designer.json'
+import enCommon from './locales/en/common.json'
+import enConsole from './locales/en/console.json'
+import enDesigner from './locales/en/designer.json'
+import viCommon from './locales/vi/common.json'
+import viConsole from './locales/vi/console.json'
+import viDesigner from './locales/vi/designer.json'
+
+export const LANGUAGES = [
+  { code: 'en', label: 'English' },
+  { code: 'vi', label: 'Tiếng Việt' },
+  { code: 'cs', label: 'Čeština' },
+] as const
+
+const stored = typeof localStorage !== 'undefined' ? localStorage.getItem('sopflow.lang') : null
+
+i18next.use(initReactI18next).init({
+  resources: {
+    en: { common: enCommon, designer: enDesigner, console: enConsole },
+    vi: { common: viCommon, designer: viDesigner, console: viConsole },
+    cs: { common: csCommon, designer: csDesigner, console: csConsole },
+  },
+  lng: stored ?? 'en',
+  fallbackLng: 'en',
+  defaultNS: 'common',
+  interpolation: { escapeValue: false },
+})
+
+export function setLanguage(code: string): void {
+  localStorage.setItem('sopflow.lang', code)
+  void i18next.changeLanguage(code)
+  document.documentElement.lang = code
+}
+
+export default i18next
