@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isDuration } from './duration.ts'
 
 /** The schema id every SOP document of this format carries. */
 export const SOP_SCHEMA_ID = 'sopflow/v1'
@@ -10,12 +11,7 @@ const id = z
   .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'must start with a letter and hold only letters, digits, "_" and "-"')
 
 /** ISO-8601 duration such as PT2H, P1D, PT30M, P1DT4H. */
-export const isoDuration = z
-  .string()
-  .regex(
-    /^P(?!$)(\d+(?:\.\d+)?W)?(\d+(?:\.\d+)?D)?(T(?=\d)(\d+(?:\.\d+)?H)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?S)?)?$/,
-    'must be an ISO-8601 duration such as PT2H or P1D',
-  )
+export const isoDuration = z.string().refine(isDuration, 'must be an ISO-8601 duration such as PT2H or P1D')
 
 export const CHANNELS = ['phone', 'email', 'chat', 'web', 'social', 'walk-in', 'ivr', 'sms'] as const
 export const channelSchema = z.enum(CHANNELS)
@@ -108,6 +104,11 @@ export const transitionSchema = z.object({
   effects: z.array(effectSchema).default([]),
   /** Roles allowed to take this action, narrowing the step's roles. */
   roles: z.array(z.string().min(1)).optional(),
+  /**
+   * Take this action without the step's required fields and checklist (an escalation, a
+   * cancellation): the step is left unfinished on purpose.
+   */
+  skipRequirements: z.boolean().default(false),
 })
 export type Transition = z.infer<typeof transitionSchema>
 

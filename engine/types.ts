@@ -76,7 +76,8 @@ export interface TransitionRecord {
   input: Record<string, FieldValue>
   /** Checklist ticks supplied with the input: step id → item ids. */
   ticks: Record<string, string[]>
-  /** Reason, for overrides. */
+  /** The step moved to and why, for overrides. */
+  target: string | null
   reason: string | null
   /** Active leaf steps before and after. */
   from: string[]

@@ -1,0 +1,192 @@
+import { type AnyStateMachine, assign, setup } from 'xstate'
+import type { Effect, SopDocument, Step, TicketField, Transition } from './document.ts'
+import { SopError } from './errors.ts'
+import { GuardEnvironment, type GuardFn } from './guard.ts'
+import { contentHash } from './hash.ts'
+import type { FieldValue, TicketContext } from './types.ts'
+import { triggerOf, validate } from './validate.ts'
+
+/** An SOP version ready to run tickets: its document, content hash and XState machine. */
+export interface CompiledSop {
+  document: SopDocument
+  /** Content hash of the document: identifies the version. */
+  hash: string
+  machine: AnyStateMachine
+  steps: ReadonlyMap<string, Step>
+  transitions: ReadonlyMap<string, Transition>
+  fields: ReadonlyMap<string, TicketField>
+  /** Transitions leaving each step, in document order. */
+  outgoing: ReadonlyMap<string, readonly Transition[]>
+  /** Each step's ancestors, innermost first. */
+  ancestors: ReadonlyMap<string, readonly string[]>
+  /** Compiled CEL guards by transition id. */
+  guards: ReadonlyMap<string, GuardFn>
+}
+
+/** Events the compiled machine understands. */
+export type SopEvent =
+  | { type: string; role: string }
+  | { type: `sopflow.after.${string}` }
+  | { type: `sopflow.sla.${string}` }
+  | { type: `sopflow.goto.${string}` }
+
+export const EVENT_AFTER = 'sopflow.after.'
+export const EVENT_SLA = 'sopflow.sla.'
+export const EVENT_GOTO = 'sopflow.goto.'
+export const EVENT_UPDATE = 'sopflow.update'
+
+/**
+ * Compiles an SOP document into an XState v5 machine. The same document always gives the same
+ * machine and hash. Throws `SopError('invalid_document')` with every diagnostic when invalid.
+ */
+export function compile(input: unknown): CompiledSop {
+  const result = validate(input)
+  if (!result.valid || !result.document) {
+    const errors = result.diagnostics.filter((d) => d.severity === 'error')
+    throw new SopError('invalid_document', `The SOP document is invalid: ${errors.map((d) => d.message).join('; ')}`, {
+      id: typeof (input as { id?: unknown })?.id === 'string' ? (input as { id: string }).id : null,
+      diagnostics: result.diagnostics,
+    })
+  }
+  const doc = result.document
+  const steps = new Map(doc.steps.map((s) => [s.id, s]))
+  const transitions = new Map(doc.transitions.map((t) => [t.id, t]))
+  const fields = new Map(doc.fields.map((f) => [f.name, f]))
+  const outgoing = new Map<string, Transition[]>()
+  for (const t of doc.transitions) outgoing.set(t.from, [...(outgoing.get(t.from) ?? []), t])
+  const ancestors = new Map<string, string[]>()
+  for (const s of doc.steps) {
+    const chain: string[] = []
+    for (let p = s.parent; p; p = steps.get(p)?.parent) chain.push(p)
+    ancestors.set(s.id, chain)
+  }
+  const env = new GuardEnvironment(doc.fields)
+  const guards = new Map<string, GuardFn>()
+  for (const t of doc.transitions) if (t.guard) guards.set(t.id, env.compile(t.guard))
+
+  const machine = buildMachine(doc, { steps, transitions, outgoing, guards })
+  return { document: doc, hash: contentHash(doc), machine, steps, transitions, fields, outgoing, ancestors, guards }
+}
+
+interface Parts {
+  steps: Map<string, Step>
+  transitions: Map<string, Transition>
+  outgoing: Map<string, Transition[]>
+  guards: Map<string, GuardFn>
+}
+
+function buildMachine(doc: SopDocument, parts: Parts): AnyStateMachine {
+  const { steps, transitions, outgoing, guards } = parts
+  const children = new Map<string, Step[]>()
+  for (const s of doc.steps) if (s.parent) children.set(s.parent, [...(children.get(s.parent) ?? []), s])
+
+  const rolesFor = (t: Transition): string[] => t.roles ?? steps.get(t.from)?.roles ?? []
+
+  const transitionConfig = (t: Transition, guard: 'cel' | 'action') => ({
+    target: `#${t.to}`,
+    reenter: true,
+    guard: { type: guard, params: { id: t.id } },
+    actions: [
+      ...(guard === 'action' ? [{ type: 'input' }] : []),
+      { type: 'taken', params: { id: t.id } },
+      ...(t.effects.length ? [{ type: 'effects', params: { id: t.id } }] : []),
+    ],
+  })
+
+  const stateNode = (step: Step): Record<string, unknown> => {
+    const node: Record<string, unknown> = {
+      id: step.id,
+      entry: [{ type: 'entered', params: { stepId: step.id } }],
+      exit: [{ type: 'exited', params: { stepId: step.id } }],
+    }
+    const kids = children.get(step.id) ?? []
+    if (step.kind === 'group') {
+      node.initial = step.initial
+      node.states = Object.fromEntries(kids.map((k) => [k.id, stateNode(k)]))
+    } else if (step.kind === 'parallel') {
+      node.type = 'parallel'
+      node.states = Object.fromEntries(kids.map((k) => [k.id, stateNode(k)]))
+    } else if (step.kind === 'end') {
+      node.type = 'final'
+    }
+    const on: Record<string, unknown[]> = {}
+    const out = outgoing.get(step.id) ?? []
+    for (const t of out) {
+      const trigger = triggerOf(t)
+      if (trigger === 'action') (on[t.action!] ??= []).push(transitionConfig(t, 'action'))
+      else if (trigger === 'after') on[`${EVENT_AFTER}${t.id}`] = [transitionConfig(t, 'cel')]
+    }
+    // Automatic branches: guarded ones first, so a default branch is taken only when no guard holds.
+    const automatic = out
+      .filter((t) => triggerOf(t) === 'automatic')
+      .sort((a, b) => Number(!a.guard) - Number(!b.guard))
+      .map((t) => transitionConfig(t, 'cel'))
+    if (step.sla?.escalateTo) {
+      on[`${EVENT_SLA}${step.id}`] = [
+        { target: `#${step.sla.escalateTo}`, reenter: true, actions: [{ type: 'taken', params: { id: `sla:${step.id}` } }] },
+      ]
+    }
+    if (Object.keys(on).length) node.on = on
+    if (automatic.length) {
+      if (step.kind === 'decision') node.always = automatic
+      else node.onDone = automatic
+    }
+    return node
+  }
+
+  const top = doc.steps.filter((s) => !s.parent)
+  const goto: Record<string, unknown> = {}
+  for (const s of doc.steps) {
+    goto[`${EVENT_GOTO}${s.id}`] = { target: `#${s.id}`, reenter: true, actions: [{ type: 'taken', params: { id: `goto:${s.id}` } }] }
+  }
+
+  const sopSetup = setup({
+    types: {
+      context: {} as TicketContext,
+      input: {} as Partial<TicketContext>,
+      events: {} as { type: string; role?: string; fields?: Record<string, FieldValue> },
+    },
+    actions: {
+      entered: (_: unknown, _params: { stepId: string }) => {},
+      exited: (_: unknown, _params: { stepId: string }) => {},
+      taken: (_: unknown, _params: { id: string }) => {},
+      /** Field values given with an action or update go into the ticket before anything else. */
+      input: assign(({ context, event }) => (event.fields ? { fields: { ...context.fields, ...event.fields } } : {})),
+      effects: assign(({ context }, params: { id: string }) => applyEffects(context, transitions.get(params.id)?.effects ?? [])),
+    },
+    guards: {
+      cel: ({ context }, params: { id: string }) => guards.get(params.id)?.(context.fields) ?? true,
+      action: ({ context, event }, params: { id: string }) => {
+        const t = transitions.get(params.id)
+        if (!t) return false
+        const roles = rolesFor(t)
+        if (roles.length && !roles.includes(event.role ?? '')) return false
+        const guard = guards.get(t.id)
+        return guard ? guard(event.fields ? { ...context.fields, ...event.fields } : context.fields) : true
+      },
+    },
+  })
+  return sopSetup.createMachine({
+    id: doc.id,
+    initial: doc.initial,
+    context: ({ input }) => ({
+      fields: input?.fields ?? {},
+      priority: input?.priority ?? 'normal',
+      queue: input?.queue ?? null,
+      role: input?.role ?? null,
+    }),
+    states: Object.fromEntries(top.map((s) => [s.id, stateNode(s)])) as never,
+    on: { ...goto, [EVENT_UPDATE]: { actions: [{ type: 'input' }] } } as never,
+  }) as unknown as AnyStateMachine
+}
+
+/** The context after a transition's effects. */
+export function applyEffects(context: TicketContext, effects: readonly Effect[]): TicketContext {
+  let next = context
+  for (const e of effects) {
+    if (e.type === 'set') next = { ...next, fields: { ...next.fields, [e.field]: e.value as FieldValue } }
+    else if (e.type === 'priority') next = { ...next, priority: e.value }
+    else next = { ...next, role: e.role ?? next.role, queue: e.queue ?? next.queue }
+  }
+  return next
+}

@@ -1,0 +1,480 @@
+import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate'
+import { type CompiledSop, EVENT_AFTER, EVENT_GOTO, EVENT_SLA, EVENT_UPDATE } from './compile.ts'
+import type { Outcome, Step, Transition } from './document.ts'
+import { addDuration } from './duration.ts'
+import type {
+  Accepted,
+  Actor,
+  Decision,
+  FieldChange,
+  FieldValue,
+  Priority,
+  Rejection,
+  TicketContext,
+  TicketInput,
+  TicketState,
+  TimerRecord,
+  TransitionRecord,
+} from './types.ts'
+import { triggerOf, valueFitsType } from './validate.ts'
+
+/** Snapshots already resolved for a state object, so a chain of decisions resolves each once. */
+const snapshots = new WeakMap<TicketState, AnyMachineSnapshot>()
+
+export interface StartOptions {
+  actor: Actor
+  /** ISO time the ticket starts. */
+  now: string
+  fields?: Record<string, FieldValue>
+  priority?: Priority
+}
+
+/** Starts a ticket on an SOP: its initial state, first record and timers. */
+export function start(sop: CompiledSop, options: StartOptions): Decision {
+  const fields = options.fields ?? {}
+  const bad = checkFields(sop, fields)
+  if (bad) return bad
+  const [snapshot, actions] = initialTransition(sop.machine, { fields: { ...fields }, priority: options.priority ?? 'normal' })
+  const empty: TicketState = {
+    sopHash: sop.hash,
+    value: {},
+    context: { fields: {}, priority: 'normal', queue: null, role: null },
+    status: 'open',
+    outcome: null,
+    active: {},
+    checklist: {},
+    seq: 0,
+  }
+  return accept(sop, empty, snapshot, actions, {
+    kind: 'start',
+    actor: options.actor,
+    now: options.now,
+    action: null,
+    timerId: null,
+    input: fields,
+    ticks: {},
+    target: null,
+    reason: null,
+    breach: null,
+  })
+}
+
+/**
+ * Decides one input on a ticket: accepted with the next state, the record and the timers to
+ * schedule and cancel, or rejected with a typed reason. Pure: nothing is executed or stored.
+ */
+export function decide(sop: CompiledSop, state: TicketState, input: TicketInput, actor: Actor, now: string): Decision {
+  if (state.sopHash !== sop.hash) {
+    return reject({ code: 'invalid_input', message: 'The ticket is pinned to another version of this SOP' })
+  }
+  if (state.status === 'closed') {
+    return reject({ code: 'ticket_closed', message: `The ticket is closed (${state.outcome ?? 'ended'}); nothing more can be done in it` })
+  }
+  switch (input.kind) {
+    case 'action':
+      return decideAction(sop, state, input, actor, now)
+    case 'update':
+      return decideUpdate(sop, state, input, actor, now)
+    case 'timer':
+      return decideTimer(sop, state, input.timerId, actor, now)
+    case 'override':
+      return decideOverride(sop, state, input, actor, now)
+    default:
+      return reject({ code: 'invalid_input', message: `Unknown input kind "${(input as { kind?: unknown }).kind}"` })
+  }
+}
+
+function decideAction(
+  sop: CompiledSop,
+  state: TicketState,
+  input: Extract<TicketInput, { kind: 'action' }>,
+  actor: Actor,
+  now: string,
+): Decision {
+  const fields = input.fields ?? {}
+  const ticks = input.ticks ?? {}
+  const bad = checkFields(sop, fields) ?? checkTicks(sop, state, ticks)
+  if (bad) return bad
+
+  const activeIds = activeSteps(state)
+  const candidates = actionTransitions(sop, activeIds).filter((t) => t.action === input.action)
+  if (!candidates.length) {
+    const allowed = [...new Set(actionTransitions(sop, activeIds).map((t) => t.action!))]
+    return reject({
+      code: 'action_not_allowed',
+      message: `"${input.action}" is not an action of the current step; allowed: ${allowed.join(', ') || 'none'}`,
+      stepId: leaves(state.value)[0],
+      allowed,
+    })
+  }
+  const permitted = candidates.filter((t) => roleAllowed(sop, t, actor.role))
+  if (!permitted.length) {
+    const roles = [...new Set(candidates.flatMap((t) => rolesFor(sop, t)))]
+    return reject({
+      code: 'role_not_permitted',
+      message: `Role "${actor.role}" may not take "${input.action}"; it needs: ${roles.join(', ')}`,
+      stepId: candidates[0].from,
+      transitionId: candidates[0].id,
+      roles,
+    })
+  }
+  const merged = { ...state.context.fields, ...fields }
+  const enabled = permitted.filter((t) => sop.guards.get(t.id)?.(merged) ?? true)
+  if (!enabled.length) {
+    const guards = permitted.map((t) => ({ transitionId: t.id, guard: t.guard ?? '' }))
+    return reject({
+      code: 'guard_failed',
+      message: `"${input.action}" is not possible with the ticket's data: ${guards.map((g) => g.guard).join(' / ')} is false`,
+      stepId: permitted[0].from,
+      transitionId: permitted[0].id,
+      guards,
+    })
+  }
+
+  const [snapshot, actions] = transition(sop.machine, snapshotOf(sop, state), {
+    type: input.action,
+    role: actor.role,
+    fields,
+  })
+  const taken = takenIds(actions)
+  const first = sop.transitions.get(taken[0])
+  if (!first) {
+    return reject({ code: 'guard_failed', message: `"${input.action}" is not possible with the ticket's data`, allowed: [] })
+  }
+  if (!first.skipRequirements) {
+    const source = sop.steps.get(first.from)!
+    const missingFields = source.requiredFields.filter((name) => isEmpty(merged[name]))
+    if (missingFields.length) {
+      const labels = missingFields.map((n) => sop.fields.get(n)?.label ?? n)
+      return reject({
+        code: 'missing_fields',
+        message: `Fill in before leaving "${source.title}": ${labels.join(', ')}`,
+        stepId: source.id,
+        missing: missingFields,
+      })
+    }
+    const done = new Set([...(state.checklist[source.id] ?? []), ...(ticks[source.id] ?? [])])
+    const missingItems = source.checklist.filter((c) => c.required && !done.has(c.id))
+    if (missingItems.length) {
+      return reject({
+        code: 'checklist_incomplete',
+        message: `Complete the checklist of "${source.title}": ${missingItems.map((c) => c.text).join('; ')}`,
+        stepId: source.id,
+        missing: missingItems.map((c) => c.id),
+      })
+    }
+  }
+  return accept(sop, state, snapshot, actions, {
+    kind: 'action',
+    actor,
+    now,
+    action: input.action,
+    timerId: null,
+    input: fields,
+    ticks,
+    target: null,
+    reason: null,
+    breach: null,
+  })
+}
+
+function decideUpdate(
+  sop: CompiledSop,
+  state: TicketState,
+  input: Extract<TicketInput, { kind: 'update' }>,
+  actor: Actor,
+  now: string,
+): Decision {
+  const fields = input.fields ?? {}
+  const ticks = input.ticks ?? {}
+  const bad = checkFields(sop, fields) ?? checkTicks(sop, state, ticks)
+  if (bad) return bad
+  const [snapshot, actions] = transition(sop.machine, snapshotOf(sop, state), { type: EVENT_UPDATE, fields })
+  return accept(sop, state, snapshot, actions, {
+    kind: 'update',
+    actor,
+    now,
+    action: null,
+    timerId: null,
+    input: fields,
+    ticks,
+    target: null,
+    reason: null,
+    breach: null,
+  })
+}
+
+/** Timer ids: `sla:<stepId>:<entry seq>` and `delay:<transitionId>:<entry seq>`. */
+export function timerId(kind: 'sla' | 'delay', id: string, seq: number): string {
+  return `${kind}:${id}:${seq}`
+}
+
+function decideTimer(sop: CompiledSop, state: TicketState, id: string, actor: Actor, now: string): Decision {
+  const m = /^(sla|delay):([^:]+):(\d+)$/.exec(id)
+  if (!m) return reject({ code: 'invalid_input', message: `"${id}" is not a timer id` })
+  const [, kind, ref, seqText] = m
+  const seq = Number(seqText)
+  const base = { kind: 'timer' as const, actor, now, action: null, timerId: id, input: {}, ticks: {}, target: null, reason: null }
+  if (kind === 'delay') {
+    const t = sop.transitions.get(ref)
+    if (!t || !t.after) return reject({ code: 'timer_stale', message: `Timer "${id}" names no delayed transition`, transitionId: ref })
+    if (state.active[t.from]?.seq !== seq) {
+      return reject({ code: 'timer_stale', message: `Timer "${id}" no longer applies: step "${t.from}" was left`, stepId: t.from })
+    }
+    const [snapshot, actions] = transition(sop.machine, snapshotOf(sop, state), { type: `${EVENT_AFTER}${t.id}` })
+    return accept(sop, state, snapshot, actions, { ...base, breach: null })
+  }
+  const step = sop.steps.get(ref)
+  if (!step?.sla) return reject({ code: 'timer_stale', message: `Timer "${id}" names no step with an SLA`, stepId: ref })
+  if (state.active[step.id]?.seq !== seq) {
+    return reject({ code: 'timer_stale', message: `Timer "${id}" no longer applies: step "${step.id}" was left`, stepId: step.id })
+  }
+  const breach = { stepId: step.id, notify: step.sla.notify ?? null, escalateTo: step.sla.escalateTo ?? null }
+  const [snapshot, actions] = step.sla.escalateTo
+    ? transition(sop.machine, snapshotOf(sop, state), { type: `${EVENT_SLA}${step.id}` })
+    : [snapshotOf(sop, state), []]
+  return accept(sop, state, snapshot, actions, { ...base, breach })
+}
+
+function decideOverride(
+  sop: CompiledSop,
+  state: TicketState,
+  input: Extract<TicketInput, { kind: 'override' }>,
+  actor: Actor,
+  now: string,
+): Decision {
+  if (!sop.steps.has(input.target)) {
+    return reject({ code: 'unknown_step', message: `There is no step "${input.target}" in this SOP`, stepId: input.target })
+  }
+  if (!input.reason?.trim()) {
+    return reject({ code: 'invalid_input', message: 'An override needs a reason', stepId: input.target })
+  }
+  const [snapshot, actions] = transition(sop.machine, snapshotOf(sop, state), { type: `${EVENT_GOTO}${input.target}` })
+  return accept(sop, state, snapshot, actions, {
+    kind: 'override',
+    actor,
+    now,
+    action: null,
+    timerId: null,
+    input: {},
+    ticks: {},
+    target: input.target,
+    reason: input.reason,
+    breach: null,
+  })
+}
+
+interface RecordBase {
+  kind: TransitionRecord['kind']
+  actor: Actor
+  now: string
+  action: string | null
+  timerId: string | null
+  input: Record<string, FieldValue>
+  ticks: Record<string, string[]>
+  target: string | null
+  reason: string | null
+  breach: TransitionRecord['breach']
+}
+
+/** Builds the accepted decision from XState's next snapshot and the actions it returned. */
+function accept(
+  sop: CompiledSop,
+  state: TicketState,
+  snapshot: AnyMachineSnapshot,
+  actions: readonly { type: string; params?: unknown }[],
+  base: RecordBase,
+): Accepted {
+  const seq = state.seq
+  const entered: string[] = []
+  const exited: string[] = []
+  for (const a of actions) {
+    if (a.type === 'entered') entered.push((a.params as { stepId: string }).stepId)
+    else if (a.type === 'exited') exited.push((a.params as { stepId: string }).stepId)
+  }
+  const context = snapshot.context as TicketContext
+  const closed = snapshot.status === 'done'
+  const to = leaves(snapshot.value)
+
+  const active: TicketState['active'] = { ...state.active }
+  const checklist: TicketState['checklist'] = { ...state.checklist }
+  const cancel: string[] = []
+  for (const id of exited) {
+    const entry = active[id]
+    if (entry) cancel.push(...timersOf(sop, id, entry.seq).map((t) => t.id))
+    delete active[id]
+    delete checklist[id]
+  }
+  for (const [stepId, items] of Object.entries(base.ticks)) {
+    if (active[stepId]) checklist[stepId] = [...new Set([...(checklist[stepId] ?? []), ...items])]
+  }
+  const schedule: TimerRecord[] = []
+  for (const id of entered) {
+    active[id] = { enteredAt: base.now, seq }
+    if (!closed) schedule.push(...timersOf(sop, id, seq, base.now))
+  }
+  if (closed) {
+    for (const [id, entry] of Object.entries(active)) {
+      if (!entered.includes(id)) cancel.push(...timersOf(sop, id, entry.seq).map((t) => t.id))
+    }
+  }
+  const outcome: Outcome | null = closed ? (to.map((id) => sop.steps.get(id)?.outcome).find(Boolean) ?? null) : null
+  const record: TransitionRecord = {
+    seq,
+    at: base.now,
+    kind: base.kind,
+    actor: base.actor,
+    action: base.action,
+    transitions: takenIds(actions),
+    timerId: base.timerId,
+    input: base.input,
+    ticks: base.ticks,
+    target: base.target,
+    reason: base.reason,
+    from: leaves(state.value),
+    to,
+    exited,
+    entered,
+    fieldChanges: diffFields(state.context.fields, context.fields),
+    breach: base.breach,
+    status: closed ? 'closed' : 'open',
+    outcome,
+  }
+  const next: TicketState = {
+    sopHash: sop.hash,
+    value: snapshot.value as TicketState['value'],
+    context,
+    status: closed ? 'closed' : 'open',
+    outcome,
+    active,
+    checklist,
+    seq: seq + 1,
+  }
+  snapshots.set(next, snapshot)
+  return { ok: true, state: next, record, timers: { schedule, cancel } }
+}
+
+/** The timers a step has while it is active, entered at record `seq` (due times when `now` is given). */
+function timersOf(sop: CompiledSop, stepId: string, seq: number, now?: string): TimerRecord[] {
+  const step = sop.steps.get(stepId)
+  if (!step) return []
+  const out: TimerRecord[] = []
+  if (step.sla) {
+    out.push({ id: timerId('sla', stepId, seq), kind: 'sla', stepId, transitionId: null, dueAt: now ? addDuration(now, step.sla.due) : '' })
+  }
+  for (const t of sop.outgoing.get(stepId) ?? []) {
+    if (t.after) {
+      out.push({ id: timerId('delay', t.id, seq), kind: 'delay', stepId, transitionId: t.id, dueAt: now ? addDuration(now, t.after) : '' })
+    }
+  }
+  return out
+}
+
+function snapshotOf(sop: CompiledSop, state: TicketState): AnyMachineSnapshot {
+  let snapshot = snapshots.get(state)
+  if (!snapshot) {
+    snapshot = sop.machine.resolveState({ value: state.value as never, context: state.context })
+    snapshots.set(state, snapshot)
+  }
+  return snapshot
+}
+
+function takenIds(actions: readonly { type: string; params?: unknown }[]): string[] {
+  const ids: string[] = []
+  for (const a of actions) if (a.type === 'taken') ids.push((a.params as { id: string }).id)
+  return ids
+}
+
+/** Leaf step ids of an XState state value, in document order of the value. */
+export function leaves(value: unknown): string[] {
+  if (typeof value === 'string') return [value]
+  if (!value || typeof value !== 'object') return []
+  const out: string[] = []
+  for (const [key, child] of Object.entries(value)) {
+    const below = leaves(child)
+    if (below.length) out.push(...below)
+    else out.push(key)
+  }
+  return out
+}
+
+/** Every active step id (leaves and their containers). */
+export function activeSteps(state: TicketState): string[] {
+  return Object.keys(state.active)
+}
+
+/** Action transitions out of the given active steps, innermost first. */
+export function actionTransitions(sop: CompiledSop, active: readonly string[]): Transition[] {
+  const set = new Set(active)
+  const ordered = [...set].sort((a, b) => (sop.ancestors.get(b)?.length ?? 0) - (sop.ancestors.get(a)?.length ?? 0))
+  return ordered.flatMap((id) => (sop.outgoing.get(id) ?? []).filter((t) => triggerOf(t) === 'action'))
+}
+
+export function rolesFor(sop: CompiledSop, t: Transition): string[] {
+  return t.roles ?? sop.steps.get(t.from)?.roles ?? []
+}
+
+export function roleAllowed(sop: CompiledSop, t: Transition, role: string): boolean {
+  const roles = rolesFor(sop, t)
+  return !roles.length || roles.includes(role)
+}
+
+export function isEmpty(v: FieldValue | undefined): boolean {
+  return v === undefined || v === null || v === ''
+}
+
+function checkFields(sop: CompiledSop, fields: Record<string, unknown>): Decision | null {
+  if (!fields || typeof fields !== 'object' || Array.isArray(fields)) {
+    return reject({ code: 'invalid_input', message: 'Field values must be an object of field name to value' })
+  }
+  const unknown = Object.keys(fields).filter((k) => !sop.fields.has(k))
+  if (unknown.length) {
+    return reject({
+      code: 'unknown_field',
+      message: `Not a field of this SOP: ${unknown.join(', ')}`,
+      fields: unknown.map((field) => ({ field, message: 'not a field of this SOP' })),
+    })
+  }
+  const wrong: { field: string; message: string }[] = []
+  for (const [name, value] of Object.entries(fields)) {
+    const f = sop.fields.get(name)!
+    if (!valueFitsType(f, value)) {
+      const expected =
+        f.type === 'choice' ? `one of ${(f.options ?? []).map((o) => o.value).join(', ')}` : `a ${f.type === 'longtext' ? 'text' : f.type}`
+      wrong.push({ field: name, message: `${f.label} must be ${expected}` })
+    }
+  }
+  if (wrong.length) {
+    return reject({ code: 'invalid_field_value', message: wrong.map((w) => w.message).join('; '), fields: wrong })
+  }
+  return null
+}
+
+function checkTicks(sop: CompiledSop, state: TicketState, ticks: Record<string, unknown>): Decision | null {
+  for (const [stepId, items] of Object.entries(ticks ?? {})) {
+    const step: Step | undefined = sop.steps.get(stepId)
+    if (!step || !state.active[stepId]) {
+      return reject({ code: 'invalid_input', message: `Checklist ticks for "${stepId}", which is not a current step`, stepId })
+    }
+    if (!Array.isArray(items)) return reject({ code: 'invalid_input', message: `Checklist ticks for "${stepId}" must be a list`, stepId })
+    const unknown = items.filter((i) => !step.checklist.some((c) => c.id === i))
+    if (unknown.length) {
+      return reject({ code: 'invalid_input', message: `Step "${stepId}" has no checklist item ${unknown.join(', ')}`, stepId, missing: unknown.map(String) })
+    }
+  }
+  return null
+}
+
+function diffFields(before: Record<string, FieldValue>, after: Record<string, FieldValue>): FieldChange[] {
+  const changes: FieldChange[] = []
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const a = before[key] ?? null
+    const b = after[key] ?? null
+    if (a !== b) changes.push({ field: key, from: a, to: b })
+  }
+  return changes
+}
+
+function reject(rejection: Rejection): Decision {
+  return { ok: false, rejection }
+}
