@@ -43,10 +43,14 @@ export function compile(input: unknown): CompiledSop {
   const result = validate(input)
   if (!result.valid || !result.document) {
     const errors = result.diagnostics.filter((d) => d.severity === 'error')
-    throw new SopError('invalid_document', `The SOP document is invalid: ${errors.map((d) => d.message).join('; ')}`, {
-      id: typeof (input as { id?: unknown })?.id === 'string' ? (input as { id: string }).id : null,
-      diagnostics: result.diagnostics,
-    })
+    throw new SopError(
+      'invalid_document',
+      `The SOP document is invalid: ${errors.map((d) => d.message).join('; ')}`,
+      {
+        id: typeof (input as { id?: unknown })?.id === 'string' ? (input as { id: string }).id : null,
+        diagnostics: result.diagnostics,
+      },
+    )
   }
   const doc = result.document
   const steps = new Map(doc.steps.map((s) => [s.id, s]))
@@ -65,7 +69,17 @@ export function compile(input: unknown): CompiledSop {
   for (const t of doc.transitions) if (t.guard) guards.set(t.id, env.compile(t.guard))
 
   const machine = buildMachine(doc, { steps, transitions, outgoing, guards })
-  return { document: doc, hash: contentHash(doc), machine, steps, transitions, fields, outgoing, ancestors, guards }
+  return {
+    document: doc,
+    hash: contentHash(doc),
+    machine,
+    steps,
+    transitions,
+    fields,
+    outgoing,
+    ancestors,
+    guards,
+  }
 }
 
 interface Parts {
@@ -113,8 +127,10 @@ function buildMachine(doc: SopDocument, parts: Parts): AnyStateMachine {
     const out = outgoing.get(step.id) ?? []
     for (const t of out) {
       const trigger = triggerOf(t)
-      if (trigger === 'action') (on[t.action!] ??= []).push(transitionConfig(t, 'action'))
-      else if (trigger === 'after') on[`${EVENT_AFTER}${t.id}`] = [transitionConfig(t, 'cel')]
+      if (trigger === 'action') {
+        on[t.action!] ??= []
+        on[t.action!].push(transitionConfig(t, 'action'))
+      } else if (trigger === 'after') on[`${EVENT_AFTER}${t.id}`] = [transitionConfig(t, 'cel')]
     }
     // Automatic branches: guarded ones first, so a default branch is taken only when no guard holds.
     const automatic = out
@@ -123,7 +139,11 @@ function buildMachine(doc: SopDocument, parts: Parts): AnyStateMachine {
       .map((t) => transitionConfig(t, 'cel'))
     if (step.sla?.escalateTo) {
       on[`${EVENT_SLA}${step.id}`] = [
-        { target: `#${step.sla.escalateTo}`, reenter: true, actions: [{ type: 'taken', params: { id: `sla:${step.id}` } }] },
+        {
+          target: `#${step.sla.escalateTo}`,
+          reenter: true,
+          actions: [{ type: 'taken', params: { id: `sla:${step.id}` } }],
+        },
       ]
     }
     if (Object.keys(on).length) node.on = on
@@ -137,7 +157,11 @@ function buildMachine(doc: SopDocument, parts: Parts): AnyStateMachine {
   const top = doc.steps.filter((s) => !s.parent)
   const goto: Record<string, unknown> = {}
   for (const s of doc.steps) {
-    goto[`${EVENT_GOTO}${s.id}`] = { target: `#${s.id}`, reenter: true, actions: [{ type: 'taken', params: { id: `goto:${s.id}` } }] }
+    goto[`${EVENT_GOTO}${s.id}`] = {
+      target: `#${s.id}`,
+      reenter: true,
+      actions: [{ type: 'taken', params: { id: `goto:${s.id}` } }],
+    }
   }
 
   const sopSetup = setup({
@@ -151,8 +175,12 @@ function buildMachine(doc: SopDocument, parts: Parts): AnyStateMachine {
       exited: (_: unknown, _params: { stepId: string }) => {},
       taken: (_: unknown, _params: { id: string }) => {},
       /** Field values given with an action or update go into the ticket before anything else. */
-      input: assign(({ context, event }) => (event.fields ? { fields: { ...context.fields, ...event.fields } } : {})),
-      effects: assign(({ context }, params: { id: string }) => applyEffects(context, transitions.get(params.id)?.effects ?? [])),
+      input: assign(({ context, event }) =>
+        event.fields ? { fields: { ...context.fields, ...event.fields } } : {},
+      ),
+      effects: assign(({ context }, params: { id: string }) =>
+        applyEffects(context, transitions.get(params.id)?.effects ?? []),
+      ),
     },
     guards: {
       cel: ({ context }, params: { id: string }) => guards.get(params.id)?.(context.fields) ?? true,

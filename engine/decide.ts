@@ -34,7 +34,10 @@ export function start(sop: CompiledSop, options: StartOptions): Decision {
   const fields = options.fields ?? {}
   const bad = checkFields(sop, fields)
   if (bad) return bad
-  const [snapshot, actions] = initialTransition(sop.machine, { fields: { ...fields }, priority: options.priority ?? 'normal' })
+  const [snapshot, actions] = initialTransition(sop.machine, {
+    fields: { ...fields },
+    priority: options.priority ?? 'normal',
+  })
   const empty: TicketState = {
     sopHash: sop.hash,
     value: {},
@@ -63,12 +66,21 @@ export function start(sop: CompiledSop, options: StartOptions): Decision {
  * Decides one input on a ticket: accepted with the next state, the record and the timers to
  * schedule and cancel, or rejected with a typed reason. Pure: nothing is executed or stored.
  */
-export function decide(sop: CompiledSop, state: TicketState, input: TicketInput, actor: Actor, now: string): Decision {
+export function decide(
+  sop: CompiledSop,
+  state: TicketState,
+  input: TicketInput,
+  actor: Actor,
+  now: string,
+): Decision {
   if (state.sopHash !== sop.hash) {
     return reject({ code: 'invalid_input', message: 'The ticket is pinned to another version of this SOP' })
   }
   if (state.status === 'closed') {
-    return reject({ code: 'ticket_closed', message: `The ticket is closed (${state.outcome ?? 'ended'}); nothing more can be done in it` })
+    return reject({
+      code: 'ticket_closed',
+      message: `The ticket is closed (${state.outcome ?? 'ended'}); nothing more can be done in it`,
+    })
   }
   switch (input.kind) {
     case 'action':
@@ -80,7 +92,10 @@ export function decide(sop: CompiledSop, state: TicketState, input: TicketInput,
     case 'override':
       return decideOverride(sop, state, input, actor, now)
     default:
-      return reject({ code: 'invalid_input', message: `Unknown input kind "${(input as { kind?: unknown }).kind}"` })
+      return reject({
+        code: 'invalid_input',
+        message: `Unknown input kind "${(input as { kind?: unknown }).kind}"`,
+      })
   }
 }
 
@@ -139,7 +154,11 @@ function decideAction(
   const taken = takenIds(actions)
   const first = sop.transitions.get(taken[0])
   if (!first) {
-    return reject({ code: 'guard_failed', message: `"${input.action}" is not possible with the ticket's data`, allowed: [] })
+    return reject({
+      code: 'guard_failed',
+      message: `"${input.action}" is not possible with the ticket's data`,
+      allowed: [],
+    })
   }
   if (!first.skipRequirements) {
     const source = sop.steps.get(first.from)!
@@ -214,26 +233,64 @@ function decideTimer(sop: CompiledSop, state: TicketState, id: string, actor: Ac
   if (!m) return reject({ code: 'invalid_input', message: `"${id}" is not a timer id` })
   const [, kind, ref, seqText] = m
   const seq = Number(seqText)
-  const base = { kind: 'timer' as const, actor, now, action: null, timerId: id, input: {}, ticks: {}, target: null, reason: null }
+  const base = {
+    kind: 'timer' as const,
+    actor,
+    now,
+    action: null,
+    timerId: id,
+    input: {},
+    ticks: {},
+    target: null,
+    reason: null,
+  }
   if (kind === 'delay') {
     const t = sop.transitions.get(ref)
-    if (!t || !t.after) return reject({ code: 'timer_stale', message: `Timer "${id}" names no delayed transition`, transitionId: ref })
-    if (state.active[t.from]?.seq !== seq) {
-      return reject({ code: 'timer_stale', message: `Timer "${id}" no longer applies: step "${t.from}" was left`, stepId: t.from })
+    if (!t?.after)
+      return reject({
+        code: 'timer_stale',
+        message: `Timer "${id}" names no delayed transition`,
+        transitionId: ref,
+      })
+    const entry = state.active[t.from]
+    if (entry?.seq !== seq) {
+      return reject({
+        code: 'timer_stale',
+        message: `Timer "${id}" no longer applies: step "${t.from}" was left`,
+        stepId: t.from,
+      })
     }
-    const [snapshot, actions] = transition(sop.machine, snapshotOf(sop, state), { type: `${EVENT_AFTER}${t.id}` })
+    const notDue = checkDue(id, entry.enteredAt, t.after, now)
+    if (notDue) return notDue
+    const [snapshot, actions] = transition(sop.machine, snapshotOf(sop, state), {
+      type: `${EVENT_AFTER}${t.id}`,
+    })
     return accept(sop, state, snapshot, actions, { ...base, breach: null })
   }
   const step = sop.steps.get(ref)
-  if (!step?.sla) return reject({ code: 'timer_stale', message: `Timer "${id}" names no step with an SLA`, stepId: ref })
-  if (state.active[step.id]?.seq !== seq) {
-    return reject({ code: 'timer_stale', message: `Timer "${id}" no longer applies: step "${step.id}" was left`, stepId: step.id })
+  if (!step?.sla)
+    return reject({ code: 'timer_stale', message: `Timer "${id}" names no step with an SLA`, stepId: ref })
+  const entry = state.active[step.id]
+  if (entry?.seq !== seq) {
+    return reject({
+      code: 'timer_stale',
+      message: `Timer "${id}" no longer applies: step "${step.id}" was left`,
+      stepId: step.id,
+    })
   }
+  const notDue = checkDue(id, entry.enteredAt, step.sla.due, now)
+  if (notDue) return notDue
   const breach = { stepId: step.id, notify: step.sla.notify ?? null, escalateTo: step.sla.escalateTo ?? null }
   const [snapshot, actions] = step.sla.escalateTo
     ? transition(sop.machine, snapshotOf(sop, state), { type: `${EVENT_SLA}${step.id}` })
     : [snapshotOf(sop, state), []]
   return accept(sop, state, snapshot, actions, { ...base, breach })
+}
+
+function checkDue(id: string, enteredAt: string, duration: string, now: string): Decision | null {
+  const dueAt = addDuration(enteredAt, duration)
+  if (Date.parse(now) >= Date.parse(dueAt)) return null
+  return reject({ code: 'timer_not_due', message: `Timer "${id}" is due at ${dueAt}, not before` })
 }
 
 function decideOverride(
@@ -244,12 +301,18 @@ function decideOverride(
   now: string,
 ): Decision {
   if (!sop.steps.has(input.target)) {
-    return reject({ code: 'unknown_step', message: `There is no step "${input.target}" in this SOP`, stepId: input.target })
+    return reject({
+      code: 'unknown_step',
+      message: `There is no step "${input.target}" in this SOP`,
+      stepId: input.target,
+    })
   }
   if (!input.reason?.trim()) {
     return reject({ code: 'invalid_input', message: 'An override needs a reason', stepId: input.target })
   }
-  const [snapshot, actions] = transition(sop.machine, snapshotOf(sop, state), { type: `${EVENT_GOTO}${input.target}` })
+  const [snapshot, actions] = transition(sop.machine, snapshotOf(sop, state), {
+    type: `${EVENT_GOTO}${input.target}`,
+  })
   return accept(sop, state, snapshot, actions, {
     kind: 'override',
     actor,
@@ -318,7 +381,9 @@ function accept(
       if (!entered.includes(id)) cancel.push(...timersOf(sop, id, entry.seq).map((t) => t.id))
     }
   }
-  const outcome: Outcome | null = closed ? (to.map((id) => sop.steps.get(id)?.outcome).find(Boolean) ?? null) : null
+  const outcome: Outcome | null = closed
+    ? (to.map((id) => sop.steps.get(id)?.outcome).find(Boolean) ?? null)
+    : null
   const record: TransitionRecord = {
     seq,
     at: base.now,
@@ -360,11 +425,23 @@ function timersOf(sop: CompiledSop, stepId: string, seq: number, now?: string): 
   if (!step) return []
   const out: TimerRecord[] = []
   if (step.sla) {
-    out.push({ id: timerId('sla', stepId, seq), kind: 'sla', stepId, transitionId: null, dueAt: now ? addDuration(now, step.sla.due) : '' })
+    out.push({
+      id: timerId('sla', stepId, seq),
+      kind: 'sla',
+      stepId,
+      transitionId: null,
+      dueAt: now ? addDuration(now, step.sla.due) : '',
+    })
   }
   for (const t of sop.outgoing.get(stepId) ?? []) {
     if (t.after) {
-      out.push({ id: timerId('delay', t.id, seq), kind: 'delay', stepId, transitionId: t.id, dueAt: now ? addDuration(now, t.after) : '' })
+      out.push({
+        id: timerId('delay', t.id, seq),
+        kind: 'delay',
+        stepId,
+        transitionId: t.id,
+        dueAt: now ? addDuration(now, t.after) : '',
+      })
     }
   }
   return out
@@ -406,7 +483,9 @@ export function activeSteps(state: TicketState): string[] {
 /** Action transitions out of the given active steps, innermost first. */
 export function actionTransitions(sop: CompiledSop, active: readonly string[]): Transition[] {
   const set = new Set(active)
-  const ordered = [...set].sort((a, b) => (sop.ancestors.get(b)?.length ?? 0) - (sop.ancestors.get(a)?.length ?? 0))
+  const ordered = [...set].sort(
+    (a, b) => (sop.ancestors.get(b)?.length ?? 0) - (sop.ancestors.get(a)?.length ?? 0),
+  )
   return ordered.flatMap((id) => (sop.outgoing.get(id) ?? []).filter((t) => triggerOf(t) === 'action'))
 }
 
@@ -440,12 +519,18 @@ function checkFields(sop: CompiledSop, fields: Record<string, unknown>): Decisio
     const f = sop.fields.get(name)!
     if (!valueFitsType(f, value)) {
       const expected =
-        f.type === 'choice' ? `one of ${(f.options ?? []).map((o) => o.value).join(', ')}` : `a ${f.type === 'longtext' ? 'text' : f.type}`
+        f.type === 'choice'
+          ? `one of ${(f.options ?? []).map((o) => o.value).join(', ')}`
+          : `a ${f.type === 'longtext' ? 'text' : f.type}`
       wrong.push({ field: name, message: `${f.label} must be ${expected}` })
     }
   }
   if (wrong.length) {
-    return reject({ code: 'invalid_field_value', message: wrong.map((w) => w.message).join('; '), fields: wrong })
+    return reject({
+      code: 'invalid_field_value',
+      message: wrong.map((w) => w.message).join('; '),
+      fields: wrong,
+    })
   }
   return null
 }
@@ -454,12 +539,26 @@ function checkTicks(sop: CompiledSop, state: TicketState, ticks: Record<string, 
   for (const [stepId, items] of Object.entries(ticks ?? {})) {
     const step: Step | undefined = sop.steps.get(stepId)
     if (!step || !state.active[stepId]) {
-      return reject({ code: 'invalid_input', message: `Checklist ticks for "${stepId}", which is not a current step`, stepId })
+      return reject({
+        code: 'invalid_input',
+        message: `Checklist ticks for "${stepId}", which is not a current step`,
+        stepId,
+      })
     }
-    if (!Array.isArray(items)) return reject({ code: 'invalid_input', message: `Checklist ticks for "${stepId}" must be a list`, stepId })
+    if (!Array.isArray(items))
+      return reject({
+        code: 'invalid_input',
+        message: `Checklist ticks for "${stepId}" must be a list`,
+        stepId,
+      })
     const unknown = items.filter((i) => !step.checklist.some((c) => c.id === i))
     if (unknown.length) {
-      return reject({ code: 'invalid_input', message: `Step "${stepId}" has no checklist item ${unknown.join(', ')}`, stepId, missing: unknown.map(String) })
+      return reject({
+        code: 'invalid_input',
+        message: `Step "${stepId}" has no checklist item ${unknown.join(', ')}`,
+        stepId,
+        missing: unknown.map(String),
+      })
     }
   }
   return null

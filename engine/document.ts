@@ -17,12 +17,23 @@ export const CHANNELS = ['phone', 'email', 'chat', 'web', 'social', 'walk-in', '
 export const channelSchema = z.enum(CHANNELS)
 export type Channel = z.infer<typeof channelSchema>
 
-export const FIELD_TYPES = ['text', 'longtext', 'number', 'boolean', 'choice', 'date', 'email', 'phone'] as const
+export const FIELD_TYPES = [
+  'text',
+  'longtext',
+  'number',
+  'boolean',
+  'choice',
+  'date',
+  'email',
+  'phone',
+] as const
 export const fieldTypeSchema = z.enum(FIELD_TYPES)
 export type FieldType = z.infer<typeof fieldTypeSchema>
 
 export const ticketFieldSchema = z.object({
-  name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be lower_snake_case (used in CEL guards as ticket.<name>)'),
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/, 'must be lower_snake_case (used in CEL guards as ticket.<name>)'),
   label: z.string().min(1),
   type: fieldTypeSchema,
   options: z.array(z.object({ value: z.string().min(1), label: z.string().min(1) })).optional(),
@@ -35,7 +46,15 @@ export const STEP_KINDS = ['task', 'decision', 'wait', 'group', 'parallel', 'end
 export const stepKindSchema = z.enum(STEP_KINDS)
 export type StepKind = z.infer<typeof stepKindSchema>
 
-export const OUTCOMES = ['resolved', 'escalated', 'cancelled', 'no_response', 'transferred', 'sold', 'lost'] as const
+export const OUTCOMES = [
+  'resolved',
+  'escalated',
+  'cancelled',
+  'no_response',
+  'transferred',
+  'sold',
+  'lost',
+] as const
 export const outcomeSchema = z.enum(OUTCOMES)
 export type Outcome = z.infer<typeof outcomeSchema>
 
@@ -78,9 +97,17 @@ export const stepSchema = z.object({
 export type Step = z.infer<typeof stepSchema>
 
 export const effectSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('set'), field: z.string(), value: z.union([z.string(), z.number(), z.boolean()]) }),
+  z.object({
+    type: z.literal('set'),
+    field: z.string(),
+    value: z.union([z.string(), z.number(), z.boolean()]),
+  }),
   z.object({ type: z.literal('priority'), value: z.enum(['low', 'normal', 'high', 'urgent']) }),
-  z.object({ type: z.literal('assign'), role: z.string().min(1).optional(), queue: z.string().min(1).optional() }),
+  z.object({
+    type: z.literal('assign'),
+    role: z.string().min(1).optional(),
+    queue: z.string().min(1).optional(),
+  }),
 ])
 export type Effect = z.infer<typeof effectSchema>
 

@@ -9,7 +9,11 @@ export class SopError extends Error {
   readonly id: string | null
   readonly diagnostics: Diagnostic[]
 
-  constructor(code: SopErrorCode, message: string, options: { id?: string | null; diagnostics?: Diagnostic[] } = {}) {
+  constructor(
+    code: SopErrorCode,
+    message: string,
+    options: { id?: string | null; diagnostics?: Diagnostic[] } = {},
+  ) {
     super(message)
     this.code = code
     this.id = options.id ?? null

@@ -28,7 +28,10 @@ export class GuardEnvironment {
   constructor(fields: readonly TicketField[]) {
     const schema: Record<string, string> = {}
     for (const f of fields) schema[f.name] = CEL_TYPES[f.type]
-    this.env = new Environment({ unlistedVariablesAreDyn: false }).registerVariable({ name: 'ticket', schema })
+    this.env = new Environment({ unlistedVariablesAreDyn: false }).registerVariable({
+      name: 'ticket',
+      schema,
+    })
   }
 
   /** Parses and type-checks; a guard must be a boolean expression. */

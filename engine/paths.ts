@@ -1,1 +1,225 @@
-export {}
+import { getSimplePaths } from '@xstate/graph'
+import type { ActorLogic, EventObject, Snapshot } from 'xstate'
+import type { CompiledSop } from './compile.ts'
+import { actionTransitions, decide, isEmpty, leaves, rolesFor, start, timerId } from './decide.ts'
+import type { TicketField } from './document.ts'
+import { addDuration } from './duration.ts'
+import { canonicalJson } from './hash.ts'
+import type { Actor, FieldValue, SopPath, TicketInput, TicketState } from './types.ts'
+import { referencedFields, triggerOf } from './validate.ts'
+
+const START = '2026-01-01T08:00:00.000Z'
+
+type PathSnapshot = Snapshot<undefined> & { ticket: TicketState; at: string }
+
+interface PathEvent extends EventObject {
+  type: 'input'
+  input: TicketInput
+  actor: Actor
+  at: string
+}
+
+/**
+ * Every simple path from the start to each end step, found by exploring the ticket's own step
+ * function with @xstate/graph: actions with field values that send decisions each way, and timers.
+ * Each path is playable with `start` and `decide`.
+ */
+export function paths(sop: CompiledSop, options: { limit?: number } = {}): SopPath[] {
+  const first = start(sop, { actor: { id: 'path', role: 'agent' }, now: START })
+  if (!first.ok) return []
+  const wrap = (ticket: TicketState, at: string): PathSnapshot =>
+    ({
+      status: ticket.status === 'closed' ? 'done' : 'active',
+      output: undefined,
+      error: undefined,
+      ticket,
+      at,
+    }) as PathSnapshot
+  const logic: ActorLogic<PathSnapshot, PathEvent, undefined> = {
+    config: sop.machine,
+    transition: (snapshot, event) => {
+      const d = decide(sop, snapshot.ticket, event.input, event.actor, event.at)
+      return d.ok ? wrap(d.state, event.at) : snapshot
+    },
+    getInitialSnapshot: () => wrap(first.state, START),
+    getPersistedSnapshot: (snapshot) => snapshot,
+  }
+  const found = getSimplePaths(logic, {
+    events: (snapshot) => eventsFor(sop, snapshot.ticket, snapshot.at),
+    serializeState: (snapshot) =>
+      canonicalJson({
+        value: snapshot.ticket.value,
+        fields: snapshot.ticket.context.fields,
+        status: snapshot.ticket.status,
+      }),
+    serializeEvent: (event) => canonicalJson({ input: event.input, role: event.actor.role }),
+    toState: (snapshot) => snapshot.ticket.status === 'closed',
+    limit: options.limit ?? 20_000,
+  })
+  return found.map((path) => {
+    const inputs = path.steps.map((s) => s.event).filter((e): e is PathEvent => e?.type === 'input')
+    const visited: string[] = [...leaves(first.state.value)]
+    let ticket = first.state
+    for (const e of inputs) {
+      const d = decide(sop, ticket, e.input, e.actor, e.at)
+      if (!d.ok) break
+      ticket = d.state
+      for (const id of d.record.to) if (visited[visited.length - 1] !== id) visited.push(id)
+    }
+    const end = visited[visited.length - 1]
+    return {
+      endStepId: end,
+      outcome: ticket.outcome,
+      steps: visited,
+      startAt: START,
+      inputs: inputs.map((e) => ({ input: e.input, actor: e.actor, at: e.at })),
+    }
+  })
+}
+
+/** Inputs worth trying on a ticket: each action with values that send later decisions each way, and due timers. */
+function eventsFor(sop: CompiledSop, ticket: TicketState, at: string): PathEvent[] {
+  if (ticket.status === 'closed') return []
+  const events: PathEvent[] = []
+  const next = new Date(Date.parse(at) + 60_000).toISOString()
+  const seen = new Set<string>()
+  for (const t of actionTransitions(sop, Object.keys(ticket.active))) {
+    const key = `${t.from}:${t.action}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    const source = sop.steps.get(t.from)!
+    const actor = { id: 'path', role: rolesFor(sop, t)[0] ?? 'agent' }
+    const base: Record<string, FieldValue> = {}
+    for (const name of source.requiredFields)
+      if (isEmpty(ticket.context.fields[name])) base[name] = sample(sop.fields.get(name)!)
+    const varied = new Set<string>()
+    for (const tr of (sop.outgoing.get(t.from) ?? []).filter((o) => o.action === t.action)) {
+      for (const name of guardFieldsAhead(sop, tr.id))
+        if (isEmpty(ticket.context.fields[name])) varied.add(name)
+    }
+    const ticks = source.checklist.filter((c) => c.required).map((c) => c.id)
+    for (const fields of variants(sop, [...varied], base)) {
+      events.push({
+        type: 'input',
+        input: {
+          kind: 'action',
+          action: t.action!,
+          fields,
+          ...(ticks.length ? { ticks: { [source.id]: ticks } } : {}),
+        },
+        actor,
+        at: next,
+      })
+    }
+  }
+  for (const [stepId, entry] of Object.entries(ticket.active)) {
+    const step = sop.steps.get(stepId)!
+    if (step.sla?.escalateTo) {
+      const dueAt = addDuration(entry.enteredAt, step.sla.due)
+      events.push({
+        type: 'input',
+        input: { kind: 'timer', timerId: timerId('sla', stepId, entry.seq) },
+        actor: SYSTEM,
+        at: later(at, dueAt),
+      })
+    }
+    for (const t of sop.outgoing.get(stepId) ?? []) {
+      if (!t.after) continue
+      const dueAt = addDuration(entry.enteredAt, t.after)
+      events.push({
+        type: 'input',
+        input: { kind: 'timer', timerId: timerId('delay', t.id, entry.seq) },
+        actor: SYSTEM,
+        at: later(at, dueAt),
+      })
+    }
+  }
+  return events
+}
+
+const SYSTEM: Actor = { id: 'system', role: 'system' }
+
+function later(a: string, b: string): string {
+  return Date.parse(a) >= Date.parse(b) ? a : b
+}
+
+/** Fields read by the guard of a transition and of the automatic transitions that can follow it. */
+function guardFieldsAhead(sop: CompiledSop, transitionId: string): string[] {
+  const names = new Set<string>()
+  const seen = new Set<string>()
+  const visitTransition = (id: string) => {
+    const t = sop.transitions.get(id)
+    if (!t || seen.has(id)) return
+    seen.add(id)
+    if (t.guard) for (const n of referencedFields(t.guard)) names.add(n)
+    visitStep(t.to)
+  }
+  const visitStep = (stepId: string) => {
+    const step = sop.steps.get(stepId)
+    if (!step) return
+    if (step.kind === 'decision') for (const o of sop.outgoing.get(stepId) ?? []) visitTransition(o.id)
+    if (step.kind === 'end' && step.parent) {
+      for (const o of sop.outgoing.get(step.parent) ?? [])
+        if (triggerOf(o) === 'automatic') visitTransition(o.id)
+      const parent = sop.steps.get(step.parent)
+      if (parent?.parent && sop.steps.get(parent.parent)?.kind === 'parallel') {
+        for (const o of sop.outgoing.get(parent.parent) ?? [])
+          if (triggerOf(o) === 'automatic') visitTransition(o.id)
+      }
+    }
+    if (step.kind === 'group' && step.initial) visitStep(step.initial)
+  }
+  visitTransition(transitionId)
+  return [...names]
+}
+
+/** Field assignments: the base values with every combination of the varied fields' interesting values. */
+function variants(
+  sop: CompiledSop,
+  varied: string[],
+  base: Record<string, FieldValue>,
+): Record<string, FieldValue>[] {
+  let out: Record<string, FieldValue>[] = [base]
+  for (const name of varied) {
+    const values = interesting(sop, sop.fields.get(name)!)
+    out = out.flatMap((v) => values.map((value) => ({ ...v, [name]: value })))
+    if (out.length > 64) out = out.slice(0, 64)
+  }
+  return out
+}
+
+function interesting(sop: CompiledSop, field: TicketField): FieldValue[] {
+  if (field.type === 'choice') return (field.options ?? []).map((o) => o.value)
+  if (field.type === 'boolean') return [true, false]
+  const guards = sop.document.transitions
+    .filter((t) => t.guard && referencedFields(t.guard).includes(field.name))
+    .map((t) => t.guard!)
+  if (field.type === 'number') {
+    const nums = new Set<number>()
+    for (const g of guards)
+      for (const m of g.matchAll(/-?\d+(?:\.\d+)?/g)) for (const d of [-1, 0, 1]) nums.add(Number(m[0]) + d)
+    return nums.size ? [...nums].sort((a, b) => a - b) : [1]
+  }
+  const strings = new Set<string>([sample(field) as string])
+  for (const g of guards) for (const m of g.matchAll(/"((?:[^"\\]|\\.)*)"/g)) strings.add(m[1])
+  return [...strings]
+}
+
+function sample(field: TicketField): FieldValue {
+  switch (field.type) {
+    case 'number':
+      return 1
+    case 'boolean':
+      return true
+    case 'choice':
+      return field.options?.[0]?.value ?? ''
+    case 'date':
+      return '2026-01-02'
+    case 'email':
+      return 'customer@example.com'
+    case 'phone':
+      return '+84 90 123 4567'
+    default:
+      return 'Sample'
+  }
+}

@@ -1,1 +1,63 @@
-export {}
+import type { CompiledSop } from './compile.ts'
+import { decide, start } from './decide.ts'
+import { canonicalJson } from './hash.ts'
+import type { Decision, ReplayResult, TicketInput, TicketState, TransitionRecord } from './types.ts'
+
+/** The input that produced a record, as `decide` takes it. */
+export function inputOf(record: TransitionRecord): TicketInput {
+  switch (record.kind) {
+    case 'action':
+      return { kind: 'action', action: record.action ?? '', fields: record.input, ticks: record.ticks }
+    case 'update':
+      return { kind: 'update', fields: record.input, ticks: record.ticks }
+    case 'timer':
+      return { kind: 'timer', timerId: record.timerId ?? '' }
+    default:
+      return { kind: 'override', target: record.target ?? '', reason: record.reason ?? '' }
+  }
+}
+
+/**
+ * Recomputes a ticket's history from the start: each record's input is decided again on the state
+ * the records before it lead to, and the result must be exactly the recorded one. Reports the
+ * first divergence with what was expected and what was recorded.
+ */
+export function replay(sop: CompiledSop, records: readonly TransitionRecord[]): ReplayResult {
+  const states: TicketState[] = []
+  let state: TicketState | null = null
+  for (let index = 0; index < records.length; index++) {
+    const record = records[index]
+    const fail = (reason: string, expected: unknown, recorded: unknown): ReplayResult => ({
+      ok: false,
+      index,
+      seq: record.seq,
+      reason,
+      expected,
+      recorded,
+      states,
+    })
+    if (record.seq !== index) return fail(`record ${index} has seq ${record.seq}`, index, record.seq)
+    let decision: Decision
+    if (index === 0) {
+      if (record.kind !== 'start')
+        return fail('the first record is not the start of the ticket', 'start', record.kind)
+      decision = start(sop, { actor: record.actor, now: record.at, fields: record.input })
+    } else {
+      if (record.kind === 'start') return fail('a ticket starts only once', 'not start', 'start')
+      decision = decide(sop, state!, inputOf(record), record.actor, record.at)
+    }
+    if (!decision.ok)
+      return fail(`the SOP rejects this record: ${decision.rejection.message}`, decision.rejection, record)
+    const expected = decision.record
+    if (canonicalJson(expected) !== canonicalJson(record)) {
+      const keys = Object.keys({ ...expected, ...record }).filter(
+        (k) => canonicalJson((expected as never)[k]) !== canonicalJson((record as never)[k]),
+      )
+      const pick = (r: object) => Object.fromEntries(keys.map((k) => [k, (r as never)[k]]))
+      return fail(`recorded ${keys.join(', ')} differ from what the SOP gives`, pick(expected), pick(record))
+    }
+    state = decision.state
+    states.push(state)
+  }
+  return { ok: true, states }
+}

@@ -117,6 +117,7 @@ export type RejectionCode =
   | 'invalid_field_value'
   | 'unknown_field'
   | 'timer_stale'
+  | 'timer_not_due'
   | 'unknown_step'
   | 'invalid_input'
 
@@ -158,10 +159,23 @@ export interface StepPrompt {
   path: string[]
   instructions: string
   checklist: { id: string; text: string; required: boolean; done: boolean }[]
-  requiredFields: { name: string; label: string; type: string; options?: { value: string; label: string }[]; filled: boolean }[]
+  requiredFields: {
+    name: string
+    label: string
+    type: string
+    options?: { value: string; label: string }[]
+    filled: boolean
+  }[]
   roles: string[]
   enteredAt: string
-  sla: { due: string; dueAt: string; breached: boolean; escalateTo: string | null; notify: string | null } | null
+  sla: {
+    due: string
+    dueAt: string
+    breached: boolean
+    escalateTo: string | null
+    notify: string | null
+    timerId: string
+  } | null
   /** Glossary entries whose term appears in the step's title, instructions or checklist. */
   glossary: { term: string; definition: string }[]
 }
@@ -192,9 +206,9 @@ export interface SopPath {
   outcome: Outcome | null
   /** Leaf steps visited, in order (the first is where a ticket starts). */
   steps: string[]
-  /** Initial field values for `start`, then the inputs to play, in order. */
-  startFields: Record<string, FieldValue>
-  inputs: TicketInput[]
+  /** When the ticket starts; then the inputs to play with `decide`, in order, each with its actor and time. */
+  startAt: string
+  inputs: { input: TicketInput; actor: Actor; at: string }[]
 }
 
 export type ReplayResult =

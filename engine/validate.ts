@@ -1,4 +1,10 @@
-import { type SopDocument, type Step, sopDocumentSchema, type TicketField, type Transition } from './document.ts'
+import {
+  type SopDocument,
+  type Step,
+  sopDocumentSchema,
+  type TicketField,
+  type Transition,
+} from './document.ts'
 import { GuardEnvironment } from './guard.ts'
 
 export interface Diagnostic {
@@ -100,19 +106,29 @@ function checkDocument(doc: SopDocument): Diagnostic[] {
     if (!s.parent) continue
     const parent = steps.get(s.parent)
     if (!parent) {
-      error('unknown_parent', `Step "${s.id}" is inside "${s.parent}", which does not exist`, { stepId: s.id })
+      error('unknown_parent', `Step "${s.id}" is inside "${s.parent}", which does not exist`, {
+        stepId: s.id,
+      })
       continue
     }
     if (!CONTAINERS.has(parent.kind)) {
-      error('parent_not_container', `Step "${s.id}" is inside "${parent.id}", a ${parent.kind} step; only group and parallel steps contain steps`, {
-        stepId: s.id,
-      })
+      error(
+        'parent_not_container',
+        `Step "${s.id}" is inside "${parent.id}", a ${parent.kind} step; only group and parallel steps contain steps`,
+        {
+          stepId: s.id,
+        },
+      )
       continue
     }
     if (parent.kind === 'parallel' && s.kind !== 'group') {
-      error('region_not_group', `Step "${s.id}" is directly inside parallel step "${parent.id}"; each parallel region must be a group step`, {
-        stepId: s.id,
-      })
+      error(
+        'region_not_group',
+        `Step "${s.id}" is directly inside parallel step "${parent.id}"; each parallel region must be a group step`,
+        {
+          stepId: s.id,
+        },
+      )
     }
     children.set(parent.id, [...(children.get(parent.id) ?? []), s])
   }
@@ -135,9 +151,13 @@ function checkDocument(doc: SopDocument): Diagnostic[] {
   const initial = steps.get(doc.initial)
   if (!initial) error('missing_initial', `The initial step "${doc.initial}" does not exist`)
   else if (initial.parent) {
-    error('missing_initial', `The initial step "${doc.initial}" must be a top-level step, not inside "${initial.parent}"`, {
-      stepId: initial.id,
-    })
+    error(
+      'missing_initial',
+      `The initial step "${doc.initial}" must be a top-level step, not inside "${initial.parent}"`,
+      {
+        stepId: initial.id,
+      },
+    )
   }
 
   for (const s of steps.values()) {
@@ -146,46 +166,71 @@ function checkDocument(doc: SopDocument): Diagnostic[] {
       if (!kids.length) error('empty_container', `Group "${s.id}" has no steps inside`, { stepId: s.id })
       else if (!s.initial) error('missing_initial', `Group "${s.id}" needs an initial step`, { stepId: s.id })
       else if (!kids.some((k) => k.id === s.initial)) {
-        error('missing_initial', `Group "${s.id}" starts at "${s.initial}", which is not one of its steps`, { stepId: s.id })
+        error('missing_initial', `Group "${s.id}" starts at "${s.initial}", which is not one of its steps`, {
+          stepId: s.id,
+        })
       }
     }
     if (s.kind === 'parallel') {
       if (kids.length < 2) {
-        warn('parallel_single_region', `Parallel step "${s.id}" has ${kids.length} region(s); it needs two or more to run anything together`, {
-          stepId: s.id,
-        })
+        warn(
+          'parallel_single_region',
+          `Parallel step "${s.id}" has ${kids.length} region(s); it needs two or more to run anything together`,
+          {
+            stepId: s.id,
+          },
+        )
       }
-      if (!kids.length) error('empty_container', `Parallel step "${s.id}" has no regions inside`, { stepId: s.id })
+      if (!kids.length)
+        error('empty_container', `Parallel step "${s.id}" has no regions inside`, { stepId: s.id })
     }
     if (s.kind !== 'group' && s.initial) {
-      warn('initial_ignored', `Step "${s.id}" is a ${s.kind} step; only groups have an initial step`, { stepId: s.id })
+      warn('initial_ignored', `Step "${s.id}" is a ${s.kind} step; only groups have an initial step`, {
+        stepId: s.id,
+      })
     }
     if (s.kind === 'end' && !s.parent && !s.outcome) {
-      error('end_without_outcome', `End step "${s.id}" needs an outcome (resolved, escalated, cancelled…)`, { stepId: s.id })
+      error('end_without_outcome', `End step "${s.id}" needs an outcome (resolved, escalated, cancelled…)`, {
+        stepId: s.id,
+      })
     }
     for (const name of s.requiredFields) {
       if (!fields.has(name)) {
-        error('unknown_field', `Step "${s.id}" requires field "${name}", which is not a ticket field`, { stepId: s.id })
+        error('unknown_field', `Step "${s.id}" requires field "${name}", which is not a ticket field`, {
+          stepId: s.id,
+        })
       }
     }
     const itemIds = new Set<string>()
     for (const item of s.checklist) {
       if (itemIds.has(item.id)) {
-        error('duplicate_id', `Step "${s.id}" has checklist item "${item.id}" more than once`, { stepId: s.id })
+        error('duplicate_id', `Step "${s.id}" has checklist item "${item.id}" more than once`, {
+          stepId: s.id,
+        })
       }
       itemIds.add(item.id)
     }
     if (s.sla?.escalateTo) {
       const target = steps.get(s.sla.escalateTo)
       if (!target) {
-        error('unknown_target', `Step "${s.id}" escalates to "${s.sla.escalateTo}", which does not exist`, { stepId: s.id })
-      } else if (!target.roles.length && !s.sla.notify) {
-        error('escalation_without_owner', `Step "${s.id}" escalates to "${target.id}", which has no roles: say who owns the escalation`, {
+        error('unknown_target', `Step "${s.id}" escalates to "${s.sla.escalateTo}", which does not exist`, {
           stepId: s.id,
         })
+      } else if (!target.roles.length && !s.sla.notify) {
+        error(
+          'escalation_without_owner',
+          `Step "${s.id}" escalates to "${target.id}", which has no roles: say who owns the escalation`,
+          {
+            stepId: s.id,
+          },
+        )
       }
     } else if (s.sla && !s.sla.notify) {
-      warn('sla_without_owner', `Step "${s.id}" has an SLA but neither escalates nor notifies anyone on breach`, { stepId: s.id })
+      warn(
+        'sla_without_owner',
+        `Step "${s.id}" has an SLA but neither escalates nor notifies anyone on breach`,
+        { stepId: s.id },
+      )
     }
   }
 
@@ -196,7 +241,8 @@ function checkDocument(doc: SopDocument): Diagnostic[] {
     const ids = { transitionId: t.id }
     const from = steps.get(t.from)
     const to = steps.get(t.to)
-    if (!from) error('unknown_source', `Transition "${t.id}" leaves from "${t.from}", which does not exist`, ids)
+    if (!from)
+      error('unknown_source', `Transition "${t.id}" leaves from "${t.from}", which does not exist`, ids)
     if (!to) error('unknown_target', `Transition "${t.id}" goes to "${t.to}", which does not exist`, ids)
     if (!from) continue
     outgoing.set(from.id, [...(outgoing.get(from.id) ?? []), t])
@@ -204,12 +250,21 @@ function checkDocument(doc: SopDocument): Diagnostic[] {
     if (t.action && t.after) {
       error('trigger_conflict', `Transition "${t.id}" has both an action and a delay; give it one`, ids)
     }
-    if (from.kind === 'end') error('end_has_transition', `End step "${from.id}" cannot have transition "${t.id}" out of it`, ids)
+    if (from.kind === 'end')
+      error('end_has_transition', `End step "${from.id}" cannot have transition "${t.id}" out of it`, ids)
     if (trigger === 'automatic' && (from.kind === 'task' || from.kind === 'wait')) {
-      error('missing_trigger', `Transition "${t.id}" from ${from.kind} step "${from.id}" needs an action or a delay`, ids)
+      error(
+        'missing_trigger',
+        `Transition "${t.id}" from ${from.kind} step "${from.id}" needs an action or a delay`,
+        ids,
+      )
     }
     if (from.kind === 'decision' && trigger !== 'automatic') {
-      error('decision_trigger', `Transition "${t.id}" leaves decision "${from.id}"; a decision's branches are taken automatically, without an action or delay`, ids)
+      error(
+        'decision_trigger',
+        `Transition "${t.id}" leaves decision "${from.id}"; a decision's branches are taken automatically, without an action or delay`,
+        ids,
+      )
     }
     if (t.guard !== undefined) {
       if (!t.guard.trim()) {
@@ -217,7 +272,11 @@ function checkDocument(doc: SopDocument): Diagnostic[] {
       } else {
         for (const name of referencedFields(t.guard)) {
           if (!fields.has(name)) {
-            error('guard_unknown_field', `Guard of "${t.id}" uses ticket.${name}, which is not a ticket field`, ids)
+            error(
+              'guard_unknown_field',
+              `Guard of "${t.id}" uses ticket.${name}, which is not a ticket field`,
+              ids,
+            )
           }
         }
         const check = guards.check(t.guard)
@@ -229,9 +288,14 @@ function checkDocument(doc: SopDocument): Diagnostic[] {
     for (const e of t.effects) {
       if (e.type !== 'set') continue
       const f = fields.get(e.field)
-      if (!f) error('unknown_field', `Transition "${t.id}" sets "${e.field}", which is not a ticket field`, ids)
+      if (!f)
+        error('unknown_field', `Transition "${t.id}" sets "${e.field}", which is not a ticket field`, ids)
       else if (!valueFitsType(f, e.value)) {
-        error('effect_type', `Transition "${t.id}" sets ${f.type} field "${f.name}" to ${JSON.stringify(e.value)}`, ids)
+        error(
+          'effect_type',
+          `Transition "${t.id}" sets ${f.type} field "${f.name}" to ${JSON.stringify(e.value)}`,
+          ids,
+        )
       }
     }
   }
@@ -245,32 +309,59 @@ function checkDocument(doc: SopDocument): Diagnostic[] {
       else {
         const defaults = out.filter((t) => !t.guard)
         if (!defaults.length) {
-          error('decision_no_default', `Decision "${s.id}" has no default branch: when every guard is false the ticket would be stuck; add a branch without a guard`, ids)
+          error(
+            'decision_no_default',
+            `Decision "${s.id}" has no default branch: when every guard is false the ticket would be stuck; add a branch without a guard`,
+            ids,
+          )
         } else if (defaults.length > 1) {
-          warn('decision_multiple_defaults', `Decision "${s.id}" has ${defaults.length} branches without a guard; only the first can be taken`, ids)
+          warn(
+            'decision_multiple_defaults',
+            `Decision "${s.id}" has ${defaults.length} branches without a guard; only the first can be taken`,
+            ids,
+          )
         }
       }
     }
     if (s.kind === 'wait' && !out.some((t) => t.after)) {
-      error('wait_without_timeout', `Wait step "${s.id}" needs a timeout: a transition with a delay ("after")`, ids)
+      error(
+        'wait_without_timeout',
+        `Wait step "${s.id}" needs a timeout: a transition with a delay ("after")`,
+        ids,
+      )
     }
     if (s.kind === 'task' || s.kind === 'wait') {
       let hasWayOut = out.length > 0 || Boolean(s.sla?.escalateTo)
-      for (let p = s.parent ? steps.get(s.parent) : undefined; p && !hasWayOut; p = p.parent ? steps.get(p.parent) : undefined) {
+      for (
+        let p = s.parent ? steps.get(s.parent) : undefined;
+        p && !hasWayOut;
+        p = p.parent ? steps.get(p.parent) : undefined
+      ) {
         hasWayOut = (outgoing.get(p.id) ?? []).some((t) => triggerOf(t) !== 'automatic')
       }
-      if (!hasWayOut) error('dead_end', `Step "${s.id}" has no way out: add a transition or make it an end step`, ids)
+      if (!hasWayOut)
+        error('dead_end', `Step "${s.id}" has no way out: add a transition or make it an end step`, ids)
     }
     if (CONTAINERS.has(s.kind)) {
       const completions = out.filter((t) => triggerOf(t) === 'automatic')
       const kids = children.get(s.id) ?? []
       const canFinish =
-        s.kind === 'group' ? kids.some((k) => k.kind === 'end') : kids.length > 0 && kids.every((k) => (children.get(k.id) ?? []).some((c) => c.kind === 'end'))
+        s.kind === 'group'
+          ? kids.some((k) => k.kind === 'end')
+          : kids.length > 0 && kids.every((k) => (children.get(k.id) ?? []).some((c) => c.kind === 'end'))
       if (canFinish && !completions.length && !s.parent) {
-        error('dead_end', `${s.kind === 'group' ? 'Group' : 'Parallel step'} "${s.id}" can finish but has no transition to take when it does`, ids)
+        error(
+          'dead_end',
+          `${s.kind === 'group' ? 'Group' : 'Parallel step'} "${s.id}" can finish but has no transition to take when it does`,
+          ids,
+        )
       }
       if (completions.length && !canFinish) {
-        error('completion_unreachable', `${s.kind === 'group' ? 'Group' : 'Parallel step'} "${s.id}" has a completion transition, but ${s.kind === 'group' ? 'no end step inside' : 'not every region has an end step inside'}`, ids)
+        error(
+          'completion_unreachable',
+          `${s.kind === 'group' ? 'Group' : 'Parallel step'} "${s.id}" has a completion transition, but ${s.kind === 'group' ? 'no end step inside' : 'not every region has an end step inside'}`,
+          ids,
+        )
       }
     }
   }
@@ -296,7 +387,9 @@ function checkDocument(doc: SopDocument): Diagnostic[] {
     }
     for (const s of steps.values()) {
       if (!reached.has(s.id)) {
-        error('unreachable_step', `Step "${s.id}" cannot be reached from the initial step "${initial.id}"`, { stepId: s.id })
+        error('unreachable_step', `Step "${s.id}" cannot be reached from the initial step "${initial.id}"`, {
+          stepId: s.id,
+        })
       }
     }
   }
@@ -306,7 +399,9 @@ function checkDocument(doc: SopDocument): Diagnostic[] {
 /** Field names a CEL guard reads as `ticket.<name>`. */
 export function referencedFields(guard: string): string[] {
   const names = new Set<string>()
-  for (const m of guard.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""').matchAll(/\bticket\.([A-Za-z_][A-Za-z0-9_]*)/g)) {
+  for (const m of guard
+    .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""')
+    .matchAll(/\bticket\.([A-Za-z_][A-Za-z0-9_]*)/g)) {
     names.add(m[1])
   }
   return [...names]
@@ -323,7 +418,11 @@ export function valueFitsType(field: TicketField, value: unknown): boolean {
     case 'choice':
       return typeof value === 'string' && (field.options ?? []).some((o) => o.value === value)
     case 'date':
-      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) && !Number.isNaN(Date.parse(value))
+      return (
+        typeof value === 'string' &&
+        /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) &&
+        !Number.isNaN(Date.parse(value))
+      )
     case 'email':
       return typeof value === 'string' && (value === '' || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value))
     case 'phone':

@@ -9,7 +9,10 @@ export interface Route {
 function read(): Route {
   const hash = window.location.hash.replace(/^#\/?/, '')
   const [path, qs] = hash.split('?')
-  return { segments: path.split('/').filter(Boolean).map(decodeURIComponent), query: new URLSearchParams(qs ?? '') }
+  return {
+    segments: path.split('/').filter(Boolean).map(decodeURIComponent),
+    query: new URLSearchParams(qs ?? ''),
+  }
 }
 
 let cached = { key: '', route: read() }

@@ -33,7 +33,12 @@ export function setToken(token: string | null): void {
   else localStorage.removeItem(TOKEN_KEY)
 }
 
-export async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+export async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
   const token = getToken()
   const res = await fetch(`/api${path}`, {
     method,
@@ -47,7 +52,11 @@ export async function request<T>(method: string, path: string, body?: unknown, h
   const text = await res.text()
   const data = text ? JSON.parse(text) : undefined
   if (!res.ok) {
-    throw new ApiError(data && typeof data === 'object' ? (data as Problem) : { type: 'about:blank', title: res.statusText, status: res.status })
+    throw new ApiError(
+      data && typeof data === 'object'
+        ? (data as Problem)
+        : { type: 'about:blank', title: res.statusText, status: res.status },
+    )
   }
   return data as T
 }

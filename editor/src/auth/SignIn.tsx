@@ -18,7 +18,13 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
       <h1>{t('signIn.title')}</h1>
       <label>
         {t('signIn.token')}
-        <input name="token" type="password" value={token} onChange={(e) => setValue(e.target.value)} autoFocus />
+        <input
+          name="token"
+          type="password"
+          value={token}
+          onChange={(e) => setValue(e.target.value)}
+          autoFocus
+        />
       </label>
       <button type="submit" disabled={!token.trim()}>
         {t('signIn.submit')}
