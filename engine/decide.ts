@@ -2,6 +2,7 @@ import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate'
 import { type CompiledSop, EVENT_AFTER, EVENT_GOTO, EVENT_SLA, EVENT_UPDATE } from './compile.ts'
 import type { Outcome, Step, Transition } from './document.ts'
 import { addDuration } from './duration.ts'
+import { contentHash } from './hash.ts'
 import type {
   Accepted,
   Actor,
@@ -47,6 +48,7 @@ export function start(sop: CompiledSop, options: StartOptions): Decision {
     active: {},
     checklist: {},
     seq: 0,
+    head: null,
   }
   return accept(sop, empty, snapshot, actions, {
     kind: 'start',
@@ -223,6 +225,11 @@ function decideUpdate(
   })
 }
 
+/** Hash of a transition record (its canonical JSON, which includes the previous record's hash). */
+export function recordHash(record: TransitionRecord): string {
+  return contentHash(record)
+}
+
 /** Timer ids: `sla:<stepId>:<entry seq>` and `delay:<transitionId>:<entry seq>`. */
 export function timerId(kind: 'sla' | 'delay', id: string, seq: number): string {
   return `${kind}:${id}:${seq}`
@@ -386,6 +393,7 @@ function accept(
     : null
   const record: TransitionRecord = {
     seq,
+    prev: state.head,
     at: base.now,
     kind: base.kind,
     actor: base.actor,
@@ -414,6 +422,7 @@ function accept(
     active,
     checklist,
     seq: seq + 1,
+    head: recordHash(record),
   }
   snapshots.set(next, snapshot)
   return { ok: true, state: next, record, timers: { schedule, cancel } }

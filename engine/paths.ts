@@ -64,9 +64,10 @@ export function paths(sop: CompiledSop, options: { limit?: number } = {}): SopPa
       const d = decide(sop, ticket, e.input, e.actor, e.at)
       if (!d.ok) break
       ticket = d.state
-      for (const id of d.record.to) if (visited[visited.length - 1] !== id) visited.push(id)
+      for (const id of d.record.entered)
+        if (!isContainer(sop, id) && visited[visited.length - 1] !== id) visited.push(id)
     }
-    const end = visited[visited.length - 1]
+    const end = leaves(ticket.value)[0] ?? visited[visited.length - 1]
     return {
       endStepId: end,
       outcome: ticket.outcome,
@@ -135,6 +136,11 @@ function eventsFor(sop: CompiledSop, ticket: TicketState, at: string): PathEvent
     }
   }
   return events
+}
+
+function isContainer(sop: CompiledSop, id: string): boolean {
+  const kind = sop.steps.get(id)?.kind
+  return kind === 'group' || kind === 'parallel'
 }
 
 const SYSTEM: Actor = { id: 'system', role: 'system' }

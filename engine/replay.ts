@@ -17,12 +17,25 @@ export function inputOf(record: TransitionRecord): TicketInput {
   }
 }
 
+export interface ReplayOptions {
+  /**
+   * The ticket's stored head (`TicketState.head`). Each record carries its predecessor's hash, so
+   * a change to any record shows in the next one; the head seals the last record.
+   */
+  head?: string | null
+}
+
 /**
  * Recomputes a ticket's history from the start: each record's input is decided again on the state
- * the records before it lead to, and the result must be exactly the recorded one. Reports the
- * first divergence with what was expected and what was recorded.
+ * the records before it lead to, and the result must be exactly the recorded one, down to the
+ * previous record's hash it carries. Reports the first divergence with what was expected and what
+ * was recorded.
  */
-export function replay(sop: CompiledSop, records: readonly TransitionRecord[]): ReplayResult {
+export function replay(
+  sop: CompiledSop,
+  records: readonly TransitionRecord[],
+  options: ReplayOptions = {},
+): ReplayResult {
   const states: TicketState[] = []
   let state: TicketState | null = null
   for (let index = 0; index < records.length; index++) {
@@ -58,6 +71,18 @@ export function replay(sop: CompiledSop, records: readonly TransitionRecord[]): 
     }
     state = decision.state
     states.push(state)
+  }
+  if (options.head !== undefined && state && state.head !== options.head) {
+    const last = records.length - 1
+    return {
+      ok: false,
+      index: last,
+      seq: records[last].seq,
+      reason: "the last record does not match the ticket's stored head hash",
+      expected: options.head,
+      recorded: state.head,
+      states,
+    }
   }
   return { ok: true, states }
 }

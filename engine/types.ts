@@ -40,6 +40,8 @@ export interface TicketState {
   checklist: Record<string, string[]>
   /** How many records the ticket has: the next record's seq. */
   seq: number
+  /** Hash of the last record (`recordHash`): the head of the ticket's record chain. */
+  head: string | null
 }
 
 /** A timer the caller must persist and fire (through `decide` with a `timer` input) when due. */
@@ -63,6 +65,8 @@ export interface FieldChange {
 /** What happened to a ticket; input enough to recompute it, and what it led to. */
 export interface TransitionRecord {
   seq: number
+  /** Hash of the previous record (null for the first): each record seals the history before it. */
+  prev: string | null
   at: string
   kind: 'start' | 'action' | 'timer' | 'override' | 'update'
   actor: Actor

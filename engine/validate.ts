@@ -349,7 +349,8 @@ function checkDocument(doc: SopDocument): Diagnostic[] {
         s.kind === 'group'
           ? kids.some((k) => k.kind === 'end')
           : kids.length > 0 && kids.every((k) => (children.get(k.id) ?? []).some((c) => c.kind === 'end'))
-      if (canFinish && !completions.length && !s.parent) {
+      const isRegion = s.parent !== undefined && steps.get(s.parent)?.kind === 'parallel'
+      if (canFinish && !completions.length && !isRegion) {
         error(
           'dead_end',
           `${s.kind === 'group' ? 'Group' : 'Parallel step'} "${s.id}" can finish but has no transition to take when it does`,
