@@ -2,7 +2,7 @@ import { type AnyStateMachine, assign, setup } from 'xstate'
 import type { Effect, SopDocument, Step, TicketField, Transition } from './document.ts'
 import { SopError } from './errors.ts'
 import { GuardEnvironment, type GuardFn } from './guard.ts'
-import { contentHash } from './hash.ts'
+import { canonicalJson, sha256Hex } from './hash.ts'
 import type { FieldValue, TicketContext } from './types.ts'
 import { triggerOf, validate } from './validate.ts'
 
@@ -21,6 +21,16 @@ export interface CompiledSop {
   ancestors: ReadonlyMap<string, readonly string[]>
   /** Compiled CEL guards by transition id. */
   guards: ReadonlyMap<string, GuardFn>
+  /** The SHA-256 function (text → lowercase hex) records are chained with. */
+  sha256: (text: string) => string
+}
+
+export interface CompileOptions {
+  /**
+   * SHA-256 of a UTF-8 string as lowercase hex. Defaults to a portable implementation; a host may
+   * pass its native one (the server passes Node's crypto). Any correct SHA-256 gives the same hashes.
+   */
+  sha256?: (text: string) => string
 }
 
 /** Events the compiled machine understands. */
@@ -39,7 +49,7 @@ export const EVENT_UPDATE = 'sopflow.update'
  * Compiles an SOP document into an XState v5 machine. The same document always gives the same
  * machine and hash. Throws `SopError('invalid_document')` with every diagnostic when invalid.
  */
-export function compile(input: unknown): CompiledSop {
+export function compile(input: unknown, options: CompileOptions = {}): CompiledSop {
   const result = validate(input)
   if (!result.valid || !result.document) {
     const errors = result.diagnostics.filter((d) => d.severity === 'error')
@@ -71,13 +81,14 @@ export function compile(input: unknown): CompiledSop {
   const machine = buildMachine(doc, { steps, transitions, outgoing, guards })
   return {
     document: doc,
-    hash: contentHash(doc),
+    hash: (options.sha256 ?? sha256Hex)(canonicalJson(doc)),
     machine,
     steps,
     transitions,
     fields,
     outgoing,
     ancestors,
+    sha256: options.sha256 ?? sha256Hex,
     guards,
   }
 }

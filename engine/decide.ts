@@ -2,7 +2,7 @@ import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate'
 import { type CompiledSop, EVENT_AFTER, EVENT_GOTO, EVENT_SLA, EVENT_UPDATE } from './compile.ts'
 import type { Outcome, Step, Transition } from './document.ts'
 import { addDuration } from './duration.ts'
-import { contentHash } from './hash.ts'
+import { canonicalJson } from './hash.ts'
 import type {
   Accepted,
   Actor,
@@ -226,8 +226,8 @@ function decideUpdate(
 }
 
 /** Hash of a transition record (its canonical JSON, which includes the previous record's hash). */
-export function recordHash(record: TransitionRecord): string {
-  return contentHash(record)
+export function recordHash(sop: CompiledSop, record: TransitionRecord): string {
+  return sop.sha256(canonicalJson(record))
 }
 
 /** Timer ids: `sla:<stepId>:<entry seq>` and `delay:<transitionId>:<entry seq>`. */
@@ -422,7 +422,7 @@ function accept(
     active,
     checklist,
     seq: seq + 1,
-    head: recordHash(record),
+    head: recordHash(sop, record),
   }
   snapshots.set(next, snapshot)
   return { ok: true, state: next, record, timers: { schedule, cancel } }

@@ -1,5 +1,5 @@
 import type { CompiledSop } from './compile.ts'
-import { decide, start } from './decide.ts'
+import { decide, recordHash, start } from './decide.ts'
 import { canonicalJson } from './hash.ts'
 import type { Decision, ReplayResult, TicketInput, TicketState, TransitionRecord } from './types.ts'
 
@@ -62,7 +62,8 @@ export function replay(
     if (!decision.ok)
       return fail(`the SOP rejects this record: ${decision.rejection.message}`, decision.rejection, record)
     const expected = decision.record
-    if (canonicalJson(expected) !== canonicalJson(record)) {
+    // The recomputed record's hash is the new head: equal hashes mean equal records.
+    if (decision.state.head !== recordHash(sop, record)) {
       const keys = Object.keys({ ...expected, ...record }).filter(
         (k) => canonicalJson((expected as never)[k]) !== canonicalJson((record as never)[k]),
       )

@@ -1,7 +1,10 @@
 import type { SopDocumentInput } from '../../engine/index.ts'
 
+/** A document whose lists are present, so tests can change them. */
+export type Fixture = SopDocumentInput & Required<Pick<SopDocumentInput, 'steps' | 'transitions' | 'fields'>>
+
 /** A small SOP touching every step kind: task, decision, wait, group, parallel, end. */
-export function sampleSop(): SopDocumentInput {
+export function sampleSop(): Fixture {
   return {
     schema: 'sopflow/v1',
     id: 'sample',

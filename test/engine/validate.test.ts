@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { compile, type SopDocumentInput, SopError, validate } from '../../engine/index.ts'
-import { sampleSop } from './fixtures.ts'
+import { compile, SopError, validate } from '../../engine/index.ts'
+import { type Fixture, sampleSop } from './fixtures.ts'
 
 function codes(doc: unknown): string[] {
   return validate(doc).diagnostics.map((d) => d.code)
 }
 
-function mutate(change: (doc: SopDocumentInput) => void): SopDocumentInput {
+function mutate(change: (doc: Fixture) => void): Fixture {
   const doc = sampleSop()
   change(doc)
   return doc
