@@ -1,8 +1,9 @@
-import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate'
+import { type AnyMachineSnapshot, initialTransition } from 'xstate'
 import { type CompiledSop, EVENT_AFTER, EVENT_GOTO, EVENT_SLA, EVENT_UPDATE } from './compile.ts'
 import type { Outcome, Step, Transition } from './document.ts'
 import { addDuration } from './duration.ts'
 import { canonicalJson } from './hash.ts'
+import { pureTransition } from './pureTransition.ts'
 import type {
   Accepted,
   Actor,
@@ -148,7 +149,7 @@ function decideAction(
     })
   }
 
-  const [snapshot, actions] = transition(sop.machine, snapshotOf(sop, state), {
+  const [snapshot, actions] = pureTransition(sop.machine, snapshotOf(sop, state), {
     type: input.action,
     role: actor.role,
     fields,
@@ -210,7 +211,10 @@ function decideUpdate(
   const ticks = input.ticks ?? {}
   const bad = checkFields(sop, fields) ?? checkTicks(sop, state, ticks)
   if (bad) return bad
-  const [snapshot, actions] = transition(sop.machine, snapshotOf(sop, state), { type: EVENT_UPDATE, fields })
+  const [snapshot, actions] = pureTransition(sop.machine, snapshotOf(sop, state), {
+    type: EVENT_UPDATE,
+    fields,
+  })
   return accept(sop, state, snapshot, actions, {
     kind: 'update',
     actor,
@@ -269,7 +273,7 @@ function decideTimer(sop: CompiledSop, state: TicketState, id: string, actor: Ac
     }
     const notDue = checkDue(id, entry.enteredAt, t.after, now)
     if (notDue) return notDue
-    const [snapshot, actions] = transition(sop.machine, snapshotOf(sop, state), {
+    const [snapshot, actions] = pureTransition(sop.machine, snapshotOf(sop, state), {
       type: `${EVENT_AFTER}${t.id}`,
     })
     return accept(sop, state, snapshot, actions, { ...base, breach: null })
@@ -289,7 +293,7 @@ function decideTimer(sop: CompiledSop, state: TicketState, id: string, actor: Ac
   if (notDue) return notDue
   const breach = { stepId: step.id, notify: step.sla.notify ?? null, escalateTo: step.sla.escalateTo ?? null }
   const [snapshot, actions] = step.sla.escalateTo
-    ? transition(sop.machine, snapshotOf(sop, state), { type: `${EVENT_SLA}${step.id}` })
+    ? pureTransition(sop.machine, snapshotOf(sop, state), { type: `${EVENT_SLA}${step.id}` })
     : [snapshotOf(sop, state), []]
   return accept(sop, state, snapshot, actions, { ...base, breach })
 }
@@ -317,7 +321,7 @@ function decideOverride(
   if (!input.reason?.trim()) {
     return reject({ code: 'invalid_input', message: 'An override needs a reason', stepId: input.target })
   }
-  const [snapshot, actions] = transition(sop.machine, snapshotOf(sop, state), {
+  const [snapshot, actions] = pureTransition(sop.machine, snapshotOf(sop, state), {
     type: `${EVENT_GOTO}${input.target}`,
   })
   return accept(sop, state, snapshot, actions, {

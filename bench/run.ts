@@ -1,0 +1,20 @@
+// `npm run bench`: prints the engine's, the server's and the editor's figures in one run.
+// `npm run bench -- server` runs one part.
+import { runEngineBench } from './engine.ts'
+
+type Part = { name: string; module: string; run: string }
+
+const parts: Part[] = [
+  { name: 'server', module: './server.ts', run: 'runServerBench' },
+  { name: 'editor', module: './editor.ts', run: 'runEditorBench' },
+]
+
+const only = process.argv[2]
+console.log(`sopflow benchmarks — Node ${process.version}, ${new Date().toISOString()}\n`)
+if (!only || only === 'engine') runEngineBench()
+for (const part of parts) {
+  if (only && only !== part.name) continue
+  console.log('')
+  const mod = (await import(part.module)) as Record<string, () => Promise<void>>
+  await mod[part.run]()
+}
