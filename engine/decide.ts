@@ -291,7 +291,7 @@ function decideTimer(sop: CompiledSop, state: TicketState, id: string, actor: Ac
   }
   const notDue = checkDue(id, entry.enteredAt, step.sla.due, now)
   if (notDue) return notDue
-  const breach = { stepId: step.id, notify: step.sla.notify ?? null, escalateTo: step.sla.escalateTo ?? null }
+  const breach = { escalateTo: step.sla.escalateTo ?? null, notify: step.sla.notify ?? null, stepId: step.id }
   const [snapshot, actions] = step.sla.escalateTo
     ? pureTransition(sop.machine, snapshotOf(sop, state), { type: `${EVENT_SLA}${step.id}` })
     : [snapshotOf(sop, state), []]
@@ -395,27 +395,28 @@ function accept(
   const outcome: Outcome | null = closed
     ? (to.map((id) => sop.steps.get(id)?.outcome).find(Boolean) ?? null)
     : null
+  // Keys in sorted order, so the record is already in canonical form for hashing.
   const record: TransitionRecord = {
-    seq,
-    prev: state.head,
-    at: base.now,
-    kind: base.kind,
-    actor: base.actor,
     action: base.action,
-    transitions: takenIds(actions),
-    timerId: base.timerId,
-    input: base.input,
-    ticks: base.ticks,
-    target: base.target,
-    reason: base.reason,
-    from: leaves(state.value),
-    to,
-    exited,
-    entered,
-    fieldChanges: diffFields(state.context.fields, context.fields),
+    actor: base.actor,
+    at: base.now,
     breach: base.breach,
-    status: closed ? 'closed' : 'open',
+    entered,
+    exited,
+    fieldChanges: diffFields(state.context.fields, context.fields),
+    from: leaves(state.value),
+    input: base.input,
+    kind: base.kind,
     outcome,
+    prev: state.head,
+    reason: base.reason,
+    seq,
+    status: closed ? 'closed' : 'open',
+    target: base.target,
+    ticks: base.ticks,
+    timerId: base.timerId,
+    to,
+    transitions: takenIds(actions),
   }
   const next: TicketState = {
     sopHash: sop.hash,

@@ -6,6 +6,19 @@ const DURATION =
  * P1DT4H30M). A day counts as 24 hours. Years and months are not accepted: their length varies.
  */
 export function parseDuration(iso: string): number {
+  let ms = parsed.get(iso)
+  if (ms === undefined) {
+    ms = parse(iso)
+    if (parsed.size > 10_000) parsed.clear()
+    parsed.set(iso, ms)
+  }
+  return ms
+}
+
+/** Durations already parsed: SOPs use a handful, over and over. */
+const parsed = new Map<string, number>()
+
+function parse(iso: string): number {
   const m = DURATION.exec(iso)
   if (!m) throw new RangeError(`"${iso}" is not an ISO-8601 duration such as PT2H or P1D`)
   const [, w, d, h, min, s] = m.map((x) => (x === undefined ? 0 : Number(x)))

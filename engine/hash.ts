@@ -6,14 +6,36 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value))
 }
 
+/** A copy with sorted keys and no undefined members; values already in that form are returned as they are. */
 function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys)
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {}
-    for (const key of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[key]
-      if (v !== undefined) out[key] = sortKeys(v)
+  if (Array.isArray(value)) {
+    let out: unknown[] | null = null
+    for (let i = 0; i < value.length; i++) {
+      const v = sortKeys(value[i])
+      if (v !== value[i]) {
+        out ??= value.slice()
+        out[i] = v
+      }
     }
+    return out ?? value
+  }
+  if (value && typeof value === 'object') {
+    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return value
+    const record = value as Record<string, unknown>
+    const keys = Object.keys(record)
+    let changed = false
+    for (let i = 1; i < keys.length && !changed; i++) if (keys[i - 1] > keys[i]) changed = true
+    const values: unknown[] = new Array(keys.length)
+    for (let i = 0; i < keys.length; i++) {
+      const v = record[keys[i]]
+      const sorted = v === undefined ? v : sortKeys(v)
+      if (v === undefined || sorted !== v) changed = true
+      values[i] = sorted
+    }
+    if (!changed) return value
+    const order = keys.map((k, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0))
+    const out: Record<string, unknown> = {}
+    for (const i of order) if (values[i] !== undefined) out[keys[i]] = values[i]
     return out
   }
   return value
