@@ -1,0 +1,113 @@
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { type AppEnv, allow, bearer } from './auth/bearer.ts'
+import { jsonBody, onError, Problem, parse } from './http/problem.ts'
+import { docsPage, openApiDocument } from './openapi/document.ts'
+import { customerRoutes } from './routes/customers.ts'
+import { sopRoutes } from './routes/sops.ts'
+import { ticketRoutes } from './routes/tickets.ts'
+import { schemas } from './schemas.ts'
+import { newId, newToken, tokenHash } from './services/crypto.ts'
+import { computeMetrics } from './services/metrics.ts'
+import { type Clock, TicketService } from './services/tickets.ts'
+import { GroupCommitter } from './storage/groupCommit.ts'
+import type { Storage } from './storage/types.ts'
+
+export interface AppConfig {
+  /** Largest request body accepted, in bytes. */
+  bodyLimit?: number
+  log?: (line: string) => void
+}
+
+export interface AppDeps {
+  storage: Storage
+  clock?: Clock
+  config?: AppConfig
+}
+
+/** Builds the API from its dependencies: nothing is global, so tests build as many apps as they like. */
+export function createApp({ storage, clock = () => new Date(), config = {} }: AppDeps) {
+  const log = config.log ?? (() => {})
+  const committer = new GroupCommitter(storage)
+  const tickets = new TicketService(storage, committer, clock)
+  const api = new Hono<AppEnv>()
+
+  api.onError(onError(log))
+  api.notFound((c) =>
+    onError(log)(new Problem(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`), c),
+  )
+  api.use(
+    '*',
+    bodyLimit({
+      maxSize: config.bodyLimit ?? 1024 * 1024,
+      onError: () => {
+        throw new Problem(
+          413,
+          'body_too_large',
+          `The request body is larger than ${config.bodyLimit ?? 1024 * 1024} bytes`,
+        )
+      },
+    }),
+  )
+  api.use('*', async (c, next) => {
+    const type = c.req.header('content-type')
+    if (['POST', 'PUT'].includes(c.req.method) && type && !/^application\/(.+\+)?json\b/i.test(type)) {
+      throw new Problem(
+        415,
+        'unsupported_media_type',
+        `Send JSON (Content-Type: application/json), not ${type}`,
+      )
+    }
+    await next()
+  })
+
+  const openapi = openApiDocument()
+  api.get('/openapi.json', (c) => c.json(openapi))
+  api.get('/docs', (c) => c.html(docsPage(openapi)))
+  api.get('/health', (c) => c.json({ ok: true }))
+
+  api.use('*', bearer(storage))
+  api.get('/me', (c) => {
+    const { id, name, role, team } = c.get('user')
+    return c.json({ id, name, role, team })
+  })
+  api.get('/users', allow('supervisor', 'auditor'), async (c) => c.json(await storage.listUsers()))
+  api.post('/users', allow(), async (c) => {
+    const body = parse(schemas.userCreate, await jsonBody(c))
+    const token = newToken()
+    const user = await storage.createUser(
+      {
+        id: newId('u'),
+        name: body.name,
+        role: body.role,
+        team: body.team ?? null,
+        createdAt: clock().toISOString(),
+      },
+      tokenHash(token),
+      'created by admin',
+    )
+    return c.json({ user, token }, 201)
+  })
+  api.route('/sops', sopRoutes(storage, clock))
+  api.route('/customers', customerRoutes(storage, clock))
+  api.route('/tickets', ticketRoutes(storage, tickets))
+  api.get('/metrics', allow('supervisor', 'auditor', 'owner'), async (c) => {
+    const q = parse(schemas.metricsQuery, c.req.query(), 'query')
+    return c.json(
+      await computeMetrics(storage, tickets, {
+        sopId: q.sop,
+        sopVersion: q.version,
+        channel: q.channel,
+        team: q.team,
+        from: q.from,
+        to: q.to,
+      }),
+    )
+  })
+
+  const app = new Hono()
+  app.route('/api', api)
+  return { app, tickets, storage }
+}
+
+export type SopflowApp = ReturnType<typeof createApp>

@@ -1,0 +1,218 @@
+import { type Context, Hono } from 'hono'
+import { canonicalJson } from '../../engine/index.ts'
+import { type AppEnv, allow, READ_TICKETS, WRITE_TICKETS } from '../auth/bearer.ts'
+import { forbidden, jsonBody, notFound, Problem, parse } from '../http/problem.ts'
+import { schemas } from '../schemas.ts'
+import { sha256 } from '../services/crypto.ts'
+import { type Idempotency, requireNotClosed, type TicketService } from '../services/tickets.ts'
+import type { Storage, TicketRow, User } from '../storage/types.ts'
+
+const WRITE = allow(...WRITE_TICKETS)
+const READ = allow(...READ_TICKETS)
+const SUPERVISE = allow('supervisor')
+
+/** Tickets: intake, the engine-driven step prompt, actions, assignment, notes, history and proof. */
+export function ticketRoutes(storage: Storage, tickets: TicketService) {
+  const app = new Hono<AppEnv>()
+
+  const summary = async (t: TicketRow) => {
+    const sop = await tickets.sopFor(t.sopId, t.sopVersion)
+    const { state: _state, ...rest } = t
+    return {
+      ...rest,
+      sopTitle: sop.document.title,
+      stepTitles: t.steps.map((id) => sop.steps.get(id)?.title ?? id),
+      overdue: t.status === 'open' && t.dueAt !== null && t.dueAt <= tickets.now(),
+    }
+  }
+  const view = async (c: Context<AppEnv>, t: TicketRow, status: 200 | 201 = 200) =>
+    c.json(await tickets.view(c.get('user'), t), status)
+
+  app.get('/', READ, async (c) => {
+    const q = parse(schemas.ticketQuery, c.req.query(), 'query')
+    const user = c.get('user')
+    const rows = await storage.listTickets({
+      status: q.status,
+      step: q.step,
+      assigneeId: q.assignee === 'me' ? user.id : q.assignee,
+      unassigned: q.unassigned === 'true',
+      queue: q.queue,
+      channel: q.channel,
+      sopId: q.sop,
+      customerId: q.customer,
+      overdue: q.overdue === 'true',
+      now: tickets.now(),
+      limit: q.limit,
+      offset: q.offset,
+    })
+    return c.json(await Promise.all(rows.map(summary)))
+  })
+
+  app.post('/', WRITE, async (c) => {
+    const raw = await jsonBody(c)
+    const body = parse(schemas.ticketCreate, raw)
+    const t = await tickets.create(c.get('user'), body, idempotency(c, raw))
+    return view(c, t, 201)
+  })
+
+  app.get('/:id', READ, async (c) => view(c, await tickets.get(c.req.param('id'))))
+
+  app.post('/:id/actions', WRITE, async (c) => {
+    const raw = await jsonBody(c)
+    const body = parse(schemas.action, raw)
+    const t = await tickets.decideAndCommit(
+      c.get('user'),
+      c.req.param('id'),
+      { kind: 'action', action: body.action, fields: body.fields, ticks: body.ticks },
+      { version: body.version, idem: idempotency(c, raw), type: 'transition' },
+    )
+    return view(c, t)
+  })
+
+  app.post('/:id/update', WRITE, async (c) => {
+    const raw = await jsonBody(c)
+    const body = parse(schemas.update, raw)
+    const t = await tickets.decideAndCommit(
+      c.get('user'),
+      c.req.param('id'),
+      { kind: 'update', fields: body.fields, ticks: body.ticks },
+      { version: body.version, idem: idempotency(c, raw), type: 'update' },
+    )
+    return view(c, t)
+  })
+
+  app.post('/:id/override', SUPERVISE, async (c) => {
+    const raw = await jsonBody(c)
+    const body = parse(schemas.override, raw)
+    const t = await tickets.decideAndCommit(
+      c.get('user'),
+      c.req.param('id'),
+      { kind: 'override', target: body.target, reason: body.reason },
+      { version: body.version, idem: idempotency(c, raw), type: 'override' },
+    )
+    return view(c, t)
+  })
+
+  app.post('/:id/claim', WRITE, async (c) => {
+    const body = parse(schemas.claim, await jsonBody(c))
+    const user = c.get('user')
+    const t = await tickets.amend(
+      user,
+      c.req.param('id'),
+      (t) => {
+        requireNotClosed(t)
+        if (t.assigneeId && t.assigneeId !== user.id && user.role !== 'supervisor') {
+          throw new Problem(
+            409,
+            'already_assigned',
+            'Someone else has this ticket; ask a supervisor to reassign it',
+          )
+        }
+        return {
+          ticket: { ...t, assigneeId: user.id },
+          type: 'assignment',
+          payload: { from: t.assigneeId, to: user.id, queue: t.queue, claimed: true },
+          bump: true,
+        }
+      },
+      body.version,
+    )
+    return view(c, t)
+  })
+
+  app.post('/:id/assign', SUPERVISE, async (c) => {
+    const body = parse(schemas.assign, await jsonBody(c))
+    let assignee: User | null = null
+    if (body.userId) {
+      assignee = await storage.getUser(body.userId)
+      if (!assignee) throw notFound('User', body.userId)
+    }
+    const t = await tickets.amend(
+      c.get('user'),
+      c.req.param('id'),
+      (t) => {
+        requireNotClosed(t)
+        const queue = body.queue !== undefined ? body.queue : t.queue
+        return {
+          ticket: {
+            ...t,
+            assigneeId: body.userId !== undefined ? (body.userId ?? null) : t.assigneeId,
+            queue,
+          },
+          type: 'assignment',
+          payload: { from: t.assigneeId, to: body.userId ?? null, queue, fromQueue: t.queue },
+          bump: true,
+        }
+      },
+      body.version,
+    )
+    return view(c, t)
+  })
+
+  app.post('/:id/notes', WRITE, async (c) => {
+    const body = parse(schemas.note, await jsonBody(c))
+    const t = await tickets.amend(c.get('user'), c.req.param('id'), (t) => ({
+      ticket: t,
+      type: 'note',
+      payload: { text: body.text, visibility: body.visibility },
+      bump: false,
+    }))
+    return view(c, t, 201)
+  })
+
+  app.get('/:id/history', READ, async (c) => {
+    const t = await tickets.get(c.req.param('id'))
+    const [audit, users] = await Promise.all([storage.getAudit(t.id), storage.listUsers()])
+    const names = new Map(users.map((u) => [u.id, u.name]))
+    return c.json(
+      audit.map((a) => ({
+        seq: a.seq,
+        type: a.type,
+        at: a.at,
+        actorId: a.actorId,
+        actorName: a.actorId === 'system' ? 'sopflow' : (names.get(a.actorId) ?? a.actorId),
+        role: a.role,
+        payload: a.payload,
+        prevHash: a.prevHash,
+        hash: a.hash,
+      })),
+    )
+  })
+
+  app.get('/:id/verify', READ, async (c) => c.json(await tickets.verify(c.req.param('id'))))
+
+  app.get('/:id/evidence', READ, async (c) => {
+    const t = await tickets.get(c.req.param('id'))
+    const [audit, version, verification] = await Promise.all([
+      storage.getAudit(t.id),
+      storage.getVersion(t.sopId, t.sopVersion),
+      tickets.verify(t.id),
+    ])
+    const bundle = {
+      format: 'sopflow-evidence/v1',
+      exportedAt: tickets.now(),
+      exportedBy: c.get('user').id,
+      ticket: t,
+      sop: { id: t.sopId, version: t.sopVersion, hash: version?.hash, document: version?.document },
+      audit,
+      verification,
+      procedure:
+        'See docs/evidence.md: recompute each audit hash as SHA-256 of prevHash + "\\n" + canonical JSON of {ticketId, seq, type, at, actorId, role, payload}; check the chain ends at ticket.auditHead; check SHA-256 of the canonical SOP document equals sop.hash; run `sopflow verify --bundle <file>` to replay the records through the SOP.',
+    }
+    c.header('content-disposition', `attachment; filename="sopflow-evidence-${t.id}.json"`)
+    return c.json(bundle)
+  })
+
+  return app
+}
+
+/** The Idempotency-Key header, bound to this user, route and body. */
+function idempotency(c: Context<AppEnv>, body: unknown): Idempotency | undefined {
+  const key = c.req.header('idempotency-key')
+  if (!key) return undefined
+  if (key.length > 200)
+    throw new Problem(400, 'invalid_request', 'Idempotency-Key is too long (200 characters at most)')
+  return { key, fingerprint: sha256(`${c.req.method} ${c.req.path}\n${canonicalJson(body)}`) }
+}
+
+export { forbidden }

@@ -1,0 +1,97 @@
+import { z } from 'zod'
+import { CHANNELS } from '../engine/index.ts'
+import { ROLES, SEGMENTS } from './storage/types.ts'
+
+/** Request schemas: used to validate input and to generate the OpenAPI document. */
+const fieldValue = z.union([z.string(), z.number(), z.boolean(), z.null()])
+const ticks = z.record(z.string(), z.array(z.string()))
+const version = z.number().int().nonnegative().describe('The ticket version the client last saw')
+const priority = z.enum(['low', 'normal', 'high', 'urgent'])
+
+export const schemas = {
+  sopCreate: z.object({ document: z.record(z.string(), z.unknown()) }).strict(),
+  sopSave: z.object({ document: z.record(z.string(), z.unknown()) }).strict(),
+  sopValidate: z.object({ document: z.unknown().optional() }).strict(),
+  customer: z
+    .object({
+      name: z.string().trim().min(1).max(200),
+      phone: z.string().trim().max(50).nullish(),
+      email: z.string().trim().email().max(200).nullish().or(z.literal('')),
+      address: z.string().trim().max(500).nullish(),
+      segment: z.enum(SEGMENTS).nullish(),
+    })
+    .strict(),
+  survey: z
+    .object({
+      ticketId: z.string().nullish(),
+      csat: z.number().int().min(1).max(5).nullish(),
+      nps: z.number().int().min(0).max(10).nullish(),
+      ces: z.number().int().min(1).max(7).nullish(),
+      comment: z.string().max(2000).nullish(),
+    })
+    .strict(),
+  ticketCreate: z
+    .object({
+      sopId: z.string().min(1),
+      channel: z.enum(CHANNELS),
+      customerId: z.string().nullish(),
+      subject: z.string().trim().min(1).max(300),
+      priority: priority.optional(),
+      fields: z.record(z.string(), fieldValue).optional(),
+      queue: z.string().max(100).nullish(),
+    })
+    .strict(),
+  action: z
+    .object({
+      action: z.string().min(1),
+      fields: z.record(z.string(), fieldValue).optional(),
+      ticks: ticks.optional(),
+      version,
+    })
+    .strict(),
+  update: z
+    .object({ fields: z.record(z.string(), fieldValue).optional(), ticks: ticks.optional(), version })
+    .strict(),
+  override: z
+    .object({ target: z.string().min(1), reason: z.string().trim().min(1).max(2000), version })
+    .strict(),
+  claim: z.object({ version }).strict(),
+  assign: z
+    .object({ userId: z.string().nullish(), queue: z.string().max(100).nullish(), version })
+    .strict()
+    .refine((v) => v.userId !== undefined || v.queue !== undefined, 'Give a userId or a queue'),
+  note: z
+    .object({
+      text: z.string().trim().min(1).max(10_000),
+      visibility: z.enum(['internal', 'customer']).default('internal'),
+    })
+    .strict(),
+  userCreate: z
+    .object({
+      name: z.string().trim().min(1).max(200),
+      role: z.enum(ROLES),
+      team: z.string().max(100).nullish(),
+    })
+    .strict(),
+  ticketQuery: z.object({
+    status: z.enum(['open', 'closed']).optional(),
+    step: z.string().optional(),
+    assignee: z.string().optional(),
+    queue: z.string().optional(),
+    channel: z.enum(CHANNELS).optional(),
+    sop: z.string().optional(),
+    customer: z.string().optional(),
+    overdue: z.enum(['true', 'false']).optional(),
+    unassigned: z.enum(['true', 'false']).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    offset: z.coerce.number().int().min(0).default(0),
+  }),
+  metricsQuery: z.object({
+    sop: z.string().optional(),
+    version: z.coerce.number().int().positive().optional(),
+    from: z.string().optional(),
+    to: z.string().optional(),
+    channel: z.enum(CHANNELS).optional(),
+    team: z.string().optional(),
+  }),
+}

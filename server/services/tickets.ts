@@ -1,0 +1,511 @@
+import {
+  addDuration,
+  type CompiledSop,
+  compile,
+  type Decision,
+  decide,
+  prompt,
+  replay,
+  type SopDocument,
+  start,
+  type TicketInput,
+  type TicketPrompt,
+  type TicketState,
+  type TransitionRecord,
+} from '../../engine/index.ts'
+import { forbidden, notFound, Problem } from '../http/problem.ts'
+import type { GroupCommitter } from '../storage/groupCommit.ts'
+import {
+  type AuditRow,
+  type AuditType,
+  ConflictError,
+  type Customer,
+  type Priority,
+  RECORD_TYPES,
+  type Storage,
+  type TicketCommit,
+  type TicketRow,
+  type TimerRow,
+  type User,
+} from '../storage/types.ts'
+import { linkHash, newId, sha256 } from './crypto.ts'
+
+export type Clock = () => Date
+
+export interface TicketView {
+  ticket: Omit<TicketRow, 'auditSeq' | 'auditHead'> & { auditSeq: number; auditHead: string | null }
+  prompt: TicketPrompt
+  customer: Customer | null
+  timers: TimerRow[]
+  notes: { seq: number; at: string; authorId: string; text: string; visibility: string }[]
+  sop: { id: string; version: number; title: string }
+}
+
+export interface CreateTicket {
+  sopId: string
+  channel: string
+  customerId?: string | null
+  subject: string
+  priority?: Priority
+  fields?: Record<string, string | number | boolean | null>
+  queue?: string | null
+}
+
+export interface Idempotency {
+  key: string
+  fingerprint: string
+}
+
+const MAX_RETRIES = 8
+
+/**
+ * Ticket operations: each reads the ticket, asks the engine to decide, and commits the new state,
+ * its audit records and timers atomically (through the group committer) before answering.
+ */
+export class TicketService {
+  private readonly compiled = new Map<string, CompiledSop>()
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly committer: GroupCommitter,
+    private readonly clock: Clock,
+  ) {}
+
+  now(): string {
+    return this.clock().toISOString()
+  }
+
+  /** The compiled SOP version a ticket is pinned to (compiled once per process). */
+  async sopFor(sopId: string, version: number): Promise<CompiledSop> {
+    const key = `${sopId}@${version}`
+    let sop = this.compiled.get(key)
+    if (!sop) {
+      const v = await this.storage.getVersion(sopId, version)
+      if (!v) throw notFound('SOP version', key)
+      sop = compile(v.document, { sha256 })
+      this.compiled.set(key, sop)
+    }
+    return sop
+  }
+
+  async get(id: string): Promise<TicketRow> {
+    const t = await this.storage.getTicket(id)
+    if (!t) throw notFound('Ticket', id)
+    return t
+  }
+
+  async create(user: User, input: CreateTicket, idem?: Idempotency): Promise<TicketRow> {
+    if (idem) {
+      const seen = await this.replayed(user, idem)
+      if (seen?.ticketId) return this.get(seen.ticketId)
+    }
+    const sopRec = await this.storage.getSop(input.sopId)
+    if (!sopRec) throw notFound('SOP', input.sopId)
+    if (sopRec.archived) throw new Problem(422, 'sop_archived', `SOP "${input.sopId}" is archived`)
+    const latest = await this.storage.latestVersion(input.sopId)
+    if (!latest)
+      throw new Problem(422, 'sop_not_published', `SOP "${input.sopId}" has no published version yet`)
+    if (input.customerId && !(await this.storage.getCustomer(input.customerId)))
+      throw notFound('Customer', input.customerId)
+    const sop = await this.sopFor(input.sopId, latest.version)
+    const now = this.now()
+    const d = start(sop, { actor: actorOf(user), now, fields: input.fields ?? {}, priority: input.priority })
+    if (!d.ok) throw rejection(d)
+    const id = newId('t')
+    const base: TicketRow = {
+      id,
+      sopId: input.sopId,
+      sopVersion: latest.version,
+      sopHash: sop.hash,
+      channel: input.channel,
+      customerId: input.customerId ?? null,
+      subject: input.subject,
+      status: 'open',
+      outcome: null,
+      priority: input.priority ?? 'normal',
+      assigneeId: null,
+      queue: input.queue ?? null,
+      version: 0,
+      createdAt: now,
+      updatedAt: now,
+      closedAt: null,
+      dueAt: null,
+      steps: [],
+      state: d.state,
+      auditSeq: 0,
+      auditHead: null,
+    }
+    const ticket = applyState(sop, base, d.state, now)
+    ticket.version = 1
+    const audit = [
+      link(base, 'created', now, user, {
+        record: d.record,
+        ticket: {
+          sopId: ticket.sopId,
+          sopVersion: ticket.sopVersion,
+          sopHash: ticket.sopHash,
+          channel: ticket.channel,
+          customerId: ticket.customerId,
+          subject: ticket.subject,
+          priority: ticket.priority,
+        },
+      }),
+    ]
+    ticket.auditSeq = 1
+    ticket.auditHead = audit[0].hash
+    const outcome = await this.committer.commit({
+      ticket,
+      expected: null,
+      audit,
+      scheduleTimers: d.timers.schedule.map((t) => ({ ...t, ticketId: id })),
+      removeTimers: [],
+      idempotency: idem && {
+        userId: user.id,
+        key: idem.key,
+        fingerprint: idem.fingerprint,
+        ticketId: id,
+        status: 201,
+        createdAt: now,
+      },
+    })
+    if (!outcome.ok) {
+      if (idem) {
+        const seen = await this.replayed(user, idem)
+        if (seen?.ticketId) return this.get(seen.ticketId)
+      }
+      throw outcome.error
+    }
+    return ticket
+  }
+
+  /** Decides an input on a ticket and commits it; retries when only a concurrent note or timer got in between. */
+  async decideAndCommit(
+    user: User | null,
+    id: string,
+    input: TicketInput,
+    options: { version?: number; idem?: Idempotency; type: AuditType },
+  ): Promise<TicketRow> {
+    if (options.idem && user) {
+      const seen = await this.replayed(user, options.idem)
+      if (seen) return this.get(id)
+    }
+    for (let attempt = 0; ; attempt++) {
+      const t = await this.get(id)
+      if (options.version !== undefined && t.version !== options.version) throw stale(t, options.version)
+      const sop = await this.sopFor(t.sopId, t.sopVersion)
+      const now = this.now()
+      const actor = user ? actorOf(user) : { id: 'system', role: 'system' }
+      const d = decide(sop, t.state, input, actor, now)
+      if (!d.ok) throw rejection(d)
+      const next = applyState(sop, t, d.state, now, await this.assigneeRole(t))
+      next.version = t.version + 1
+      const audit = [link(t, options.type, now, user, { record: d.record })]
+      next.auditSeq = t.auditSeq + 1
+      next.auditHead = audit[0].hash
+      const removeTimers = [...d.timers.cancel]
+      if (input.kind === 'timer') removeTimers.push(input.timerId)
+      const unit: TicketCommit = {
+        ticket: next,
+        expected: { version: t.version, auditSeq: t.auditSeq },
+        audit,
+        scheduleTimers: d.timers.schedule.map((tm) => ({ ...tm, ticketId: id })),
+        removeTimers,
+        idempotency:
+          options.idem && user
+            ? {
+                userId: user.id,
+                key: options.idem.key,
+                fingerprint: options.idem.fingerprint,
+                ticketId: id,
+                status: 200,
+                createdAt: now,
+              }
+            : undefined,
+      }
+      const outcome = await this.committer.commit(unit)
+      if (outcome.ok) return next
+      if (options.idem && user && (await this.replayed(user, options.idem))) return this.get(id)
+      if (!(outcome.error instanceof ConflictError) || attempt >= MAX_RETRIES) throw outcome.error
+      // Someone else committed first: if the ticket version moved, the caller's view is stale.
+      const now2 = await this.get(id)
+      if (options.version !== undefined && now2.version !== options.version)
+        throw stale(now2, options.version)
+    }
+  }
+
+  /** Writes a change that is not an engine decision (assignment, note), chained into the audit log. */
+  async amend(
+    user: User,
+    id: string,
+    change: (t: TicketRow) => { ticket: TicketRow; type: AuditType; payload: unknown; bump: boolean },
+    version?: number,
+  ): Promise<TicketRow> {
+    for (let attempt = 0; ; attempt++) {
+      const t = await this.get(id)
+      if (version !== undefined && t.version !== version) throw stale(t, version)
+      const now = this.now()
+      const { ticket, type, payload, bump } = change(t)
+      const next: TicketRow = { ...ticket, updatedAt: now, version: t.version + (bump ? 1 : 0) }
+      const audit = [link(t, type, now, user, payload)]
+      next.auditSeq = t.auditSeq + 1
+      next.auditHead = audit[0].hash
+      const outcome = await this.committer.commit({
+        ticket: next,
+        expected: { version: t.version, auditSeq: t.auditSeq },
+        audit,
+        scheduleTimers: [],
+        removeTimers: [],
+      })
+      if (outcome.ok) return next
+      if (!(outcome.error instanceof ConflictError) || attempt >= MAX_RETRIES) throw outcome.error
+    }
+  }
+
+  /** Fires one due timer as the system. A timer that no longer applies is removed without a record. */
+  async fireTimer(ticketId: string, timerId: string): Promise<'fired' | 'stale' | 'gone'> {
+    for (let attempt = 0; attempt <= MAX_RETRIES; attempt++) {
+      const t = await this.storage.getTicket(ticketId)
+      if (!t) return 'gone'
+      const timers = await this.storage.listTimers(ticketId)
+      if (!timers.some((tm) => tm.id === timerId)) return 'gone'
+      const sop = await this.sopFor(t.sopId, t.sopVersion)
+      const now = this.now()
+      const d: Decision = decide(
+        sop,
+        t.state,
+        { kind: 'timer', timerId },
+        { id: 'system', role: 'system' },
+        now,
+      )
+      if (!d.ok) {
+        if (d.rejection.code === 'timer_not_due') return 'stale'
+        const outcome = await this.committer.commit({
+          ticket: t,
+          expected: { version: t.version, auditSeq: t.auditSeq },
+          audit: [],
+          scheduleTimers: [],
+          removeTimers: [timerId],
+        })
+        if (outcome.ok) return 'stale'
+        continue
+      }
+      const next = applyState(sop, t, d.state, now, await this.assigneeRole(t))
+      next.version = t.version + 1
+      const audit = [link(t, 'timer', now, null, { record: d.record })]
+      next.auditSeq = t.auditSeq + 1
+      next.auditHead = audit[0].hash
+      const outcome = await this.committer.commit({
+        ticket: next,
+        expected: { version: t.version, auditSeq: t.auditSeq },
+        audit,
+        scheduleTimers: d.timers.schedule.map((tm) => ({ ...tm, ticketId })),
+        removeTimers: [...d.timers.cancel, timerId],
+      })
+      if (outcome.ok) return 'fired'
+      if (!(outcome.error instanceof ConflictError)) throw outcome.error
+    }
+    return 'stale'
+  }
+
+  async view(user: User | null, t: TicketRow): Promise<TicketView> {
+    const sop = await this.sopFor(t.sopId, t.sopVersion)
+    const [customer, timers, audit] = await Promise.all([
+      t.customerId ? this.storage.getCustomer(t.customerId) : null,
+      this.storage.listTimers(t.id),
+      this.storage.getAudit(t.id, ['note']),
+    ])
+    return {
+      ticket: t,
+      prompt: prompt(sop, t.state, user ? actorOf(user) : null, this.now()),
+      customer,
+      timers,
+      notes: audit.map((a) => {
+        const p = a.payload as { text: string; visibility: string }
+        return { seq: a.seq, at: a.at, authorId: a.actorId, text: p.text, visibility: p.visibility }
+      }),
+      sop: { id: t.sopId, version: t.sopVersion, title: sop.document.title },
+    }
+  }
+
+  /** Verifies a ticket: the audit hash chain, and a replay of its records through its SOP version. */
+  async verify(id: string): Promise<VerifyResult> {
+    const t = await this.get(id)
+    const audit = await this.storage.getAudit(id)
+    return verifyAudit(await this.sopFor(t.sopId, t.sopVersion), t, audit)
+  }
+
+  private async assigneeRole(t: TicketRow): Promise<string | null> {
+    return t.assigneeId ? ((await this.storage.getUser(t.assigneeId))?.role ?? null) : null
+  }
+
+  private async replayed(user: User, idem: Idempotency) {
+    const seen = await this.storage.getIdempotency(user.id, idem.key)
+    if (seen && seen.fingerprint !== idem.fingerprint) {
+      throw new Problem(
+        422,
+        'idempotency_key_reused',
+        `Idempotency-Key "${idem.key}" was already used for a different request`,
+      )
+    }
+    return seen
+  }
+}
+
+export interface VerifyResult {
+  ok: boolean
+  chain: { ok: boolean; length: number; index?: number; seq?: number; reason?: string }
+  replay: {
+    ok: boolean
+    records: number
+    index?: number
+    seq?: number
+    reason?: string
+    expected?: unknown
+    recorded?: unknown
+  }
+}
+
+/** Checks an audit log: every link's hash and predecessor, then the engine replay of its records. */
+export function verifyAudit(sop: CompiledSop, t: TicketRow, audit: AuditRow[]): VerifyResult {
+  let chain: VerifyResult['chain'] = { ok: true, length: audit.length }
+  let prev: string | null = null
+  for (let i = 0; i < audit.length; i++) {
+    const a = audit[i]
+    const reason =
+      a.seq !== i
+        ? `record ${i} has number ${a.seq}: a record is missing or out of place`
+        : a.prevHash !== prev
+          ? `record ${a.seq} does not name the previous record's hash`
+          : linkHash(a.prevHash, entryOf(a)) !== a.hash
+            ? `record ${a.seq} was changed after it was written (its hash does not match its content)`
+            : null
+    if (reason) {
+      chain = { ok: false, length: audit.length, index: i, seq: a.seq, reason }
+      break
+    }
+    prev = a.hash
+  }
+  if (chain.ok && prev !== t.auditHead) {
+    chain = {
+      ok: false,
+      length: audit.length,
+      index: audit.length - 1,
+      reason: "the log's last hash does not match the ticket's head: records were removed or added",
+    }
+  }
+  const records = audit
+    .filter((a) => a.type === 'created' || RECORD_TYPES.includes(a.type))
+    .map((a) => (a.payload as { record: TransitionRecord }).record)
+  const r = replay(sop, records, { head: t.state.head })
+  const replayResult: VerifyResult['replay'] = r.ok
+    ? { ok: true, records: records.length }
+    : {
+        ok: false,
+        records: records.length,
+        index: r.index,
+        seq: r.seq,
+        reason: r.reason,
+        expected: r.expected,
+        recorded: r.recorded,
+      }
+  return { ok: chain.ok && replayResult.ok, chain, replay: replayResult }
+}
+
+/** What an audit row's hash covers. */
+export function entryOf(a: AuditRow): unknown {
+  return {
+    ticketId: a.ticketId,
+    seq: a.seq,
+    type: a.type,
+    at: a.at,
+    actorId: a.actorId,
+    role: a.role,
+    payload: a.payload,
+  }
+}
+
+function link(t: TicketRow, type: AuditType, at: string, user: User | null, payload: unknown): AuditRow {
+  const row: AuditRow = {
+    ticketId: t.id,
+    seq: t.auditSeq,
+    type,
+    at,
+    actorId: user?.id ?? 'system',
+    role: user?.role ?? 'system',
+    payload,
+    prevHash: t.auditHead,
+    hash: '',
+  }
+  row.hash = linkHash(row.prevHash, entryOf(row))
+  return row
+}
+
+export function actorOf(user: User): { id: string; role: string } {
+  return { id: user.id, role: user.role }
+}
+
+/** The ticket row after the engine moved its state: status, steps, deadline, priority, queue. */
+export function applyState(
+  sop: CompiledSop,
+  t: TicketRow,
+  state: TicketState,
+  now: string,
+  assigneeRole: string | null = null,
+): TicketRow {
+  const steps = Object.keys(state.active).filter((id) => {
+    const kind = sop.steps.get(id)?.kind
+    return kind !== 'group' && kind !== 'parallel'
+  })
+  let dueAt: string | null = null
+  if (state.status === 'open') {
+    for (const [id, entry] of Object.entries(state.active)) {
+      const sla = sop.steps.get(id)?.sla
+      if (!sla) continue
+      const due = addDuration(entry.enteredAt, sla.due)
+      if (!dueAt || due < dueAt) dueAt = due
+    }
+  }
+  let queue = state.context.queue ?? state.context.role ?? t.queue
+  let assigneeId = t.assigneeId
+  if (queue !== t.queue) assigneeId = null
+  // When the work moves to steps only other roles may do (an escalation), it goes to their queue.
+  const roles = steps.flatMap((id) => sop.steps.get(id)?.roles ?? [])
+  if (roles.length && assigneeRole && !roles.includes(assigneeRole)) {
+    assigneeId = null
+    queue = roles[0]
+  }
+  return {
+    ...t,
+    state,
+    status: state.status,
+    outcome: state.outcome,
+    priority: state.context.priority,
+    steps,
+    dueAt,
+    queue,
+    assigneeId,
+    updatedAt: now,
+    closedAt: state.status === 'closed' ? (t.closedAt ?? now) : null,
+  }
+}
+
+function stale(t: TicketRow, version: number): Problem {
+  return new Problem(
+    409,
+    'stale_version',
+    `The ticket changed since you loaded it (version ${version}, now ${t.version}); reload and try again`,
+    { currentVersion: t.version },
+  )
+}
+
+function rejection(d: Extract<Decision, { ok: false }>): Problem {
+  const status = d.rejection.code === 'invalid_input' || d.rejection.code === 'unknown_field' ? 422 : 422
+  return new Problem(status, d.rejection.code, d.rejection.message, { rejection: d.rejection })
+}
+
+export function requireNotClosed(t: TicketRow): void {
+  if (t.status === 'closed') throw new Problem(422, 'ticket_closed', `Ticket ${t.id} is closed`)
+}
+
+export type { SopDocument }
+export { forbidden }

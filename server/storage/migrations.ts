@@ -1,0 +1,163 @@
+import type Database from 'better-sqlite3'
+
+/**
+ * Schema migrations, applied in order inside a transaction each. `PRAGMA user_version` holds
+ * the number of migrations applied. Never edit a released migration: append a new one.
+ */
+export const MIGRATIONS: { name: string; sql: string }[] = [
+  {
+    name: 'initial schema',
+    sql: `
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  team TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE tokens (
+  hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  label TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE sops (
+  id TEXT PRIMARY KEY,
+  draft TEXT NOT NULL,
+  title TEXT NOT NULL,
+  department TEXT NOT NULL,
+  language TEXT NOT NULL,
+  archived INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE TABLE sop_versions (
+  sop_id TEXT NOT NULL REFERENCES sops(id),
+  version INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  document TEXT NOT NULL,
+  published_at TEXT NOT NULL,
+  published_by TEXT NOT NULL,
+  PRIMARY KEY (sop_id, version)
+);
+CREATE TRIGGER sop_versions_immutable_update BEFORE UPDATE ON sop_versions
+BEGIN SELECT RAISE(ABORT, 'published SOP versions are immutable'); END;
+CREATE TRIGGER sop_versions_immutable_delete BEFORE DELETE ON sop_versions
+BEGIN SELECT RAISE(ABORT, 'published SOP versions are immutable'); END;
+
+CREATE TABLE customers (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  phone TEXT,
+  email TEXT,
+  address TEXT,
+  segment TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX customers_name ON customers(name COLLATE NOCASE);
+CREATE TABLE surveys (
+  id TEXT PRIMARY KEY,
+  customer_id TEXT NOT NULL REFERENCES customers(id),
+  ticket_id TEXT,
+  csat INTEGER,
+  nps INTEGER,
+  ces INTEGER,
+  comment TEXT,
+  at TEXT NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE INDEX surveys_customer ON surveys(customer_id, at);
+CREATE INDEX surveys_ticket ON surveys(ticket_id);
+
+CREATE TABLE tickets (
+  id TEXT PRIMARY KEY,
+  sop_id TEXT NOT NULL REFERENCES sops(id),
+  sop_version INTEGER NOT NULL,
+  sop_hash TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  customer_id TEXT REFERENCES customers(id),
+  subject TEXT NOT NULL,
+  status TEXT NOT NULL,
+  outcome TEXT,
+  priority TEXT NOT NULL,
+  priority_rank INTEGER NOT NULL,
+  assignee_id TEXT,
+  queue TEXT,
+  version INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  closed_at TEXT,
+  due_at TEXT,
+  steps TEXT NOT NULL,
+  state TEXT NOT NULL,
+  audit_seq INTEGER NOT NULL,
+  audit_head TEXT
+);
+CREATE INDEX tickets_urgency ON tickets(status, priority_rank DESC, due_at, created_at);
+CREATE INDEX tickets_assignee ON tickets(assignee_id, status);
+CREATE INDEX tickets_sop ON tickets(sop_id, sop_version, created_at);
+CREATE INDEX tickets_customer ON tickets(customer_id);
+CREATE INDEX tickets_created ON tickets(created_at);
+
+CREATE TABLE audit (
+  ticket_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  at TEXT NOT NULL,
+  actor_id TEXT NOT NULL,
+  role TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  prev_hash TEXT,
+  hash TEXT NOT NULL,
+  PRIMARY KEY (ticket_id, seq)
+) WITHOUT ROWID;
+CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+CREATE TABLE timers (
+  ticket_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  step_id TEXT NOT NULL,
+  transition_id TEXT,
+  due_at TEXT NOT NULL,
+  PRIMARY KEY (ticket_id, id)
+) WITHOUT ROWID;
+CREATE INDEX timers_due ON timers(due_at);
+
+CREATE TABLE idempotency (
+  user_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  ticket_id TEXT,
+  status INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (user_id, key)
+) WITHOUT ROWID;
+`,
+  },
+]
+
+/** Applies the migrations this database has not seen yet. Returns how many were applied. */
+export function migrate(db: Database.Database): number {
+  const current = db.pragma('user_version', { simple: true }) as number
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `The database schema (version ${current}) is newer than this sopflow (version ${MIGRATIONS.length}); upgrade sopflow`,
+    )
+  }
+  let applied = 0
+  for (let i = current; i < MIGRATIONS.length; i++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[i].sql)
+      db.pragma(`user_version = ${i + 1}`)
+    }).immediate()
+    applied++
+  }
+  return applied
+}

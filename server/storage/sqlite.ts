@@ -1,0 +1,636 @@
+import Database from 'better-sqlite3'
+import type { TicketState } from '../../engine/index.ts'
+import { migrate } from './migrations.ts'
+import {
+  type AuditRow,
+  type AuditType,
+  type CommitOutcome,
+  ConflictError,
+  type Customer,
+  type IdempotencyRow,
+  type MetricsFilter,
+  type Priority,
+  type SopRecord,
+  type SopSummaryRow,
+  type SopVersion,
+  type SopVersionMeta,
+  type Storage,
+  type Survey,
+  type TicketCommit,
+  type TicketFilter,
+  type TicketRow,
+  type TimerRow,
+  type User,
+} from './types.ts'
+
+const PRIORITY_RANK: Record<Priority, number> = { low: 0, normal: 1, high: 2, urgent: 3 }
+
+type Row = Record<string, unknown>
+
+/**
+ * The embedded storage: one SQLite file in WAL mode with `synchronous=FULL`, so an acknowledged
+ * commit survives power loss. better-sqlite3 is synchronous; the interface is asynchronous so that
+ * network databases implement the same one.
+ */
+export class SqliteStorage implements Storage {
+  readonly kind = 'sqlite'
+  readonly db: Database.Database
+  private readonly stmts = new Map<string, Database.Statement>()
+
+  constructor(path: string) {
+    this.db = new Database(path)
+    this.db.pragma('journal_mode = WAL')
+    this.db.pragma('synchronous = FULL')
+    this.db.pragma('foreign_keys = ON')
+    this.db.pragma('busy_timeout = 5000')
+    migrate(this.db)
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.stmts.get(sql)
+    if (!s) {
+      s = this.db.prepare(sql)
+      this.stmts.set(sql, s)
+    }
+    return s
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close()
+  }
+
+  // Users and tokens
+
+  async countUsers(): Promise<number> {
+    return (this.stmt('SELECT count(*) AS n FROM users').get() as { n: number }).n
+  }
+
+  async createUser(user: User, tokenHash: string, tokenLabel: string): Promise<User> {
+    this.db.transaction(() => {
+      this.stmt('INSERT INTO users (id, name, role, team, created_at) VALUES (?, ?, ?, ?, ?)').run(
+        user.id,
+        user.name,
+        user.role,
+        user.team,
+        user.createdAt,
+      )
+      this.stmt('INSERT INTO tokens (hash, user_id, label, created_at) VALUES (?, ?, ?, ?)').run(
+        tokenHash,
+        user.id,
+        tokenLabel,
+        user.createdAt,
+      )
+    })()
+    return user
+  }
+
+  async addToken(userId: string, tokenHash: string, label: string, now: string): Promise<void> {
+    this.stmt('INSERT INTO tokens (hash, user_id, label, created_at) VALUES (?, ?, ?, ?)').run(
+      tokenHash,
+      userId,
+      label,
+      now,
+    )
+  }
+
+  async findUserByTokenHash(hash: string): Promise<User | null> {
+    const row = this.stmt('SELECT u.* FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?').get(
+      hash,
+    ) as Row | undefined
+    return row ? toUser(row) : null
+  }
+
+  async getUser(id: string): Promise<User | null> {
+    const row = this.stmt('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined
+    return row ? toUser(row) : null
+  }
+
+  async listUsers(): Promise<User[]> {
+    return (this.stmt('SELECT * FROM users ORDER BY name').all() as Row[]).map(toUser)
+  }
+
+  // SOPs
+
+  async createSop(sop: SopRecord): Promise<void> {
+    const meta = draftMeta(sop.draft)
+    this.stmt(
+      `INSERT INTO sops (id, draft, title, department, language, archived, created_at, updated_at, created_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      sop.id,
+      JSON.stringify(sop.draft),
+      meta.title,
+      meta.department,
+      meta.language,
+      sop.archived ? 1 : 0,
+      sop.createdAt,
+      sop.updatedAt,
+      sop.createdBy,
+    )
+  }
+
+  async getSop(id: string): Promise<SopRecord | null> {
+    const row = this.stmt('SELECT * FROM sops WHERE id = ?').get(id) as Row | undefined
+    if (!row) return null
+    return {
+      id: row.id as string,
+      draft: JSON.parse(row.draft as string),
+      archived: row.archived === 1,
+      createdAt: row.created_at as string,
+      updatedAt: row.updated_at as string,
+      createdBy: row.created_by as string,
+    }
+  }
+
+  async listSops(includeArchived: boolean): Promise<SopSummaryRow[]> {
+    const rows = this.stmt(
+      `SELECT s.id, s.title, s.department, s.language, s.archived, s.updated_at,
+              (SELECT max(version) FROM sop_versions v WHERE v.sop_id = s.id) AS latest
+       FROM sops s WHERE ? OR s.archived = 0 ORDER BY s.title`,
+    ).all(includeArchived ? 1 : 0) as Row[]
+    return rows.map((r) => ({
+      id: r.id as string,
+      title: r.title as string,
+      department: r.department as string,
+      language: r.language as string,
+      latestVersion: (r.latest as number | null) ?? null,
+      archived: r.archived === 1,
+      updatedAt: r.updated_at as string,
+    }))
+  }
+
+  async saveDraft(id: string, draft: Record<string, unknown>, now: string): Promise<void> {
+    const meta = draftMeta(draft)
+    this.stmt(
+      'UPDATE sops SET draft = ?, title = ?, department = ?, language = ?, updated_at = ? WHERE id = ?',
+    ).run(JSON.stringify(draft), meta.title, meta.department, meta.language, now, id)
+  }
+
+  async setArchived(id: string, archived: boolean, now: string): Promise<void> {
+    this.stmt('UPDATE sops SET archived = ?, updated_at = ? WHERE id = ?').run(archived ? 1 : 0, now, id)
+  }
+
+  async publishVersion(v: Omit<SopVersion, 'version'>): Promise<SopVersion> {
+    return this.db
+      .transaction(() => {
+        const { n } = this.stmt(
+          'SELECT coalesce(max(version), 0) AS n FROM sop_versions WHERE sop_id = ?',
+        ).get(v.sopId) as { n: number }
+        const version = n + 1
+        this.stmt(
+          `INSERT INTO sop_versions (sop_id, version, hash, document, published_at, published_by)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+        ).run(v.sopId, version, v.hash, JSON.stringify(v.document), v.publishedAt, v.publishedBy)
+        return { ...v, version }
+      })
+      .immediate()
+  }
+
+  async getVersion(sopId: string, version: number): Promise<SopVersion | null> {
+    const row = this.stmt('SELECT * FROM sop_versions WHERE sop_id = ? AND version = ?').get(
+      sopId,
+      version,
+    ) as Row | undefined
+    return row ? toVersion(row) : null
+  }
+
+  async latestVersion(sopId: string): Promise<SopVersion | null> {
+    const row = this.stmt('SELECT * FROM sop_versions WHERE sop_id = ? ORDER BY version DESC LIMIT 1').get(
+      sopId,
+    ) as Row | undefined
+    return row ? toVersion(row) : null
+  }
+
+  async listVersions(sopId: string): Promise<SopVersionMeta[]> {
+    const rows = this.stmt(
+      'SELECT version, hash, published_at, published_by FROM sop_versions WHERE sop_id = ? ORDER BY version',
+    ).all(sopId) as Row[]
+    return rows.map((r) => ({
+      version: r.version as number,
+      hash: r.hash as string,
+      publishedAt: r.published_at as string,
+      publishedBy: r.published_by as string,
+    }))
+  }
+
+  // Customers and surveys
+
+  async createCustomer(c: Customer): Promise<void> {
+    this.stmt(
+      `INSERT INTO customers (id, name, phone, email, address, segment, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(c.id, c.name, c.phone, c.email, c.address, c.segment, c.createdAt, c.updatedAt)
+  }
+
+  async updateCustomer(c: Customer): Promise<void> {
+    this.stmt(
+      'UPDATE customers SET name = ?, phone = ?, email = ?, address = ?, segment = ?, updated_at = ? WHERE id = ?',
+    ).run(c.name, c.phone, c.email, c.address, c.segment, c.updatedAt, c.id)
+  }
+
+  async getCustomer(id: string): Promise<Customer | null> {
+    const row = this.stmt('SELECT * FROM customers WHERE id = ?').get(id) as Row | undefined
+    return row ? toCustomer(row) : null
+  }
+
+  async searchCustomers(q: string | null, limit: number): Promise<Customer[]> {
+    if (!q) {
+      return (this.stmt('SELECT * FROM customers ORDER BY updated_at DESC LIMIT ?').all(limit) as Row[]).map(
+        toCustomer,
+      )
+    }
+    const like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`
+    return (
+      this.stmt(
+        `SELECT * FROM customers WHERE name LIKE ?1 ESCAPE '\\' OR phone LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\'
+         ORDER BY name LIMIT ?2`,
+      ).all(like, limit) as Row[]
+    ).map(toCustomer)
+  }
+
+  async addSurvey(s: Survey): Promise<void> {
+    this.stmt(
+      `INSERT INTO surveys (id, customer_id, ticket_id, csat, nps, ces, comment, at, created_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(s.id, s.customerId, s.ticketId, s.csat, s.nps, s.ces, s.comment, s.at, s.createdBy)
+  }
+
+  async listSurveys(filter: {
+    customerId?: string
+    ticketIds?: string[]
+    from?: string
+    to?: string
+  }): Promise<Survey[]> {
+    const where: string[] = []
+    const args: unknown[] = []
+    if (filter.customerId) {
+      where.push('customer_id = ?')
+      args.push(filter.customerId)
+    }
+    if (filter.ticketIds) {
+      if (!filter.ticketIds.length) return []
+      where.push(`ticket_id IN (SELECT value FROM json_each(?))`)
+      args.push(JSON.stringify(filter.ticketIds))
+    }
+    if (filter.from) {
+      where.push('at >= ?')
+      args.push(filter.from)
+    }
+    if (filter.to) {
+      where.push('at < ?')
+      args.push(filter.to)
+    }
+    const sql = `SELECT * FROM surveys ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC`
+    return (this.db.prepare(sql).all(...args) as Row[]).map((r) => ({
+      id: r.id as string,
+      customerId: r.customer_id as string,
+      ticketId: (r.ticket_id as string | null) ?? null,
+      csat: (r.csat as number | null) ?? null,
+      nps: (r.nps as number | null) ?? null,
+      ces: (r.ces as number | null) ?? null,
+      comment: (r.comment as string | null) ?? null,
+      at: r.at as string,
+      createdBy: r.created_by as string,
+    }))
+  }
+
+  // Tickets, audit, timers
+
+  async getTicket(id: string): Promise<TicketRow | null> {
+    const row = this.stmt('SELECT * FROM tickets WHERE id = ?').get(id) as Row | undefined
+    return row ? toTicket(row) : null
+  }
+
+  async listTickets(filter: TicketFilter): Promise<TicketRow[]> {
+    const where: string[] = []
+    const args: unknown[] = []
+    const eq = (col: string, v: unknown) => {
+      where.push(`${col} = ?`)
+      args.push(v)
+    }
+    if (filter.status) eq('status', filter.status)
+    if (filter.assigneeId) eq('assignee_id', filter.assigneeId)
+    if (filter.unassigned) where.push('assignee_id IS NULL')
+    if (filter.queue) eq('queue', filter.queue)
+    if (filter.channel) eq('channel', filter.channel)
+    if (filter.sopId) eq('sop_id', filter.sopId)
+    if (filter.customerId) eq('customer_id', filter.customerId)
+    if (filter.step) {
+      where.push('EXISTS (SELECT 1 FROM json_each(tickets.steps) WHERE value = ?)')
+      args.push(filter.step)
+    }
+    if (filter.overdue) {
+      where.push("status = 'open' AND due_at IS NOT NULL AND due_at <= ?")
+      args.push(filter.now)
+    }
+    // Most urgent first: overdue, then priority, then nearest deadline, then oldest.
+    const sql = `SELECT * FROM tickets ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY (status = 'open') DESC,
+               (due_at IS NOT NULL AND due_at <= ?) DESC,
+               priority_rank DESC,
+               due_at IS NULL, due_at,
+               created_at
+      LIMIT ? OFFSET ?`
+    return (this.db.prepare(sql).all(...args, filter.now, filter.limit, filter.offset) as Row[]).map(toTicket)
+  }
+
+  async commitTickets(units: TicketCommit[]): Promise<CommitOutcome[]> {
+    const outcomes: CommitOutcome[] = []
+    const one = this.db.transaction((u: TicketCommit) => this.applyCommit(u))
+    // One outer transaction for the batch (one fsync); each unit in its own savepoint, so a unit
+    // that conflicts is rolled back alone.
+    this.db
+      .transaction(() => {
+        for (const u of units) {
+          try {
+            one(u)
+            outcomes.push({ ok: true })
+          } catch (error) {
+            outcomes.push({ ok: false, error: error as Error })
+          }
+        }
+      })
+      .immediate()
+    return outcomes
+  }
+
+  private applyCommit(u: TicketCommit): void {
+    const t = u.ticket
+    if (u.expected) {
+      const current = this.stmt('SELECT version, audit_seq FROM tickets WHERE id = ?').get(t.id) as
+        | { version: number; audit_seq: number }
+        | undefined
+      if (!current) throw new ConflictError('not_found', `Ticket ${t.id} does not exist`)
+      if (current.version !== u.expected.version || current.audit_seq !== u.expected.auditSeq) {
+        throw new ConflictError(
+          'stale_version',
+          `Ticket ${t.id} is at version ${current.version}, not ${u.expected.version}`,
+        )
+      }
+      this.stmt(
+        `UPDATE tickets SET status = ?, outcome = ?, priority = ?, priority_rank = ?, assignee_id = ?, queue = ?,
+           version = ?, updated_at = ?, closed_at = ?, due_at = ?, steps = ?, state = ?, audit_seq = ?, audit_head = ?,
+           subject = ?, customer_id = ?
+         WHERE id = ?`,
+      ).run(
+        t.status,
+        t.outcome,
+        t.priority,
+        PRIORITY_RANK[t.priority],
+        t.assigneeId,
+        t.queue,
+        t.version,
+        t.updatedAt,
+        t.closedAt,
+        t.dueAt,
+        JSON.stringify(t.steps),
+        JSON.stringify(t.state),
+        t.auditSeq,
+        t.auditHead,
+        t.subject,
+        t.customerId,
+        t.id,
+      )
+    } else {
+      this.stmt(
+        `INSERT INTO tickets (id, sop_id, sop_version, sop_hash, channel, customer_id, subject, status, outcome,
+           priority, priority_rank, assignee_id, queue, version, created_at, updated_at, closed_at, due_at, steps,
+           state, audit_seq, audit_head)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        t.id,
+        t.sopId,
+        t.sopVersion,
+        t.sopHash,
+        t.channel,
+        t.customerId,
+        t.subject,
+        t.status,
+        t.outcome,
+        t.priority,
+        PRIORITY_RANK[t.priority],
+        t.assigneeId,
+        t.queue,
+        t.version,
+        t.createdAt,
+        t.updatedAt,
+        t.closedAt,
+        t.dueAt,
+        JSON.stringify(t.steps),
+        JSON.stringify(t.state),
+        t.auditSeq,
+        t.auditHead,
+      )
+    }
+    const insertAudit = this.stmt(
+      `INSERT INTO audit (ticket_id, seq, type, at, actor_id, role, payload, prev_hash, hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    for (const a of u.audit) {
+      insertAudit.run(
+        a.ticketId,
+        a.seq,
+        a.type,
+        a.at,
+        a.actorId,
+        a.role,
+        JSON.stringify(a.payload),
+        a.prevHash,
+        a.hash,
+      )
+    }
+    const removeTimer = this.stmt('DELETE FROM timers WHERE ticket_id = ? AND id = ?')
+    for (const id of u.removeTimers) removeTimer.run(t.id, id)
+    const addTimer = this.stmt(
+      `INSERT OR REPLACE INTO timers (ticket_id, id, kind, step_id, transition_id, due_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    )
+    for (const tm of u.scheduleTimers)
+      addTimer.run(tm.ticketId, tm.id, tm.kind, tm.stepId, tm.transitionId, tm.dueAt)
+    if (u.idempotency) {
+      const i = u.idempotency
+      this.stmt(
+        `INSERT INTO idempotency (user_id, key, fingerprint, ticket_id, status, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+      ).run(i.userId, i.key, i.fingerprint, i.ticketId, i.status, i.createdAt)
+    }
+  }
+
+  async getAudit(ticketId: string, types?: readonly AuditType[]): Promise<AuditRow[]> {
+    const rows = this.stmt('SELECT * FROM audit WHERE ticket_id = ? ORDER BY seq').all(ticketId) as Row[]
+    const all = rows.map(toAudit)
+    return types ? all.filter((a) => types.includes(a.type)) : all
+  }
+
+  async listTimers(ticketId: string): Promise<TimerRow[]> {
+    return (this.stmt('SELECT * FROM timers WHERE ticket_id = ? ORDER BY due_at').all(ticketId) as Row[]).map(
+      toTimer,
+    )
+  }
+
+  async dueTimers(now: string, limit: number): Promise<TimerRow[]> {
+    return (
+      this.stmt('SELECT * FROM timers WHERE due_at <= ? ORDER BY due_at LIMIT ?').all(now, limit) as Row[]
+    ).map(toTimer)
+  }
+
+  async nextTimerDue(): Promise<string | null> {
+    const row = this.stmt('SELECT min(due_at) AS d FROM timers').get() as { d: string | null }
+    return row.d
+  }
+
+  async getIdempotency(userId: string, key: string): Promise<IdempotencyRow | null> {
+    const r = this.stmt('SELECT * FROM idempotency WHERE user_id = ? AND key = ?').get(userId, key) as
+      | Row
+      | undefined
+    if (!r) return null
+    return {
+      userId: r.user_id as string,
+      key: r.key as string,
+      fingerprint: r.fingerprint as string,
+      ticketId: (r.ticket_id as string | null) ?? null,
+      status: r.status as number,
+      createdAt: r.created_at as string,
+    }
+  }
+
+  async ticketsForMetrics(filter: MetricsFilter): Promise<TicketRow[]> {
+    const where: string[] = []
+    const args: unknown[] = []
+    if (filter.sopId) {
+      where.push('t.sop_id = ?')
+      args.push(filter.sopId)
+    }
+    if (filter.sopVersion) {
+      where.push('t.sop_version = ?')
+      args.push(filter.sopVersion)
+    }
+    if (filter.channel) {
+      where.push('t.channel = ?')
+      args.push(filter.channel)
+    }
+    if (filter.from) {
+      where.push('t.created_at >= ?')
+      args.push(filter.from)
+    }
+    if (filter.to) {
+      where.push('t.created_at < ?')
+      args.push(filter.to)
+    }
+    if (filter.team) {
+      where.push('t.assignee_id IN (SELECT id FROM users WHERE team = ?)')
+      args.push(filter.team)
+    }
+    const sql = `SELECT t.* FROM tickets t ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY t.created_at`
+    return (this.db.prepare(sql).all(...args) as Row[]).map(toTicket)
+  }
+
+  async auditForTickets(ticketIds: string[]): Promise<Map<string, AuditRow[]>> {
+    const out = new Map<string, AuditRow[]>()
+    if (!ticketIds.length) return out
+    const rows = this.db
+      .prepare(
+        'SELECT * FROM audit WHERE ticket_id IN (SELECT value FROM json_each(?)) ORDER BY ticket_id, seq',
+      )
+      .all(JSON.stringify(ticketIds)) as Row[]
+    for (const r of rows) {
+      const a = toAudit(r)
+      const list = out.get(a.ticketId)
+      if (list) list.push(a)
+      else out.set(a.ticketId, [a])
+    }
+    return out
+  }
+}
+
+function draftMeta(draft: Record<string, unknown>): { title: string; department: string; language: string } {
+  const s = (v: unknown) => (typeof v === 'string' ? v : '')
+  return {
+    title: s(draft.title) || s(draft.id) || 'Untitled SOP',
+    department: s(draft.department),
+    language: s(draft.language),
+  }
+}
+
+function toUser(r: Row): User {
+  return {
+    id: r.id as string,
+    name: r.name as string,
+    role: r.role as User['role'],
+    team: (r.team as string | null) ?? null,
+    createdAt: r.created_at as string,
+  }
+}
+
+function toVersion(r: Row): SopVersion {
+  return {
+    sopId: r.sop_id as string,
+    version: r.version as number,
+    hash: r.hash as string,
+    document: JSON.parse(r.document as string),
+    publishedAt: r.published_at as string,
+    publishedBy: r.published_by as string,
+  }
+}
+
+function toCustomer(r: Row): Customer {
+  return {
+    id: r.id as string,
+    name: r.name as string,
+    phone: (r.phone as string | null) ?? null,
+    email: (r.email as string | null) ?? null,
+    address: (r.address as string | null) ?? null,
+    segment: (r.segment as Customer['segment']) ?? null,
+    createdAt: r.created_at as string,
+    updatedAt: r.updated_at as string,
+  }
+}
+
+function toTicket(r: Row): TicketRow {
+  return {
+    id: r.id as string,
+    sopId: r.sop_id as string,
+    sopVersion: r.sop_version as number,
+    sopHash: r.sop_hash as string,
+    channel: r.channel as string,
+    customerId: (r.customer_id as string | null) ?? null,
+    subject: r.subject as string,
+    status: r.status as TicketRow['status'],
+    outcome: (r.outcome as string | null) ?? null,
+    priority: r.priority as Priority,
+    assigneeId: (r.assignee_id as string | null) ?? null,
+    queue: (r.queue as string | null) ?? null,
+    version: r.version as number,
+    createdAt: r.created_at as string,
+    updatedAt: r.updated_at as string,
+    closedAt: (r.closed_at as string | null) ?? null,
+    dueAt: (r.due_at as string | null) ?? null,
+    steps: JSON.parse(r.steps as string),
+    state: JSON.parse(r.state as string) as TicketState,
+    auditSeq: r.audit_seq as number,
+    auditHead: (r.audit_head as string | null) ?? null,
+  }
+}
+
+function toAudit(r: Row): AuditRow {
+  return {
+    ticketId: r.ticket_id as string,
+    seq: r.seq as number,
+    type: r.type as AuditType,
+    at: r.at as string,
+    actorId: r.actor_id as string,
+    role: r.role as string,
+    payload: JSON.parse(r.payload as string),
+    prevHash: (r.prev_hash as string | null) ?? null,
+    hash: r.hash as string,
+  }
+}
+
+function toTimer(r: Row): TimerRow {
+  return {
+    ticketId: r.ticket_id as string,
+    id: r.id as string,
+    kind: r.kind as TimerRow['kind'],
+    stepId: r.step_id as string,
+    transitionId: (r.transition_id as string | null) ?? null,
+    dueAt: r.due_at as string,
+  }
+}

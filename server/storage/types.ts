@@ -1,0 +1,256 @@
+import type { SopDocument, TicketState } from '../../engine/index.ts'
+
+/**
+ * The storage interface the API is written against. The embedded implementation is SQLite
+ * (./sqlite.ts); another database (PostgreSQL) implements the same interface without touching
+ * routes or services. Every method is asynchronous so that network databases fit.
+ */
+
+export const ROLES = ['admin', 'owner', 'agent', 'senior_agent', 'supervisor', 'auditor'] as const
+export type Role = (typeof ROLES)[number]
+
+export const SEGMENTS = ['loyal', 'potential', 'interested', 'negative'] as const
+export type Segment = (typeof SEGMENTS)[number]
+
+export interface User {
+  id: string
+  name: string
+  role: Role
+  team: string | null
+  createdAt: string
+}
+
+export interface SopRecord {
+  id: string
+  /** The draft document as last saved: any JSON object, valid or not. */
+  draft: Record<string, unknown>
+  archived: boolean
+  createdAt: string
+  updatedAt: string
+  createdBy: string
+}
+
+export interface SopSummaryRow {
+  id: string
+  title: string
+  department: string
+  language: string
+  latestVersion: number | null
+  archived: boolean
+  updatedAt: string
+}
+
+export interface SopVersionMeta {
+  version: number
+  hash: string
+  publishedAt: string
+  publishedBy: string
+}
+
+export interface SopVersion extends SopVersionMeta {
+  sopId: string
+  document: SopDocument
+}
+
+export interface Customer {
+  id: string
+  name: string
+  phone: string | null
+  email: string | null
+  address: string | null
+  segment: Segment | null
+  createdAt: string
+  updatedAt: string
+}
+
+export interface Survey {
+  id: string
+  customerId: string
+  ticketId: string | null
+  /** Customer satisfaction, 1–5. */
+  csat: number | null
+  /** Likelihood to recommend, 0–10. */
+  nps: number | null
+  /** Customer effort, 1–7 (lower is easier). */
+  ces: number | null
+  comment: string | null
+  at: string
+  createdBy: string
+}
+
+export type Priority = 'low' | 'normal' | 'high' | 'urgent'
+
+export interface TicketRow {
+  id: string
+  sopId: string
+  sopVersion: number
+  sopHash: string
+  channel: string
+  customerId: string | null
+  subject: string
+  status: 'open' | 'closed'
+  outcome: string | null
+  priority: Priority
+  assigneeId: string | null
+  queue: string | null
+  /** Optimistic concurrency: bumped by every change of state or assignment. */
+  version: number
+  createdAt: string
+  updatedAt: string
+  closedAt: string | null
+  /** Earliest SLA deadline of the active steps (null when none). */
+  dueAt: string | null
+  /** Active leaf steps. */
+  steps: string[]
+  state: TicketState
+  /** Number of audit records and the hash of the last one. */
+  auditSeq: number
+  auditHead: string | null
+}
+
+export const AUDIT_TYPES = [
+  'created',
+  'transition',
+  'update',
+  'override',
+  'timer',
+  'note',
+  'assignment',
+] as const
+export type AuditType = (typeof AUDIT_TYPES)[number]
+/** Audit types whose payload is an engine TransitionRecord (replayed by verify). */
+export const RECORD_TYPES: readonly AuditType[] = ['transition', 'update', 'override', 'timer']
+
+export interface AuditRow {
+  ticketId: string
+  seq: number
+  type: AuditType
+  at: string
+  actorId: string
+  role: string
+  payload: unknown
+  prevHash: string | null
+  hash: string
+}
+
+export interface TimerRow {
+  ticketId: string
+  id: string
+  kind: 'sla' | 'delay'
+  stepId: string
+  transitionId: string | null
+  dueAt: string
+}
+
+export interface IdempotencyRow {
+  userId: string
+  key: string
+  /** Hash of method, path and body: a key reused for another request is refused. */
+  fingerprint: string
+  ticketId: string | null
+  status: number
+  createdAt: string
+}
+
+/** Everything one accepted ticket operation writes, applied atomically. */
+export interface TicketCommit {
+  /** The ticket row after the operation. */
+  ticket: TicketRow
+  /** null: the ticket is new. Otherwise the row must still be at this version and audit length. */
+  expected: { version: number; auditSeq: number } | null
+  audit: AuditRow[]
+  scheduleTimers: TimerRow[]
+  /** Timer ids of this ticket to remove (cancelled, or the one that fired). */
+  removeTimers: string[]
+  idempotency?: IdempotencyRow
+}
+
+export type CommitOutcome = { ok: true } | { ok: false; error: Error }
+
+export interface TicketFilter {
+  status?: 'open' | 'closed'
+  step?: string
+  assigneeId?: string
+  /** Only tickets nobody is assigned to. */
+  unassigned?: boolean
+  queue?: string
+  channel?: string
+  sopId?: string
+  customerId?: string
+  /** Open tickets past their SLA deadline at `now`. */
+  overdue?: boolean
+  now: string
+  limit: number
+  offset: number
+}
+
+export interface MetricsFilter {
+  sopId?: string
+  sopVersion?: number
+  channel?: string
+  team?: string
+  /** Tickets created in [from, to). */
+  from?: string
+  to?: string
+}
+
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError'
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+export interface Storage {
+  readonly kind: string
+  close(): Promise<void>
+
+  // Users and tokens
+  countUsers(): Promise<number>
+  createUser(user: User, tokenHash: string, tokenLabel: string): Promise<User>
+  addToken(userId: string, tokenHash: string, label: string, now: string): Promise<void>
+  findUserByTokenHash(hash: string): Promise<User | null>
+  getUser(id: string): Promise<User | null>
+  listUsers(): Promise<User[]>
+
+  // SOPs
+  createSop(sop: SopRecord): Promise<void>
+  getSop(id: string): Promise<SopRecord | null>
+  listSops(includeArchived: boolean): Promise<SopSummaryRow[]>
+  saveDraft(id: string, draft: Record<string, unknown>, now: string): Promise<void>
+  setArchived(id: string, archived: boolean, now: string): Promise<void>
+  /** Appends the next numbered version of an SOP (numbering is atomic). */
+  publishVersion(v: Omit<SopVersion, 'version'>): Promise<SopVersion>
+  getVersion(sopId: string, version: number): Promise<SopVersion | null>
+  latestVersion(sopId: string): Promise<SopVersion | null>
+  listVersions(sopId: string): Promise<SopVersionMeta[]>
+
+  // Customers and surveys
+  createCustomer(c: Customer): Promise<void>
+  updateCustomer(c: Customer): Promise<void>
+  getCustomer(id: string): Promise<Customer | null>
+  searchCustomers(q: string | null, limit: number): Promise<Customer[]>
+  addSurvey(s: Survey): Promise<void>
+  listSurveys(filter: {
+    customerId?: string
+    ticketIds?: string[]
+    from?: string
+    to?: string
+  }): Promise<Survey[]>
+
+  // Tickets, audit, timers
+  getTicket(id: string): Promise<TicketRow | null>
+  listTickets(filter: TicketFilter): Promise<TicketRow[]>
+  /** Applies each unit atomically, all in as few transactions as possible (group commit). */
+  commitTickets(units: TicketCommit[]): Promise<CommitOutcome[]>
+  getAudit(ticketId: string, types?: readonly AuditType[]): Promise<AuditRow[]>
+  listTimers(ticketId: string): Promise<TimerRow[]>
+  dueTimers(now: string, limit: number): Promise<TimerRow[]>
+  nextTimerDue(): Promise<string | null>
+  getIdempotency(userId: string, key: string): Promise<IdempotencyRow | null>
+  ticketsForMetrics(filter: MetricsFilter): Promise<TicketRow[]>
+  auditForTickets(ticketIds: string[]): Promise<Map<string, AuditRow[]>>
+}

@@ -1,0 +1,58 @@
+import type { Clock, TicketService } from '../services/tickets.ts'
+import type { Storage } from '../storage/types.ts'
+
+/**
+ * Fires due timers (SLA deadlines, delayed transitions) as the system actor. Timers live in the
+ * database with absolute due times, so those that fell due while the server was down fire on the
+ * next start. A timer fires once: its removal commits with the transition it causes.
+ */
+export class TimerScheduler {
+  private handle: ReturnType<typeof setTimeout> | null = null
+  private running = false
+  private stopped = true
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly tickets: TicketService,
+    private readonly clock: Clock,
+    private readonly options: { intervalMs?: number; log?: (line: string) => void } = {},
+  ) {}
+
+  start(): void {
+    this.stopped = false
+    this.schedule(0)
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    if (this.handle) clearTimeout(this.handle)
+    while (this.running) await new Promise((r) => setTimeout(r, 5))
+  }
+
+  /** Fires every timer due now (up to 500 per tick); returns how many fired. */
+  async tick(): Promise<number> {
+    let fired = 0
+    const due = await this.storage.dueTimers(this.clock().toISOString(), 500)
+    for (const t of due) {
+      if ((await this.tickets.fireTimer(t.ticketId, t.id)) === 'fired') fired++
+    }
+    return fired
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return
+    this.handle = setTimeout(async () => {
+      this.running = true
+      try {
+        const n = await this.tick()
+        if (n) this.options.log?.(`fired ${n} timer(s)`)
+      } catch (err) {
+        this.options.log?.(`timer error: ${(err as Error).message}`)
+      } finally {
+        this.running = false
+      }
+      this.schedule(this.options.intervalMs ?? 1000)
+    }, ms)
+    this.handle.unref?.()
+  }
+}
