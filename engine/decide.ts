@@ -372,24 +372,31 @@ function accept(
 
   const active: TicketState['active'] = { ...state.active }
   const checklist: TicketState['checklist'] = { ...state.checklist }
-  const cancel: string[] = []
-  for (const id of exited) {
-    const entry = active[id]
-    if (entry) cancel.push(...timersOf(sop, id, entry.seq).map((t) => t.id))
-    delete active[id]
-    delete checklist[id]
-  }
   for (const [stepId, items] of Object.entries(base.ticks)) {
     if (active[stepId]) checklist[stepId] = [...new Set([...(checklist[stepId] ?? []), ...items])]
   }
-  const schedule: TimerRecord[] = []
-  for (const id of entered) {
-    active[id] = { enteredAt: base.now, seq }
-    if (!closed) schedule.push(...timersOf(sop, id, seq, base.now))
+  // Apply entries and exits in the order XState took them: a decision is entered and left in
+  // the same step, and a group's end step is left when the group completes.
+  const cancel: string[] = []
+  for (const a of actions) {
+    if (a.type === 'entered') {
+      active[(a.params as { stepId: string }).stepId] = { enteredAt: base.now, seq }
+    } else if (a.type === 'exited') {
+      const id = (a.params as { stepId: string }).stepId
+      const entry = active[id]
+      if (entry && entry.seq !== seq) cancel.push(...timersOf(sop, id, entry.seq).map((t) => t.id))
+      delete active[id]
+      delete checklist[id]
+    }
   }
-  if (closed) {
-    for (const [id, entry] of Object.entries(active)) {
-      if (!entered.includes(id)) cancel.push(...timersOf(sop, id, entry.seq).map((t) => t.id))
+  // A finished machine exits everything; the ticket stays at the end step it reached.
+  if (closed) for (const id of to) active[id] ??= { enteredAt: base.now, seq }
+  const schedule: TimerRecord[] = []
+  for (const [id, entry] of Object.entries(active)) {
+    if (closed) {
+      if (entry.seq !== seq) cancel.push(...timersOf(sop, id, entry.seq).map((t) => t.id))
+    } else if (entry.seq === seq) {
+      schedule.push(...timersOf(sop, id, seq, base.now))
     }
   }
   const outcome: Outcome | null = closed

@@ -106,6 +106,10 @@ export function createApp({ storage, clock = () => new Date(), config = {} }: Ap
   })
 
   const app = new Hono()
+  app.onError(onError(log))
+  app.notFound((c) =>
+    onError(log)(new Problem(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`), c),
+  )
   app.route('/api', api)
   return { app, tickets, storage }
 }

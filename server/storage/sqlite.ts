@@ -242,9 +242,9 @@ export class SqliteStorage implements Storage {
     const like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`
     return (
       this.stmt(
-        `SELECT * FROM customers WHERE name LIKE ?1 ESCAPE '\\' OR phone LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\'
-         ORDER BY name LIMIT ?2`,
-      ).all(like, limit) as Row[]
+        `SELECT * FROM customers WHERE name LIKE @like ESCAPE '\\' OR phone LIKE @like ESCAPE '\\' OR email LIKE @like ESCAPE '\\'
+         ORDER BY name LIMIT @limit`,
+      ).all({ like, limit }) as Row[]
     ).map(toCustomer)
   }
 

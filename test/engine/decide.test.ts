@@ -146,6 +146,8 @@ describe('decide', () => {
     expect(d.record.transitions).toEqual(['t_checked', 't_inv_done', 't_company'])
     expect(d.record.to.sort()).toEqual(['call', 'ship'])
     expect(d.state.context.priority).toBe('high')
+    // The group's end step and the decision were left in the same step: only what is current stays active.
+    expect(Object.keys(d.state.active).sort()).toEqual(['call', 'fix', 'notify', 'replace', 'ship'])
     s = ok(act(d.state, { kind: 'action', action: 'ship' })).state
     expect(Object.keys(s.active)).toContain('call')
     const end = ok(act(s, { kind: 'action', action: 'call' }))
