@@ -1,0 +1,204 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { startServer } from '../../server/start.ts'
+import { root } from './helpers.ts'
+
+const FAST_SOP = {
+  schema: 'sopflow/v1',
+  id: 'fast-sla',
+  title: 'Fast SLA',
+  department: 'Support',
+  purpose: 'A step whose SLA falls due within a second, escalating to a review.',
+  fields: [{ name: 'note', label: 'Note', type: 'text' }],
+  initial: 'work',
+  steps: [
+    {
+      id: 'work',
+      kind: 'task',
+      title: 'Work',
+      roles: ['agent'],
+      sla: { due: 'PT1S', escalateTo: 'review', notify: 'supervisor' },
+    },
+    { id: 'review', kind: 'task', title: 'Review', roles: ['supervisor'] },
+    { id: 'done', kind: 'end', title: 'Done', outcome: 'resolved' },
+  ],
+  transitions: [
+    { id: 'finish', from: 'work', to: 'done', action: 'finish', label: 'Finish' },
+    { id: 'reviewed', from: 'review', to: 'done', action: 'reviewed', label: 'Reviewed' },
+  ],
+}
+
+async function api(
+  url: string,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  return { status: res.status, body: (await res.json()) as any }
+}
+
+describe('over a real socket', () => {
+  it('serves the API and the web app; of many clients acting at one version exactly one wins', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sopflow-http-'))
+    const server = await startServer({ dbPath: join(dir, 'db.sqlite'), port: 0 })
+    try {
+      const me = await api(server.url, server.adminToken, 'GET', '/api/me')
+      expect(me.body.role).toBe('admin')
+      const sops = await api(server.url, server.adminToken, 'GET', '/api/sops')
+      expect(sops.body.map((s: { id: string }) => s.id)).toContain('support-ticket')
+      const page = await fetch(`${server.url}/inbox`)
+      expect(page.status === 200 || page.status === 404).toBe(true)
+      const agent = await api(server.url, server.adminToken, 'POST', '/api/users', {
+        name: 'Agent',
+        role: 'agent',
+      })
+      const t = await api(server.url, agent.body.token, 'POST', '/api/tickets', {
+        sopId: 'support-ticket',
+        channel: 'chat',
+        subject: 'Race',
+      })
+      const body = { action: 'cancel', version: 1 }
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          api(server.url, agent.body.token, 'POST', `/api/tickets/${t.body.ticket.id}/actions`, body),
+        ),
+      )
+      const statuses = results.map((r) => r.status).sort()
+      expect(statuses.filter((s) => s === 200)).toHaveLength(1)
+      expect(statuses.filter((s) => s !== 200).every((s) => s === 409 || s === 422)).toBe(true)
+      const history = await api(
+        server.url,
+        agent.body.token,
+        'GET',
+        `/api/tickets/${t.body.ticket.id}/history`,
+      )
+      expect(history.body).toHaveLength(2)
+    } finally {
+      await server.close()
+    }
+  })
+})
+
+describe('crash safety', () => {
+  const children: ChildProcess[] = []
+  afterAll(() => {
+    for (const c of children) c.kill('SIGKILL')
+  })
+
+  function boot(dbPath: string): Promise<{ child: ChildProcess; url: string; token: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'server/cli.ts', 'serve', '--port', '0', '--db', dbPath],
+        {
+          cwd: root,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      )
+      children.push(child)
+      let out = ''
+      const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000)
+      child.stdout!.on('data', (d) => {
+        out += d
+        const m = /running at (http:\/\/\S+)/.exec(out)
+        if (m && (out.includes('Sign in with your token') || /token[^\n]*\n\n\s+(sf_\S+)/.test(out))) {
+          clearTimeout(timer)
+          resolve({ child, url: m[1], token: /\n\s+(sf_\S+)\n/.exec(out)?.[1] ?? '' })
+        }
+      })
+      child.stderr!.on('data', (d) => {
+        out += d
+      })
+      child.on('exit', (code) => {
+        clearTimeout(timer)
+        if (!/running at/.test(out)) reject(new Error(`server exited with ${code}: ${out}`))
+      })
+    })
+  }
+
+  it('keeps every acknowledged action through SIGKILLs; chains verify; due timers fire once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sopflow-crash-'))
+    const db = join(dir, 'crash.sqlite')
+    let server = await boot(db)
+    const admin = server.token
+    expect(admin).toMatch(/^sf_/)
+    expect((await api(server.url, admin, 'POST', '/api/sops', { document: FAST_SOP })).status).toBe(201)
+    expect((await api(server.url, admin, 'POST', '/api/sops/fast-sla/publish')).status).toBe(201)
+    const agent = (await api(server.url, admin, 'POST', '/api/users', { name: 'Agent', role: 'agent' })).body
+      .token
+    const acknowledged = new Map<string, number>() // ticket id -> version acknowledged
+    const fastTickets = new Set<string>()
+
+    for (let round = 0; round < 3; round++) {
+      let stop = false
+      const client = async (n: number) => {
+        let i = 0
+        while (!stop) {
+          i++
+          try {
+            const sopId = (n + i) % 3 === 0 ? 'fast-sla' : 'support-ticket'
+            const created = await api(server.url, agent, 'POST', '/api/tickets', {
+              sopId,
+              channel: 'phone',
+              subject: `r${round} c${n} #${i}`,
+            })
+            if (created.status !== 201) continue
+            const id = created.body.ticket.id as string
+            acknowledged.set(id, 1)
+            if (sopId === 'fast-sla') {
+              fastTickets.add(id)
+              continue
+            }
+            const r = await api(server.url, agent, 'POST', `/api/tickets/${id}/actions`, {
+              action: 'start',
+              version: 1,
+              fields: { customer_name: 'Crash Test', problem_summary: 'Power loss' },
+              ticks: { intake: ['greet', 'listen'] },
+            })
+            if (r.status === 200) acknowledged.set(id, r.body.ticket.version)
+          } catch {
+            // The server died under this request: it was not acknowledged.
+          }
+        }
+      }
+      const clients = Array.from({ length: 6 }, (_, n) => client(n))
+      await new Promise((r) => setTimeout(r, 700 + round * 300))
+      server.child.kill('SIGKILL')
+      await new Promise((r) => server.child.once('exit', r))
+      stop = true
+      await Promise.all(clients)
+      server = await boot(db)
+      // Every acknowledged action is there, and every ticket verifies.
+      for (const [id, version] of acknowledged) {
+        const t = await api(server.url, admin, 'GET', `/api/tickets/${id}`)
+        expect(t.status).toBe(200)
+        expect(t.body.ticket.version).toBeGreaterThanOrEqual(version)
+      }
+    }
+    expect(acknowledged.size).toBeGreaterThan(10)
+    await new Promise((r) => setTimeout(r, 2500))
+    const all = await api(server.url, admin, 'GET', '/api/tickets?limit=500')
+    for (const t of all.body as { id: string; sopId: string }[]) {
+      const v = await api(server.url, admin, 'GET', `/api/tickets/${t.id}/verify`)
+      expect(v.body.ok).toBe(true)
+      if (t.sopId === 'fast-sla') {
+        const h = await api(server.url, admin, 'GET', `/api/tickets/${t.id}/history`)
+        const fired = h.body.filter((a: { type: string }) => a.type === 'timer')
+        expect(fired).toHaveLength(1)
+        expect(fired[0].payload.record.to).toEqual(['review'])
+      }
+    }
+    expect(fastTickets.size).toBeGreaterThan(0)
+    server.child.kill('SIGKILL')
+  }, 120_000)
+})
