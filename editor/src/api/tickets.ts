@@ -1,0 +1,99 @@
+import type { FieldValue, TicketPrompt, TicketState } from '../../../engine/index.ts'
+import { request } from './client.ts'
+import type { Customer } from './customers.ts'
+
+export interface Ticket {
+  id: string
+  sopId: string
+  sopVersion: number
+  sopHash: string
+  channel: string
+  customerId: string | null
+  subject: string
+  status: 'open' | 'closed'
+  outcome: string | null
+  priority: 'low' | 'normal' | 'high' | 'urgent'
+  assigneeId: string | null
+  queue: string | null
+  version: number
+  createdAt: string
+  updatedAt: string
+  closedAt: string | null
+  dueAt: string | null
+  steps: string[]
+}
+export interface TicketSummary extends Ticket {
+  sopTitle: string
+  stepTitles: string[]
+  overdue: boolean
+}
+export interface TicketView {
+  ticket: Ticket & { state: TicketState }
+  prompt: TicketPrompt
+  customer: Customer | null
+  timers: { id: string; kind: string; stepId: string; dueAt: string }[]
+  notes: { seq: number; at: string; authorId: string; text: string; visibility: string }[]
+  sop: { id: string; version: number; title: string }
+}
+export interface AuditEntry {
+  seq: number
+  type: string
+  at: string
+  actorId: string
+  actorName: string
+  role: string
+  payload: any
+  prevHash: string | null
+  hash: string
+}
+export interface Verification {
+  ok: boolean
+  chain: { ok: boolean; length: number; seq?: number; reason?: string }
+  replay: {
+    ok: boolean
+    records: number
+    seq?: number
+    reason?: string
+    expected?: unknown
+    recorded?: unknown
+  }
+}
+
+const q = (params: Record<string, string | undefined>) => {
+  const s = new URLSearchParams(Object.entries(params).filter(([, v]) => v) as [string, string][]).toString()
+  return s ? `?${s}` : ''
+}
+
+export const listTickets = (params: Record<string, string | undefined> = {}) =>
+  request<TicketSummary[]>('GET', `/tickets${q(params)}`)
+export const getTicket = (id: string) => request<TicketView>('GET', `/tickets/${id}`)
+export const createTicket = (body: {
+  sopId: string
+  channel: string
+  customerId?: string | null
+  subject: string
+  priority?: string
+}) => request<TicketView>('POST', '/tickets', body)
+export const act = (
+  id: string,
+  body: {
+    action: string
+    fields?: Record<string, FieldValue>
+    ticks?: Record<string, string[]>
+    version: number
+  },
+) => request<TicketView>('POST', `/tickets/${id}/actions`, body, { 'idempotency-key': crypto.randomUUID() })
+export const saveProgress = (
+  id: string,
+  body: { fields?: Record<string, FieldValue>; ticks?: Record<string, string[]>; version: number },
+) => request<TicketView>('POST', `/tickets/${id}/update`, body)
+export const claim = (id: string, version: number) =>
+  request<TicketView>('POST', `/tickets/${id}/claim`, { version })
+export const assign = (
+  id: string,
+  body: { userId?: string | null; queue?: string | null; version: number },
+) => request<TicketView>('POST', `/tickets/${id}/assign`, body)
+export const override = (id: string, body: { target: string; reason: string; version: number }) =>
+  request<TicketView>('POST', `/tickets/${id}/override`, body)
+export const addNote = (id: string, text: string, visibility: 'internal' | 'customer') =>
+  request<TicketView>('POST', `/tickets/${id}/notes`, { text, visibility })

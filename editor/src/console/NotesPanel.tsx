@@ -1,0 +1,60 @@
+import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { formatTime } from '../ui/format.ts'
+
+/** Notes taken during the interaction, with the standard note template. */
+export function NotesPanel(props: {
+  notes: { seq: number; at: string; authorId: string; text: string; visibility: string }[]
+  onAdd: (text: string, visibility: 'internal' | 'customer') => Promise<void>
+  busy: boolean
+}) {
+  const { t, i18n } = useTranslation('console')
+  const [text, setText] = useState('')
+  const [visibility, setVisibility] = useState<'internal' | 'customer'>('internal')
+  return (
+    <section className="card notes" aria-label={t('notes.title')}>
+      <h3>{t('notes.title')}</h3>
+      <ul className="note-list">
+        {props.notes.map((n) => (
+          <li key={n.seq} className={`note note-${n.visibility}`}>
+            <span className="muted small">
+              {formatTime(n.at, i18n.language)} · {t(`notes.${n.visibility}`)}
+            </span>
+            <p>{n.text}</p>
+          </li>
+        ))}
+      </ul>
+      <textarea
+        name="note"
+        rows={4}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        placeholder={t('notes.placeholder')}
+      />
+      <div className="row">
+        <button type="button" onClick={() => setText(t('notes.template'))}>
+          {t('notes.useTemplate')}
+        </button>
+        <select
+          name="note-visibility"
+          value={visibility}
+          onChange={(e) => setVisibility(e.target.value as 'internal')}
+        >
+          <option value="internal">{t('notes.internal')}</option>
+          <option value="customer">{t('notes.customer')}</option>
+        </select>
+        <button
+          type="button"
+          className="primary"
+          disabled={props.busy || !text.trim()}
+          onClick={async () => {
+            await props.onAdd(text, visibility)
+            setText('')
+          }}
+        >
+          {t('notes.add')}
+        </button>
+      </div>
+    </section>
+  )
+}

@@ -1,0 +1,128 @@
+import {
+  Background,
+  Controls,
+  type Edge,
+  MiniMap,
+  type Node,
+  ReactFlow,
+  useEdgesState,
+  useNodesState,
+  useReactFlow,
+} from '@xyflow/react'
+import { useEffect, useMemo } from 'react'
+import { nodeTypes } from '../flow/StepNode.tsx'
+import { CONTAINER, type StepData, toFlow } from '../flow/toFlow.ts'
+import type { Designer } from './useDesigner.ts'
+
+/** The editable flowchart: drop steps from the palette, connect handles, drag, select, delete. */
+export function Canvas({
+  d,
+  active,
+  changed,
+}: {
+  d: Designer
+  active?: string[]
+  changed?: Record<string, string>
+}) {
+  const flow = useReactFlow()
+  const invalid = useMemo(
+    () =>
+      new Set(
+        d.problems
+          .filter((p) => p.severity === 'error')
+          .map((p) => p.stepId)
+          .filter(Boolean),
+      ),
+    [d.problems],
+  )
+  const built = useMemo(
+    () =>
+      toFlow(d.doc as never, (id) => ({
+        invalid: invalid.has(id),
+        active: active?.includes(id),
+        badge: changed?.[id],
+      })),
+    [d.doc, invalid, active, changed],
+  )
+  const [nodes, setNodes, onNodesChange] = useNodesState<Node<StepData>>(built.nodes)
+  const [edges, setEdges, onEdgesChange] = useEdgesState<Edge>(built.edges)
+  const selectedIds = d.selection?.ids ?? []
+  useEffect(() => {
+    setNodes(
+      built.nodes.map((n) => ({
+        ...n,
+        selected: d.selection?.kind === 'step' && selectedIds.includes(n.id),
+      })),
+    )
+    setEdges(
+      built.edges.map((e) => ({
+        ...e,
+        selected: d.selection?.kind === 'transition' && selectedIds.includes(e.id),
+      })),
+    )
+  }, [built, d.selection, setNodes, setEdges, selectedIds.includes])
+
+  const dropAt = (clientX: number, clientY: number, kind: string) => {
+    const p = flow.screenToFlowPosition({ x: clientX, y: clientY })
+    const container = [...nodes]
+      .reverse()
+      .find((n) => CONTAINER.has(n.data.kind) && n.id && inside(flow.getInternalNode(n.id), p))
+    if (container) {
+      const abs = flow.getInternalNode(container.id)!.internals.positionAbsolute
+      d.addStep(kind, { x: p.x - abs.x, y: p.y - abs.y }, container.id)
+    } else d.addStep(kind, p)
+  }
+
+  return (
+    <div
+      className="canvas"
+      data-testid="canvas"
+      onDragOver={(e) => {
+        e.preventDefault()
+        e.dataTransfer.dropEffect = 'move'
+      }}
+      onDrop={(e) => {
+        e.preventDefault()
+        const kind = e.dataTransfer.getData('application/sopflow-step')
+        if (kind) dropAt(e.clientX, e.clientY, kind)
+      }}
+    >
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={(c) => c.source && c.target && d.connect(c.source, c.target)}
+        onNodeDragStop={(_, node, dragged) => {
+          for (const n of dragged.length ? dragged : [node]) d.moveStep(n.id, n.position)
+        }}
+        onSelectionChange={({ nodes: ns, edges: es }) => {
+          if (ns.length) d.setSelection({ kind: 'step', ids: ns.map((n) => n.id) })
+          else if (es.length) d.setSelection({ kind: 'transition', ids: es.map((e) => e.id) })
+        }}
+        onPaneClick={() => d.setSelection(null)}
+        deleteKeyCode={null}
+        multiSelectionKeyCode="Shift"
+        fitView
+        minZoom={0.1}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background />
+        <MiniMap pannable zoomable />
+        <Controls />
+      </ReactFlow>
+    </div>
+  )
+}
+
+function inside(
+  n: ReturnType<ReturnType<typeof useReactFlow>['getInternalNode']>,
+  p: { x: number; y: number },
+) {
+  if (!n) return false
+  const { x, y } = n.internals.positionAbsolute
+  const w = n.measured?.width ?? n.width ?? 0
+  const h = n.measured?.height ?? n.height ?? 0
+  return p.x >= x && p.x <= x + w && p.y >= y && p.y <= y + h
+}

@@ -1,0 +1,183 @@
+import { ReactFlowProvider } from '@xyflow/react'
+import '@xyflow/react/dist/style.css'
+import '../flow/flow.css'
+import { useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { ApiError } from '../api/client.ts'
+import { getSop, publishSop, saveSop, type VersionMeta } from '../api/sops.ts'
+import { autoLayout } from './autoLayout.ts'
+import { Canvas } from './Canvas.tsx'
+import type { DocDiff } from './diff.ts'
+import { HelpDialog } from './HelpDialog.tsx'
+import { Inspector } from './Inspector.tsx'
+import { Palette } from './Palette.tsx'
+import { Problems } from './Problems.tsx'
+import { Simulator } from './Simulator.tsx'
+import { type Doc, useDesigner } from './useDesigner.ts'
+import { useShortcuts } from './useShortcuts.ts'
+import { Versions } from './Versions.tsx'
+
+/** The designer: palette, canvas, inspector, problems, simulation, versions. */
+export function Editor(props: { sopId: string; initial: Doc; versions: VersionMeta[] }) {
+  return (
+    <ReactFlowProvider>
+      <EditorInner {...props} />
+    </ReactFlowProvider>
+  )
+}
+
+function EditorInner({
+  sopId,
+  initial,
+  versions: initialVersions,
+}: {
+  sopId: string
+  initial: Doc
+  versions: VersionMeta[]
+}) {
+  const { t } = useTranslation('designer')
+  const d = useDesigner(initial)
+  const [versions, setVersions] = useState(initialVersions)
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null)
+  const [help, setHelp] = useState(false)
+  const [tab, setTab] = useState<'inspect' | 'simulate' | 'versions'>('inspect')
+  const [active, setActive] = useState<string[]>([])
+  const [diff, setDiff] = useState<DocDiff | null>(null)
+
+  const save = async () => {
+    try {
+      await saveSop(sopId, d.doc)
+      d.setDirty(false)
+      setMessage({ kind: 'ok', text: t('toolbar.saved') })
+    } catch (err) {
+      setMessage({ kind: 'error', text: String(err) })
+    }
+  }
+  const publish = async () => {
+    try {
+      await saveSop(sopId, d.doc)
+      d.setDirty(false)
+      const v = await publishSop(sopId)
+      setVersions((await getSop(sopId)).versions)
+      setMessage({ kind: 'ok', text: t('toolbar.published', { version: v.version }) })
+    } catch (err) {
+      setMessage({ kind: 'error', text: err instanceof ApiError ? err.message : String(err) })
+    }
+  }
+  useShortcuts(d, { save, help: () => setHelp(true) })
+  useEffect(() => {
+    const warn = (e: BeforeUnloadEvent) => {
+      if (d.dirty) e.preventDefault()
+    }
+    window.addEventListener('beforeunload', warn)
+    return () => window.removeEventListener('beforeunload', warn)
+  }, [d.dirty])
+
+  const changed = diff
+    ? Object.fromEntries(
+        diff.steps.filter((s) => s.change !== 'removed').map((s) => [s.id, t(`versions.${s.change}`)]),
+      )
+    : undefined
+
+  return (
+    <div className="designer">
+      <div className="toolbar" role="toolbar" aria-label={t('toolbar.title')}>
+        <a href="#/designer" className="muted">
+          ←
+        </a>
+        <strong className="doc-title">{d.doc.title}</strong>
+        {d.dirty && <span className="pill">{t('toolbar.unsaved')}</span>}
+        <button type="button" onClick={d.undo} title="Ctrl+Z">
+          ↶ {t('toolbar.undo')}
+        </button>
+        <button type="button" onClick={d.redo} title="Ctrl+Shift+Z">
+          ↷ {t('toolbar.redo')}
+        </button>
+        <button
+          type="button"
+          onClick={async () => {
+            const nodes = await autoLayout(d.doc)
+            d.setMeta({ layout: { ...(d.doc.layout ?? {}), nodes } })
+          }}
+        >
+          ⇅ {t('toolbar.layout')}
+        </button>
+        <button type="button" onClick={save} title="Ctrl+S">
+          💾 {t('toolbar.save')}
+        </button>
+        <button type="button" className="primary" onClick={publish} disabled={!d.valid}>
+          {t('toolbar.publish')}
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            const url = URL.createObjectURL(
+              new Blob([JSON.stringify(d.doc, null, 2)], { type: 'application/json' }),
+            )
+            const a = document.createElement('a')
+            a.href = url
+            a.download = `${sopId}.json`
+            a.click()
+            URL.revokeObjectURL(url)
+          }}
+        >
+          ⤓ {t('toolbar.export')}
+        </button>
+        <label className="button">
+          ⤒ {t('toolbar.import')}
+          <input
+            type="file"
+            accept="application/json,.json"
+            hidden
+            onChange={async (e) => {
+              const file = e.target.files?.[0]
+              if (file) d.replace({ ...JSON.parse(await file.text()), id: sopId })
+            }}
+          />
+        </label>
+        <a className="button" href={`#/designer/${sopId}/print`}>
+          🖶 {t('toolbar.print')}
+        </a>
+        <button type="button" onClick={() => setHelp(true)} title="?">
+          ? {t('toolbar.help')}
+        </button>
+        {message && (
+          <span
+            className={message.kind === 'ok' ? 'ok' : 'error'}
+            role="status"
+            data-testid="designer-message"
+          >
+            {message.text}
+          </span>
+        )}
+      </div>
+      <div className="designer-body">
+        <Palette d={d} />
+        <Canvas d={d} active={tab === 'simulate' ? active : undefined} changed={changed} />
+        <aside className="designer-side">
+          <div className="tabs" role="tablist">
+            {(['inspect', 'simulate', 'versions'] as const).map((k) => (
+              <button
+                key={k}
+                type="button"
+                role="tab"
+                aria-selected={tab === k}
+                className={tab === k ? 'tab is-current' : 'tab'}
+                onClick={() => setTab(k)}
+              >
+                {t(`tabs.${k}`)}
+              </button>
+            ))}
+          </div>
+          {tab === 'inspect' && <Inspector d={d} />}
+          {tab === 'simulate' && <Simulator d={d} onActive={setActive} />}
+          {tab === 'versions' && (
+            <Versions sopId={sopId} versions={versions} draft={d.doc} onDiff={setDiff} />
+          )}
+          <Problems d={d} />
+        </aside>
+      </div>
+      {help && <HelpDialog onClose={() => setHelp(false)} />}
+    </div>
+  )
+}

@@ -1,0 +1,97 @@
+import { useTranslation } from 'react-i18next'
+import { SopDiagram } from '../flow/SopDiagram.tsx'
+import type { DocShape } from '../flow/toFlow.ts'
+import { Markdown } from '../ui/Markdown.tsx'
+import type { Doc } from './useDesigner.ts'
+
+/** The SOP as a readable document: title, department, purpose, glossary, numbered instructions, flowchart. */
+export function PrintView({ doc }: { doc: Doc }) {
+  const { t } = useTranslation('designer')
+  const order = orderSteps(doc)
+  return (
+    <article className="print-view" lang={doc.language ?? 'en'}>
+      <p className="no-print">
+        <a href={`#/designer/${doc.id}`}>← {t('print.back')}</a>{' '}
+        <button type="button" onClick={() => window.print()}>
+          🖶 {t('print.print')}
+        </button>
+      </p>
+      <h1>{doc.title}</h1>
+      <dl className="print-meta">
+        <dt>{t('sop.department')}</dt>
+        <dd>{doc.department}</dd>
+        <dt>{t('sop.purpose')}</dt>
+        <dd>{doc.purpose}</dd>
+        {doc.channels?.length ? (
+          <>
+            <dt>{t('sop.channels')}</dt>
+            <dd>{doc.channels.join(', ')}</dd>
+          </>
+        ) : null}
+      </dl>
+      {doc.glossary?.length ? (
+        <>
+          <h2>{t('sop.glossary')}</h2>
+          <dl className="glossary-list">
+            {doc.glossary.map((g) => (
+              <div key={g.term}>
+                <dt>{g.term}</dt>
+                <dd>{g.definition}</dd>
+              </div>
+            ))}
+          </dl>
+        </>
+      ) : null}
+      <h2>{t('print.instructions')}</h2>
+      <ol className="print-steps">
+        {order.map((s) => (
+          <li key={s.id}>
+            <h3>{s.title}</h3>
+            {s.instructions && <Markdown text={s.instructions} />}
+            {s.checklist?.length ? (
+              <ul>
+                {s.checklist.map((c) => (
+                  <li key={c.id}>☐ {c.text}</li>
+                ))}
+              </ul>
+            ) : null}
+            {s.sla && (
+              <p className="small">
+                SLA: {s.sla.due}
+                {s.sla.escalateTo ? ` → ${doc.steps.find((x) => x.id === s.sla?.escalateTo)?.title}` : ''}
+              </p>
+            )}
+            <ul className="small">
+              {doc.transitions
+                .filter((x) => x.from === s.id)
+                .map((x) => (
+                  <li key={x.id}>
+                    {x.label || x.action || x.guard || '→'}: {doc.steps.find((y) => y.id === x.to)?.title}
+                  </li>
+                ))}
+            </ul>
+          </li>
+        ))}
+      </ol>
+      <h2>{t('print.flowchart')}</h2>
+      <SopDiagram document={doc as DocShape} height={900} />
+    </article>
+  )
+}
+
+function orderSteps(doc: Doc) {
+  const seen = new Set<string>()
+  const out: Doc['steps'] = []
+  const visit = (id: string) => {
+    const s = doc.steps.find((x) => x.id === id)
+    if (!s || seen.has(id)) return
+    seen.add(id)
+    if (s.kind !== 'end' && s.kind !== 'group' && s.kind !== 'parallel') out.push(s)
+    if (s.initial) visit(s.initial)
+    for (const c of doc.steps.filter((x) => x.parent === id)) visit(c.id)
+    for (const t of doc.transitions.filter((x) => x.from === id)) visit(t.to)
+  }
+  visit(doc.initial)
+  for (const s of doc.steps) visit(s.id)
+  return out
+}

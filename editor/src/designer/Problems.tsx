@@ -1,0 +1,41 @@
+import { useReactFlow } from '@xyflow/react'
+import { useTranslation } from 'react-i18next'
+import type { Designer } from './useDesigner.ts'
+
+/** The engine's diagnostics; clicking one selects and reveals the element. */
+export function Problems({ d }: { d: Designer }) {
+  const { t } = useTranslation('designer')
+  const flow = useReactFlow()
+  const errors = d.problems.filter((p) => p.severity === 'error').length
+  return (
+    <section className="problems" aria-label={t('problems.title')} data-testid="problems">
+      <h3>
+        {t('problems.title')}{' '}
+        <span className={`pill ${errors ? 'danger' : 'ok'}`} data-testid="problem-count">
+          {errors ? t('problems.errors', { count: errors }) : t('problems.none')}
+        </span>
+      </h3>
+      <ul>
+        {d.problems.map((p, i) => (
+          <li
+            key={`${p.code}-${p.stepId ?? p.transitionId ?? p.path ?? ''}-${i}`}
+            className={`problem-${p.severity}`}
+          >
+            <button
+              type="button"
+              onClick={() => {
+                if (p.stepId) {
+                  d.setSelection({ kind: 'step', ids: [p.stepId] })
+                  const n = flow.getNode(p.stepId)
+                  if (n) void flow.fitView({ nodes: [n], duration: 300, maxZoom: 1.2 })
+                } else if (p.transitionId) d.setSelection({ kind: 'transition', ids: [p.transitionId] })
+              }}
+            >
+              <span className="sev">{p.severity === 'error' ? '✗' : '!'}</span> {p.message}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  )
+}

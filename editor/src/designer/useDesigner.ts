@@ -1,0 +1,331 @@
+import { useCallback, useMemo, useRef, useState } from 'react'
+import { type Diagnostic, validate } from '../../../engine/index.ts'
+import { CONTAINER, defaultSize } from '../flow/toFlow.ts'
+
+export type Step = {
+  id: string
+  kind: string
+  title: string
+  parent?: string
+  initial?: string
+  instructions?: string
+  checklist?: { id: string; text: string; required: boolean }[]
+  requiredFields?: string[]
+  roles?: string[]
+  sla?: { due: string; escalateTo?: string; notify?: string }
+  outcome?: string
+}
+export type Transition = {
+  id: string
+  from: string
+  to: string
+  action?: string
+  after?: string
+  label?: string
+  guard?: string
+  effects?: unknown[]
+  roles?: string[]
+  skipRequirements?: boolean
+}
+export type Doc = {
+  schema: 'sopflow/v1'
+  id: string
+  title: string
+  department: string
+  purpose: string
+  description?: string
+  language?: string
+  channels?: string[]
+  glossary?: { term: string; definition: string }[]
+  fields?: {
+    name: string
+    label: string
+    type: string
+    options?: { value: string; label: string }[]
+    personal?: boolean
+  }[]
+  initial: string
+  steps: Step[]
+  transitions: Transition[]
+  layout?: {
+    nodes?: Record<string, { x: number; y: number; width?: number; height?: number }>
+    edges?: Record<string, unknown>
+  }
+  [key: string]: unknown
+}
+export type Selection = { kind: 'step' | 'transition'; ids: string[] } | null
+
+export function emptyDoc(id: string, title: string): Doc {
+  return {
+    schema: 'sopflow/v1',
+    id,
+    title,
+    department: '',
+    purpose: '',
+    channels: [],
+    glossary: [],
+    fields: [],
+    initial: '',
+    steps: [],
+    transitions: [],
+    layout: { nodes: {}, edges: {} },
+  }
+}
+
+const slug = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/gi, 'd')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '')
+    .slice(0, 40) || 'step'
+
+function uniqueId(base: string, taken: Set<string>): string {
+  let id = base
+  for (let i = 2; taken.has(id); i++) id = `${base}_${i}`
+  return id
+}
+
+/** The designer's document with undo/redo, selection, clipboard and live engine validation. */
+export function useDesigner(initial: Doc) {
+  const [doc, setDoc] = useState<Doc>(initial)
+  const past = useRef<Doc[]>([])
+  const future = useRef<Doc[]>([])
+  const [selection, setSelection] = useState<Selection>(null)
+  const [dirty, setDirty] = useState(false)
+  const clipboard = useRef<{ steps: Step[]; transitions: Transition[] } | null>(null)
+
+  const change = useCallback((fn: (d: Doc) => Doc) => {
+    setDoc((d) => {
+      const next = fn(structuredClone(d))
+      if (JSON.stringify(next) === JSON.stringify(d)) return d
+      past.current.push(d)
+      if (past.current.length > 200) past.current.shift()
+      future.current = []
+      setDirty(true)
+      return next
+    })
+  }, [])
+
+  const validation = useMemo(() => validate(doc), [doc])
+  const problems: Diagnostic[] = validation.diagnostics
+
+  const ops = {
+    replace: (d: Doc) => change(() => d),
+    undo: () =>
+      setDoc((d) => {
+        const prev = past.current.pop()
+        if (!prev) return d
+        future.current.push(d)
+        setDirty(true)
+        return prev
+      }),
+    redo: () =>
+      setDoc((d) => {
+        const next = future.current.pop()
+        if (!next) return d
+        past.current.push(d)
+        setDirty(true)
+        return next
+      }),
+    setMeta: (patch: Partial<Doc>) => change((d) => ({ ...d, ...patch })),
+    addStep: (kind: string, pos: { x: number; y: number }, parent?: string, title?: string) => {
+      let created = ''
+      change((d) => {
+        const taken = new Set(d.steps.map((s) => s.id))
+        const id = uniqueId(slug(title ?? kind), taken)
+        created = id
+        const step: Step = { id, kind, title: title ?? defaultTitle(kind, d.steps.length + 1) }
+        if (parent) step.parent = parent
+        if (kind === 'end') step.outcome = 'resolved'
+        d.steps.push(step)
+        d.layout ??= { nodes: {}, edges: {} }
+        d.layout.nodes ??= {}
+        d.layout.nodes[id] = {
+          x: Math.round(pos.x),
+          y: Math.round(pos.y),
+          ...(CONTAINER.has(kind) ? defaultSize(kind) : {}),
+        }
+        if (!d.initial && !parent) d.initial = id
+        if (parent) {
+          const p = d.steps.find((s) => s.id === parent)
+          if (p && p.kind === 'group' && !p.initial) p.initial = id
+        }
+        return d
+      })
+      setSelection({ kind: 'step', ids: [created] })
+      return created
+    },
+    updateStep: (id: string, patch: Partial<Step>) =>
+      change((d) => {
+        const s = d.steps.find((x) => x.id === id)
+        if (s) Object.assign(s, patch)
+        for (const k of Object.keys(patch) as (keyof Step)[]) if (patch[k] === undefined && s) delete s[k]
+        return d
+      }),
+    moveStep: (id: string, pos: { x: number; y: number }) =>
+      change((d) => {
+        d.layout ??= { nodes: {}, edges: {} }
+        d.layout.nodes ??= {}
+        d.layout.nodes[id] = { ...d.layout.nodes[id], x: Math.round(pos.x), y: Math.round(pos.y) }
+        return d
+      }),
+    resizeStep: (id: string, size: { width: number; height: number }) =>
+      change((d) => {
+        d.layout ??= { nodes: {}, edges: {} }
+        d.layout.nodes ??= {}
+        d.layout.nodes[id] = {
+          ...(d.layout.nodes[id] ?? { x: 0, y: 0 }),
+          width: Math.round(size.width),
+          height: Math.round(size.height),
+        }
+        return d
+      }),
+    connect: (from: string, to: string) => {
+      let created = ''
+      change((d) => {
+        const source = d.steps.find((s) => s.id === from)
+        const target = d.steps.find((s) => s.id === to)
+        if (!source || !target) return d
+        const id = uniqueId(`t_${from}_${to}`, new Set(d.transitions.map((t) => t.id)))
+        created = id
+        const t: Transition = { id, from, to, label: source.kind === 'decision' ? '' : target.title }
+        if (source.kind !== 'decision' && !CONTAINER.has(source.kind))
+          t.action = uniqueId(
+            slug(target.title),
+            new Set(d.transitions.filter((x) => x.from === from).map((x) => x.action ?? '')),
+          )
+        d.transitions.push(t)
+        return d
+      })
+      setSelection({ kind: 'transition', ids: [created] })
+    },
+    updateTransition: (id: string, patch: Partial<Transition>) =>
+      change((d) => {
+        const t = d.transitions.find((x) => x.id === id)
+        if (t) {
+          Object.assign(t, patch)
+          for (const k of Object.keys(patch) as (keyof Transition)[])
+            if (patch[k] === undefined || patch[k] === '') delete t[k]
+        }
+        return d
+      }),
+    remove: (sel: Selection) => {
+      if (!sel) return
+      change((d) => {
+        if (sel.kind === 'transition') {
+          d.transitions = d.transitions.filter((t) => !sel.ids.includes(t.id))
+          return d
+        }
+        const gone = new Set(sel.ids)
+        let grew = true
+        while (grew) {
+          grew = false
+          for (const s of d.steps)
+            if (s.parent && gone.has(s.parent) && !gone.has(s.id)) {
+              gone.add(s.id)
+              grew = true
+            }
+        }
+        d.steps = d.steps.filter((s) => !gone.has(s.id))
+        d.transitions = d.transitions.filter((t) => !gone.has(t.from) && !gone.has(t.to))
+        for (const id of gone) delete d.layout?.nodes?.[id]
+        if (gone.has(d.initial)) d.initial = d.steps.find((s) => !s.parent)?.id ?? ''
+        return d
+      })
+      setSelection(null)
+    },
+    copy: (sel: Selection) => {
+      if (sel?.kind !== 'step') return
+      const ids = new Set(sel.ids)
+      clipboard.current = {
+        steps: doc.steps
+          .filter((s) => ids.has(s.id))
+          .map((s) => ({ ...s, layout: doc.layout?.nodes?.[s.id] }) as Step),
+        transitions: doc.transitions.filter((t) => ids.has(t.from) && ids.has(t.to)),
+      }
+      try {
+        localStorage.setItem('sopflow.clipboard', JSON.stringify(clipboard.current))
+      } catch {}
+    },
+    paste: () => {
+      let clip = clipboard.current
+      try {
+        clip ??= JSON.parse(localStorage.getItem('sopflow.clipboard') ?? 'null')
+      } catch {}
+      if (!clip) return
+      const newIds: string[] = []
+      change((d) => {
+        const taken = new Set(d.steps.map((s) => s.id))
+        const map = new Map<string, string>()
+        for (const s of clip!.steps) {
+          const id = uniqueId(s.id, taken)
+          taken.add(id)
+          map.set(s.id, id)
+        }
+        for (const s of clip!.steps) {
+          const { layout, ...rest } = s as Step & { layout?: { x: number; y: number } }
+          const id = map.get(s.id)!
+          newIds.push(id)
+          d.steps.push({
+            ...rest,
+            id,
+            parent:
+              rest.parent && map.has(rest.parent)
+                ? map.get(rest.parent)
+                : rest.parent && taken.has(rest.parent)
+                  ? rest.parent
+                  : undefined,
+          })
+          d.layout ??= { nodes: {}, edges: {} }
+          d.layout.nodes ??= {}
+          d.layout.nodes[id] = {
+            ...(layout ?? { x: 0, y: 0 }),
+            x: (layout?.x ?? 0) + 40,
+            y: (layout?.y ?? 0) + 40,
+          }
+        }
+        const tTaken = new Set(d.transitions.map((t) => t.id))
+        for (const t of clip!.transitions) {
+          const id = uniqueId(t.id, tTaken)
+          tTaken.add(id)
+          d.transitions.push({ ...t, id, from: map.get(t.from)!, to: map.get(t.to)! })
+        }
+        if (!d.initial) d.initial = newIds[0] ?? ''
+        for (const s of d.steps) if (s.parent === undefined) delete s.parent
+        return d
+      })
+      setSelection({ kind: 'step', ids: newIds })
+    },
+  }
+
+  return {
+    doc,
+    problems,
+    valid: validation.valid,
+    selection,
+    setSelection,
+    dirty,
+    setDirty,
+    canUndo: past.current.length > 0,
+    canRedo: future.current.length > 0,
+    ...ops,
+  }
+}
+
+function defaultTitle(kind: string, n: number): string {
+  return (
+    {
+      task: `Step ${n}`,
+      decision: 'Decision?',
+      wait: 'Wait',
+      group: 'Group',
+      parallel: 'In parallel',
+      end: 'Done',
+    }[kind] ?? `Step ${n}`
+  )
+}
+
+export type Designer = ReturnType<typeof useDesigner>

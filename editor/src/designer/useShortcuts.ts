@@ -1,0 +1,36 @@
+import { useEffect } from 'react'
+import type { Designer } from './useDesigner.ts'
+
+export const SHORTCUTS: [string, string][] = [
+  ['Ctrl+Z', 'undo'],
+  ['Ctrl+Shift+Z / Ctrl+Y', 'redo'],
+  ['Delete / Backspace', 'delete'],
+  ['Ctrl+C', 'copy'],
+  ['Ctrl+V', 'paste'],
+  ['Ctrl+S', 'save'],
+  ['Shift+click', 'multi'],
+  ['?', 'help'],
+]
+
+/** Keyboard shortcuts of the designer (ignored while typing in a field). */
+export function useShortcuts(d: Designer, extra: { save: () => void; help: () => void }) {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement
+      if (target.closest('input, textarea, select, [contenteditable="true"]')) return
+      const mod = e.ctrlKey || e.metaKey
+      const key = e.key.toLowerCase()
+      if (mod && key === 'z' && !e.shiftKey) d.undo()
+      else if (mod && (key === 'y' || (key === 'z' && e.shiftKey))) d.redo()
+      else if (mod && key === 'c') d.copy(d.selection)
+      else if (mod && key === 'v') d.paste()
+      else if (mod && key === 's') extra.save()
+      else if (key === 'delete' || key === 'backspace') d.remove(d.selection)
+      else if (e.key === '?') extra.help()
+      else return
+      e.preventDefault()
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [d, extra])
+}

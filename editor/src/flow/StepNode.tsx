@@ -1,0 +1,57 @@
+import { Handle, type Node, type NodeProps, Position } from '@xyflow/react'
+import { memo } from 'react'
+import type { StepData } from './toFlow.ts'
+
+const ICON: Record<string, string> = {
+  task: '▭',
+  decision: '◇',
+  wait: '⏳',
+  group: '▣',
+  parallel: '⫴',
+  end: '◉',
+}
+
+function heatColour(heat: number): string {
+  const h = Math.max(0, Math.min(1, heat))
+  return `hsl(${Math.round(120 - 120 * h)} 75% ${Math.round(88 - 18 * h)}%)`
+}
+
+/** One step of the flowchart; its shape says its kind. */
+function StepNodeView({ data, selected }: NodeProps<Node<StepData>>) {
+  const classes = [
+    'step',
+    `step-${data.kind}`,
+    data.active ? 'is-active' : '',
+    data.invalid ? 'is-invalid' : '',
+    selected ? 'is-selected' : '',
+    data.initial ? 'is-initial' : '',
+  ].join(' ')
+  const style = data.heat !== undefined ? { background: heatColour(data.heat) } : undefined
+  return (
+    <div className={classes} style={style} data-step-kind={data.kind} title={data.title}>
+      <Handle type="target" position={Position.Top} />
+      <div className="step-body">
+        <span className="step-icon" aria-hidden="true">
+          {ICON[data.kind] ?? '▭'}
+        </span>
+        <span className="step-title">{data.title}</span>
+        {data.sla && <span className="step-sla">⏱ {data.sla}</span>}
+        {data.outcome && <span className="step-outcome">{data.outcome}</span>}
+        {data.badge && <span className="step-badge">{data.badge}</span>}
+      </div>
+      {data.kind !== 'end' && <Handle type="source" position={Position.Bottom} />}
+    </div>
+  )
+}
+
+export const StepNode = memo(StepNodeView)
+
+/** Node types at module scope, so React Flow does not re-create them. */
+export const nodeTypes = {
+  task: StepNode,
+  decision: StepNode,
+  wait: StepNode,
+  group: StepNode,
+  parallel: StepNode,
+  end: StepNode,
+}
