@@ -1,0 +1,63 @@
+import { mkdirSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type Browser, chromium, type Page } from 'playwright-core'
+import { type RunningServer, startServer } from '../../server/start.ts'
+
+export const SHOTS = join(import.meta.dirname, '..', '..', 'test-output', 'screenshots')
+
+/** A sopflow server on a temporary database and a headless Chromium page. */
+export async function launch(): Promise<{
+  server: RunningServer
+  browser: Browser
+  page: Page
+  adminToken: string
+  dbPath: string
+  shot: (name: string) => Promise<string>
+  close: () => Promise<void>
+}> {
+  const dir = mkdtempSync(join(tmpdir(), 'sopflow-e2e-'))
+  const dbPath = join(dir, 'e2e.sqlite')
+  const server = await startServer({ dbPath, port: 0, timerIntervalMs: 500 })
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  })
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, baseURL: server.url })
+  mkdirSync(SHOTS, { recursive: true })
+  return {
+    server,
+    browser,
+    page,
+    adminToken: server.adminToken,
+    dbPath,
+    shot: async (name) => {
+      const path = join(SHOTS, `${name}.png`)
+      await page.screenshot({ path, fullPage: true })
+      return path
+    },
+    close: async () => {
+      await browser.close()
+      await server.close()
+    },
+  }
+}
+
+/** Signs in with a token through the sign-in form. */
+export async function signIn(page: Page, token: string, hash = '#/inbox'): Promise<void> {
+  await page.goto(`/${hash}`)
+  await page.evaluate(() => localStorage.clear())
+  await page.reload()
+  await page.fill('input[name="token"]', token)
+  await page.click('button[type="submit"]')
+}
+
+/** Creates a user through the API and returns their token. */
+export async function createUser(url: string, adminToken: string, name: string, role: string, team = 'hanoi'): Promise<string> {
+  const res = await fetch(`${url}/api/users`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name, role, team }),
+  })
+  return ((await res.json()) as { token: string }).token
+}
