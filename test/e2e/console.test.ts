@@ -67,7 +67,9 @@ describe('agent, auditor and supervisor in Chromium', () => {
     await page.fill('textarea[name="field-resolution_summary"]', 'Duplicate charge reversed by the bank.')
     await page.check('input[name="tick-close_out-confirmed"]')
     await page.click('button[data-action="close"]')
-    await page.waitForFunction(() => document.querySelector('[data-testid="ticket-status"]')?.textContent === 'Resolved')
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="ticket-status"]')?.textContent === 'Resolved',
+    )
     await h.shot('04-resolved')
   })
 
@@ -87,8 +89,13 @@ describe('agent, auditor and supervisor in Chromium', () => {
 
     const db = new Database(h.dbPath)
     db.exec('DROP TRIGGER audit_append_only_update')
-    const row = db.prepare("SELECT payload FROM audit WHERE ticket_id = ? AND seq = 2").get(id) as { payload: string }
-    db.prepare('UPDATE audit SET payload = ? WHERE ticket_id = ? AND seq = 2').run(row.payload.replace('Nguyễn Thị Hoa', 'Someone Else'), id)
+    const row = db.prepare('SELECT payload FROM audit WHERE ticket_id = ? AND seq = 2').get(id) as {
+      payload: string
+    }
+    db.prepare('UPDATE audit SET payload = ? WHERE ticket_id = ? AND seq = 2').run(
+      row.payload.replace('Nguyễn Thị Hoa', 'Someone Else'),
+      id,
+    )
     db.close()
     await page.reload()
     await page.waitForSelector('[data-testid="verify-failed"]')

@@ -24,6 +24,7 @@ export async function launch(): Promise<{
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   })
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, baseURL: server.url })
+  page.on('pageerror', (e) => console.error('page error:', e.message))
   mkdirSync(SHOTS, { recursive: true })
   return {
     server,
@@ -53,7 +54,13 @@ export async function signIn(page: Page, token: string, hash = '#/inbox'): Promi
 }
 
 /** Creates a user through the API and returns their token. */
-export async function createUser(url: string, adminToken: string, name: string, role: string, team = 'hanoi'): Promise<string> {
+export async function createUser(
+  url: string,
+  adminToken: string,
+  name: string,
+  role: string,
+  team = 'hanoi',
+): Promise<string> {
   const res = await fetch(`${url}/api/users`, {
     method: 'POST',
     headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },

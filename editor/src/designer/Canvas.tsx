@@ -97,10 +97,16 @@ export function Canvas({
         onNodeDragStop={(_, node, dragged) => {
           for (const n of dragged.length ? dragged : [node]) d.moveStep(n.id, n.position)
         }}
-        onSelectionChange={({ nodes: ns, edges: es }) => {
-          if (ns.length) d.setSelection({ kind: 'step', ids: ns.map((n) => n.id) })
-          else if (es.length) d.setSelection({ kind: 'transition', ids: es.map((e) => e.id) })
+        onNodeClick={(e, n) => {
+          const current = d.selection?.kind === 'step' ? d.selection.ids : []
+          const ids = e.shiftKey
+            ? current.includes(n.id)
+              ? current.filter((x) => x !== n.id)
+              : [...current, n.id]
+            : [n.id]
+          d.setSelection(ids.length ? { kind: 'step', ids } : null)
         }}
+        onEdgeClick={(_, edge) => d.setSelection({ kind: 'transition', ids: [edge.id] })}
         onPaneClick={() => d.setSelection(null)}
         deleteKeyCode={null}
         multiSelectionKeyCode="Shift"
