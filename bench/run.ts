@@ -15,6 +15,10 @@ if (!only || only === 'engine') runEngineBench()
 for (const part of parts) {
   if (only && only !== part.name) continue
   console.log('')
-  const mod = (await import(part.module)) as Record<string, () => Promise<void>>
-  await mod[part.run]()
+  try {
+    const mod = (await import(part.module)) as Record<string, () => Promise<void>>
+    await mod[part.run]()
+  } catch (err) {
+    console.log(`## ${part.name}: not measured (${(err as Error).message.split('\n')[0]})`)
+  }
 }
