@@ -43,7 +43,7 @@ async function dropStep(page: Page, kind: string, x: number, y: number) {
 }
 
 describe('the SOP designer in Chromium', () => {
-  it('a process owner builds an SOP from an empty canvas, fixes what the validator shows, publishes, and finds it unchanged', async () => {
+  it('a process owner builds an SOP from an empty canvas, fixes what the validator shows, simulates, publishes, and finds it unchanged', async () => {
     const { page } = h
     const owner = await createUser(h.server.url, h.adminToken, 'Owner', 'owner')
     await signIn(page, owner, '#/designer')
@@ -92,7 +92,30 @@ describe('the SOP designer in Chromium', () => {
     // The task needs its field before the decision reads it.
     await (await node(page, 'Přijmout žádost')).click()
     await page.getByLabel('Zavinění').check()
+    // Automatic layout (elkjs) tidies the flowchart.
+    await page.getByRole('button', { name: /Auto layout/ }).click()
+    await page.locator('.react-flow__controls-fitview').click()
+    await page.waitForTimeout(300)
     await h.shot('11-designer-valid')
+
+    // Undo and redo.
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } })
+    const before = await page.locator('.react-flow__node').count()
+    await page.keyboard.press('Control+z')
+    await page.keyboard.press('Control+Shift+z')
+    expect(await page.locator('.react-flow__node').count()).toBe(before)
+
+    // Simulate to the end.
+    await page.getByRole('tab', { name: 'Simulate' }).click()
+    await page.getByRole('button', { name: /Start a test ticket/ }).click()
+    await page.waitForSelector('[data-testid="sim-step"]')
+    await page.locator('[data-sim-action]').first().click()
+    await page.waitForSelector('[data-testid="sim-blocked"]')
+    await page.selectOption('select[name="sim-fault"]', 'company')
+    await page.locator('[data-sim-action]').first().click()
+    await page.waitForSelector('[data-testid="sim-finished"]')
+    expect(await page.textContent('[data-testid="sim-finished"]')).toContain('resolved')
+    await h.shot('12-designer-simulated')
 
     // Publish, reload, unchanged.
     await page.getByRole('button', { name: 'Publish' }).click()

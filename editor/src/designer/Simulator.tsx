@@ -1,5 +1,5 @@
 import { useMachine } from '@xstate/react'
-import { useMemo, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { type FieldValue, paths, prompt, type SopPath } from '../../../engine/index.ts'
 import { simulatorMachine } from './simulatorMachine.ts'
@@ -21,7 +21,8 @@ export function Simulator({ d, onActive }: { d: Designer; onActive: (ids: string
   )
   const allPaths = useMemo(() => (sop ? paths(sop, { limit: 200 }) : []), [sop])
   const active = p?.steps.map((s) => s.stepId) ?? []
-  useMemo(() => onActive(active), [onActive, active])
+  const activeKey = active.join(',')
+  useEffect(() => onActive(activeKey ? activeKey.split(',') : []), [activeKey, onActive])
 
   const ticks = Object.fromEntries(
     (p?.steps ?? []).map((s) => [s.stepId, s.checklist.filter((c) => c.required).map((c) => c.id)]),

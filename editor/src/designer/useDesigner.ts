@@ -97,39 +97,46 @@ export function useDesigner(initial: Doc) {
   const [dirty, setDirty] = useState(false)
   const clipboard = useRef<{ steps: Step[]; transitions: Transition[] } | null>(null)
 
-  const change = useCallback((fn: (d: Doc) => Doc) => {
-    setDoc((d) => {
+  // The current document, read and written outside React's updater functions (no side effects inside them).
+  const current = useRef<Doc>(initial)
+  const commit = useCallback((next: Doc) => {
+    current.current = next
+    setDoc(next)
+  }, [])
+
+  const change = useCallback(
+    (fn: (d: Doc) => Doc) => {
+      const d = current.current
       const next = fn(structuredClone(d))
-      if (JSON.stringify(next) === JSON.stringify(d)) return d
+      if (JSON.stringify(next) === JSON.stringify(d)) return
       past.current.push(d)
       if (past.current.length > 200) past.current.shift()
       future.current = []
       setDirty(true)
-      return next
-    })
-  }, [])
+      commit(next)
+    },
+    [commit],
+  )
 
   const validation = useMemo(() => validate(doc), [doc])
   const problems: Diagnostic[] = validation.diagnostics
 
   const ops = {
     replace: (d: Doc) => change(() => d),
-    undo: () =>
-      setDoc((d) => {
-        const prev = past.current.pop()
-        if (!prev) return d
-        future.current.push(d)
-        setDirty(true)
-        return prev
-      }),
-    redo: () =>
-      setDoc((d) => {
-        const next = future.current.pop()
-        if (!next) return d
-        past.current.push(d)
-        setDirty(true)
-        return next
-      }),
+    undo: () => {
+      const prev = past.current.pop()
+      if (!prev) return
+      future.current.push(current.current)
+      setDirty(true)
+      commit(prev)
+    },
+    redo: () => {
+      const next = future.current.pop()
+      if (!next) return
+      past.current.push(current.current)
+      setDirty(true)
+      commit(next)
+    },
     setMeta: (patch: Partial<Doc>) => change((d) => ({ ...d, ...patch })),
     addStep: (kind: string, pos: { x: number; y: number }, parent?: string, title?: string) => {
       let created = ''
