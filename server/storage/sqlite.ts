@@ -455,9 +455,15 @@ export class SqliteStorage implements Storage {
   }
 
   async getAudit(ticketId: string, types?: readonly AuditType[]): Promise<AuditRow[]> {
-    const rows = this.stmt('SELECT * FROM audit WHERE ticket_id = ? ORDER BY seq').all(ticketId) as Row[]
-    const all = rows.map(toAudit)
-    return types ? all.filter((a) => types.includes(a.type)) : all
+    if (types) {
+      const rows = this.stmt(
+        'SELECT * FROM audit WHERE ticket_id = ? AND type IN (SELECT value FROM json_each(?)) ORDER BY seq',
+      ).all(ticketId, JSON.stringify(types)) as Row[]
+      return rows.map(toAudit)
+    }
+    return (this.stmt('SELECT * FROM audit WHERE ticket_id = ? ORDER BY seq').all(ticketId) as Row[]).map(
+      toAudit,
+    )
   }
 
   async listTimers(ticketId: string): Promise<TimerRow[]> {

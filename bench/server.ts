@@ -1,0 +1,229 @@
+// Server figures: durable accepted actions per second over HTTP (group commit, synchronous=FULL),
+// the same workload's bare in-process loop and the ratio, latency at a fixed 1,000 actions/s, and
+// history read + verify of a 10,000-record ticket.
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import { compile, type TransitionRecord } from '../engine/index.ts'
+import { linkHash, sha256 } from '../server/services/crypto.ts'
+import { applyState, entryOf, verifyAudit } from '../server/services/tickets.ts'
+import { importSop, type RunningServer, startServer } from '../server/start.ts'
+import type { AuditRow, TicketRow, User } from '../server/storage/types.ts'
+import { longCase, longHistory } from './engine.ts'
+// @ts-expect-error: a plain ES module shared with the load-generating worker
+import { post } from './httpLoad.mjs'
+
+const CLIENTS = 64
+const SECONDS = 3
+
+type Api = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>
+
+function client(server: RunningServer, token: string): Api {
+  return async (method, path, body) => {
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    return { status: res.status, body: await res.json() }
+  }
+}
+
+/** The next action of the long-case loop for a ticket at `version`. */
+function nextAction(step: string, i: number) {
+  return step === 'work'
+    ? { action: 'follow_up', fields: { attempts: i, summary: `Call ${i}` }, ticks: { work: ['note'] } }
+    : { action: 'customer_replied' }
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
+}
+
+export async function runServerBench(log: (line: string) => void = console.log): Promise<void> {
+  log('## Server')
+  const dir = mkdtempSync(join(tmpdir(), 'sopflow-bench-'))
+  const server = await startServer({ dbPath: join(dir, 'bench.sqlite'), port: 0, seedExamples: false })
+  try {
+    const admin = (await server.storage.listUsers())[0]
+    await importSop(server.storage, longCase() as Record<string, unknown>, admin.id, new Date().toISOString())
+    const api = client(server, server.adminToken)
+    const agent = (await api('POST', '/api/users', { name: 'Bench agent', role: 'agent' })).body
+    const agentApi = client(server, agent.token)
+    const agentUser = (await server.storage.getUser(agent.user.id)) as User
+
+    const open = async () => {
+      const ids: string[] = []
+      for (let i = 0; i < CLIENTS; i++) {
+        const r = await agentApi('POST', '/api/tickets', {
+          sopId: 'long-case',
+          channel: 'chat',
+          subject: `bench ${i}`,
+        })
+        ids.push(r.body.ticket.id)
+      }
+      return ids
+    }
+
+    // 1. Over HTTP, from a load generator in a worker thread: each client acts on its own ticket
+    // as fast as the replies come back.
+    const httpIds = await open()
+    const httpRate = await new Promise<number>((resolve, reject) => {
+      const worker = new Worker(new URL('./httpLoad.mjs', import.meta.url), {
+        workerData: { url: server.url, token: agent.token, ids: httpIds, seconds: SECONDS },
+      })
+      worker.once('message', resolve)
+      worker.once('error', reject)
+    })
+    let stop = false
+
+    // 2. The same workload in process: the ticket service and group commit, no HTTP.
+    const tickets = server.app.tickets
+    const bareIds = await open()
+    let bareCount = 0
+    stop = false
+    const t1 = performance.now()
+    await Promise.all(
+      bareIds.map(async (id) => {
+        let version = 1
+        let step = 'work'
+        let i = 0
+        while (!stop) {
+          const a = nextAction(step, ++i)
+          const t = await tickets.decideAndCommit(
+            agentUser,
+            id,
+            { kind: 'action', ...a },
+            { version, type: 'transition' },
+          )
+          version = t.version
+          step = t.steps[0]
+          bareCount++
+          if (performance.now() - t1 > SECONDS * 1000) stop = true
+        }
+      }),
+    )
+    const bareRate = bareCount / ((performance.now() - t1) / 1000)
+    log(
+      `  durable actions over HTTP (${CLIENTS} clients in a worker, group commit, synchronous=FULL): ${Math.round(httpRate).toLocaleString('en')}/s`,
+    )
+    log(
+      `  same workload in process (no HTTP):                     ${Math.round(bareRate).toLocaleString('en')}/s`,
+    )
+    log(`  HTTP / in-process: ${Math.round((httpRate / bareRate) * 100)} %`)
+
+    // 3. Latency at a fixed 1,000 actions/s (open loop over a pool of tickets).
+    const pool = (await open()).map((id) => ({ id, version: 1, step: 'work', i: 0, busy: false }))
+    const latencies: number[] = []
+    const target = 1000
+    const total = target * SECONDS
+    let sent = 0
+    let skipped = 0
+    const start = performance.now()
+    const inflight: Promise<void>[] = []
+    while (sent < total) {
+      const due = start + (sent * 1000) / target
+      const wait = due - performance.now()
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait))
+      const free = pool.find((p) => !p.busy)
+      sent++
+      if (!free) {
+        skipped++
+        continue
+      }
+      free.busy = true
+      const began = performance.now()
+      inflight.push(
+        post(`${server.url}/api/tickets/${free.id}/actions`, agent.token, {
+          ...nextAction(free.step, ++free.i),
+          version: free.version,
+        }).then((r: { body: any }) => {
+          latencies.push(performance.now() - began)
+          free.version = r.body.ticket.version
+          free.step = r.body.ticket.steps[0]
+          free.busy = false
+        }),
+      )
+    }
+    await Promise.all(inflight)
+    log(
+      `  latency at ${target}/s for ${SECONDS} s: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms` +
+        (skipped ? ` (${skipped} slots skipped: all tickets busy)` : ''),
+    )
+
+    // 4. A 10,000-record ticket: read its history over HTTP and verify it (chain + replay).
+    const sop = compile(longCase(), { sha256 })
+    const { records, state } = longHistory(sop, 10_000)
+    const version = await server.storage.latestVersion('long-case')
+    const now = records.at(-1)!.at
+    const base: TicketRow = {
+      id: 't_bench_long',
+      sopId: 'long-case',
+      sopVersion: version!.version,
+      sopHash: sop.hash,
+      channel: 'phone',
+      customerId: null,
+      subject: '10,000 records',
+      status: 'open',
+      outcome: null,
+      priority: 'normal',
+      assigneeId: null,
+      queue: null,
+      version: records.length,
+      createdAt: records[0].at,
+      updatedAt: now,
+      closedAt: null,
+      dueAt: null,
+      steps: [],
+      state,
+      auditSeq: 0,
+      auditHead: null,
+    }
+    const audit: AuditRow[] = []
+    let prev: string | null = null
+    records.forEach((record: TransitionRecord, seq) => {
+      const row: AuditRow = {
+        ticketId: base.id,
+        seq,
+        type: seq === 0 ? 'created' : 'transition',
+        at: record.at,
+        actorId: record.actor.id,
+        role: record.actor.role,
+        payload: { record },
+        prevHash: prev,
+        hash: '',
+      }
+      row.hash = linkHash(prev, entryOf(row))
+      prev = row.hash
+      audit.push(row)
+    })
+    const ticket = { ...applyState(sop, base, state, now), auditSeq: audit.length, auditHead: prev }
+    await server.storage.commitTickets([
+      { ticket, expected: null, audit, scheduleTimers: [], removeTimers: [] },
+    ])
+    const readRuns: number[] = []
+    const verifyRuns: number[] = []
+    for (let i = 0; i < 3; i++) {
+      let t = performance.now()
+      const h = await api('GET', `/api/tickets/${base.id}/history`)
+      readRuns.push(performance.now() - t)
+      if (h.body.length !== 10_000) throw new Error('history incomplete')
+      t = performance.now()
+      const rows = await server.storage.getAudit(base.id)
+      const result = verifyAudit(sop, ticket, rows)
+      verifyRuns.push(performance.now() - t)
+      if (!result.ok) throw new Error(`verify failed: ${JSON.stringify(result)}`)
+    }
+    log(
+      `  10,000-record ticket: history read over HTTP ${Math.min(...readRuns).toFixed(0)} ms, read + verify (chain and replay) ${Math.min(...verifyRuns).toFixed(0)} ms`,
+    )
+    log('  goals: >= 8,000 actions/s, >= 60 % of in-process, p99 <= 10 ms at 1,000/s, verify <= 100 ms')
+  } finally {
+    await server.close()
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await runServerBench()
