@@ -383,3 +383,36 @@ describe('bad input', () => {
     expect(page.body).toContain('/api/tickets/{id}/actions')
   })
 })
+
+describe('evidence bundle', () => {
+  it('verifies offline with sopflow verify --bundle, and a tampered bundle fails', async () => {
+    const { execFile } = await import('node:child_process')
+    const { mkdtempSync, writeFileSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const { promisify } = await import('node:util')
+    const { root } = await import('./helpers.ts')
+    ctx = await setup()
+    const { ticket } = await openTicket(ctx)
+    await act(ctx, ticket.id, 1, 'start', { fields: intake, ticks: { intake: ['greet', 'listen'] } })
+    const bundle = (await ctx.call('GET', `/api/tickets/${ticket.id}/evidence`, ctx.tokens.auditor)).body
+    const dir = mkdtempSync(join(tmpdir(), 'sopflow-evidence-'))
+    const good = join(dir, 'good.json')
+    writeFileSync(good, JSON.stringify(bundle))
+    const run = promisify(execFile)
+    const ok = await run(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'verify', '--bundle', good], {
+      cwd: root,
+    })
+    expect(ok.stdout).toContain('hash chain intact (2 records), replay matches (2 transitions)')
+    bundle.audit[1].payload.record.input.customer_name = 'Someone else'
+    const bad = join(dir, 'bad.json')
+    writeFileSync(bad, JSON.stringify(bundle))
+    const failed = await run(
+      process.execPath,
+      ['--import', 'tsx', 'server/cli.ts', 'verify', '--bundle', bad],
+      { cwd: root },
+    ).catch((e) => e)
+    expect(failed.code).toBe(1)
+    expect(failed.stdout).toContain('hash chain broken at record 1')
+  })
+})
