@@ -98,6 +98,12 @@ describe('the SOP designer in Chromium', () => {
     await page.waitForTimeout(300)
     await h.shot('11-designer-valid')
 
+    // Labels are edited in place: double-click a step's title.
+    await (await node(page, 'Vysvětleno')).locator('.step-title').dblclick()
+    await page.locator('.step-title-input').fill('Vysvětleno zákazníkovi')
+    await page.keyboard.press('Enter')
+    await page.waitForSelector('.react-flow__node:has-text("Vysvětleno zákazníkovi")')
+
     // Undo and redo.
     await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } })
     const before = await page.locator('.react-flow__node').count()
@@ -138,7 +144,7 @@ describe('the SOP designer in Chromium', () => {
       'Přijmout žádost',
       'Kdo zavinil?',
       'Vyměněno',
-      'Vysvětleno',
+      'Vysvětleno zákazníkovi',
     ])
     expect(saved.transitions.find((t: { guard?: string }) => t.guard)?.guard).toBe(
       'ticket.fault == "company"',

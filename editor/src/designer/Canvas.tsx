@@ -10,7 +10,7 @@ import {
   useReactFlow,
 } from '@xyflow/react'
 import { useEffect, useMemo } from 'react'
-import { nodeTypes } from '../flow/StepNode.tsx'
+import { nodeTypes, RenameContext } from '../flow/StepNode.tsx'
 import { CONTAINER, type StepData, toFlow } from '../flow/toFlow.ts'
 import type { Designer } from './useDesigner.ts'
 
@@ -74,51 +74,53 @@ export function Canvas({
   }
 
   return (
-    <div
-      className="canvas"
-      data-testid="canvas"
-      onDragOver={(e) => {
-        e.preventDefault()
-        e.dataTransfer.dropEffect = 'move'
-      }}
-      onDrop={(e) => {
-        e.preventDefault()
-        const kind = e.dataTransfer.getData('application/sopflow-step')
-        if (kind) dropAt(e.clientX, e.clientY, kind)
-      }}
-    >
-      <ReactFlow
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnect={(c) => c.source && c.target && d.connect(c.source, c.target)}
-        onNodeDragStop={(_, node, dragged) => {
-          for (const n of dragged.length ? dragged : [node]) d.moveStep(n.id, n.position)
+    <RenameContext.Provider value={(id, title) => d.updateStep(id, { title })}>
+      <div
+        className="canvas"
+        data-testid="canvas"
+        onDragOver={(e) => {
+          e.preventDefault()
+          e.dataTransfer.dropEffect = 'move'
         }}
-        onNodeClick={(e, n) => {
-          const current = d.selection?.kind === 'step' ? d.selection.ids : []
-          const ids = e.shiftKey
-            ? current.includes(n.id)
-              ? current.filter((x) => x !== n.id)
-              : [...current, n.id]
-            : [n.id]
-          d.setSelection(ids.length ? { kind: 'step', ids } : null)
+        onDrop={(e) => {
+          e.preventDefault()
+          const kind = e.dataTransfer.getData('application/sopflow-step')
+          if (kind) dropAt(e.clientX, e.clientY, kind)
         }}
-        onEdgeClick={(_, edge) => d.setSelection({ kind: 'transition', ids: [edge.id] })}
-        onPaneClick={() => d.setSelection(null)}
-        deleteKeyCode={null}
-        multiSelectionKeyCode="Shift"
-        fitView
-        minZoom={0.1}
-        proOptions={{ hideAttribution: true }}
       >
-        <Background />
-        <MiniMap pannable zoomable />
-        <Controls />
-      </ReactFlow>
-    </div>
+        <ReactFlow
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={(c) => c.source && c.target && d.connect(c.source, c.target)}
+          onNodeDragStop={(_, node, dragged) => {
+            for (const n of dragged.length ? dragged : [node]) d.moveStep(n.id, n.position)
+          }}
+          onNodeClick={(e, n) => {
+            const current = d.selection?.kind === 'step' ? d.selection.ids : []
+            const ids = e.shiftKey
+              ? current.includes(n.id)
+                ? current.filter((x) => x !== n.id)
+                : [...current, n.id]
+              : [n.id]
+            d.setSelection(ids.length ? { kind: 'step', ids } : null)
+          }}
+          onEdgeClick={(_, edge) => d.setSelection({ kind: 'transition', ids: [edge.id] })}
+          onPaneClick={() => d.setSelection(null)}
+          deleteKeyCode={null}
+          multiSelectionKeyCode="Shift"
+          fitView
+          minZoom={0.1}
+          proOptions={{ hideAttribution: true }}
+        >
+          <Background />
+          <MiniMap pannable zoomable />
+          <Controls />
+        </ReactFlow>
+      </div>
+    </RenameContext.Provider>
   )
 }
 

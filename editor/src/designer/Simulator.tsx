@@ -1,7 +1,7 @@
 import { useMachine } from '@xstate/react'
 import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { type FieldValue, paths, prompt, type SopPath } from '../../../engine/index.ts'
+import { compile, type FieldValue, paths, prompt, type SopPath } from '../../../engine/index.ts'
 import { simulatorMachine } from './simulatorMachine.ts'
 import type { Designer } from './useDesigner.ts'
 
@@ -19,7 +19,9 @@ export function Simulator({ d, onActive }: { d: Designer; onActive: (ids: string
         : null,
     [sop, ticket, role, snap.context.now],
   )
-  const allPaths = useMemo(() => (sop ? paths(sop, { limit: 200 }) : []), [sop])
+  // Paths of the document as it stands, before any test ticket runs.
+  const drafted = useMemo(() => (d.valid ? compile(d.doc) : null), [d.doc, d.valid])
+  const allPaths = useMemo(() => (drafted ? paths(drafted, { limit: 200 }) : []), [drafted])
   const active = p?.steps.map((s) => s.stepId) ?? []
   const activeKey = active.join(',')
   useEffect(() => onActive(activeKey ? activeKey.split(',') : []), [activeKey, onActive])
@@ -166,7 +168,7 @@ export function Simulator({ d, onActive }: { d: Designer; onActive: (ids: string
           <ol className="small">
             {allPaths.map((path, i) => (
               <li key={`${i}-${path.endStepId}`}>
-                {path.steps.map((id) => sop?.steps.get(id)?.title ?? id).join(' → ')}{' '}
+                {path.steps.map((id) => drafted?.steps.get(id)?.title ?? id).join(' → ')}{' '}
                 <button type="button" className="link" onClick={() => play(path)}>
                   {t('sim.play')}
                 </button>

@@ -1,5 +1,5 @@
 import { Handle, type Node, type NodeProps, Position } from '@xyflow/react'
-import { memo } from 'react'
+import { createContext, memo, useContext, useState } from 'react'
 import type { StepData } from './toFlow.ts'
 
 const ICON: Record<string, string> = {
@@ -16,8 +16,13 @@ function heatColour(heat: number): string {
   return `hsl(${Math.round(120 - 120 * h)} 75% ${Math.round(88 - 18 * h)}%)`
 }
 
+/** When provided (by the designer), a double-click on a step's title edits it in place. */
+export const RenameContext = createContext<((id: string, title: string) => void) | null>(null)
+
 /** One step of the flowchart; its shape says its kind. */
-function StepNodeView({ data, selected }: NodeProps<Node<StepData>>) {
+function StepNodeView({ id, data, selected }: NodeProps<Node<StepData>>) {
+  const rename = useContext(RenameContext)
+  const [editing, setEditing] = useState(false)
   const classes = [
     'step',
     `step-${data.kind}`,
@@ -34,7 +39,27 @@ function StepNodeView({ data, selected }: NodeProps<Node<StepData>>) {
         <span className="step-icon" aria-hidden="true">
           {ICON[data.kind] ?? '▭'}
         </span>
-        <span className="step-title">{data.title}</span>
+        {editing && rename ? (
+          <input
+            className="step-title-input nodrag"
+            aria-label="Title"
+            defaultValue={data.title}
+            // biome-ignore lint/a11y/noAutofocus: the user asked to edit this title
+            autoFocus
+            onBlur={(e) => {
+              rename(id, e.target.value.trim() || data.title)
+              setEditing(false)
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') e.currentTarget.blur()
+              if (e.key === 'Escape') setEditing(false)
+            }}
+          />
+        ) : (
+          <span className="step-title" onDoubleClick={() => rename && setEditing(true)}>
+            {data.title}
+          </span>
+        )}
         {data.sla && <span className="step-sla">⏱ {data.sla}</span>}
         {data.outcome && <span className="step-outcome">{data.outcome}</span>}
         {data.badge && <span className="step-badge">{data.badge}</span>}
