@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next'
 import type { TicketPrompt } from '../../../engine/index.ts'
+import { describeRejection } from './describeRejection.ts'
 
 /** The actions the SOP allows now; a blocked one says why (fill the fields to unblock it). */
 export function ActionBar(props: {
@@ -27,7 +28,9 @@ export function ActionBar(props: {
               >
                 {a.label}
               </button>
-              {a.blocked && <span className="blocked small">{a.blocked.message}</span>}
+              {a.blocked && (
+                <span className="blocked small">{describeRejection(a.blocked, props.prompt, t)}</span>
+              )}
             </div>
           )
         })}

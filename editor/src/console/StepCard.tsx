@@ -58,8 +58,10 @@ function StepCardView(props: {
           <legend>{t('ticket.fields')}</legend>
           {step.requiredFields.map((f) => (
             <label key={f.name} className={props.missing.includes(f.name) ? 'is-missing' : ''}>
-              {f.label}
-              <span className="required">*</span>
+              <span>
+                {f.label}
+                <span className="required">*</span>
+              </span>
               <FieldInput
                 name={f.name}
                 type={f.type}
