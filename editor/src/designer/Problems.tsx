@@ -31,7 +31,13 @@ export function Problems({ d }: { d: Designer }) {
                 } else if (p.transitionId) d.setSelection({ kind: 'transition', ids: [p.transitionId] })
               }}
             >
-              <span className="sev">{p.severity === 'error' ? '✗' : '!'}</span> {p.message}
+              <span className="sev">{p.severity === 'error' ? '✗' : '!'}</span>{' '}
+              {t(`diag.${p.code}`, {
+                defaultValue: p.message,
+                title: d.doc.steps.find((s) => s.id === p.stepId)?.title ?? p.stepId,
+                transition: p.transitionId,
+                id: p.stepId ?? p.transitionId,
+              })}
             </button>
           </li>
         ))}
