@@ -87,7 +87,7 @@ export function decide(
   }
   switch (input.kind) {
     case 'action':
-      return decideAction(sop, state, input, actor, now)
+      return decideAction(sop, state, input, actor, now) as Decision
     case 'update':
       return decideUpdate(sop, state, input, actor, now)
     case 'timer':
@@ -108,7 +108,8 @@ function decideAction(
   input: Extract<TicketInput, { kind: 'action' }>,
   actor: Actor,
   now: string,
-): Decision {
+  onlyCheck = false,
+): Decision | CheckResult {
   const fields = input.fields ?? {}
   const ticks = input.ticks ?? {}
   const bad = checkFields(sop, fields) ?? checkTicks(sop, state, ticks)
@@ -186,6 +187,7 @@ function decideAction(
       })
     }
   }
+  if (onlyCheck) return CHECKED
   return accept(sop, state, snapshot, actions, {
     kind: 'action',
     actor,
@@ -232,6 +234,27 @@ function decideUpdate(
 /** Hash of a transition record (its canonical JSON, which includes the previous record's hash). */
 export function recordHash(sop: CompiledSop, record: TransitionRecord): string {
   return sop.sha256(canonicalJson(record))
+}
+
+type CheckResult = { ok: true; checked: true }
+const CHECKED: CheckResult = { ok: true, checked: true }
+
+/**
+ * Whether an action would be accepted now, and if not why: `decide` without building the record
+ * and next state (the step prompt asks this for every action it lists).
+ */
+export function check(
+  sop: CompiledSop,
+  state: TicketState,
+  input: Extract<TicketInput, { kind: 'action' }>,
+  actor: Actor,
+  now: string,
+): Rejection | null {
+  if (state.sopHash !== sop.hash)
+    return { code: 'invalid_input', message: 'The ticket is pinned to another version of this SOP' }
+  if (state.status === 'closed') return { code: 'ticket_closed', message: 'The ticket is closed' }
+  const result = decideAction(sop, state, input, actor, now, true)
+  return result.ok ? null : result.rejection
 }
 
 /** Timer ids: `sla:<stepId>:<entry seq>` and `delay:<transitionId>:<entry seq>`. */

@@ -1,5 +1,5 @@
 import type { CompiledSop } from './compile.ts'
-import { actionTransitions, decide, isEmpty, leaves, timerId } from './decide.ts'
+import { actionTransitions, check, isEmpty, leaves, timerId } from './decide.ts'
 import type { Step } from './document.ts'
 import { addDuration } from './duration.ts'
 import type { ActionPrompt, Actor, StepPrompt, TicketPrompt, TicketState } from './types.ts'
@@ -20,14 +20,14 @@ export function prompt(sop: CompiledSop, state: TicketState, actor: Actor | null
       if (seen.has(key)) continue
       seen.add(key)
       const same = (sop.outgoing.get(t.from) ?? []).filter((o) => o.action === t.action)
-      const tried = actor ? decide(sop, state, { kind: 'action', action: t.action! }, actor, now) : null
+      const blocked = actor ? check(sop, state, { kind: 'action', action: t.action! }, actor, now) : null
       actions.push({
         action: t.action!,
         label: t.label || t.action!,
         stepId: t.from,
         transitionIds: same.map((o) => o.id),
-        available: tried?.ok === true,
-        blocked: tried && !tried.ok ? tried.rejection : null,
+        available: actor !== null && blocked === null,
+        blocked,
       })
     }
     for (const [stepId, entry] of Object.entries(state.active)) {

@@ -64,6 +64,11 @@ const MAX_RETRIES = 8
  */
 export class TicketService {
   private readonly compiled = new Map<string, CompiledSop>()
+  /**
+   * The engine state objects last committed per ticket: handing the engine the very object it
+   * returned lets it reuse its resolved machine snapshot instead of rebuilding it from JSON.
+   */
+  private readonly states = new Map<string, { version: number; state: TicketState }>()
 
   constructor(
     private readonly storage: Storage,
@@ -91,7 +96,15 @@ export class TicketService {
   async get(id: string): Promise<TicketRow> {
     const t = await this.storage.getTicket(id)
     if (!t) throw notFound('Ticket', id)
+    const cached = this.states.get(id)
+    if (cached && cached.version === t.version && cached.state.head === t.state.head) t.state = cached.state
     return t
+  }
+
+  private remember(t: TicketRow): void {
+    this.states.delete(t.id)
+    this.states.set(t.id, { version: t.version, state: t.state })
+    if (this.states.size > 10_000) this.states.delete(this.states.keys().next().value as string)
   }
 
   async create(user: User, input: CreateTicket, idem?: Idempotency): Promise<TicketRow> {
@@ -223,7 +236,10 @@ export class TicketService {
             : undefined,
       }
       const outcome = await this.committer.commit(unit)
-      if (outcome.ok) return next
+      if (outcome.ok) {
+        this.remember(next)
+        return next
+      }
       if (options.idem && user && (await this.replayed(user, options.idem))) return this.get(id)
       if (!(outcome.error instanceof ConflictError) || attempt >= MAX_RETRIES) throw outcome.error
       // Someone else committed first: if the ticket version moved, the caller's view is stale.

@@ -141,6 +141,10 @@ CREATE TABLE idempotency (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    name: 'audit records by type (notes, assignments)',
+    sql: 'CREATE INDEX audit_by_type ON audit(ticket_id, type, seq);',
+  },
 ]
 
 /** Applies the migrations this database has not seen yet. Returns how many were applied. */
