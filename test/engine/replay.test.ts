@@ -80,3 +80,15 @@ describe('replay', () => {
     expect(!r.ok && r.reason).toMatch(/rejects/)
   })
 })
+
+describe('sameJson', () => {
+  it('compares like canonical JSON: key order and undefined members do not matter', async () => {
+    const { sameJson } = await import('../../engine/replay.ts')
+    expect(sameJson({ a: 1, b: [1, { c: null }] }, { b: [1, { c: null }], a: 1 })).toBe(true)
+    expect(sameJson({ a: 1, x: undefined }, { a: 1 })).toBe(true)
+    expect(sameJson({ a: 1 }, { a: 2 })).toBe(false)
+    expect(sameJson({ a: [1, 2] }, { a: [1, 2, 3] })).toBe(false)
+    expect(sameJson({ a: null }, {})).toBe(false)
+    expect(sameJson([1], { 0: 1 })).toBe(false)
+  })
+})
