@@ -3,7 +3,7 @@ import { Problem } from '../http/problem.ts'
 import { tokenHash } from '../services/crypto.ts'
 import type { Role, Storage, User } from '../storage/types.ts'
 
-export type AppEnv = { Variables: { user: User } }
+export type AppEnv = { Variables: { user: User; maxBody: number } }
 
 /** Bearer-token authentication: the token's hash names the user. */
 export function bearer(storage: Storage) {

@@ -49,6 +49,10 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown, where = 'b
 /** Reads a JSON request body; malformed JSON is a 400. */
 export async function jsonBody(c: Context): Promise<unknown> {
   const text = await c.req.text()
+  const max = (c.get('maxBody') as number | undefined) ?? 1024 * 1024
+  if (text.length > max && Buffer.byteLength(text) > max) {
+    throw new Problem(413, 'body_too_large', `The request body is larger than ${max} bytes`)
+  }
   if (!text.trim()) return {}
   try {
     return JSON.parse(text)
