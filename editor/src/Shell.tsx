@@ -1,14 +1,20 @@
-import { useState } from 'react'
+import { lazy, Suspense, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { getToken, setToken } from './api/client.ts'
-import { AuditPage } from './audit/AuditPage.tsx'
 import { SignIn } from './auth/SignIn.tsx'
 import { InboxPage } from './console/InboxPage.tsx'
 import { TicketPage } from './console/TicketPage.tsx'
-import { DashboardPage } from './dashboard/DashboardPage.tsx'
-import { DesignerPage } from './designer/DesignerPage.tsx'
 import { LANGUAGES, setLanguage } from './i18n.ts'
 import type { Route } from './useRoute.ts'
+
+// The flowchart pages load on demand: agents working tickets do not download the designer.
+const DesignerPage = lazy(() =>
+  import('./designer/DesignerPage.tsx').then((m) => ({ default: m.DesignerPage })),
+)
+const AuditPage = lazy(() => import('./audit/AuditPage.tsx').then((m) => ({ default: m.AuditPage })))
+const DashboardPage = lazy(() =>
+  import('./dashboard/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })),
+)
 
 /** The app frame: navigation, language switch, sign-in, and the page for the route. */
 export function Shell({ route }: { route: Route }) {
@@ -57,7 +63,13 @@ export function Shell({ route }: { route: Route }) {
         )}
       </header>
       <main className="shell-main">
-        {signedIn ? <Page route={route} /> : <SignIn onSignedIn={() => setSignedIn(true)} />}
+        {signedIn ? (
+          <Suspense fallback={<p className="page muted">{t('loading')}</p>}>
+            <Page route={route} />
+          </Suspense>
+        ) : (
+          <SignIn onSignedIn={() => setSignedIn(true)} />
+        )}
       </main>
     </div>
   )

@@ -94,6 +94,8 @@ describe('the SOP designer in Chromium', () => {
     await page.getByLabel('Zavinění').check()
     // Automatic layout (elkjs) tidies the flowchart.
     await page.getByRole('button', { name: /Auto layout/ }).click()
+    await page.waitForSelector('[data-testid="auto-layout"][aria-busy="false"]')
+    await page.waitForTimeout(200)
     await page.locator('.react-flow__controls-fitview').click()
     await page.waitForTimeout(300)
     await h.shot('11-designer-valid')

@@ -43,6 +43,7 @@ function EditorInner({
   const [tab, setTab] = useState<'inspect' | 'simulate' | 'versions'>('inspect')
   const [active, setActive] = useState<string[]>([])
   const [diff, setDiff] = useState<DocDiff | null>(null)
+  const [laying, setLaying] = useState(false)
 
   const save = async () => {
     try {
@@ -95,9 +96,16 @@ function EditorInner({
         </button>
         <button
           type="button"
+          aria-busy={laying}
+          data-testid="auto-layout"
           onClick={async () => {
-            const nodes = await autoLayout(d.doc)
-            d.setMeta({ layout: { ...(d.doc.layout ?? {}), nodes } })
+            setLaying(true)
+            try {
+              const nodes = await autoLayout(d.doc)
+              d.setMeta({ layout: { ...(d.doc.layout ?? {}), nodes } })
+            } finally {
+              setLaying(false)
+            }
           }}
         >
           ⇅ {t('toolbar.layout')}

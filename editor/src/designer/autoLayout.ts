@@ -1,8 +1,5 @@
-import ELK from 'elkjs/lib/elk.bundled.js'
 import { CONTAINER, defaultSize } from '../flow/toFlow.ts'
 import type { Doc } from './useDesigner.ts'
-
-const elk = new ELK()
 
 type ElkNode = {
   id: string
@@ -16,6 +13,9 @@ type ElkNode = {
 
 /** Lays the flowchart out top to bottom with elkjs, containers sized around their steps. */
 export async function autoLayout(doc: Doc): Promise<NonNullable<Doc['layout']>['nodes']> {
+  // elkjs is large: loaded when the owner first asks for a layout.
+  const { default: ELK } = await import('elkjs/lib/elk.bundled.js')
+  const elk = new ELK()
   const build = (parent?: string): ElkNode[] =>
     doc.steps
       .filter((s) => s.parent === parent)
