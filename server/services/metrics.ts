@@ -10,7 +10,7 @@ export interface Metrics {
   frt: { avgMs: number | null; medianMs: number | null; count: number }
   /** Average total handling time: created → closed. */
   atht: { avgMs: number | null; medianMs: number | null; count: number }
-  /** First contact resolution: resolved without waiting on the customer, escalation or override. */
+  /** First contact resolution: resolved by one person, without waiting on the customer, escalation or override. */
   fcr: { rate: number | null; count: number; of: number }
   outcomes: Record<string, number>
   volume: { byChannel: Record<string, number>; byDay: { day: string; count: number }[] }
@@ -117,6 +117,7 @@ export async function computeMetrics(
     const enteredAt = new Map<string, number>()
     let ticketBreaches = 0
     let interrupted = false
+    const handlers = new Set<string>()
     for (const a of audit) {
       const r = recordOf(a)
       if (!r) continue
@@ -144,7 +145,10 @@ export async function computeMetrics(
         if (r.breach.escalateTo) interrupted = true
       }
       if (r.kind === 'override') interrupted = true
+      if (r.kind === 'action') handlers.add(r.actor.id)
     }
+    // Handed from one person to another (an escalation, a transfer): not resolved at first contact.
+    if (handlers.size > 1) interrupted = true
     if (t.status === 'open') for (const id of t.steps) stepStat(id).current++
     breaches += ticketBreaches
     if (ticketBreaches) breachedTickets++

@@ -70,6 +70,12 @@ describe('agent, auditor and supervisor in Chromium', () => {
     await page.waitForFunction(
       () => document.querySelector('[data-testid="ticket-status"]')?.textContent === 'Resolved',
     )
+    // The customer's satisfaction answers, recorded on the ticket.
+    await page.selectOption('select[name="survey-csat"]', '5')
+    await page.selectOption('select[name="survey-nps"]', '9')
+    await page.selectOption('select[name="survey-ces"]', '2')
+    await page.getByRole('button', { name: 'Record answers' }).click()
+    await page.waitForSelector('text=Answers recorded')
     await h.shot('04-resolved')
   })
 
@@ -110,6 +116,11 @@ describe('agent, auditor and supervisor in Chromium', () => {
     await page.waitForSelector('[data-kpi="tickets"]')
     expect(await page.textContent('[data-kpi="tickets"] .kpi-value')).toBe('1')
     expect(await page.textContent('[data-kpi="atht"] .kpi-value')).not.toBe('—')
+    expect(await page.textContent('[data-kpi="csat"] .kpi-value')).toBe('5.0')
+    // Escalated to a senior agent: not resolved at first contact.
+    expect(await page.textContent('[data-kpi="fcr"] .kpi-value')).toBe('0 %')
+    await page.waitForSelector('.react-flow__node:has-text("Manager review")')
+    expect(await page.textContent('[data-kpi="nps"] .kpi-value')).toBe('100')
     await page.waitForSelector('.react-flow__node')
     await h.shot('07-dashboard')
   })

@@ -17,3 +17,13 @@ export const searchCustomers = (q: string) =>
   request<Customer[]>('GET', `/customers?q=${encodeURIComponent(q)}`)
 export const getCustomer = (id: string) => request<CustomerDetail>('GET', `/customers/${id}`)
 export const createCustomer = (body: Omit<Customer, 'id'>) => request<Customer>('POST', '/customers', body)
+export const addSurvey = (
+  customerId: string,
+  body: {
+    ticketId?: string | null
+    csat?: number | null
+    nps?: number | null
+    ces?: number | null
+    comment?: string | null
+  },
+) => request<{ id: string }>('POST', `/customers/${customerId}/surveys`, body)

@@ -1,9 +1,10 @@
 import { useTranslation } from 'react-i18next'
 import { type Customer, getCustomer } from '../api/customers.ts'
 import { useAsync } from '../ui/useAsync.ts'
+import { SurveyForm } from './SurveyForm.tsx'
 
 /** The customer's details and previous tickets. */
-export function CustomerPanel({ customer }: { customer: Customer | null }) {
+export function CustomerPanel({ customer, ticketId }: { customer: Customer | null; ticketId: string }) {
   const { t } = useTranslation('console')
   const detail = useAsync(async () => (customer ? getCustomer(customer.id) : null), [customer?.id])
   if (!customer) return <section className="card customer muted">{t('customer.none')}</section>
@@ -38,6 +39,16 @@ export function CustomerPanel({ customer }: { customer: Customer | null }) {
           </li>
         ))}
       </ul>
+      {(detail.data?.surveys ?? []).length > 0 && (
+        <p className="small muted">
+          {t('survey.last')}:{' '}
+          {(['csat', 'nps', 'ces'] as const)
+            .filter((k) => detail.data!.surveys[0][k] !== null)
+            .map((k) => `${k.toUpperCase()} ${detail.data!.surveys[0][k]}`)
+            .join(' · ')}
+        </p>
+      )}
+      <SurveyForm customerId={customer.id} ticketId={ticketId} onSaved={() => void detail.reload()} />
     </section>
   )
 }

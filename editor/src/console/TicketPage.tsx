@@ -82,7 +82,7 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
           <NotesPanel notes={notes} onAdd={tk.note} busy={tk.busy} />
         </section>
         <aside className="side">
-          <CustomerPanel customer={customer} />
+          <CustomerPanel customer={customer} ticketId={ticket.id} />
           <SupervisorPanel view={tk.data} run={tk.run} />
         </aside>
       </div>

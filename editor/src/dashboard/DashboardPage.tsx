@@ -15,7 +15,14 @@ export function DashboardPage(_: { route: Route }) {
   const sops = useAsync(listSops, [])
   const [f, setF] = useState({ sop: '', version: '', channel: '', team: '', from: '', to: '' })
   const metrics = useAsync(() => getMetrics(f), [f])
-  const sopId = f.sop || sops.data?.find((s) => s.latestVersion)?.id || ''
+  // Without a chosen SOP, the heatmap shows the one most tickets ran through.
+  const busiest = Object.entries(
+    (metrics.data?.steps ?? []).reduce<Record<string, number>>((acc, s) => {
+      acc[s.sopId] = (acc[s.sopId] ?? 0) + s.count
+      return acc
+    }, {}),
+  ).sort((a, b) => b[1] - a[1])[0]?.[0]
+  const sopId = f.sop || busiest || sops.data?.find((s) => s.latestVersion)?.id || ''
   const sopVersion = f.version
     ? Number(f.version)
     : (sops.data?.find((s) => s.id === sopId)?.latestVersion ?? null)
