@@ -19,26 +19,23 @@ function sortKeys(value: unknown): unknown {
     }
     return out ?? value
   }
-  if (value && typeof value === 'object') {
-    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return value
-    const record = value as Record<string, unknown>
-    const keys = Object.keys(record)
-    let changed = false
-    for (let i = 1; i < keys.length && !changed; i++) if (keys[i - 1] > keys[i]) changed = true
-    const values: unknown[] = new Array(keys.length)
-    for (let i = 0; i < keys.length; i++) {
-      const v = record[keys[i]]
-      const sorted = v === undefined ? v : sortKeys(v)
-      if (v === undefined || sorted !== v) changed = true
-      values[i] = sorted
-    }
-    if (!changed) return value
-    const order = keys.map((k, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0))
-    const out: Record<string, unknown> = {}
-    for (const i of order) if (values[i] !== undefined) out[keys[i]] = values[i]
-    return out
+  if (!value || typeof value !== 'object') return value
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return value
+  const record = value as Record<string, unknown>
+  const keys = Object.keys(record)
+  // Fast path: keys already in order, no undefined members, children already canonical.
+  let i = 0
+  for (; i < keys.length; i++) {
+    const v = record[keys[i]]
+    if (v === undefined || (i > 0 && keys[i - 1] > keys[i]) || sortKeys(v) !== v) break
   }
-  return value
+  if (i === keys.length) return value
+  const out: Record<string, unknown> = {}
+  for (const key of [...keys].sort()) {
+    const v = record[key]
+    if (v !== undefined) out[key] = sortKeys(v)
+  }
+  return out
 }
 
 /** SHA-256 of a string's UTF-8 bytes, as lowercase hex. */
