@@ -9,10 +9,12 @@ import {
   useNodesState,
   useReactFlow,
 } from '@xyflow/react'
-import { useEffect, useMemo } from 'react'
+import { type MouseEvent, useEffect, useMemo, useRef } from 'react'
 import { nodeTypes, RenameContext } from '../flow/StepNode.tsx'
 import { CONTAINER, type StepData, toFlow } from '../flow/toFlow.ts'
 import type { Designer } from './useDesigner.ts'
+
+const PRO_OPTIONS = { hideAttribution: true }
 
 /** The editable flowchart: drop steps from the palette, connect handles, drag, select, delete. */
 export function Canvas({
@@ -46,6 +48,35 @@ export function Canvas({
   )
   const [nodes, setNodes, onNodesChange] = useNodesState<Node<StepData>>(built.nodes)
   const [edges, setEdges, onEdgesChange] = useEdgesState<Edge>(built.edges)
+  // Stable handlers (the designer object changes on every render): React Flow re-reads its props
+  // on each render, and new functions every frame slow a drag down.
+  const dRef = useRef(d)
+  dRef.current = d
+  const handlers = useMemo(
+    () => ({
+      onConnect: (c: { source: string | null; target: string | null }) => {
+        if (c.source && c.target) dRef.current.connect(c.source, c.target)
+      },
+      onNodeDragStop: (_: unknown, node: Node, dragged: Node[]) => {
+        for (const n of dragged.length ? dragged : [node]) dRef.current.moveStep(n.id, n.position)
+      },
+      onNodeClick: (e: MouseEvent, n: Node) => {
+        const sel = dRef.current.selection
+        const current = sel?.kind === 'step' ? sel.ids : []
+        const ids = e.shiftKey
+          ? current.includes(n.id)
+            ? current.filter((x) => x !== n.id)
+            : [...current, n.id]
+          : [n.id]
+        dRef.current.setSelection(ids.length ? { kind: 'step', ids } : null)
+      },
+      onEdgeClick: (_: MouseEvent, edge: Edge) =>
+        dRef.current.setSelection({ kind: 'transition', ids: [edge.id] }),
+      onPaneClick: () => dRef.current.setSelection(null),
+      rename: (id: string, title: string) => dRef.current.updateStep(id, { title }),
+    }),
+    [],
+  )
   const selectedIds = d.selection?.ids ?? []
   useEffect(() => {
     setNodes(
@@ -74,7 +105,7 @@ export function Canvas({
   }
 
   return (
-    <RenameContext.Provider value={(id, title) => d.updateStep(id, { title })}>
+    <RenameContext.Provider value={handlers.rename}>
       <div
         className="canvas"
         data-testid="canvas"
@@ -94,26 +125,16 @@ export function Canvas({
           nodeTypes={nodeTypes}
           onNodesChange={onNodesChange}
           onEdgesChange={onEdgesChange}
-          onConnect={(c) => c.source && c.target && d.connect(c.source, c.target)}
-          onNodeDragStop={(_, node, dragged) => {
-            for (const n of dragged.length ? dragged : [node]) d.moveStep(n.id, n.position)
-          }}
-          onNodeClick={(e, n) => {
-            const current = d.selection?.kind === 'step' ? d.selection.ids : []
-            const ids = e.shiftKey
-              ? current.includes(n.id)
-                ? current.filter((x) => x !== n.id)
-                : [...current, n.id]
-              : [n.id]
-            d.setSelection(ids.length ? { kind: 'step', ids } : null)
-          }}
-          onEdgeClick={(_, edge) => d.setSelection({ kind: 'transition', ids: [edge.id] })}
-          onPaneClick={() => d.setSelection(null)}
+          onConnect={handlers.onConnect}
+          onNodeDragStop={handlers.onNodeDragStop}
+          onNodeClick={handlers.onNodeClick}
+          onEdgeClick={handlers.onEdgeClick}
+          onPaneClick={handlers.onPaneClick}
           deleteKeyCode={null}
           multiSelectionKeyCode="Shift"
           fitView
           minZoom={0.1}
-          proOptions={{ hideAttribution: true }}
+          proOptions={PRO_OPTIONS}
         >
           <Background />
           <MiniMap pannable zoomable />
