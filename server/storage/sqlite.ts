@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import type { TicketState } from '../../engine/index.ts'
 import { migrate } from './migrations.ts'
@@ -36,14 +37,28 @@ export class SqliteStorage implements Storage {
   readonly kind = 'sqlite'
   readonly db: Database.Database
   private readonly stmts = new Map<string, Database.Statement>()
+  private checkpointer: Worker | null = null
 
-  constructor(path: string) {
+  constructor(path: string, options: { backgroundCheckpoints?: boolean } = {}) {
     this.db = new Database(path)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = FULL')
     this.db.pragma('foreign_keys = ON')
     this.db.pragma('busy_timeout = 5000')
     migrate(this.db)
+    if (options.backgroundCheckpoints && path !== ':memory:') {
+      // Checkpoints run in a worker on its own connection; the main connection only checkpoints
+      // itself if the log grows far beyond what the worker keeps up with.
+      this.db.pragma('wal_autocheckpoint = 20000')
+      this.checkpointer = new Worker(new URL('./checkpointWorker.mjs', import.meta.url), {
+        workerData: { path, intervalMs: 500 },
+      })
+      this.checkpointer.unref()
+      this.checkpointer.on('error', () => {
+        this.db.pragma('wal_autocheckpoint = 1000')
+        this.checkpointer = null
+      })
+    }
   }
 
   private stmt(sql: string): Database.Statement {
@@ -56,6 +71,18 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    const worker = this.checkpointer
+    this.checkpointer = null
+    if (worker) {
+      await new Promise<void>((resolve) => {
+        const done = () => resolve()
+        worker.once('message', done)
+        worker.once('exit', done)
+        worker.postMessage('stop')
+        setTimeout(done, 2000).unref()
+      })
+      await worker.terminate()
+    }
     if (this.db.open) this.db.close()
   }
 
