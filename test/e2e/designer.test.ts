@@ -157,4 +157,33 @@ describe('the SOP designer in Chromium', () => {
     expect(await page.textContent('.print-view')).toContain('Zákaznický servis')
     await h.shot('14-designer-print')
   })
+
+  it('moves a step into a group by dragging it there', async () => {
+    const { page } = h
+    await page.goto(`${h.server.url}/#/designer`)
+    await page.fill('input[name="new-sop-title"]', 'Groups')
+    await page.getByRole('button', { name: 'Create' }).click()
+    await page.waitForSelector('[data-testid="canvas"]')
+    await dropStep(page, 'group', 200, 150)
+    await dropStep(page, 'task', 650, 500)
+    await page.locator('.react-flow__controls-fitview').click()
+    await page.waitForTimeout(300)
+    const a = (await (await node(page, 'Step')).boundingBox())!
+    const g = (await (await node(page, 'Group')).boundingBox())!
+    await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2)
+    await page.mouse.down()
+    await page.mouse.move(g.x + g.width / 2, g.y + g.height / 2, { steps: 12 })
+    await page.mouse.up()
+    await page.getByRole('button', { name: /Save draft/ }).click()
+    await page.waitForSelector('[data-testid="designer-message"]:has-text("Draft saved")')
+    const doc = await page.evaluate(async () => {
+      const r = await fetch('/api/sops/groups', {
+        headers: { authorization: `Bearer ${localStorage.getItem('sopflow.token')}` },
+      })
+      return (await r.json()).document
+    })
+    expect(doc.steps.find((s: { kind: string }) => s.kind === 'task').parent).toBe('group')
+    expect(doc.steps.find((s: { kind: string }) => s.kind === 'group').initial).toBe('task')
+    await h.shot('15-designer-group')
+  })
 })

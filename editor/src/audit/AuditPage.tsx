@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { listSops } from '../api/sops.ts'
 import { listTickets } from '../api/tickets.ts'
+import { listUsers } from '../api/users.ts'
 import { formatTime } from '../ui/format.ts'
 import { useAsync } from '../ui/useAsync.ts'
 import type { Route } from '../useRoute.ts'
@@ -17,6 +18,7 @@ export function AuditPage({ route }: { route: Route }) {
 function AuditSearch() {
   const { t, i18n } = useTranslation('console')
   const sops = useAsync(listSops, [])
+  const users = useAsync(() => listUsers().catch(() => []), [])
   const [filter, setFilter] = useState({
     sop: '',
     status: '',
@@ -87,7 +89,14 @@ function AuditSearch() {
         </label>
         <label>
           {t('audit.agent')}
-          <input name="agent" value={filter.agent} onChange={set('agent')} size={10} />
+          <select name="agent" value={filter.agent} onChange={set('agent')}>
+            <option value="">{t('all')}</option>
+            {(users.data ?? []).map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.name} ({u.role})
+              </option>
+            ))}
+          </select>
         </label>
         <label>
           {t('audit.from')}

@@ -52,13 +52,47 @@ export function Canvas({
   // on each render, and new functions every frame slow a drag down.
   const dRef = useRef(d)
   dRef.current = d
+  const flowRef = useRef(flow)
+  flowRef.current = flow
   const handlers = useMemo(
     () => ({
       onConnect: (c: { source: string | null; target: string | null }) => {
         if (c.source && c.target) dRef.current.connect(c.source, c.target)
       },
       onNodeDragStop: (_: unknown, node: Node, dragged: Node[]) => {
-        for (const n of dragged.length ? dragged : [node]) dRef.current.moveStep(n.id, n.position)
+        const moving = dragged.length ? dragged : [node]
+        if (moving.length === 1) {
+          // A single step dropped on a container goes into it; dragged out of one, it leaves it.
+          const n = moving[0]
+          const internal = flowRef.current.getInternalNode(n.id)
+          if (internal) {
+            const abs = internal.internals.positionAbsolute
+            const centre = {
+              x: abs.x + (internal.measured?.width ?? 0) / 2,
+              y: abs.y + (internal.measured?.height ?? 0) / 2,
+            }
+            const steps = dRef.current.doc.steps
+            const descends = (id: string): boolean => {
+              for (let p: string | undefined = id; p; p = steps.find((s) => s.id === p)?.parent)
+                if (p === n.id) return true
+              return false
+            }
+            const target = flowRef.current
+              .getNodes()
+              .filter((c) => c.id !== n.id && CONTAINER.has(String(c.data.kind)) && !descends(c.id))
+              .filter((c) => inside(flowRef.current.getInternalNode(c.id), centre))
+              .pop()
+            const current = steps.find((s) => s.id === n.id)?.parent
+            if ((target?.id ?? undefined) !== current) {
+              const base = target
+                ? flowRef.current.getInternalNode(target.id)!.internals.positionAbsolute
+                : { x: 0, y: 0 }
+              dRef.current.reparent(n.id, target?.id, { x: abs.x - base.x, y: abs.y - base.y })
+              return
+            }
+          }
+        }
+        for (const n of moving) dRef.current.moveStep(n.id, n.position)
       },
       onNodeClick: (e: MouseEvent, n: Node) => {
         const sel = dRef.current.selection

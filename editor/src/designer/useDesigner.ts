@@ -179,6 +179,21 @@ export function useDesigner(initial: Doc) {
         d.layout.nodes[id] = { ...d.layout.nodes[id], x: Math.round(pos.x), y: Math.round(pos.y) }
         return d
       }),
+    /** Moves a step into a container (or out of all, with `parent` undefined) at a position relative to it. */
+    reparent: (id: string, parent: string | undefined, pos: { x: number; y: number }) =>
+      change((d) => {
+        const step = d.steps.find((s) => s.id === id)
+        if (!step) return d
+        if (parent) step.parent = parent
+        else delete step.parent
+        const p = parent ? d.steps.find((s) => s.id === parent) : undefined
+        if (p?.kind === 'group' && !p.initial) p.initial = id
+        if (!parent && !d.initial) d.initial = id
+        d.layout ??= { nodes: {}, edges: {} }
+        d.layout.nodes ??= {}
+        d.layout.nodes[id] = { ...d.layout.nodes[id], x: Math.round(pos.x), y: Math.round(pos.y) }
+        return d
+      }),
     resizeStep: (id: string, size: { width: number; height: number }) =>
       change((d) => {
         d.layout ??= { nodes: {}, edges: {} }

@@ -106,7 +106,7 @@ export function toFlow(
       id: s.id,
       type: s.kind in SIZE ? s.kind : 'task',
       position: { x: pos.x, y: pos.y },
-      ...(s.parent && ids.has(s.parent) ? { parentId: s.parent, extent: 'parent' as const } : {}),
+      ...(s.parent && ids.has(s.parent) ? { parentId: s.parent } : {}),
       style: CONTAINER.has(s.kind) ? { width: size.width, height: size.height } : undefined,
       width: size.width,
       height: size.height,
