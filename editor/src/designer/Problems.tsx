@@ -2,6 +2,13 @@ import { useReactFlow } from '@xyflow/react'
 import { useTranslation } from 'react-i18next'
 import type { Designer } from './useDesigner.ts'
 
+/** SOP fields the panel edits, by their path in a schema diagnostic. */
+const SOP_FIELDS: Record<string, string> = {
+  title: 'sop.name',
+  department: 'sop.department',
+  purpose: 'sop.purpose',
+}
+
 /** The engine's diagnostics; clicking one selects and reveals the element. */
 export function Problems({ d }: { d: Designer }) {
   const { t } = useTranslation('designer')
@@ -32,12 +39,14 @@ export function Problems({ d }: { d: Designer }) {
               }}
             >
               <span className="sev">{p.severity === 'error' ? '✗' : '!'}</span>{' '}
-              {t(`diag.${p.code}`, {
-                defaultValue: p.message,
-                title: d.doc.steps.find((s) => s.id === p.stepId)?.title ?? p.stepId,
-                transition: p.transitionId,
-                id: p.stepId ?? p.transitionId,
-              })}
+              {p.code === 'schema' && p.path && SOP_FIELDS[p.path]
+                ? t('diag.sopFieldMissing', { field: t(SOP_FIELDS[p.path]) })
+                : t(`diag.${p.code}`, {
+                    defaultValue: p.message,
+                    title: d.doc.steps.find((s) => s.id === p.stepId)?.title ?? p.stepId,
+                    transition: p.transitionId,
+                    id: p.stepId ?? p.transitionId,
+                  })}
             </button>
           </li>
         ))}
