@@ -1,7 +1,7 @@
 import { type Context, Hono } from 'hono'
 import { canonicalJson } from '../../engine/index.ts'
 import { type AppEnv, allow, READ_TICKETS, WRITE_TICKETS } from '../auth/bearer.ts'
-import { forbidden, jsonBody, notFound, Problem, parse } from '../http/problem.ts'
+import { jsonBody, notFound, Problem, parse } from '../http/problem.ts'
 import { schemas } from '../schemas.ts'
 import { sha256 } from '../services/crypto.ts'
 import { type Idempotency, requireNotClosed, type TicketService } from '../services/tickets.ts'
@@ -214,5 +214,3 @@ function idempotency(c: Context<AppEnv>, body: unknown): Idempotency | undefined
     throw new Problem(400, 'invalid_request', 'Idempotency-Key is too long (200 characters at most)')
   return { key, fingerprint: sha256(`${c.req.method} ${c.req.path}\n${canonicalJson(body)}`) }
 }
-
-export { forbidden }

@@ -6,14 +6,13 @@ import {
   decide,
   prompt,
   replay,
-  type SopDocument,
   start,
   type TicketInput,
   type TicketPrompt,
   type TicketState,
   type TransitionRecord,
 } from '../../engine/index.ts'
-import { forbidden, notFound, Problem } from '../http/problem.ts'
+import { notFound, Problem } from '../http/problem.ts'
 import type { GroupCommitter } from '../storage/groupCommit.ts'
 import {
   type AuditRow,
@@ -515,13 +514,9 @@ function stale(t: TicketRow, version: number): Problem {
 }
 
 function rejection(d: Extract<Decision, { ok: false }>): Problem {
-  const status = d.rejection.code === 'invalid_input' || d.rejection.code === 'unknown_field' ? 422 : 422
-  return new Problem(status, d.rejection.code, d.rejection.message, { rejection: d.rejection })
+  return new Problem(422, d.rejection.code, d.rejection.message, { rejection: d.rejection })
 }
 
 export function requireNotClosed(t: TicketRow): void {
   if (t.status === 'closed') throw new Problem(422, 'ticket_closed', `Ticket ${t.id} is closed`)
 }
-
-export type { SopDocument }
-export { forbidden }
