@@ -1,27 +1,10 @@
 import type { FieldValue, TicketPrompt, TicketState } from '../../../engine/index.ts'
+import type { TicketRow } from '../../../server/storage/types.ts'
 import { request } from './client.ts'
 import type { Customer } from './customers.ts'
 
-export interface Ticket {
-  id: string
-  sopId: string
-  sopVersion: number
-  sopHash: string
-  channel: string
-  customerId: string | null
-  subject: string
-  status: 'open' | 'closed'
-  outcome: string | null
-  priority: 'low' | 'normal' | 'high' | 'urgent'
-  assigneeId: string | null
-  queue: string | null
-  version: number
-  createdAt: string
-  updatedAt: string
-  closedAt: string | null
-  dueAt: string | null
-  steps: string[]
-}
+/** A ticket as the server stores it, without its engine state. */
+export type Ticket = Omit<TicketRow, 'state' | 'auditSeq' | 'auditHead'>
 export interface TicketSummary extends Ticket {
   sopTitle: string
   stepTitles: string[]
