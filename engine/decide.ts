@@ -1,7 +1,7 @@
 import { type AnyMachineSnapshot, initialTransition } from 'xstate'
 import { type CompiledSop, EVENT_AFTER, EVENT_GOTO, EVENT_SLA, EVENT_UPDATE } from './compile.ts'
 import type { Outcome, Step, Transition } from './document.ts'
-import { addDuration } from './duration.ts'
+import { addDuration, parseDuration } from './duration.ts'
 import { canonicalJson } from './hash.ts'
 import { pureTransition } from './pureTransition.ts'
 import type {
@@ -407,19 +407,20 @@ function accept(
     } else if (a.type === 'exited') {
       const id = (a.params as { stepId: string }).stepId
       const entry = active[id]
-      if (entry && entry.seq !== seq) cancel.push(...timersOf(sop, id, entry.seq).map((t) => t.id))
+      if (entry && entry.seq !== seq) cancel.push(...timerIdsOf(sop, id, entry.seq))
       delete active[id]
       delete checklist[id]
     }
   }
+  const nowMs = Date.parse(base.now)
   // A finished machine exits everything; the ticket stays at the end step it reached.
   if (closed) for (const id of to) active[id] ??= { enteredAt: base.now, seq }
   const schedule: TimerRecord[] = []
   for (const [id, entry] of Object.entries(active)) {
     if (closed) {
-      if (entry.seq !== seq) cancel.push(...timersOf(sop, id, entry.seq).map((t) => t.id))
+      if (entry.seq !== seq) cancel.push(...timerIdsOf(sop, id, entry.seq))
     } else if (entry.seq === seq) {
-      schedule.push(...timersOf(sop, id, seq, base.now))
+      schedule.push(...timersOf(sop, id, seq, nowMs))
     }
   }
   const outcome: Outcome | null = closed
@@ -464,31 +465,50 @@ function accept(
 }
 
 /** The timers a step has while it is active, entered at record `seq` (due times when `now` is given). */
-function timersOf(sop: CompiledSop, stepId: string, seq: number, now?: string): TimerRecord[] {
-  const step = sop.steps.get(stepId)
-  if (!step) return []
-  const out: TimerRecord[] = []
-  if (step.sla) {
-    out.push({
-      id: timerId('sla', stepId, seq),
-      kind: 'sla',
-      stepId,
-      transitionId: null,
-      dueAt: now ? addDuration(now, step.sla.due) : '',
-    })
+interface TimerSpec {
+  kind: 'sla' | 'delay'
+  ref: string
+  transitionId: string | null
+  ms: number
+}
+
+/** The timers each step has while active, worked out once per compiled SOP. */
+const timerSpecs = new WeakMap<CompiledSop, Map<string, TimerSpec[]>>()
+
+function specsOf(sop: CompiledSop, stepId: string): TimerSpec[] {
+  let bySop = timerSpecs.get(sop)
+  if (!bySop) {
+    bySop = new Map()
+    timerSpecs.set(sop, bySop)
   }
-  for (const t of sop.outgoing.get(stepId) ?? []) {
-    if (t.after) {
-      out.push({
-        id: timerId('delay', t.id, seq),
-        kind: 'delay',
-        stepId,
-        transitionId: t.id,
-        dueAt: now ? addDuration(now, t.after) : '',
-      })
+  let specs = bySop.get(stepId)
+  if (!specs) {
+    specs = []
+    const step = sop.steps.get(stepId)
+    if (step?.sla)
+      specs.push({ kind: 'sla', ref: stepId, transitionId: null, ms: parseDuration(step.sla.due) })
+    for (const t of sop.outgoing.get(stepId) ?? []) {
+      if (t.after) specs.push({ kind: 'delay', ref: t.id, transitionId: t.id, ms: parseDuration(t.after) })
     }
+    bySop.set(stepId, specs)
   }
-  return out
+  return specs
+}
+
+/** Ids of the timers a step entered at record `seq` has. */
+function timerIdsOf(sop: CompiledSop, stepId: string, seq: number): string[] {
+  return specsOf(sop, stepId).map((spec) => timerId(spec.kind, spec.ref, seq))
+}
+
+/** The timers a step entered at record `seq`, at `nowMs`, schedules. */
+function timersOf(sop: CompiledSop, stepId: string, seq: number, nowMs: number): TimerRecord[] {
+  return specsOf(sop, stepId).map((spec) => ({
+    id: timerId(spec.kind, spec.ref, seq),
+    kind: spec.kind,
+    stepId,
+    transitionId: spec.transitionId,
+    dueAt: new Date(nowMs + spec.ms).toISOString(),
+  }))
 }
 
 function snapshotOf(sop: CompiledSop, state: TicketState): AnyMachineSnapshot {
