@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Browser, chromium, type Page } from 'playwright-core'
-import { type RunningServer, startServer } from '../../server/start.ts'
+import { importSop, type RunningServer, startServer } from '../../server/start.ts'
 
 export const SHOTS = join(import.meta.dirname, '..', '..', 'test-output', 'screenshots')
 
@@ -18,7 +18,13 @@ export async function launch(): Promise<{
 }> {
   const dir = mkdtempSync(join(tmpdir(), 'sopflow-e2e-'))
   const dbPath = join(dir, 'e2e.sqlite')
-  const server = await startServer({ dbPath, port: 0, timerIntervalMs: 500 })
+  const server = await startServer({ dbPath, port: 0, timerIntervalMs: 500, seedExamples: false })
+  // Frozen copies of the examples, so that browser tests do not change when the examples are edited.
+  const admin = (await server.storage.listUsers())[0]
+  for (const name of ['support-ticket', 'complaint-handling']) {
+    const doc = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', `${name}.json`), 'utf8'))
+    await importSop(server.storage, doc, admin.id, new Date().toISOString())
+  }
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],

@@ -6,7 +6,7 @@ import { SqliteStorage } from '../../server/storage/sqlite.ts'
 
 export const root = join(import.meta.dirname, '..', '..')
 export const example = (name: string) =>
-  JSON.parse(readFileSync(join(root, 'examples', `${name}.json`), 'utf8'))
+  JSON.parse(readFileSync(join(root, 'test', 'fixtures', `${name}.json`), 'utf8'))
 
 /** A test clock that only moves when told to. */
 export function manualClock(start = '2026-03-02T08:00:00.000Z') {

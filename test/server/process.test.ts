@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { startServer } from '../../server/start.ts'
-import { root } from './helpers.ts'
+import { example, root } from './helpers.ts'
 
 const FAST_SOP = {
   schema: 'sopflow/v1',
@@ -58,12 +58,16 @@ describe('over a real socket', () => {
       expect(sops.body.map((s: { id: string }) => s.id)).toContain('support-ticket')
       const page = await fetch(`${server.url}/inbox`)
       expect(page.status === 200 || page.status === 404).toBe(true)
+      await api(server.url, server.adminToken, 'POST', '/api/sops', {
+        document: { ...example('support-ticket'), id: 'support-fixture' },
+      })
+      await api(server.url, server.adminToken, 'POST', '/api/sops/support-fixture/publish')
       const agent = await api(server.url, server.adminToken, 'POST', '/api/users', {
         name: 'Agent',
         role: 'agent',
       })
       const t = await api(server.url, agent.body.token, 'POST', '/api/tickets', {
-        sopId: 'support-ticket',
+        sopId: 'support-fixture',
         channel: 'chat',
         subject: 'Race',
       })
@@ -134,6 +138,9 @@ describe('crash safety', () => {
     expect(admin).toMatch(/^sf_/)
     expect((await api(server.url, admin, 'POST', '/api/sops', { document: FAST_SOP })).status).toBe(201)
     expect((await api(server.url, admin, 'POST', '/api/sops/fast-sla/publish')).status).toBe(201)
+    const fixture = { ...example('support-ticket'), id: 'support-fixture' }
+    expect((await api(server.url, admin, 'POST', '/api/sops', { document: fixture })).status).toBe(201)
+    expect((await api(server.url, admin, 'POST', '/api/sops/support-fixture/publish')).status).toBe(201)
     const agent = (await api(server.url, admin, 'POST', '/api/users', { name: 'Agent', role: 'agent' })).body
       .token
     const acknowledged = new Map<string, number>() // ticket id -> version acknowledged
@@ -146,7 +153,7 @@ describe('crash safety', () => {
         while (!stop) {
           i++
           try {
-            const sopId = (n + i) % 3 === 0 ? 'fast-sla' : 'support-ticket'
+            const sopId = (n + i) % 3 === 0 ? 'fast-sla' : 'support-fixture'
             const created = await api(server.url, agent, 'POST', '/api/tickets', {
               sopId,
               channel: 'phone',
