@@ -1,4 +1,4 @@
-import { getSimplePaths } from '@xstate/graph'
+import { type AdjacencyMap, getAdjacencyMap } from '@xstate/graph'
 import type { ActorLogic, EventObject, Snapshot } from 'xstate'
 import type { CompiledSop } from './compile.ts'
 import { actionTransitions, decide, isEmpty, leaves, rolesFor, start, timerId } from './decide.ts'
@@ -19,14 +19,123 @@ interface PathEvent extends EventObject {
   at: string
 }
 
+export interface PathsOptions {
+  /** Most paths to return (default 500). */
+  limit?: number
+  /** Most decisions to try while searching (default 200,000), so that any document finishes quickly. */
+  budget?: number
+}
+
 /**
- * Every simple path from the start to each end step, found by exploring the ticket's own step
- * function with @xstate/graph: actions with field values that send decisions each way, and timers.
- * Each path is playable with `start` and `decide`.
+ * Paths from the start to each end step, found by exploring the ticket's own step function: actions
+ * with field values that send decisions each way, and timers. A path never comes back to a step
+ * configuration it has been in, so loops (a care cycle, a reminder) are walked once. The shortest
+ * path to every reachable end comes first; the others follow, nearest end first. Each path is
+ * playable with `start` and `decide`, and two paths never visit the same steps in the same order.
  */
-export function paths(sop: CompiledSop, options: { limit?: number } = {}): SopPath[] {
+export function paths(sop: CompiledSop, options: PathsOptions = {}): SopPath[] {
+  const limit = options.limit ?? 500
+  let budget = options.budget ?? 200_000
   const first = start(sop, { actor: { id: 'path', role: 'agent' }, now: START })
   if (!first.ok) return []
+  const flowFields = [
+    ...new Set(sop.document.transitions.flatMap((t) => (t.guard ? referencedFields(t.guard) : []))),
+  ]
+  // Two tickets with the same key take the same actions from here: only guarded fields steer a ticket.
+  const keyOf = (t: TicketState) =>
+    canonicalJson({
+      value: t.value,
+      status: t.status,
+      fields: flowFields.map((f) => t.context.fields[f] ?? null),
+    })
+  const routeOf = (t: TicketState) => canonicalJson({ value: t.value, status: t.status })
+  const distance = distanceToEnd(sop, first.state, keyOf)
+
+  const found: SopPath[] = []
+  const routes = new Set<string>()
+  const keep = (trail: PathEvent[]): void => {
+    const path = toPath(sop, first.state, trail)
+    const route = `${path.steps.join('>')}|${path.endStepId}`
+    if (routes.has(route)) return
+    routes.add(route)
+    found.push(path)
+  }
+  /** The distinct next tickets from a ticket, nearest end first. */
+  const children = (node: Node, skip: (t: TicketState) => boolean): Node[] => {
+    const next = new Map<string, Node>()
+    for (const event of eventsFor(sop, node.ticket, node.at)) {
+      if (budget-- <= 0) break
+      const d = decide(sop, node.ticket, event.input, event.actor, event.at)
+      if (!d.ok) continue
+      const key = keyOf(d.state)
+      if (next.has(key) || skip(d.state) || (distance && !distance.has(key))) continue
+      next.set(key, { ticket: d.state, at: event.at, trail: [...node.trail, event], routes: [] })
+    }
+    const far = Number.MAX_SAFE_INTEGER
+    return [...next.entries()]
+      .sort(([a], [b]) => (distance?.get(a) ?? far) - (distance?.get(b) ?? far))
+      .map(([, n]) => n)
+  }
+
+  // First the shortest way to each end (breadth first), so every end is shown however large the SOP.
+  const root: Node = { ticket: first.state, at: START, trail: [], routes: [routeOf(first.state)] }
+  const seen = new Set([keyOf(first.state)])
+  const ended = new Set<string>()
+  let level = [root]
+  while (level.length && found.length < limit && budget > 0) {
+    const following: Node[] = []
+    for (const node of level) {
+      if (node.ticket.status === 'closed') {
+        const end = leaves(node.ticket.value).join(',')
+        if (!ended.has(end)) keep(node.trail)
+        ended.add(end)
+        continue
+      }
+      for (const child of children(node, (t) => seen.has(keyOf(t)) || node.routes.includes(routeOf(t)))) {
+        seen.add(keyOf(child.ticket))
+        child.routes = [...node.routes, routeOf(child.ticket)]
+        following.push(child)
+      }
+    }
+    level = following
+  }
+
+  // Then every other route (depth first), until the limit or the budget runs out.
+  const onRoute = new Set([routeOf(first.state)])
+  const walk = (node: Node): void => {
+    if (found.length >= limit || budget <= 0) return
+    if (node.ticket.status === 'closed') {
+      keep(node.trail)
+      return
+    }
+    for (const child of children(node, (t) => onRoute.has(routeOf(t)))) {
+      const route = routeOf(child.ticket)
+      onRoute.add(route)
+      walk(child)
+      onRoute.delete(route)
+    }
+  }
+  walk(root)
+  return found
+}
+
+interface Node {
+  ticket: TicketState
+  at: string
+  trail: PathEvent[]
+  /** The step configurations on the way here (breadth-first search only). */
+  routes: string[]
+}
+
+/**
+ * How many inputs each flow state is from the nearest end, over the state graph that @xstate/graph
+ * explores; undefined when the graph is too large to explore whole (then nothing is pruned).
+ */
+function distanceToEnd(
+  sop: CompiledSop,
+  first: TicketState,
+  keyOf: (t: TicketState) => string,
+): Map<string, number> | undefined {
   const wrap = (ticket: TicketState, at: string): PathSnapshot =>
     ({
       status: ticket.status === 'closed' ? 'done' : 'active',
@@ -41,41 +150,69 @@ export function paths(sop: CompiledSop, options: { limit?: number } = {}): SopPa
       const d = decide(sop, snapshot.ticket, event.input, event.actor, event.at)
       return d.ok ? wrap(d.state, event.at) : snapshot
     },
-    getInitialSnapshot: () => wrap(first.state, START),
+    getInitialSnapshot: () => wrap(first, START),
     getPersistedSnapshot: (snapshot) => snapshot,
   }
-  const found = getSimplePaths(logic, {
-    events: (snapshot) => eventsFor(sop, snapshot.ticket, snapshot.at),
-    serializeState: (snapshot) =>
-      canonicalJson({
-        value: snapshot.ticket.value,
-        fields: snapshot.ticket.context.fields,
-        status: snapshot.ticket.status,
-      }),
-    serializeEvent: (event) => canonicalJson({ input: event.input, role: event.actor.role }),
-    toState: (snapshot) => snapshot.ticket.status === 'closed',
-    limit: options.limit ?? 20_000,
-  })
-  return found.map((path) => {
-    const inputs = path.steps.map((s) => s.event).filter((e): e is PathEvent => e?.type === 'input')
-    const visited: string[] = [...leaves(first.state.value)]
-    let ticket = first.state
-    for (const e of inputs) {
-      const d = decide(sop, ticket, e.input, e.actor, e.at)
-      if (!d.ok) break
-      ticket = d.state
-      for (const id of d.record.entered)
-        if (!isContainer(sop, id) && visited[visited.length - 1] !== id) visited.push(id)
+  let graph: AdjacencyMap<PathSnapshot, PathEvent>
+  try {
+    graph = getAdjacencyMap(logic, {
+      events: (snapshot) => eventsFor(sop, snapshot.ticket, snapshot.at),
+      serializeState: (snapshot) => keyOf(snapshot.ticket),
+      serializeEvent: (event) => canonicalJson({ input: event.input, role: event.actor.role }),
+      toState: (snapshot) => snapshot.ticket.status === 'closed',
+      limit: 50_000,
+    })
+  } catch {
+    return undefined
+  }
+  const into = new Map<string, string[]>()
+  const distance = new Map<string, number>()
+  let level: string[] = []
+  for (const [key, node] of Object.entries(graph)) {
+    if (node.state.ticket.status === 'closed') {
+      distance.set(key, 0)
+      level.push(key)
     }
-    const end = leaves(ticket.value)[0] ?? visited[visited.length - 1]
-    return {
-      endStepId: end,
-      outcome: ticket.outcome,
-      steps: visited,
-      startAt: START,
-      inputs: inputs.map((e) => ({ input: e.input, actor: e.actor, at: e.at })),
+    for (const edge of Object.values(node.transitions) as { state: PathSnapshot }[]) {
+      const to = keyOf(edge.state.ticket)
+      if (to === key) continue
+      const list = into.get(to)
+      if (list) list.push(key)
+      else into.set(to, [key])
     }
-  })
+  }
+  for (let d = 1; level.length; d++) {
+    const following: string[] = []
+    for (const key of level)
+      for (const from of into.get(key) ?? [])
+        if (!distance.has(from)) {
+          distance.set(from, d)
+          following.push(from)
+        }
+    level = following
+  }
+  return distance
+}
+
+/** A path as the steps it visits, replaying its inputs. */
+function toPath(sop: CompiledSop, first: TicketState, trail: PathEvent[]): SopPath {
+  const visited: string[] = [...leaves(first.value)]
+  let ticket = first
+  for (const e of trail) {
+    const d = decide(sop, ticket, e.input, e.actor, e.at)
+    if (!d.ok) break
+    ticket = d.state
+    for (const id of d.record.entered)
+      if (!isContainer(sop, id) && visited[visited.length - 1] !== id) visited.push(id)
+  }
+  const end = leaves(ticket.value)[0] ?? visited[visited.length - 1]
+  return {
+    endStepId: end,
+    outcome: ticket.outcome,
+    steps: visited,
+    startAt: START,
+    inputs: trail.map((e) => ({ input: e.input, actor: e.actor, at: e.at })),
+  }
 }
 
 /** Inputs worth trying on a ticket: each action with values that send later decisions each way, and due timers. */
