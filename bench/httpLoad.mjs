@@ -61,4 +61,49 @@ async function run({ url, token, ids, seconds }) {
   return count / ((performance.now() - t0) / 1000)
 }
 
-if (parentPort && workerData) parentPort.postMessage(await run(workerData))
+/**
+ * An open loop at a fixed rate over a pool of tickets: a request is due every 1/rate s whether
+ * or not earlier ones have answered (a due slot whose tickets are all busy is counted as
+ * skipped). Resolves with each request's latency in ms.
+ * @param {{ url: string, token: string, ids: string[], seconds: number, rate: number }} job
+ */
+async function fixedRate({ url, token, ids, seconds, rate }) {
+  const pool = ids.map((id) => ({ id, version: 1, step: 'work', i: 0, busy: false }))
+  const latencies = []
+  const total = rate * seconds
+  let sent = 0
+  let skipped = 0
+  const inflight = []
+  const t0 = performance.now()
+  while (sent < total) {
+    const due = t0 + (sent * 1000) / rate
+    const wait = due - performance.now()
+    // Yield at least once per request, so that answers are read while sending.
+    await new Promise((r) => (wait > 1 ? setTimeout(r, wait) : setImmediate(r)))
+    const free = pool.find((p) => !p.busy)
+    sent++
+    if (!free) {
+      skipped++
+      continue
+    }
+    free.busy = true
+    const began = performance.now()
+    inflight.push(
+      post(`${url}/api/tickets/${free.id}/actions`, token, {
+        ...nextAction(free.step, ++free.i),
+        version: free.version,
+      }).then((res) => {
+        if (res.status !== 200) throw new Error(`action refused: ${JSON.stringify(res.body)}`)
+        latencies.push(performance.now() - began)
+        free.version = res.body.ticket.version
+        free.step = res.body.ticket.steps[0]
+        free.busy = false
+      }),
+    )
+  }
+  await Promise.all(inflight)
+  return { latencies, skipped }
+}
+
+if (parentPort && workerData)
+  parentPort.postMessage(await (workerData.rate ? fixedRate(workerData) : run(workerData)))

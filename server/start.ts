@@ -120,7 +120,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const log = options.log ?? (() => {})
   const clock = options.clock ?? (() => new Date())
   if (options.dbPath !== ':memory:') mkdirSync(dirname(resolve(options.dbPath)), { recursive: true })
-  const storage = new SqliteStorage(options.dbPath, { backgroundCheckpoints: true })
+  const storage = new SqliteStorage(options.dbPath, { backgroundCheckpoints: true, writerThread: true })
   const now = clock().toISOString()
   const created = (await storage.countUsers()) === 0
   const adminToken = (await ensureAdmin(storage, now)) ?? ''

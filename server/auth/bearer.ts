@@ -5,15 +5,32 @@ import type { Role, Storage, User } from '../storage/types.ts'
 
 export type AppEnv = { Variables: { user: User; maxBody: number } }
 
-/** Bearer-token authentication: the token's hash names the user. */
+/** How long a token's user is remembered before it is looked up again. */
+const REMEMBER_MS = 5_000
+
+/**
+ * Bearer-token authentication: the token's hash names the user. Each app remembers the users of
+ * recently seen tokens for a few seconds, so that a busy client is not looked up on every request.
+ */
 export function bearer(storage: Storage) {
+  const seen = new Map<string, { user: User; until: number }>()
+  const lookUp = async (token: string): Promise<User | null> => {
+    const now = performance.now()
+    const hit = seen.get(token)
+    if (hit && hit.until > now) return hit.user
+    const user = await storage.findUserByTokenHash(tokenHash(token))
+    if (seen.size >= 1_000) seen.clear()
+    if (user) seen.set(token, { user, until: now + REMEMBER_MS })
+    else seen.delete(token)
+    return user
+  }
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header('authorization') ?? ''
     const m = /^Bearer\s+(\S+)$/i.exec(header)
     if (!m) {
       throw new Problem(401, 'unauthenticated', 'Sign in: send "Authorization: Bearer <token>"')
     }
-    const user = await storage.findUserByTokenHash(tokenHash(m[1]))
+    const user = await lookUp(m[1])
     if (!user) throw new Problem(401, 'unauthenticated', 'The token is not valid')
     c.set('user', user)
     await next()

@@ -64,10 +64,13 @@ const MAX_RETRIES = 8
 export class TicketService {
   private readonly compiled = new Map<string, CompiledSop>()
   /**
-   * The engine state objects last committed per ticket: handing the engine the very object it
-   * returned lets it reuse its resolved machine snapshot instead of rebuilding it from JSON.
+   * The rows this process last committed, per ticket (most recent 10,000). A write starts from
+   * its ticket's row here instead of reading it back, and hands the engine the very state object
+   * it returned, so the engine reuses its resolved machine snapshot. Every commit still checks the
+   * stored version, so a row changed elsewhere is only a conflict: the entry is dropped and the
+   * write retried from the database.
    */
-  private readonly states = new Map<string, { version: number; state: TicketState }>()
+  private readonly rows = new Map<string, TicketRow>()
 
   constructor(
     private readonly storage: Storage,
@@ -95,15 +98,23 @@ export class TicketService {
   async get(id: string): Promise<TicketRow> {
     const t = await this.storage.getTicket(id)
     if (!t) throw notFound('Ticket', id)
-    const cached = this.states.get(id)
+    const cached = this.rows.get(id)
     if (cached && cached.version === t.version && cached.state.head === t.state.head) t.state = cached.state
     return t
   }
 
+  /** The ticket as a write starts from it: this process's last committed row, else the stored one. */
+  private async forWrite(id: string, version?: number): Promise<TicketRow> {
+    const cached = this.rows.get(id)
+    if (cached && (version === undefined || cached.version === version)) return { ...cached }
+    this.rows.delete(id)
+    return this.get(id)
+  }
+
   private remember(t: TicketRow): void {
-    this.states.delete(t.id)
-    this.states.set(t.id, { version: t.version, state: t.state })
-    if (this.states.size > 10_000) this.states.delete(this.states.keys().next().value as string)
+    this.rows.delete(t.id)
+    this.rows.set(t.id, t)
+    if (this.rows.size > 10_000) this.rows.delete(this.rows.keys().next().value as string)
   }
 
   async create(user: User, input: CreateTicket, idem?: Idempotency): Promise<TicketRow> {
@@ -187,6 +198,7 @@ export class TicketService {
       }
       throw outcome.error
     }
+    this.remember(ticket)
     return ticket
   }
 
@@ -202,7 +214,7 @@ export class TicketService {
       if (seen) return this.get(id)
     }
     for (let attempt = 0; ; attempt++) {
-      const t = await this.get(id)
+      const t = attempt === 0 ? await this.forWrite(id, options.version) : await this.get(id)
       if (options.version !== undefined && t.version !== options.version) throw stale(t, options.version)
       const sop = await this.sopFor(t.sopId, t.sopVersion)
       const now = this.now()
@@ -239,6 +251,7 @@ export class TicketService {
         this.remember(next)
         return next
       }
+      this.rows.delete(id)
       if (options.idem && user && (await this.replayed(user, options.idem))) return this.get(id)
       if (!(outcome.error instanceof ConflictError) || attempt >= MAX_RETRIES) throw outcome.error
       // Someone else committed first: if the ticket version moved, the caller's view is stale.
@@ -271,7 +284,11 @@ export class TicketService {
         scheduleTimers: [],
         removeTimers: [],
       })
-      if (outcome.ok) return next
+      if (outcome.ok) {
+        this.remember(next)
+        return next
+      }
+      this.rows.delete(id)
       if (!(outcome.error instanceof ConflictError) || attempt >= MAX_RETRIES) throw outcome.error
     }
   }
@@ -316,6 +333,7 @@ export class TicketService {
         scheduleTimers: d.timers.schedule.map((tm) => ({ ...tm, ticketId })),
         removeTimers: [...d.timers.cancel, timerId],
       })
+      this.rows.delete(ticketId)
       if (outcome.ok) return 'fired'
       if (!(outcome.error instanceof ConflictError)) throw outcome.error
     }

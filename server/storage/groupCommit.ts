@@ -10,8 +10,6 @@ export class GroupCommitter {
     []
   private scheduled = false
 
-  private lastCommitMs = 0
-
   constructor(
     private readonly storage: Storage,
     private readonly maxBatch = 256,
@@ -22,11 +20,8 @@ export class GroupCommitter {
       this.queue.push({ unit, resolve, reject })
       if (!this.scheduled) {
         this.scheduled = true
-        // Wait about as long as the last commit took (at most 4 ms) so that requests arriving
-        // meanwhile share the next fsync; an idle server commits at once.
-        const wait = Math.min(4, this.lastCommitMs)
-        if (wait < 0.2) setImmediate(() => this.flush())
-        else setTimeout(() => this.flush(), wait)
+        // Commits that arrive before the event loop comes back round share one transaction.
+        setImmediate(() => this.flush())
       }
     })
   }
@@ -35,9 +30,7 @@ export class GroupCommitter {
     while (this.queue.length) {
       const batch = this.queue.splice(0, this.maxBatch)
       try {
-        const began = performance.now()
         const outcomes = await this.storage.commitTickets(batch.map((b) => b.unit))
-        this.lastCommitMs = performance.now() - began
         for (const [i, b] of batch.entries()) b.resolve(outcomes[i])
       } catch (error) {
         for (const b of batch) b.reject(error)

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import type { TicketState } from '../../engine/index.ts'
+import { type FlatCommit, type FlatOutcome, prepareCommitBatch } from './commitBatch.mjs'
 import { migrate } from './migrations.ts'
 import {
   type AuditRow,
@@ -38,8 +39,14 @@ export class SqliteStorage implements Storage {
   readonly db: Database.Database
   private readonly stmts = new Map<string, Database.Statement>()
   private checkpointer: Worker | null = null
+  private writer: WriterThread | null = null
+  private commitBatch: ((units: FlatCommit[]) => FlatOutcome[]) | null = null
 
-  constructor(path: string, options: { backgroundCheckpoints?: boolean } = {}) {
+  /**
+   * `backgroundCheckpoints`: WAL checkpoints run in a worker. `writerThread`: ticket commits run
+   * in a writer thread on its own connection, so the event loop never waits for a commit's fsync.
+   */
+  constructor(path: string, options: { backgroundCheckpoints?: boolean; writerThread?: boolean } = {}) {
     this.db = new Database(path)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = FULL')
@@ -59,6 +66,15 @@ export class SqliteStorage implements Storage {
         this.checkpointer = null
       })
     }
+    if (options.writerThread && path !== ':memory:') {
+      this.writer = new WriterThread(path, options.backgroundCheckpoints ? 20000 : 1000)
+    }
+  }
+
+  /** Writes a batch on this connection (when there is no writer thread). */
+  private commitHere(units: FlatCommit[]): FlatOutcome[] {
+    this.commitBatch ??= prepareCommitBatch(this.db)
+    return this.commitBatch(units)
   }
 
   private stmt(sql: string): Database.Statement {
@@ -71,6 +87,8 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    await this.writer?.stop()
+    this.writer = null
     const worker = this.checkpointer
     this.checkpointer = null
     if (worker) {
@@ -362,126 +380,23 @@ export class SqliteStorage implements Storage {
   }
 
   async commitTickets(units: TicketCommit[]): Promise<CommitOutcome[]> {
-    const outcomes: CommitOutcome[] = []
-    const one = this.db.transaction((u: TicketCommit) => this.applyCommit(u))
-    // One outer transaction for the batch (one fsync); each unit in its own savepoint, so a unit
-    // that conflicts is rolled back alone.
-    this.db
-      .transaction(() => {
-        for (const u of units) {
-          try {
-            one(u)
-            outcomes.push({ ok: true })
-          } catch (error) {
-            outcomes.push({ ok: false, error: error as Error })
-          }
-        }
-      })
-      .immediate()
-    return outcomes
-  }
-
-  private applyCommit(u: TicketCommit): void {
-    const t = u.ticket
-    if (u.expected) {
-      const current = this.stmt('SELECT version, audit_seq FROM tickets WHERE id = ?').get(t.id) as
-        | { version: number; audit_seq: number }
-        | undefined
-      if (!current) throw new ConflictError('not_found', `Ticket ${t.id} does not exist`)
-      if (current.version !== u.expected.version || current.audit_seq !== u.expected.auditSeq) {
-        throw new ConflictError(
-          'stale_version',
-          `Ticket ${t.id} is at version ${current.version}, not ${u.expected.version}`,
-        )
-      }
-      this.stmt(
-        `UPDATE tickets SET status = ?, outcome = ?, priority = ?, priority_rank = ?, assignee_id = ?, queue = ?,
-           version = ?, updated_at = ?, closed_at = ?, due_at = ?, steps = ?, state = ?, audit_seq = ?, audit_head = ?,
-           subject = ?, customer_id = ?
-         WHERE id = ?`,
-      ).run(
-        t.status,
-        t.outcome,
-        t.priority,
-        PRIORITY_RANK[t.priority],
-        t.assigneeId,
-        t.queue,
-        t.version,
-        t.updatedAt,
-        t.closedAt,
-        t.dueAt,
-        JSON.stringify(t.steps),
-        JSON.stringify(t.state),
-        t.auditSeq,
-        t.auditHead,
-        t.subject,
-        t.customerId,
-        t.id,
-      )
-    } else {
-      this.stmt(
-        `INSERT INTO tickets (id, sop_id, sop_version, sop_hash, channel, customer_id, subject, status, outcome,
-           priority, priority_rank, assignee_id, queue, version, created_at, updated_at, closed_at, due_at, steps,
-           state, audit_seq, audit_head)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        t.id,
-        t.sopId,
-        t.sopVersion,
-        t.sopHash,
-        t.channel,
-        t.customerId,
-        t.subject,
-        t.status,
-        t.outcome,
-        t.priority,
-        PRIORITY_RANK[t.priority],
-        t.assigneeId,
-        t.queue,
-        t.version,
-        t.createdAt,
-        t.updatedAt,
-        t.closedAt,
-        t.dueAt,
-        JSON.stringify(t.steps),
-        JSON.stringify(t.state),
-        t.auditSeq,
-        t.auditHead,
-      )
-    }
-    const insertAudit = this.stmt(
-      `INSERT INTO audit (ticket_id, seq, type, at, actor_id, role, payload, prev_hash, hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    const flat = units.map(flatten)
+    const outcomes = this.writer ? await this.writer.commit(flat) : this.commitHere(flat)
+    return outcomes.map((o) =>
+      o.ok
+        ? o
+        : { ok: false, error: o.conflict ? new ConflictError(o.code, o.message) : new Error(o.message) },
     )
-    for (const a of u.audit) {
-      insertAudit.run(
-        a.ticketId,
-        a.seq,
-        a.type,
-        a.at,
-        a.actorId,
-        a.role,
-        JSON.stringify(a.payload),
-        a.prevHash,
-        a.hash,
-      )
-    }
-    const removeTimer = this.stmt('DELETE FROM timers WHERE ticket_id = ? AND id = ?')
-    for (const id of u.removeTimers) removeTimer.run(t.id, id)
-    const addTimer = this.stmt(
-      `INSERT OR REPLACE INTO timers (ticket_id, id, kind, step_id, transition_id, due_at) VALUES (?, ?, ?, ?, ?, ?)`,
-    )
-    for (const tm of u.scheduleTimers)
-      addTimer.run(tm.ticketId, tm.id, tm.kind, tm.stepId, tm.transitionId, tm.dueAt)
-    if (u.idempotency) {
-      const i = u.idempotency
-      this.stmt(
-        `INSERT INTO idempotency (user_id, key, fingerprint, ticket_id, status, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-      ).run(i.userId, i.key, i.fingerprint, i.ticketId, i.status, i.createdAt)
-    }
   }
 
   async getAudit(ticketId: string, types?: readonly AuditType[]): Promise<AuditRow[]> {
+    if (types?.length === 1) {
+      const rows = this.stmt('SELECT * FROM audit WHERE ticket_id = ? AND type = ? ORDER BY seq').all(
+        ticketId,
+        types[0],
+      ) as Row[]
+      return rows.map(toAudit)
+    }
     if (types) {
       const rows = this.stmt(
         'SELECT * FROM audit WHERE ticket_id = ? AND type IN (SELECT value FROM json_each(?)) ORDER BY seq',
@@ -665,5 +580,147 @@ function toTimer(r: Row): TimerRow {
     stepId: r.step_id as string,
     transitionId: (r.transition_id as string | null) ?? null,
     dueAt: r.due_at as string,
+  }
+}
+
+/** A commit with every value ready to bind, as `commitBatch.mjs` takes it. */
+function flatten(u: TicketCommit): FlatCommit {
+  const t = u.ticket
+  const steps = JSON.stringify(t.steps)
+  const state = JSON.stringify(t.state)
+  return {
+    id: t.id,
+    expected: u.expected,
+    ticket: u.expected
+      ? [
+          t.status,
+          t.outcome,
+          t.priority,
+          PRIORITY_RANK[t.priority],
+          t.assigneeId,
+          t.queue,
+          t.version,
+          t.updatedAt,
+          t.closedAt,
+          t.dueAt,
+          steps,
+          state,
+          t.auditSeq,
+          t.auditHead,
+          t.subject,
+          t.customerId,
+          t.id,
+        ]
+      : [
+          t.id,
+          t.sopId,
+          t.sopVersion,
+          t.sopHash,
+          t.channel,
+          t.customerId,
+          t.subject,
+          t.status,
+          t.outcome,
+          t.priority,
+          PRIORITY_RANK[t.priority],
+          t.assigneeId,
+          t.queue,
+          t.version,
+          t.createdAt,
+          t.updatedAt,
+          t.closedAt,
+          t.dueAt,
+          steps,
+          state,
+          t.auditSeq,
+          t.auditHead,
+        ],
+    audit: u.audit.map((a) => [
+      a.ticketId,
+      a.seq,
+      a.type,
+      a.at,
+      a.actorId,
+      a.role,
+      JSON.stringify(a.payload),
+      a.prevHash,
+      a.hash,
+    ]),
+    removeTimers: u.removeTimers,
+    scheduleTimers: u.scheduleTimers.map((tm) => [
+      tm.ticketId,
+      tm.id,
+      tm.kind,
+      tm.stepId,
+      tm.transitionId,
+      tm.dueAt,
+    ]),
+    idempotency: u.idempotency
+      ? [
+          u.idempotency.userId,
+          u.idempotency.key,
+          u.idempotency.fingerprint,
+          u.idempotency.ticketId,
+          u.idempotency.status,
+          u.idempotency.createdAt,
+        ]
+      : null,
+  }
+}
+
+/**
+ * The writer thread (`writerWorker.mjs`): batches go to it in order and each reply comes once its
+ * transaction has committed. If the thread dies, waiting and later commits fail: nothing is
+ * acknowledged that was not written.
+ */
+class WriterThread {
+  private readonly worker: Worker
+  private readonly pending = new Map<
+    number,
+    { resolve: (o: FlatOutcome[]) => void; reject: (e: Error) => void }
+  >()
+  private nextId = 1
+  private failure: Error | null = null
+
+  constructor(path: string, autocheckpoint: number) {
+    this.worker = new Worker(new URL('./writerWorker.mjs', import.meta.url), {
+      workerData: { path, autocheckpoint },
+    })
+    this.worker.on('message', (m: { id?: number; outcomes?: FlatOutcome[]; error?: string }) => {
+      if (m.id === undefined) return
+      const p = this.pending.get(m.id)
+      this.pending.delete(m.id)
+      if (m.outcomes) p?.resolve(m.outcomes)
+      else p?.reject(new Error(`The commit failed: ${m.error}`))
+    })
+    const fail = (error: Error) => {
+      this.failure = error
+      for (const p of this.pending.values()) p.reject(error)
+      this.pending.clear()
+    }
+    this.worker.on('error', (e) => fail(new Error(`The writer thread failed: ${e.message}`)))
+    this.worker.on('exit', () => fail(this.failure ?? new Error('The writer thread has stopped')))
+  }
+
+  commit(units: FlatCommit[]): Promise<FlatOutcome[]> {
+    if (this.failure) return Promise.reject(this.failure)
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++
+      this.pending.set(id, { resolve, reject })
+      this.worker.postMessage({ id, units })
+    })
+  }
+
+  async stop(): Promise<void> {
+    if (this.failure) return
+    await new Promise<void>((resolve) => {
+      const done = () => resolve()
+      this.worker.once('exit', done)
+      this.worker.once('message', (m: { stopped?: boolean }) => m.stopped && done())
+      this.worker.postMessage('stop')
+      setTimeout(done, 2000).unref()
+    })
+    this.failure = new Error('The storage is closed')
+    await this.worker.terminate()
   }
 }

@@ -1,0 +1,96 @@
+// The SQL of a ticket commit, shared by the storage (on its own connection) and by the writer
+// thread (on the writer's connection). Units arrive flattened: every value ready to bind.
+
+/**
+ * @typedef {{
+ *   id: string
+ *   expected: { version: number, auditSeq: number } | null
+ *   ticket: unknown[]
+ *   audit: unknown[][]
+ *   removeTimers: string[]
+ *   scheduleTimers: unknown[][]
+ *   idempotency: unknown[] | null
+ * }} FlatCommit
+ * @typedef {{ ok: true } | { ok: false, conflict: boolean, code: string, message: string }} FlatOutcome
+ */
+
+const UPDATE_TICKET = `UPDATE tickets SET status = ?, outcome = ?, priority = ?, priority_rank = ?, assignee_id = ?,
+  queue = ?, version = ?, updated_at = ?, closed_at = ?, due_at = ?, steps = ?, state = ?, audit_seq = ?,
+  audit_head = ?, subject = ?, customer_id = ? WHERE id = ?`
+const INSERT_TICKET = `INSERT INTO tickets (id, sop_id, sop_version, sop_hash, channel, customer_id, subject, status,
+  outcome, priority, priority_rank, assignee_id, queue, version, created_at, updated_at, closed_at, due_at, steps,
+  state, audit_seq, audit_head) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const INSERT_AUDIT = `INSERT INTO audit (ticket_id, seq, type, at, actor_id, role, payload, prev_hash, hash)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const INSERT_TIMER = `INSERT OR REPLACE INTO timers (ticket_id, id, kind, step_id, transition_id, due_at)
+  VALUES (?, ?, ?, ?, ?, ?)`
+const INSERT_IDEMPOTENCY = `INSERT INTO idempotency (user_id, key, fingerprint, ticket_id, status, created_at)
+  VALUES (?, ?, ?, ?, ?, ?)`
+
+class Conflict extends Error {
+  /** @param {string} code @param {string} message */
+  constructor(code, message) {
+    super(message)
+    this.code = code
+  }
+}
+
+/**
+ * Prepares the statements of a commit on a connection and returns the function that writes a
+ * batch: one transaction for the batch (one fsync), each unit in its own savepoint, so that a unit
+ * whose ticket moved on is rolled back alone and reported as a conflict.
+ * @param {import('better-sqlite3').Database} db
+ * @returns {(units: FlatCommit[]) => FlatOutcome[]}
+ */
+export function prepareCommitBatch(db) {
+  const current = db.prepare('SELECT version, audit_seq FROM tickets WHERE id = ?')
+  const updateTicket = db.prepare(UPDATE_TICKET)
+  const insertTicket = db.prepare(INSERT_TICKET)
+  const insertAudit = db.prepare(INSERT_AUDIT)
+  const removeTimer = db.prepare('DELETE FROM timers WHERE ticket_id = ? AND id = ?')
+  const insertTimer = db.prepare(INSERT_TIMER)
+  const insertIdempotency = db.prepare(INSERT_IDEMPOTENCY)
+
+  /** @param {FlatCommit} u */
+  const one = db.transaction((u) => {
+    if (u.expected) {
+      const row = /** @type {{ version: number, audit_seq: number } | undefined} */ (current.get(u.id))
+      if (!row) throw new Conflict('not_found', `Ticket ${u.id} does not exist`)
+      if (row.version !== u.expected.version || row.audit_seq !== u.expected.auditSeq) {
+        throw new Conflict(
+          'stale_version',
+          `Ticket ${u.id} is at version ${row.version}, not ${u.expected.version}`,
+        )
+      }
+      updateTicket.run(...u.ticket)
+    } else {
+      insertTicket.run(...u.ticket)
+    }
+    for (const a of u.audit) insertAudit.run(...a)
+    for (const id of u.removeTimers) removeTimer.run(u.id, id)
+    for (const tm of u.scheduleTimers) insertTimer.run(...tm)
+    if (u.idempotency) insertIdempotency.run(...u.idempotency)
+  })
+
+  /** @param {FlatCommit[]} units */
+  const batch = db.transaction((units) => {
+    /** @type {FlatOutcome[]} */
+    const outcomes = []
+    for (const u of units) {
+      try {
+        one(u)
+        outcomes.push({ ok: true })
+      } catch (error) {
+        const e = /** @type {Error & { code?: string }} */ (error)
+        outcomes.push({
+          ok: false,
+          conflict: e instanceof Conflict,
+          code: typeof e.code === 'string' ? e.code : 'storage_error',
+          message: e.message,
+        })
+      }
+    }
+    return outcomes
+  })
+  return (units) => batch.immediate(units)
+}
