@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -18,7 +18,7 @@ import {
 const root = join(fileURLToPath(import.meta.url), '..', '..')
 
 /** Node's native SHA-256, as the server passes it to the engine. */
-export const nodeSha256 = (text: string): string => createHash('sha256').update(text).digest('hex')
+export const nodeSha256 = (text: string): string => hash('sha256', text, 'hex')
 
 /** The example SOPs, compiled. */
 export function loadExamples(): { name: string; sop: CompiledSop }[] {

@@ -1,9 +1,9 @@
-import { type AnyMachineSnapshot, initialTransition } from 'xstate'
+import type { AnyMachineSnapshot } from 'xstate'
 import { type CompiledSop, EVENT_AFTER, EVENT_GOTO, EVENT_SLA, EVENT_UPDATE } from './compile.ts'
 import type { Outcome, Step, Transition } from './document.ts'
 import { addDuration, parseDuration } from './duration.ts'
 import { canonicalJson } from './hash.ts'
-import { pureTransition } from './pureTransition.ts'
+import { pureInitialTransition, pureTransition } from './pureTransition.ts'
 import type {
   Accepted,
   Actor,
@@ -36,7 +36,7 @@ export function start(sop: CompiledSop, options: StartOptions): Decision {
   const fields = options.fields ?? {}
   const bad = checkFields(sop, fields)
   if (bad) return bad
-  const [snapshot, actions] = initialTransition(sop.machine, {
+  const [snapshot, actions] = pureInitialTransition(sop.machine, {
     fields: { ...fields },
     priority: options.priority ?? 'normal',
   })

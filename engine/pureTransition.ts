@@ -53,3 +53,17 @@ export function pureTransition(
     scope.actionExecutor = () => {}
   }
 }
+
+/** XState's pure `initialTransition(machine, input)`, with the same inert scope as `pureTransition`. */
+export function pureInitialTransition(machine: AnyStateMachine, input: unknown): [AnyMachineSnapshot, Action[]] {
+  const actions: Action[] = []
+  const scope = scopeOf(machine)
+  scope.actionExecutor = (action) => {
+    actions.push(action)
+  }
+  try {
+    return [machine.getInitialSnapshot(scope, input) as AnyMachineSnapshot, actions]
+  } finally {
+    scope.actionExecutor = () => {}
+  }
+}

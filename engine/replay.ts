@@ -38,17 +38,18 @@ export function replay(
 ): ReplayResult {
   const states: TicketState[] = []
   let state: TicketState | null = null
-  for (let index = 0; index < records.length; index++) {
+  let index = 0
+  const fail = (reason: string, expected: unknown, recorded: unknown): ReplayResult => ({
+    ok: false,
+    index,
+    seq: records[index].seq,
+    reason,
+    expected,
+    recorded,
+    states,
+  })
+  for (; index < records.length; index++) {
     const record = records[index]
-    const fail = (reason: string, expected: unknown, recorded: unknown): ReplayResult => ({
-      ok: false,
-      index,
-      seq: record.seq,
-      reason,
-      expected,
-      recorded,
-      states,
-    })
     if (record.seq !== index) return fail(`record ${index} has seq ${record.seq}`, index, record.seq)
     let decision: Decision
     if (index === 0) {

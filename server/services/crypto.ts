@@ -1,9 +1,9 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { hash, randomBytes, randomUUID } from 'node:crypto'
 import { canonicalJson } from '../../engine/index.ts'
 
 /** Node's native SHA-256 (hex): the engine is given it for record hashes. */
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex')
+  return hash('sha256', text, 'hex')
 }
 
 /** The audit chain link hash, as the engine's `chainHash` defines it. */
