@@ -55,7 +55,10 @@ export function pureTransition(
 }
 
 /** XState's pure `initialTransition(machine, input)`, with the same inert scope as `pureTransition`. */
-export function pureInitialTransition(machine: AnyStateMachine, input: unknown): [AnyMachineSnapshot, Action[]] {
+export function pureInitialTransition(
+  machine: AnyStateMachine,
+  input: unknown,
+): [AnyMachineSnapshot, Action[]] {
   const actions: Action[] = []
   const scope = scopeOf(machine)
   scope.actionExecutor = (action) => {
