@@ -100,6 +100,10 @@ describe('the SOP designer in Chromium', () => {
     await page.waitForTimeout(300)
     await h.shot('11-designer-valid')
 
+    // Clicking a transition's label selects the transition.
+    await page.locator('.edge-label', { hasText: 'ticket.fault == "company"' }).click()
+    expect(await page.inputValue('input[name="transition-guard"]')).toBe('ticket.fault == "company"')
+
     // Labels are edited in place: double-click a step's title.
     await (await node(page, 'Vysvětleno')).locator('.step-title').dblclick()
     await page.locator('.step-title-input').fill('Vysvětleno zákazníkovi')

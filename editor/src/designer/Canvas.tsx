@@ -10,11 +10,14 @@ import {
   useReactFlow,
 } from '@xyflow/react'
 import { type MouseEvent, useEffect, useMemo, useRef } from 'react'
+import { EdgeSelectContext, edgeTypes } from '../flow/LabelledEdge.tsx'
 import { nodeTypes, RenameContext } from '../flow/StepNode.tsx'
 import { CONTAINER, type StepData, toFlow } from '../flow/toFlow.ts'
 import type { Designer } from './useDesigner.ts'
 
 const PRO_OPTIONS = { hideAttribution: true }
+/** Fitting the view never enlarges a small flowchart beyond its natural size. */
+const FIT_VIEW = { maxZoom: 1 }
 
 /** The editable flowchart: drop steps from the palette, connect handles, drag, select, delete. */
 export function Canvas({
@@ -108,6 +111,7 @@ export function Canvas({
         dRef.current.setSelection({ kind: 'transition', ids: [edge.id] }),
       onPaneClick: () => dRef.current.setSelection(null),
       rename: (id: string, title: string) => dRef.current.updateStep(id, { title }),
+      selectEdge: (id: string) => dRef.current.setSelection({ kind: 'transition', ids: [id] }),
     }),
     [],
   )
@@ -140,41 +144,45 @@ export function Canvas({
 
   return (
     <RenameContext.Provider value={handlers.rename}>
-      <div
-        className="canvas"
-        data-testid="canvas"
-        onDragOver={(e) => {
-          e.preventDefault()
-          e.dataTransfer.dropEffect = 'move'
-        }}
-        onDrop={(e) => {
-          e.preventDefault()
-          const kind = e.dataTransfer.getData('application/sopflow-step')
-          if (kind) dropAt(e.clientX, e.clientY, kind)
-        }}
-      >
-        <ReactFlow
-          nodes={nodes}
-          edges={edges}
-          nodeTypes={nodeTypes}
-          onNodesChange={onNodesChange}
-          onEdgesChange={onEdgesChange}
-          onConnect={handlers.onConnect}
-          onNodeDragStop={handlers.onNodeDragStop}
-          onNodeClick={handlers.onNodeClick}
-          onEdgeClick={handlers.onEdgeClick}
-          onPaneClick={handlers.onPaneClick}
-          deleteKeyCode={null}
-          multiSelectionKeyCode="Shift"
-          fitView
-          minZoom={0.1}
-          proOptions={PRO_OPTIONS}
+      <EdgeSelectContext.Provider value={handlers.selectEdge}>
+        <div
+          className="canvas"
+          data-testid="canvas"
+          onDragOver={(e) => {
+            e.preventDefault()
+            e.dataTransfer.dropEffect = 'move'
+          }}
+          onDrop={(e) => {
+            e.preventDefault()
+            const kind = e.dataTransfer.getData('application/sopflow-step')
+            if (kind) dropAt(e.clientX, e.clientY, kind)
+          }}
         >
-          <Background />
-          <MiniMap pannable zoomable />
-          <Controls />
-        </ReactFlow>
-      </div>
+          <ReactFlow
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={nodeTypes}
+            edgeTypes={edgeTypes}
+            onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
+            onConnect={handlers.onConnect}
+            onNodeDragStop={handlers.onNodeDragStop}
+            onNodeClick={handlers.onNodeClick}
+            onEdgeClick={handlers.onEdgeClick}
+            onPaneClick={handlers.onPaneClick}
+            deleteKeyCode={null}
+            multiSelectionKeyCode="Shift"
+            fitView
+            fitViewOptions={FIT_VIEW}
+            minZoom={0.1}
+            proOptions={PRO_OPTIONS}
+          >
+            <Background />
+            <MiniMap pannable zoomable />
+            <Controls />
+          </ReactFlow>
+        </div>
+      </EdgeSelectContext.Provider>
     </RenameContext.Provider>
   )
 }

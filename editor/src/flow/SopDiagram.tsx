@@ -2,8 +2,12 @@ import { Background, Controls, ReactFlow, ReactFlowProvider } from '@xyflow/reac
 import '@xyflow/react/dist/style.css'
 import './flow.css'
 import { useMemo } from 'react'
+import { edgeTypes } from './LabelledEdge.tsx'
 import { nodeTypes } from './StepNode.tsx'
 import { type DocShape, toFlow } from './toFlow.ts'
+
+/** Fitting the view never enlarges a small flowchart beyond its natural size. */
+const FIT_VIEW = { maxZoom: 1 }
 
 /**
  * A read-only flowchart of an SOP document.
@@ -37,16 +41,18 @@ export function SopDiagram(props: {
           nodes={nodes}
           edges={edges}
           nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
           nodesDraggable={false}
           nodesConnectable={false}
           elementsSelectable={Boolean(onSelectStep)}
           onNodeClick={(_, n) => onSelectStep?.(n.id)}
           fitView
+          fitViewOptions={FIT_VIEW}
           minZoom={0.2}
           proOptions={{ hideAttribution: true }}
         >
           <Background />
-          <Controls showInteractive={false} />
+          <Controls showInteractive={false} fitViewOptions={FIT_VIEW} />
         </ReactFlow>
       </ReactFlowProvider>
     </div>

@@ -127,7 +127,7 @@ export function toFlow(
       source: t.from,
       target: t.to,
       label: t.label || t.action || (t.after ? `⏱ ${t.after}` : t.guard ? `[${t.guard}]` : ''),
-      type: 'smoothstep',
+      type: 'labelled',
       animated: Boolean(t.after),
       className: t.after ? 'edge-delay' : t.guard ? 'edge-guard' : t.action ? 'edge-action' : 'edge-auto',
       markerEnd: { type: 'arrowclosed' as never },
