@@ -5,9 +5,9 @@ import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError } from '../api/client.ts'
 import { getSop, publishSop, saveSop, type VersionMeta } from '../api/sops.ts'
+import { SopDiagram } from '../flow/SopDiagram.tsx'
 import { autoLayout } from './autoLayout.ts'
 import { Canvas } from './Canvas.tsx'
-import type { DocDiff } from './diff.ts'
 import { HelpDialog } from './HelpDialog.tsx'
 import { Inspector } from './Inspector.tsx'
 import { Palette } from './Palette.tsx'
@@ -15,7 +15,7 @@ import { Problems } from './Problems.tsx'
 import { Simulator } from './Simulator.tsx'
 import { type Doc, useDesigner } from './useDesigner.ts'
 import { useShortcuts } from './useShortcuts.ts'
-import { Versions } from './Versions.tsx'
+import { type Comparison, Versions } from './Versions.tsx'
 
 /** The designer: palette, canvas, inspector, problems, simulation, versions. */
 export function Editor(props: { sopId: string; initial: Doc; versions: VersionMeta[] }) {
@@ -42,7 +42,7 @@ function EditorInner({
   const [help, setHelp] = useState(false)
   const [tab, setTab] = useState<'inspect' | 'simulate' | 'versions'>('inspect')
   const [active, setActive] = useState<string[]>([])
-  const [diff, setDiff] = useState<DocDiff | null>(null)
+  const [comparison, setComparison] = useState<Comparison | null>(null)
   const [laying, setLaying] = useState(false)
 
   const save = async () => {
@@ -74,9 +74,11 @@ function EditorInner({
     return () => window.removeEventListener('beforeunload', warn)
   }, [d.dirty])
 
-  const changed = diff
+  const changed = comparison
     ? Object.fromEntries(
-        diff.steps.filter((s) => s.change !== 'removed').map((s) => [s.id, t(`versions.${s.change}`)]),
+        comparison.diff.steps
+          .filter((s) => s.change !== 'removed')
+          .map((s) => [s.id, t(`versions.${s.change}`)]),
       )
     : undefined
 
@@ -161,7 +163,19 @@ function EditorInner({
       </div>
       <div className="designer-body">
         <Palette d={d} />
-        <Canvas d={d} active={tab === 'simulate' ? active : undefined} changed={changed} />
+        {comparison?.document ? (
+          <div className="canvas compared" data-testid="compared-version">
+            <p className="compared-banner">
+              {t('versions.showing', { version: comparison.to })}{' '}
+              <button type="button" className="link" onClick={() => setComparison(null)}>
+                {t('versions.back')}
+              </button>
+            </p>
+            <SopDiagram document={comparison.document as never} badges={changed} height="100%" />
+          </div>
+        ) : (
+          <Canvas d={d} active={tab === 'simulate' ? active : undefined} changed={changed} />
+        )}
         <aside className="designer-side">
           <div className="tabs" role="tablist">
             {(['inspect', 'simulate', 'versions'] as const).map((k) => (
@@ -180,7 +194,13 @@ function EditorInner({
           {tab === 'inspect' && <Inspector d={d} />}
           {tab === 'simulate' && <Simulator d={d} onActive={setActive} />}
           {tab === 'versions' && (
-            <Versions sopId={sopId} versions={versions} draft={d.doc} onDiff={setDiff} />
+            <Versions
+              sopId={sopId}
+              versions={versions}
+              draft={d.doc}
+              comparison={comparison}
+              onCompare={setComparison}
+            />
           )}
           <Problems d={d} />
         </aside>

@@ -4,15 +4,49 @@ import { getVersion, type VersionMeta } from '../api/sops.ts'
 import { type DocDiff, diffDocs } from './diff.ts'
 import type { Doc } from './useDesigner.ts'
 
-/** Version history, and what changed between a version and the draft (listed and marked on the canvas). */
+/** What the owner compares: the change list, and the later document when it is not the draft. */
+export interface Comparison {
+  from: number
+  to: number | 'draft'
+  diff: DocDiff
+  /** The later version's document (null when it is the draft on the canvas). */
+  document: Doc | null
+}
+
+/**
+ * Version history, and what changed between two versions, or between a version and the draft:
+ * listed here and marked on the flowchart.
+ */
 export function Versions(props: {
   sopId: string
   versions: VersionMeta[]
   draft: Doc
-  onDiff: (d: DocDiff | null) => void
+  comparison: Comparison | null
+  onCompare: (c: Comparison | null) => void
 }) {
   const { t, i18n } = useTranslation('designer')
-  const [diff, setDiff] = useState<{ version: number; diff: DocDiff } | null>(null)
+  const latest = props.versions.at(-1)?.version
+  const [from, setFrom] = useState<number | undefined>(
+    props.versions.length > 1 ? props.versions.at(-2)?.version : latest,
+  )
+  const [to, setTo] = useState<number | 'draft'>('draft')
+  const [error, setError] = useState('')
+  const compare = async (a: number, b: number | 'draft') => {
+    setError('')
+    try {
+      const before = (await getVersion(props.sopId, a)).document as Doc
+      const after = b === 'draft' ? props.draft : ((await getVersion(props.sopId, b)).document as Doc)
+      props.onCompare({
+        from: a,
+        to: b,
+        diff: diffDocs(before, after),
+        document: b === 'draft' ? null : after,
+      })
+    } catch (err) {
+      setError(String(err))
+    }
+  }
+  const c = props.comparison
   return (
     <section className="versions" aria-label={t('versions.title')}>
       <h3>{t('versions.title')}</h3>
@@ -22,49 +56,77 @@ export function Versions(props: {
           <li key={v.version}>
             <strong>v{v.version}</strong>{' '}
             <span className="muted small">{new Date(v.publishedAt).toLocaleString(i18n.language)}</span>{' '}
-            <button
-              type="button"
-              className="link"
-              onClick={async () => {
-                const old = await getVersion(props.sopId, v.version)
-                const d = diffDocs(old.document as Doc, props.draft)
-                setDiff({ version: v.version, diff: d })
-                props.onDiff(d)
-              }}
-            >
+            <button type="button" className="link" onClick={() => compare(v.version, 'draft')}>
               {t('versions.compare')}
             </button>
           </li>
         ))}
       </ul>
-      {diff && (
+      {props.versions.length > 0 && from !== undefined && (
+        <form
+          className="compare-form"
+          onSubmit={(e) => {
+            e.preventDefault()
+            void compare(from, to)
+          }}
+        >
+          <label>
+            {t('versions.from')}{' '}
+            <select name="compare-from" value={from} onChange={(e) => setFrom(Number(e.target.value))}>
+              {props.versions.map((v) => (
+                <option key={v.version} value={v.version}>
+                  v{v.version}
+                </option>
+              ))}
+            </select>
+          </label>{' '}
+          <label>
+            {t('versions.to')}{' '}
+            <select
+              name="compare-to"
+              value={String(to)}
+              onChange={(e) => setTo(e.target.value === 'draft' ? 'draft' : Number(e.target.value))}
+            >
+              <option value="draft">{t('versions.draft')}</option>
+              {props.versions.map((v) => (
+                <option key={v.version} value={v.version}>
+                  v{v.version}
+                </option>
+              ))}
+            </select>
+          </label>{' '}
+          <button type="submit">{t('versions.compareButton')}</button>
+        </form>
+      )}
+      {error && <p className="error small">{error}</p>}
+      {c && (
         <div className="diff" data-testid="diff">
           <p>
-            {t('versions.since', { version: diff.version })}{' '}
+            {c.to === 'draft'
+              ? t('versions.since', { version: c.from })
+              : t('versions.between', { from: c.from, to: c.to })}{' '}
             <button
               type="button"
               className="link"
-              onClick={() => {
-                setDiff(null)
-                props.onDiff(null)
-              }}
+              aria-label={t('versions.close')}
+              onClick={() => props.onCompare(null)}
             >
               ×
             </button>
           </p>
-          {!diff.diff.steps.length && !diff.diff.transitions.length && !diff.diff.meta.length && (
+          {!c.diff.steps.length && !c.diff.transitions.length && !c.diff.meta.length && (
             <p className="muted">{t('versions.same')}</p>
           )}
           <ul className="small">
-            {diff.diff.meta.map((m) => (
+            {c.diff.meta.map((m) => (
               <li key={m}>~ {m}</li>
             ))}
-            {diff.diff.steps.map((s) => (
+            {c.diff.steps.map((s) => (
               <li key={`s${s.id}`} className={`diff-${s.change}`}>
                 {t(`versions.${s.change}`)} {t('versions.step')} {s.id}
               </li>
             ))}
-            {diff.diff.transitions.map((s) => (
+            {c.diff.transitions.map((s) => (
               <li key={`t${s.id}`} className={`diff-${s.change}`}>
                 {t(`versions.${s.change}`)} {t('versions.transition')} {s.id}
               </li>
