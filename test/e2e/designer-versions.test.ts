@@ -48,7 +48,9 @@ describe('versions, clipboard, languages and export in the designer', () => {
     expect(listed).toContain('Changes from v1 to v2')
     expect(listed).toContain('changed step phan_loai')
     await page.waitForSelector('[data-testid="compared-version"] .react-flow__node')
-    const marked = page.locator('[data-testid="compared-version"] .react-flow__node', { hasText: 'Lỗi do ai gây ra?' })
+    const marked = page.locator('[data-testid="compared-version"] .react-flow__node', {
+      hasText: 'Lỗi do ai gây ra?',
+    })
     expect(await marked.locator('.step-badge').textContent()).toBe('changed')
     await h.shot('16-designer-versions-compared')
     await page.getByRole('button', { name: 'Back to the draft' }).click()
