@@ -21,6 +21,7 @@ function LabelledEdgeView(props: EdgeProps<Edge<Record<string, unknown>>>) {
             style={{
               transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)`,
               pointerEvents: select ? 'all' : 'none',
+              zIndex: props.selected ? 1000 : Number(props.data?.depth ?? 0),
             }}
             data-edge-label={props.id}
             title={typeof props.label === 'string' ? props.label : undefined}

@@ -120,6 +120,8 @@ export function toFlow(
       },
     }
   })
+  const byId = new Map(steps.map((s) => [s.id, s]))
+  const nesting = (id: string) => depthOf(byId.get(id) ?? {})
   const edges: Edge[] = (doc.transitions ?? [])
     .filter((t) => ids.has(t.from) && ids.has(t.to))
     .map((t) => ({
@@ -131,6 +133,8 @@ export function toFlow(
       animated: Boolean(t.after),
       className: t.after ? 'edge-delay' : t.guard ? 'edge-guard' : t.action ? 'edge-action' : 'edge-auto',
       markerEnd: { type: 'arrowclosed' as never },
+      // Labels stack like the steps they join: above the containers those steps are in.
+      data: { depth: Math.max(nesting(t.from), nesting(t.to)) },
     }))
   return { nodes, edges }
 }
