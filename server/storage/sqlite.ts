@@ -714,11 +714,17 @@ class WriterThread {
   async stop(): Promise<void> {
     if (this.failure) return
     await new Promise<void>((resolve) => {
-      const done = () => resolve()
+      const timer = setTimeout(resolve, 2000)
+      const done = () => {
+        clearTimeout(timer)
+        resolve()
+      }
       this.worker.once('exit', done)
-      this.worker.once('message', (m: { stopped?: boolean }) => m.stopped && done())
+      this.worker.on('message', (m: { stopped?: boolean }) => {
+        if (m.stopped) done()
+      })
+      // Queued batches are written first: the thread takes messages in order.
       this.worker.postMessage('stop')
-      setTimeout(done, 2000).unref()
     })
     this.failure = new Error('The storage is closed')
     await this.worker.terminate()

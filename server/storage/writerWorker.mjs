@@ -17,6 +17,7 @@ parentPort?.on('message', (m) => {
   if (m === 'stop') {
     db.close()
     parentPort?.postMessage({ stopped: true })
+    parentPort?.close()
     return
   }
   try {
