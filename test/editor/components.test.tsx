@@ -99,8 +99,8 @@ describe('StepNode', () => {
   })
 
   it('colours a step by its heat', () => {
-    expect(render({ kind: 'task', title: 'Hot', heat: 1 })).toContain('background:hsl(0 75% 70%)')
-    expect(render({ kind: 'task', title: 'Cool', heat: 0 })).toContain('background:hsl(120 75% 88%)')
+    expect(render({ kind: 'task', title: 'Hot', heat: 1 })).toContain('--step-fill:hsl(0 75% 70%)')
+    expect(render({ kind: 'task', title: 'Cool', heat: 0 })).toContain('--step-fill:hsl(120 75% 88%)')
   })
 })
 

@@ -179,7 +179,7 @@ export function Canvas({
           >
             <Background />
             <MiniMap pannable zoomable />
-            <Controls />
+            <Controls fitViewOptions={FIT_VIEW} />
           </ReactFlow>
         </div>
       </EdgeSelectContext.Provider>

@@ -1,5 +1,5 @@
 import { Handle, type Node, type NodeProps, Position } from '@xyflow/react'
-import { createContext, memo, useContext, useState } from 'react'
+import { type CSSProperties, createContext, memo, useContext, useState } from 'react'
 import type { StepData } from './toFlow.ts'
 
 const ICON: Record<string, string> = {
@@ -31,7 +31,8 @@ function StepNodeView({ id, data, selected }: NodeProps<Node<StepData>>) {
     selected ? 'is-selected' : '',
     data.initial ? 'is-initial' : '',
   ].join(' ')
-  const style = data.heat !== undefined ? { background: heatColour(data.heat) } : undefined
+  const style =
+    data.heat !== undefined ? ({ '--step-fill': heatColour(data.heat) } as CSSProperties) : undefined
   return (
     <div className={classes} style={style} data-step-kind={data.kind} title={data.title}>
       <Handle type="target" position={Position.Top} />
