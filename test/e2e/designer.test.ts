@@ -89,7 +89,9 @@ describe('the SOP designer in Chromium', () => {
     await page.locator('[data-testid="problems"] button', { hasText: 'outcome' }).click()
     await page.locator('select[name="step-outcome"]').selectOption('resolved')
     await page.waitForSelector('[data-testid="problem-count"].ok')
-    // The task needs its field before the decision reads it.
+    // The task needs its field before the decision reads it (the problem list zoomed in on the end
+    // step; fit the view to see the task again).
+    await page.locator('.react-flow__controls-fitview').click()
     await (await node(page, 'Přijmout žádost')).click()
     await page.getByLabel('Zavinění').check()
     // Automatic layout (elkjs) tidies the flowchart.

@@ -9,7 +9,7 @@ import {
   useNodesState,
   useReactFlow,
 } from '@xyflow/react'
-import { type MouseEvent, useEffect, useMemo, useRef } from 'react'
+import { type MouseEvent, useEffect, useMemo, useRef, useState } from 'react'
 import { EdgeSelectContext, edgeTypes } from '../flow/LabelledEdge.tsx'
 import { nodeTypes, RenameContext } from '../flow/StepNode.tsx'
 import { CONTAINER, type StepData, toFlow } from '../flow/toFlow.ts'
@@ -30,6 +30,9 @@ export function Canvas({
   changed?: Record<string, string>
 }) {
   const flow = useReactFlow()
+  // Fit the view to the flowchart on opening; a blank SOP keeps its view, so that the first steps
+  // land where they are dropped instead of the canvas jumping to the first one.
+  const [fitOnOpen] = useState(() => d.doc.steps.length > 0)
   const invalid = useMemo(
     () =>
       new Set(
@@ -172,7 +175,7 @@ export function Canvas({
             onPaneClick={handlers.onPaneClick}
             deleteKeyCode={null}
             multiSelectionKeyCode="Shift"
-            fitView
+            fitView={fitOnOpen}
             fitViewOptions={FIT_VIEW}
             minZoom={0.1}
             proOptions={PRO_OPTIONS}
