@@ -100,6 +100,8 @@ export async function runEditorBench(log: (line: string) => void = console.log):
       await page.goto('/#/inbox')
       await page.reload()
       await page.waitForSelector('.shell-nav')
+      // A process owner opens the SOP from the signed-in app once it has settled.
+      await page.waitForLoadState('networkidle')
       const t0 = Date.now()
       await page.evaluate(() => {
         window.location.hash = '#/designer/big-sop'

@@ -1,6 +1,7 @@
-import { lazy, Suspense, useState } from 'react'
+import { lazy, Suspense, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { getToken, setToken } from './api/client.ts'
+import { getMe } from './api/users.ts'
 import { SignIn } from './auth/SignIn.tsx'
 import { InboxPage } from './console/InboxPage.tsx'
 import { TicketPage } from './console/TicketPage.tsx'
@@ -8,9 +9,13 @@ import { LANGUAGES, setLanguage } from './i18n.ts'
 import type { Route } from './useRoute.ts'
 
 // The flowchart pages load on demand: agents working tickets do not download the designer.
-const DesignerPage = lazy(() =>
-  import('./designer/DesignerPage.tsx').then((m) => ({ default: m.DesignerPage })),
-)
+const loadDesigner = () => import('./designer/DesignerPage.tsx')
+const DesignerPage = lazy(() => loadDesigner().then((m) => ({ default: m.DesignerPage })))
+
+/** Roles that draw SOPs: their browser fetches the designer while idle, so it opens at once. */
+const DESIGNS = new Set(['owner', 'admin'])
+const whenIdle = (run: () => void) =>
+  typeof requestIdleCallback === 'function' ? requestIdleCallback(run) : setTimeout(run, 200)
 const AuditPage = lazy(() => import('./audit/AuditPage.tsx').then((m) => ({ default: m.AuditPage })))
 const DashboardPage = lazy(() =>
   import('./dashboard/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })),
@@ -21,6 +26,18 @@ export function Shell({ route }: { route: Route }) {
   const { t, i18n } = useTranslation()
   const [signedIn, setSignedIn] = useState(() => Boolean(getToken()))
   const page = route.segments[0] ?? 'designer'
+  useEffect(() => {
+    if (!signedIn) return
+    let cancelled = false
+    getMe()
+      .then((me) => {
+        if (!cancelled && DESIGNS.has(me.role)) whenIdle(() => void loadDesigner())
+      })
+      .catch(() => {})
+    return () => {
+      cancelled = true
+    }
+  }, [signedIn])
   return (
     <div className="shell">
       <header className="shell-header">

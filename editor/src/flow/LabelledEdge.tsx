@@ -1,8 +1,20 @@
-import { BaseEdge, type Edge, EdgeLabelRenderer, type EdgeProps, getSmoothStepPath } from '@xyflow/react'
+import {
+  BaseEdge,
+  type Edge,
+  EdgeLabelRenderer,
+  type EdgeProps,
+  getSmoothStepPath,
+  type ReactFlowState,
+  useStore,
+} from '@xyflow/react'
 import { createContext, memo, useContext } from 'react'
 
 /** When provided (by the designer), clicking a transition's label selects the transition. */
 export const EdgeSelectContext = createContext<((id: string) => void) | null>(null)
+
+/** Below this zoom a label's text would be a few pixels high: it is left out, as on a map. */
+const LABEL_MIN_ZOOM = 0.35
+const readable = (s: ReactFlowState) => s.transform[2] >= LABEL_MIN_ZOOM
 
 /**
  * A transition: a smooth-step line with its label as HTML over the canvas, so that hundreds of
@@ -10,11 +22,12 @@ export const EdgeSelectContext = createContext<((id: string) => void) | null>(nu
  */
 function LabelledEdgeView(props: EdgeProps<Edge<Record<string, unknown>>>) {
   const select = useContext(EdgeSelectContext)
+  const showLabel = useStore(readable)
   const [path, labelX, labelY] = getSmoothStepPath(props)
   return (
     <>
       <BaseEdge id={props.id} path={path} markerEnd={props.markerEnd} style={props.style} />
-      {props.label ? (
+      {props.label && (showLabel || props.selected) ? (
         <EdgeLabelRenderer>
           <div
             className={`edge-label${props.selected ? ' is-selected' : ''}${select ? ' nodrag nopan' : ''}`}
