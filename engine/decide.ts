@@ -544,13 +544,26 @@ export function activeSteps(state: TicketState): string[] {
   return Object.keys(state.active)
 }
 
+/** Action transitions per set of active steps, worked out once per compiled SOP. */
+const actionsByActive = new WeakMap<CompiledSop, Map<string, Transition[]>>()
+
 /** Action transitions out of the given active steps, innermost first. */
 export function actionTransitions(sop: CompiledSop, active: readonly string[]): Transition[] {
-  const set = new Set(active)
-  const ordered = [...set].sort(
-    (a, b) => (sop.ancestors.get(b)?.length ?? 0) - (sop.ancestors.get(a)?.length ?? 0),
-  )
-  return ordered.flatMap((id) => (sop.outgoing.get(id) ?? []).filter((t) => triggerOf(t) === 'action'))
+  let bySop = actionsByActive.get(sop)
+  if (!bySop) {
+    bySop = new Map()
+    actionsByActive.set(sop, bySop)
+  }
+  const key = active.join('\n')
+  let found = bySop.get(key)
+  if (!found) {
+    const ordered = [...new Set(active)].sort(
+      (a, b) => (sop.ancestors.get(b)?.length ?? 0) - (sop.ancestors.get(a)?.length ?? 0),
+    )
+    found = ordered.flatMap((id) => (sop.outgoing.get(id) ?? []).filter((t) => triggerOf(t) === 'action'))
+    bySop.set(key, found)
+  }
+  return found
 }
 
 export function rolesFor(sop: CompiledSop, t: Transition): string[] {
