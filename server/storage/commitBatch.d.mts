@@ -1,14 +1,16 @@
 import type { Database } from 'better-sqlite3'
 
-/** A ticket commit with every value ready to bind. */
+type Row = Record<string, unknown>
+
+/** A ticket commit with every value ready to bind, by column name. */
 export interface FlatCommit {
   id: string
   expected: { version: number; auditSeq: number } | null
-  ticket: unknown[]
-  audit: unknown[][]
+  ticket: Row
+  audit: Row[]
   removeTimers: string[]
-  scheduleTimers: unknown[][]
-  idempotency: unknown[] | null
+  scheduleTimers: Row[]
+  idempotency: Row | null
 }
 
 export type FlatOutcome = { ok: true } | { ok: false; conflict: boolean; code: string; message: string }

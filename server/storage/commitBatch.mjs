@@ -2,30 +2,35 @@
 // thread (on the writer's connection). Units arrive flattened: every value ready to bind.
 
 /**
+ * @typedef {Record<string, unknown>} Row
  * @typedef {{
  *   id: string
  *   expected: { version: number, auditSeq: number } | null
- *   ticket: unknown[]
- *   audit: unknown[][]
+ *   ticket: Row
+ *   audit: Row[]
  *   removeTimers: string[]
- *   scheduleTimers: unknown[][]
- *   idempotency: unknown[] | null
+ *   scheduleTimers: Row[]
+ *   idempotency: Row | null
  * }} FlatCommit
  * @typedef {{ ok: true } | { ok: false, conflict: boolean, code: string, message: string }} FlatOutcome
  */
 
-const UPDATE_TICKET = `UPDATE tickets SET status = ?, outcome = ?, priority = ?, priority_rank = ?, assignee_id = ?,
-  queue = ?, version = ?, updated_at = ?, closed_at = ?, due_at = ?, steps = ?, state = ?, audit_seq = ?,
-  audit_head = ?, subject = ?, customer_id = ? WHERE id = ?`
+// Named parameters: each statement takes the columns it needs from the same row object.
+const UPDATE_TICKET = `UPDATE tickets SET status = @status, outcome = @outcome, priority = @priority,
+  priority_rank = @priorityRank, assignee_id = @assigneeId, queue = @queue, version = @version,
+  updated_at = @updatedAt, closed_at = @closedAt, due_at = @dueAt, steps = @steps, state = @state,
+  audit_seq = @auditSeq, audit_head = @auditHead, subject = @subject, customer_id = @customerId WHERE id = @id`
 const INSERT_TICKET = `INSERT INTO tickets (id, sop_id, sop_version, sop_hash, channel, customer_id, subject, status,
   outcome, priority, priority_rank, assignee_id, queue, version, created_at, updated_at, closed_at, due_at, steps,
-  state, audit_seq, audit_head) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+  state, audit_seq, audit_head) VALUES (@id, @sopId, @sopVersion, @sopHash, @channel, @customerId, @subject, @status,
+  @outcome, @priority, @priorityRank, @assigneeId, @queue, @version, @createdAt, @updatedAt, @closedAt, @dueAt, @steps,
+  @state, @auditSeq, @auditHead)`
 const INSERT_AUDIT = `INSERT INTO audit (ticket_id, seq, type, at, actor_id, role, payload, prev_hash, hash)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+  VALUES (@ticketId, @seq, @type, @at, @actorId, @role, @payload, @prevHash, @hash)`
 const INSERT_TIMER = `INSERT OR REPLACE INTO timers (ticket_id, id, kind, step_id, transition_id, due_at)
-  VALUES (?, ?, ?, ?, ?, ?)`
+  VALUES (@ticketId, @id, @kind, @stepId, @transitionId, @dueAt)`
 const INSERT_IDEMPOTENCY = `INSERT INTO idempotency (user_id, key, fingerprint, ticket_id, status, created_at)
-  VALUES (?, ?, ?, ?, ?, ?)`
+  VALUES (@userId, @key, @fingerprint, @ticketId, @status, @createdAt)`
 
 class Conflict extends Error {
   /** @param {string} code @param {string} message */
@@ -62,14 +67,14 @@ export function prepareCommitBatch(db) {
           `Ticket ${u.id} is at version ${row.version}, not ${u.expected.version}`,
         )
       }
-      updateTicket.run(...u.ticket)
+      updateTicket.run(u.ticket)
     } else {
-      insertTicket.run(...u.ticket)
+      insertTicket.run(u.ticket)
     }
-    for (const a of u.audit) insertAudit.run(...a)
+    for (const a of u.audit) insertAudit.run(a)
     for (const id of u.removeTimers) removeTimer.run(u.id, id)
-    for (const tm of u.scheduleTimers) insertTimer.run(...tm)
-    if (u.idempotency) insertIdempotency.run(...u.idempotency)
+    for (const tm of u.scheduleTimers) insertTimer.run(tm)
+    if (u.idempotency) insertIdempotency.run(u.idempotency)
   })
 
   /** @param {FlatCommit[]} units */

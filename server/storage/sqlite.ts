@@ -586,85 +586,19 @@ function toTimer(r: Row): TimerRow {
 /** A commit with every value ready to bind, as `commitBatch.mjs` takes it. */
 function flatten(u: TicketCommit): FlatCommit {
   const t = u.ticket
-  const steps = JSON.stringify(t.steps)
-  const state = JSON.stringify(t.state)
   return {
     id: t.id,
     expected: u.expected,
-    ticket: u.expected
-      ? [
-          t.status,
-          t.outcome,
-          t.priority,
-          PRIORITY_RANK[t.priority],
-          t.assigneeId,
-          t.queue,
-          t.version,
-          t.updatedAt,
-          t.closedAt,
-          t.dueAt,
-          steps,
-          state,
-          t.auditSeq,
-          t.auditHead,
-          t.subject,
-          t.customerId,
-          t.id,
-        ]
-      : [
-          t.id,
-          t.sopId,
-          t.sopVersion,
-          t.sopHash,
-          t.channel,
-          t.customerId,
-          t.subject,
-          t.status,
-          t.outcome,
-          t.priority,
-          PRIORITY_RANK[t.priority],
-          t.assigneeId,
-          t.queue,
-          t.version,
-          t.createdAt,
-          t.updatedAt,
-          t.closedAt,
-          t.dueAt,
-          steps,
-          state,
-          t.auditSeq,
-          t.auditHead,
-        ],
-    audit: u.audit.map((a) => [
-      a.ticketId,
-      a.seq,
-      a.type,
-      a.at,
-      a.actorId,
-      a.role,
-      JSON.stringify(a.payload),
-      a.prevHash,
-      a.hash,
-    ]),
+    ticket: {
+      ...t,
+      priorityRank: PRIORITY_RANK[t.priority],
+      steps: JSON.stringify(t.steps),
+      state: JSON.stringify(t.state),
+    },
+    audit: u.audit.map((a) => ({ ...a, payload: JSON.stringify(a.payload) })),
     removeTimers: u.removeTimers,
-    scheduleTimers: u.scheduleTimers.map((tm) => [
-      tm.ticketId,
-      tm.id,
-      tm.kind,
-      tm.stepId,
-      tm.transitionId,
-      tm.dueAt,
-    ]),
-    idempotency: u.idempotency
-      ? [
-          u.idempotency.userId,
-          u.idempotency.key,
-          u.idempotency.fingerprint,
-          u.idempotency.ticketId,
-          u.idempotency.status,
-          u.idempotency.createdAt,
-        ]
-      : null,
+    scheduleTimers: u.scheduleTimers as unknown as Record<string, unknown>[],
+    idempotency: (u.idempotency as unknown as Record<string, unknown> | undefined) ?? null,
   }
 }
 
