@@ -42,16 +42,7 @@ export function pureTransition(
   snapshot: AnyMachineSnapshot,
   event: EventObject & Record<string, unknown>,
 ): [AnyMachineSnapshot, Action[]] {
-  const actions: Action[] = []
-  const scope = scopeOf(machine)
-  scope.actionExecutor = (action) => {
-    actions.push(action)
-  }
-  try {
-    return [machine.transition(snapshot, event, scope) as AnyMachineSnapshot, actions]
-  } finally {
-    scope.actionExecutor = () => {}
-  }
+  return collecting(machine, (scope) => machine.transition(snapshot, event, scope))
 }
 
 /** XState's pure `initialTransition(machine, input)`, with the same inert scope as `pureTransition`. */
@@ -59,13 +50,21 @@ export function pureInitialTransition(
   machine: AnyStateMachine,
   input: unknown,
 ): [AnyMachineSnapshot, Action[]] {
+  return collecting(machine, (scope) => machine.getInitialSnapshot(scope, input))
+}
+
+/** Runs a step of the machine in its inert scope, collecting the actions it would execute. */
+function collecting(
+  machine: AnyStateMachine,
+  step: (scope: AnyActorScope) => unknown,
+): [AnyMachineSnapshot, Action[]] {
   const actions: Action[] = []
   const scope = scopeOf(machine)
   scope.actionExecutor = (action) => {
     actions.push(action)
   }
   try {
-    return [machine.getInitialSnapshot(scope, input) as AnyMachineSnapshot, actions]
+    return [step(scope) as AnyMachineSnapshot, actions]
   } finally {
     scope.actionExecutor = () => {}
   }
