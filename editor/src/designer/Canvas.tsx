@@ -11,13 +11,12 @@ import {
 } from '@xyflow/react'
 import { type MouseEvent, useEffect, useMemo, useRef, useState } from 'react'
 import { EdgeSelectContext, edgeTypes } from '../flow/LabelledEdge.tsx'
+import { FIT_VIEW } from '../flow/SopDiagram.tsx'
 import { nodeTypes, RenameContext } from '../flow/StepNode.tsx'
 import { CONTAINER, type StepData, toFlow } from '../flow/toFlow.ts'
 import type { Designer } from './useDesigner.ts'
 
 const PRO_OPTIONS = { hideAttribution: true }
-/** Fitting the view never enlarges a small flowchart beyond its natural size. */
-const FIT_VIEW = { maxZoom: 1 }
 
 /** The editable flowchart: drop steps from the palette, connect handles, drag, select, delete. */
 export function Canvas({

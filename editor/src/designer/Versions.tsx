@@ -47,6 +47,11 @@ export function Versions(props: {
     }
   }
   const c = props.comparison
+  const versionOptions = props.versions.map((v) => (
+    <option key={v.version} value={v.version}>
+      v{v.version}
+    </option>
+  ))
   return (
     <section className="versions" aria-label={t('versions.title')}>
       <h3>{t('versions.title')}</h3>
@@ -73,11 +78,7 @@ export function Versions(props: {
           <label>
             {t('versions.from')}{' '}
             <select name="compare-from" value={from} onChange={(e) => setFrom(Number(e.target.value))}>
-              {props.versions.map((v) => (
-                <option key={v.version} value={v.version}>
-                  v{v.version}
-                </option>
-              ))}
+              {versionOptions}
             </select>
           </label>{' '}
           <label>
@@ -88,11 +89,7 @@ export function Versions(props: {
               onChange={(e) => setTo(e.target.value === 'draft' ? 'draft' : Number(e.target.value))}
             >
               <option value="draft">{t('versions.draft')}</option>
-              {props.versions.map((v) => (
-                <option key={v.version} value={v.version}>
-                  v{v.version}
-                </option>
-              ))}
+              {versionOptions}
             </select>
           </label>{' '}
           <button type="submit">{t('versions.compareButton')}</button>

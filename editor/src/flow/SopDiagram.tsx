@@ -7,7 +7,7 @@ import { nodeTypes } from './StepNode.tsx'
 import { type DocShape, toFlow } from './toFlow.ts'
 
 /** Fitting the view never enlarges a small flowchart beyond its natural size. */
-const FIT_VIEW = { maxZoom: 1 }
+export const FIT_VIEW = { maxZoom: 1 }
 
 /**
  * A read-only flowchart of an SOP document.
