@@ -10,7 +10,19 @@ const priority = z.enum(['low', 'normal', 'high', 'urgent'])
 
 export const schemas = {
   sopCreate: z.object({ document: z.record(z.string(), z.unknown()) }).strict(),
-  sopSave: z.object({ document: z.record(z.string(), z.unknown()) }).strict(),
+  sopSave: z
+    .object({
+      document: z.record(z.string(), z.unknown()),
+      baseRevision: z
+        .number()
+        .int()
+        .min(1)
+        .optional()
+        .describe(
+          'The draft revision this document was edited from (from GET or the last PUT). When given and the stored draft has a newer revision, nothing is saved and the answer is 409 `draft_conflict` with `params.revision`, the current revision. Without it the save always applies.',
+        ),
+    })
+    .strict(),
   sopValidate: z.object({ document: z.unknown().optional() }).strict(),
   customer: z
     .object({

@@ -94,6 +94,7 @@ export function onError(log: (line: string) => void) {
       status = err.code === 'not_found' ? 404 : 409
       code = err.code
       detail = err.message
+      if (err.params) extra = { params: err.params }
     } else if (err instanceof z.ZodError) {
       status = 400
       code = 'invalid_request'

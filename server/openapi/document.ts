@@ -10,6 +10,10 @@ type Op = {
   body?: z.ZodType
   query?: z.ZodObject
   roles?: string
+  /** More about the operation than its roles (concurrency, conflicts). */
+  notes?: string
+  /** Answers beyond 200 and the generic 4XX problem. */
+  responses?: Record<string, string>
 }
 
 const ops: Op[] = [
@@ -40,6 +44,11 @@ const ops: Op[] = [
     tag: 'SOPs',
     body: schemas.sopSave,
     roles: 'owner',
+    notes:
+      'Optimistic concurrency: send `baseRevision`, the `revision` of the draft you edited (GET /api/sops/{id} and every PUT return it). If the draft was saved since, nothing is saved and the answer is 409 with code `draft_conflict` and `params: { id, baseRevision, revision }`. A save without `baseRevision` always applies.',
+    responses: {
+      '409': 'draft_conflict: the draft has a newer revision than `baseRevision` (see `params.revision`)',
+    },
   },
   {
     method: 'post',
@@ -197,7 +206,9 @@ export function openApiDocument(): Record<string, unknown> {
     paths[op.path][op.method] = {
       summary: op.summary,
       tags: [op.tag],
-      ...(op.roles ? { description: `Roles: ${op.roles}` } : {}),
+      ...(op.roles || op.notes
+        ? { description: [op.roles ? `Roles: ${op.roles}` : '', op.notes ?? ''].filter(Boolean).join('. ') }
+        : {}),
       parameters: params,
       ...(op.body
         ? {
@@ -211,7 +222,16 @@ export function openApiDocument(): Record<string, unknown> {
             },
           }
         : {}),
-      responses: { '200': { description: 'OK' }, '4XX': problem },
+      responses: {
+        '200': { description: 'OK' },
+        ...Object.fromEntries(
+          Object.entries(op.responses ?? {}).map(([status, description]) => [
+            status,
+            { ...problem, description },
+          ]),
+        ),
+        '4XX': problem,
+      },
     }
   }
   return {
@@ -235,6 +255,7 @@ export function openApiDocument(): Record<string, unknown> {
             code: { type: 'string' },
             detail: { type: 'string' },
             instance: { type: 'string' },
+            params: { type: 'object', description: 'What the client needs to act on the problem' },
           },
         },
         SopDocument: z.toJSONSchema(sopDocumentSchema, { io: 'input', unrepresentable: 'any' }),

@@ -45,7 +45,7 @@ export function sopRoutes(storage: Storage, clock: Clock) {
       updatedAt: at,
       createdBy: c.get('user').id,
     })
-    return c.json({ id, document, versions: [], archived: false }, 201)
+    return c.json({ id, document, revision: 1, versions: [], archived: false }, 201)
   })
 
   app.get('/:id', async (c) => {
@@ -53,6 +53,7 @@ export function sopRoutes(storage: Storage, clock: Clock) {
     return c.json({
       id: sop.id,
       document: sop.draft,
+      revision: sop.draftRevision ?? 1,
       versions: await storage.listVersions(sop.id),
       archived: sop.archived,
       updatedAt: sop.updatedAt,
@@ -61,15 +62,16 @@ export function sopRoutes(storage: Storage, clock: Clock) {
 
   app.put('/:id', EDIT, async (c) => {
     const sop = await load(c.req.param('id'))
-    const { document } = parse(schemas.sopSave, await jsonBody(c))
+    const { document, baseRevision } = parse(schemas.sopSave, await jsonBody(c))
     if (document.id !== undefined && document.id !== sop.id) {
       throw new Problem(400, 'invalid_request', `document.id must stay "${sop.id}"`)
     }
-    await storage.saveDraft(sop.id, { ...document, id: sop.id }, now())
+    const revision = await storage.saveDraft(sop.id, { ...document, id: sop.id }, now(), baseRevision)
     const result = validate({ ...document, id: sop.id })
     return c.json({
       id: sop.id,
       document: { ...document, id: sop.id },
+      revision,
       valid: result.valid,
       diagnostics: result.diagnostics,
     })

@@ -145,6 +145,10 @@ CREATE TABLE idempotency (
     name: 'audit records by type (notes, assignments)',
     sql: 'CREATE INDEX audit_by_type ON audit(ticket_id, type, seq);',
   },
+  {
+    name: 'draft revision: every saved draft is numbered, so that a save on a newer draft is refused',
+    sql: 'ALTER TABLE sops ADD COLUMN draft_revision INTEGER NOT NULL DEFAULT 1;',
+  },
 ]
 
 /** Applies the migrations this database has not seen yet. Returns how many were applied. */

@@ -180,6 +180,7 @@ export class SqliteStorage implements Storage {
     return {
       id: row.id as string,
       draft: JSON.parse(row.draft as string),
+      draftRevision: row.draft_revision as number,
       archived: row.archived === 1,
       createdAt: row.created_at as string,
       updatedAt: row.updated_at as string,
@@ -204,11 +205,38 @@ export class SqliteStorage implements Storage {
     }))
   }
 
-  async saveDraft(id: string, draft: Record<string, unknown>, now: string): Promise<void> {
+  async saveDraft(
+    id: string,
+    draft: Record<string, unknown>,
+    now: string,
+    baseRevision?: number,
+  ): Promise<number> {
     const meta = draftMeta(draft)
-    this.stmt(
-      'UPDATE sops SET draft = ?, title = ?, department = ?, language = ?, updated_at = ? WHERE id = ?',
-    ).run(JSON.stringify(draft), meta.title, meta.department, meta.language, now, id)
+    // One statement compares and sets, so two saves on the same revision cannot both apply.
+    const row = this.stmt(
+      `UPDATE sops SET draft = ?, title = ?, department = ?, language = ?, updated_at = ?,
+         draft_revision = draft_revision + 1
+       WHERE id = ? AND (? IS NULL OR draft_revision = ?) RETURNING draft_revision`,
+    ).get(
+      JSON.stringify(draft),
+      meta.title,
+      meta.department,
+      meta.language,
+      now,
+      id,
+      baseRevision ?? null,
+      baseRevision ?? null,
+    ) as { draft_revision: number } | undefined
+    if (row) return row.draft_revision
+    const current = this.stmt('SELECT draft_revision FROM sops WHERE id = ?').get(id) as
+      | { draft_revision: number }
+      | undefined
+    if (!current) throw new ConflictError('not_found', `SOP "${id}" does not exist`)
+    throw new ConflictError(
+      'draft_conflict',
+      `The draft of "${id}" was saved by someone else since revision ${baseRevision}; it is now at revision ${current.draft_revision}`,
+      { id, baseRevision, revision: current.draft_revision },
+    )
   }
 
   async setArchived(id: string, archived: boolean, now: string): Promise<void> {

@@ -24,6 +24,8 @@ export interface SopRecord {
   id: string
   /** The draft document as last saved: any JSON object, valid or not. */
   draft: Record<string, unknown>
+  /** Counts the saves of the draft: 1 when created, one more with every save. */
+  draftRevision?: number
   archived: boolean
   createdAt: string
   updatedAt: string
@@ -199,6 +201,8 @@ export class ConflictError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** What the client needs to resolve the conflict (rendered as the problem's `params`). */
+    readonly params?: Record<string, unknown>,
   ) {
     super(message)
   }
@@ -220,7 +224,11 @@ export interface Storage {
   createSop(sop: SopRecord): Promise<void>
   getSop(id: string): Promise<SopRecord | null>
   listSops(includeArchived: boolean): Promise<SopSummaryRow[]>
-  saveDraft(id: string, draft: Record<string, unknown>, now: string): Promise<void>
+  /**
+   * Saves the draft and returns its new revision. With `baseRevision`, the save applies only if the
+   * stored draft is still at that revision; otherwise it throws a ConflictError `draft_conflict`.
+   */
+  saveDraft(id: string, draft: Record<string, unknown>, now: string, baseRevision?: number): Promise<number>
   setArchived(id: string, archived: boolean, now: string): Promise<void>
   /** Appends the next numbered version of an SOP (numbering is atomic). */
   publishVersion(v: Omit<SopVersion, 'version'>): Promise<SopVersion>
