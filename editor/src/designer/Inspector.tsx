@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Markdown } from '../ui/Markdown.tsx'
+import { diagnosticText } from './diagnosticText.ts'
 import { SopPanel } from './SopPanel.tsx'
 import type { Designer, Step, Transition } from './useDesigner.ts'
 
@@ -34,7 +35,7 @@ function StepForm({ d, step }: { d: Designer; step: Step }) {
       </h3>
       {issues.map((p) => (
         <p key={p.code + p.message} className={`issue ${p.severity}`}>
-          {p.message}
+          {diagnosticText(t, p, d.doc)}
         </p>
       ))}
       <label>
@@ -258,7 +259,7 @@ function TransitionForm({ d, t: tr }: { d: Designer; t: Transition }) {
   const { t } = useTranslation('designer')
   const set = (patch: Partial<Transition>) => d.updateTransition(tr.id, patch)
   const issues = d.problems.filter((p) => p.transitionId === tr.id)
-  const guardIssues = issues.filter((p) => p.code.startsWith('guard'))
+  const guardIssues = issues.filter((p) => p.code.startsWith('guard') && p.severity === 'error')
   const fields = d.doc.fields ?? []
   const trigger = tr.after !== undefined ? 'after' : tr.action !== undefined ? 'action' : 'automatic'
   return (
@@ -270,10 +271,10 @@ function TransitionForm({ d, t: tr }: { d: Designer; t: Transition }) {
         {tr.from} → {tr.to}
       </p>
       {issues
-        .filter((p) => !p.code.startsWith('guard'))
+        .filter((p) => !guardIssues.includes(p))
         .map((p) => (
           <p key={p.code + p.message} className={`issue ${p.severity}`}>
-            {p.message}
+            {diagnosticText(t, p, d.doc)}
           </p>
         ))}
       <label>
@@ -343,7 +344,7 @@ function TransitionForm({ d, t: tr }: { d: Designer; t: Transition }) {
       </label>
       {guardIssues.map((p) => (
         <p key={p.message} className="issue error" data-testid="guard-error">
-          {p.message}
+          {diagnosticText(t, p, d.doc)}
         </p>
       ))}
       {tr.guard && !guardIssues.length && <p className="ok small">✓ {t('inspector.guardOk')}</p>}
