@@ -2,6 +2,8 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Markdown } from '../ui/Markdown.tsx'
 import { diagnosticText } from './diagnosticText.ts'
+import { IdField } from './IdField.tsx'
+import { stepTitle } from './names.ts'
 import { SopPanel } from './SopPanel.tsx'
 import type { Designer, Step, Transition } from './useDesigner.ts'
 
@@ -10,11 +12,11 @@ export function Inspector({ d }: { d: Designer }) {
   const sel = d.selection
   if (sel?.kind === 'step' && sel.ids.length === 1) {
     const step = d.doc.steps.find((s) => s.id === sel.ids[0])
-    if (step) return <StepForm key={step.id} d={d} step={step} />
+    if (step) return <StepForm key={`s${d.doc.steps.indexOf(step)}`} d={d} step={step} />
   }
   if (sel?.kind === 'transition' && sel.ids.length === 1) {
     const t = d.doc.transitions.find((x) => x.id === sel.ids[0])
-    if (t) return <TransitionForm key={t.id} d={d} t={t} />
+    if (t) return <TransitionForm key={`t${d.doc.transitions.indexOf(t)}`} d={d} t={t} />
   }
   return <SopPanel d={d} />
 }
@@ -248,6 +250,7 @@ function StepForm({ d, step }: { d: Designer; step: Step }) {
           </fieldset>
         </>
       )}
+      <IdField d={d} kind="step" id={step.id} />
       <button type="button" className="danger" onClick={() => d.remove({ kind: 'step', ids: [step.id] })}>
         {t('inspector.delete')}
       </button>
@@ -268,7 +271,7 @@ function TransitionForm({ d, t: tr }: { d: Designer; t: Transition }) {
         {t('inspector.transition')} <code>{tr.id}</code>
       </h3>
       <p className="muted small">
-        {tr.from} → {tr.to}
+        {stepTitle(d.doc, tr.from)} → {stepTitle(d.doc, tr.to)}
       </p>
       {issues
         .filter((p) => !guardIssues.includes(p))
@@ -372,6 +375,7 @@ function TransitionForm({ d, t: tr }: { d: Designer; t: Transition }) {
           }}
         />
       </label>
+      <IdField d={d} kind="transition" id={tr.id} />
       <button type="button" className="danger" onClick={() => d.remove({ kind: 'transition', ids: [tr.id] })}>
         {t('inspector.delete')}
       </button>
