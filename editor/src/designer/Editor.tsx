@@ -77,11 +77,7 @@ function EditorInner({
   }, [d.dirty])
 
   const changed = comparison
-    ? Object.fromEntries(
-        comparison.diff.steps
-          .filter((s) => s.change !== 'removed')
-          .map((s) => [s.id, t(`versions.${s.change}`)]),
-      )
+    ? Object.fromEntries(comparison.diff.steps.map((s) => [s.id, t(`versions.${s.change}`)]))
     : undefined
 
   return (
