@@ -46,16 +46,21 @@ describe('diffDocs', () => {
     after.steps.find((s) => s.id === 'intake')!.title = 'Take the call'
     after.transitions = after.transitions.filter((t) => t.id !== 't_timeout')
     const diff = diffDocs(before, after)
-    expect(diff.meta).toEqual(['title'])
-    expect(diff.steps).toEqual(
+    expect(diff.meta).toEqual([{ property: 'title', before: 'Sample complaint', after: 'Renamed' }])
+    expect(diff.steps.map((s) => [s.id, s.change])).toEqual(
       expect.arrayContaining([
-        { id: 'survey', change: 'added' },
-        { id: 'silent', change: 'removed' },
-        { id: 'intake', change: 'changed' },
+        ['survey', 'added'],
+        ['silent', 'removed'],
+        ['intake', 'changed'],
       ]),
     )
     expect(diff.steps).toHaveLength(3)
-    expect(diff.transitions).toEqual([{ id: 't_timeout', change: 'removed' }])
+    expect(diff.steps.find((s) => s.id === 'intake')?.changes).toEqual([
+      { property: 'title', before: 'Take the complaint', after: 'Take the call' },
+    ])
+    expect(diff.transitions.map((t) => [t.id, t.change, t.name])).toEqual([
+      ['t_timeout', 'removed', 'No reply in 2 days'],
+    ])
     expect(diffDocs(before, structuredClone(before))).toEqual({ steps: [], transitions: [], meta: [] })
   })
 })

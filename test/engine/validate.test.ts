@@ -20,17 +20,18 @@ describe('validate', () => {
     expect(result.document?.title).toBe('Sample complaint')
   })
 
-  it('reports schema errors with their JSON path', () => {
+  it('reports schema errors with their JSON path, on their step', () => {
     const result = validate(mutate((d) => Object.assign(d.steps[0], { kind: 'banana' })))
     expect(result.valid).toBe(false)
-    const d = result.diagnostics.find((x) => x.code === 'schema')
-    expect(d?.path).toBe('steps.0.kind')
+    const d = result.diagnostics.find((x) => x.code === 'invalid_option')
+    expect(d).toMatchObject({ path: 'steps.0.kind', stepId: 'intake', property: 'kind' })
+    expect(d?.params).toMatchObject({ value: 'banana', step: 'intake' })
     expect(d?.message).toMatch(/kind/)
   })
 
   it('rejects input that is not an object', () => {
     expect(validate('nonsense').valid).toBe(false)
-    expect(validate(null).diagnostics[0].code).toBe('schema')
+    expect(validate(null).diagnostics[0].code).toBe('invalid_document')
   })
 
   it('names unknown targets', () => {

@@ -14,6 +14,7 @@ import { Palette } from './Palette.tsx'
 import { Problems } from './Problems.tsx'
 import { Simulator } from './Simulator.tsx'
 import { type Doc, useDesigner } from './useDesigner.ts'
+import { usePublishedIds } from './usePublishedIds.ts'
 import { useShortcuts } from './useShortcuts.ts'
 import { type Comparison, Versions } from './Versions.tsx'
 
@@ -38,6 +39,7 @@ function EditorInner({
   const { t } = useTranslation('designer')
   const d = useDesigner(initial)
   const [versions, setVersions] = useState(initialVersions)
+  usePublishedIds(sopId, versions, d)
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null)
   const [help, setHelp] = useState(false)
   const [tab, setTab] = useState<'inspect' | 'simulate' | 'versions'>('inspect')
@@ -75,11 +77,7 @@ function EditorInner({
   }, [d.dirty])
 
   const changed = comparison
-    ? Object.fromEntries(
-        comparison.diff.steps
-          .filter((s) => s.change !== 'removed')
-          .map((s) => [s.id, t(`versions.${s.change}`)]),
-      )
+    ? Object.fromEntries(comparison.diff.steps.map((s) => [s.id, t(`versions.${s.change}`)]))
     : undefined
 
   return (

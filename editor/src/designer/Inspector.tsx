@@ -1,6 +1,9 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Markdown } from '../ui/Markdown.tsx'
+import { diagnosticText } from './diagnosticText.ts'
+import { IdField } from './IdField.tsx'
+import { stepTitle } from './names.ts'
 import { SopPanel } from './SopPanel.tsx'
 import type { Designer, Step, Transition } from './useDesigner.ts'
 
@@ -9,11 +12,11 @@ export function Inspector({ d }: { d: Designer }) {
   const sel = d.selection
   if (sel?.kind === 'step' && sel.ids.length === 1) {
     const step = d.doc.steps.find((s) => s.id === sel.ids[0])
-    if (step) return <StepForm key={step.id} d={d} step={step} />
+    if (step) return <StepForm key={`s${d.doc.steps.indexOf(step)}`} d={d} step={step} />
   }
   if (sel?.kind === 'transition' && sel.ids.length === 1) {
     const t = d.doc.transitions.find((x) => x.id === sel.ids[0])
-    if (t) return <TransitionForm key={t.id} d={d} t={t} />
+    if (t) return <TransitionForm key={`t${d.doc.transitions.indexOf(t)}`} d={d} t={t} />
   }
   return <SopPanel d={d} />
 }
@@ -34,7 +37,7 @@ function StepForm({ d, step }: { d: Designer; step: Step }) {
       </h3>
       {issues.map((p) => (
         <p key={p.code + p.message} className={`issue ${p.severity}`}>
-          {p.message}
+          {diagnosticText(t, p, d.doc)}
         </p>
       ))}
       <label>
@@ -247,6 +250,7 @@ function StepForm({ d, step }: { d: Designer; step: Step }) {
           </fieldset>
         </>
       )}
+      <IdField d={d} kind="step" id={step.id} />
       <button type="button" className="danger" onClick={() => d.remove({ kind: 'step', ids: [step.id] })}>
         {t('inspector.delete')}
       </button>
@@ -258,7 +262,7 @@ function TransitionForm({ d, t: tr }: { d: Designer; t: Transition }) {
   const { t } = useTranslation('designer')
   const set = (patch: Partial<Transition>) => d.updateTransition(tr.id, patch)
   const issues = d.problems.filter((p) => p.transitionId === tr.id)
-  const guardIssues = issues.filter((p) => p.code.startsWith('guard'))
+  const guardIssues = issues.filter((p) => p.code.startsWith('guard') && p.severity === 'error')
   const fields = d.doc.fields ?? []
   const trigger = tr.after !== undefined ? 'after' : tr.action !== undefined ? 'action' : 'automatic'
   return (
@@ -267,13 +271,13 @@ function TransitionForm({ d, t: tr }: { d: Designer; t: Transition }) {
         {t('inspector.transition')} <code>{tr.id}</code>
       </h3>
       <p className="muted small">
-        {tr.from} → {tr.to}
+        {stepTitle(d.doc, tr.from)} → {stepTitle(d.doc, tr.to)}
       </p>
       {issues
-        .filter((p) => !p.code.startsWith('guard'))
+        .filter((p) => !guardIssues.includes(p))
         .map((p) => (
           <p key={p.code + p.message} className={`issue ${p.severity}`}>
-            {p.message}
+            {diagnosticText(t, p, d.doc)}
           </p>
         ))}
       <label>
@@ -343,7 +347,7 @@ function TransitionForm({ d, t: tr }: { d: Designer; t: Transition }) {
       </label>
       {guardIssues.map((p) => (
         <p key={p.message} className="issue error" data-testid="guard-error">
-          {p.message}
+          {diagnosticText(t, p, d.doc)}
         </p>
       ))}
       {tr.guard && !guardIssues.length && <p className="ok small">✓ {t('inspector.guardOk')}</p>}
@@ -371,6 +375,7 @@ function TransitionForm({ d, t: tr }: { d: Designer; t: Transition }) {
           }}
         />
       </label>
+      <IdField d={d} kind="transition" id={tr.id} />
       <button type="button" className="danger" onClick={() => d.remove({ kind: 'transition', ids: [tr.id] })}>
         {t('inspector.delete')}
       </button>

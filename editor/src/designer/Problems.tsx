@@ -1,15 +1,9 @@
 import { useReactFlow } from '@xyflow/react'
 import { useTranslation } from 'react-i18next'
+import { diagnosticText } from './diagnosticText.ts'
 import type { Designer } from './useDesigner.ts'
 
-/** SOP fields the panel edits, by their path in a schema diagnostic. */
-const SOP_FIELDS: Record<string, string> = {
-  title: 'sop.name',
-  department: 'sop.department',
-  purpose: 'sop.purpose',
-}
-
-/** The engine's diagnostics; clicking one selects and reveals the element. */
+/** The engine's diagnostics in the reader's language; clicking one selects and reveals the element. */
 export function Problems({ d }: { d: Designer }) {
   const { t } = useTranslation('designer')
   const flow = useReactFlow()
@@ -27,6 +21,7 @@ export function Problems({ d }: { d: Designer }) {
           <li
             key={`${p.code}-${p.stepId ?? p.transitionId ?? p.path ?? ''}-${i}`}
             className={`problem-${p.severity}`}
+            data-code={p.code}
           >
             <button
               type="button"
@@ -36,17 +31,10 @@ export function Problems({ d }: { d: Designer }) {
                   const n = flow.getNode(p.stepId)
                   if (n) void flow.fitView({ nodes: [n], duration: 300, maxZoom: 1.2 })
                 } else if (p.transitionId) d.setSelection({ kind: 'transition', ids: [p.transitionId] })
+                else d.setSelection(null)
               }}
             >
-              <span className="sev">{p.severity === 'error' ? '✗' : '!'}</span>{' '}
-              {p.code === 'schema' && p.path && SOP_FIELDS[p.path]
-                ? t('diag.sopFieldMissing', { field: t(SOP_FIELDS[p.path]) })
-                : t(`diag.${p.code}`, {
-                    defaultValue: p.message,
-                    title: d.doc.steps.find((s) => s.id === p.stepId)?.title ?? p.stepId,
-                    transition: p.transitionId,
-                    id: p.stepId ?? p.transitionId,
-                  })}
+              <span className="sev">{p.severity === 'error' ? '✗' : '!'}</span> {diagnosticText(t, p, d.doc)}
             </button>
           </li>
         ))}

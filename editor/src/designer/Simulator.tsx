@@ -2,16 +2,18 @@ import { useMachine } from '@xstate/react'
 import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { compile, type FieldValue, paths, prompt, type SopPath } from '../../../engine/index.ts'
+import { durationText } from './durationText.ts'
+import { logText } from './simulatorLog.ts'
 import { simulatorMachine } from './simulatorMachine.ts'
 import type { Designer } from './useDesigner.ts'
 
 /** Runs the SOP as an agent would, inside the designer, with the engine itself. */
 export function Simulator({ d, onActive }: { d: Designer; onActive: (ids: string[]) => void }) {
-  const { t } = useTranslation('designer')
+  const { t, i18n } = useTranslation('designer')
   const [snap, send] = useMachine(simulatorMachine)
   const [fields, setFields] = useState<Record<string, FieldValue>>({})
   const [role, setRole] = useState('agent')
-  const { sop, ticket, blocked, log, error } = snap.context
+  const { sop, ticket, blocked, log, error, timers } = snap.context
   const p = useMemo(
     () =>
       sop && ticket
@@ -126,17 +128,47 @@ export function Simulator({ d, onActive }: { d: Designer; onActive: (ids: string
                 {a.label}
               </button>
             ))}
-            {p.pending.map((x) => (
-              <button
-                key={x.transitionId}
-                type="button"
-                onClick={() =>
-                  send({ type: 'TIMER', timerId: `delay:${x.transitionId}:${ticket!.active[x.stepId].seq}` })
-                }
-              >
-                ⏱ {x.label}
+            {p.pending.map((x) => {
+              const timer = Object.values(timers).find((tm) => tm.transitionId === x.transitionId)
+              const after = sop?.transitions.get(x.transitionId)?.after
+              return (
+                timer && (
+                  <button
+                    key={x.transitionId}
+                    type="button"
+                    data-testid="sim-fire-delay"
+                    onClick={() => send({ type: 'TIMER', timerId: timer.id })}
+                  >
+                    ⏱{' '}
+                    {t('sim.fireDelay', {
+                      label: x.label,
+                      after: after ? durationText(after, i18n.language) : '',
+                    })}
+                  </button>
+                )
+              )
+            })}
+            {p.steps.map(
+              (s) =>
+                s.sla &&
+                !s.sla.breached &&
+                timers[s.sla.timerId] && (
+                  <button
+                    key={s.sla.timerId}
+                    type="button"
+                    className="danger"
+                    data-testid="sim-fire-sla"
+                    onClick={() => send({ type: 'TIMER', timerId: s.sla!.timerId })}
+                  >
+                    ⏱ {t('sim.fireSla', { step: s.title, due: durationText(s.sla.due, i18n.language) })}
+                  </button>
+                ),
+            )}
+            {Object.keys(timers).length > 0 && (
+              <button type="button" data-testid="sim-advance" onClick={() => send({ type: 'ADVANCE' })}>
+                ⏩ {t('sim.advance')}
               </button>
-            ))}
+            )}
           </div>
           {blocked && (
             <p className="blocked" role="alert" data-testid="sim-blocked">
@@ -155,10 +187,10 @@ export function Simulator({ d, onActive }: { d: Designer; onActive: (ids: string
           ↺ {t('sim.reset')}
         </button>
       )}
-      {log.length > 0 && (
-        <ol className="sim-log small">
+      {log.length > 0 && sop && (
+        <ol className="sim-log small" data-testid="sim-log">
           {log.map((l, i) => (
-            <li key={`${i}-${l}`}>{l}</li>
+            <li key={i}>{logText(t, l, sop.document, i18n.language)}</li>
           ))}
         </ol>
       )}

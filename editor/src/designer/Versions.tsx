@@ -1,7 +1,8 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { getVersion, type VersionMeta } from '../api/sops.ts'
-import { type DocDiff, diffDocs } from './diff.ts'
+import { DiffList } from './DiffList.tsx'
+import { type DocDiff, diffDocs, withRemovedSteps } from './diff.ts'
 import type { Doc } from './useDesigner.ts'
 
 /** What the owner compares: the change list, and the later document when it is not the draft. */
@@ -36,11 +37,13 @@ export function Versions(props: {
     try {
       const before = (await getVersion(props.sopId, a)).document as Doc
       const after = b === 'draft' ? props.draft : ((await getVersion(props.sopId, b)).document as Doc)
+      const diff = diffDocs(before, after)
       props.onCompare({
         from: a,
         to: b,
-        diff: diffDocs(before, after),
-        document: b === 'draft' ? null : after,
+        diff,
+        // A later version is drawn read-only, with the steps it no longer has as ghosts.
+        document: b === 'draft' ? null : withRemovedSteps(after, before, diff),
       })
     } catch (err) {
       setError(String(err))
@@ -111,24 +114,7 @@ export function Versions(props: {
               ×
             </button>
           </p>
-          {!c.diff.steps.length && !c.diff.transitions.length && !c.diff.meta.length && (
-            <p className="muted">{t('versions.same')}</p>
-          )}
-          <ul className="small">
-            {c.diff.meta.map((m) => (
-              <li key={m}>~ {m}</li>
-            ))}
-            {c.diff.steps.map((s) => (
-              <li key={`s${s.id}`} className={`diff-${s.change}`}>
-                {t(`versions.${s.change}`)} {t('versions.step')} {s.id}
-              </li>
-            ))}
-            {c.diff.transitions.map((s) => (
-              <li key={`t${s.id}`} className={`diff-${s.change}`}>
-                {t(`versions.${s.change}`)} {t('versions.transition')} {s.id}
-              </li>
-            ))}
-          </ul>
+          <DiffList diff={c.diff} />
         </div>
       )}
     </section>

@@ -1,6 +1,17 @@
 import { useCallback, useMemo, useRef, useState } from 'react'
 import { type Diagnostic, validate } from '../../../engine/index.ts'
 import { CONTAINER, defaultSize } from '../flow/toFlow.ts'
+import {
+  followLabel,
+  followTitle,
+  NOTHING_PUBLISHED,
+  type PublishedIds,
+  renameStep,
+  renameTransition,
+  slug,
+  transitionIds,
+  uniqueId,
+} from './ids.ts'
 
 export type Step = {
   id: string
@@ -72,22 +83,6 @@ export function emptyDoc(id: string, title: string): Doc {
   }
 }
 
-const slug = (s: string) =>
-  s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/gi, 'd')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_|_$/g, '')
-    .slice(0, 40) || 'step'
-
-function uniqueId(base: string, taken: Set<string>): string {
-  let id = base
-  for (let i = 2; taken.has(id); i++) id = `${base}_${i}`
-  return id
-}
-
 /** The designer's document with undo/redo, selection, clipboard and live engine validation. */
 export function useDesigner(initial: Doc) {
   const [doc, setDoc] = useState<Doc>(initial)
@@ -96,6 +91,15 @@ export function useDesigner(initial: Doc) {
   const [selection, setSelection] = useState<Selection>(null)
   const [dirty, setDirty] = useState(false)
   const clipboard = useRef<{ steps: Step[]; transitions: Transition[] } | null>(null)
+  // Ids of published versions: they no longer follow titles.
+  const published = useRef<PublishedIds>(NOTHING_PUBLISHED)
+  const setPublished = useCallback((ids: PublishedIds) => {
+    published.current = ids
+  }, [])
+  /** Points the selection at a renamed step or transition. */
+  const reselect = (from: string, to: string) => {
+    if (from !== to) setSelection((sel) => sel && { ...sel, ids: sel.ids.map((x) => (x === from ? to : x)) })
+  }
 
   // The current document, read and written outside React's updater functions (no side effects inside them).
   const current = useRef<Doc>(initial)
@@ -142,9 +146,10 @@ export function useDesigner(initial: Doc) {
       let created = ''
       change((d) => {
         const taken = new Set(d.steps.map((s) => s.id))
-        const id = uniqueId(slug(title ?? kind), taken)
+        const name = title ?? defaultTitle(kind, d.steps.length + 1)
+        const id = uniqueId(slug(name, kind), taken)
         created = id
-        const step: Step = { id, kind, title: title ?? defaultTitle(kind, d.steps.length + 1) }
+        const step: Step = { id, kind, title: name }
         if (parent) step.parent = parent
         if (kind === 'end') step.outcome = 'resolved'
         d.steps.push(step)
@@ -165,13 +170,26 @@ export function useDesigner(initial: Doc) {
       setSelection({ kind: 'step', ids: [created] })
       return created
     },
-    updateStep: (id: string, patch: Partial<Step>) =>
+    updateStep: (id: string, patch: Partial<Step>) => {
+      let renamed = id
       change((d) => {
         const s = d.steps.find((x) => x.id === id)
+        const before = s?.title ?? ''
         if (s) Object.assign(s, patch)
         for (const k of Object.keys(patch) as (keyof Step)[]) if (patch[k] === undefined && s) delete s[k]
+        if (s && patch.title) renamed = followTitle(d, id, before, published.current)
         return d
-      }),
+      })
+      reselect(id, renamed)
+    },
+    /** Gives a step or transition another id, everywhere it is referenced (the caller checked it). */
+    renameId: (kind: 'step' | 'transition', id: string, next: string) => {
+      change((d) => (kind === 'step' ? renameStep(d, id, next) : renameTransition(d, id, next)))
+      reselect(id, next)
+    },
+    setPublished,
+    isPublished: (kind: 'step' | 'transition', id: string) =>
+      (kind === 'step' ? published.current.steps : published.current.transitions).has(id),
     moveStep: (id: string, pos: { x: number; y: number }) =>
       change((d) => {
         d.layout ??= { nodes: {}, edges: {} }
@@ -211,29 +229,32 @@ export function useDesigner(initial: Doc) {
         const source = d.steps.find((s) => s.id === from)
         const target = d.steps.find((s) => s.id === to)
         if (!source || !target) return d
-        const id = uniqueId(`t_${from}_${to}`, new Set(d.transitions.map((t) => t.id)))
+        const label = source.kind === 'decision' ? '' : target.title
+        const withAction = source.kind !== 'decision' && !CONTAINER.has(source.kind)
+        const { id, action } = transitionIds(d, { from, label }, target.title, withAction)
         created = id
-        const t: Transition = { id, from, to, label: source.kind === 'decision' ? '' : target.title }
-        if (source.kind !== 'decision' && !CONTAINER.has(source.kind))
-          t.action = uniqueId(
-            slug(target.title),
-            new Set(d.transitions.filter((x) => x.from === from).map((x) => x.action ?? '')),
-          )
+        const t: Transition = { id, from, to, label }
+        if (action) t.action = action
         d.transitions.push(t)
         return d
       })
       setSelection({ kind: 'transition', ids: [created] })
     },
-    updateTransition: (id: string, patch: Partial<Transition>) =>
+    updateTransition: (id: string, patch: Partial<Transition>) => {
+      let renamed = id
       change((d) => {
         const t = d.transitions.find((x) => x.id === id)
         if (t) {
+          const before = t.label ?? ''
           Object.assign(t, patch)
           for (const k of Object.keys(patch) as (keyof Transition)[])
             if (patch[k] === undefined || patch[k] === '') delete t[k]
+          if (patch.label) renamed = followLabel(d, id, before, published.current)
         }
         return d
-      }),
+      })
+      reselect(id, renamed)
+    },
     remove: (sel: Selection) => {
       if (!sel) return
       change((d) => {
