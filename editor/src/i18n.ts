@@ -30,6 +30,13 @@ i18next.use(initReactI18next).init({
   interpolation: { escapeValue: false },
 })
 
+// The page says which language it is in, from the start and whenever the language changes.
+const markLanguage = (code: string) => {
+  if (typeof document !== 'undefined') document.documentElement.lang = code
+}
+markLanguage(i18next.language)
+i18next.on('languageChanged', markLanguage)
+
 export function setLanguage(code: string): void {
   localStorage.setItem('sopflow.lang', code)
   void i18next.changeLanguage(code)

@@ -11,10 +11,18 @@ import {
 } from '@xyflow/react'
 import { type MouseEvent, useEffect, useMemo, useRef, useState } from 'react'
 import { EdgeSelectContext, edgeTypes } from '../flow/LabelledEdge.tsx'
+import { editingStore, NodeEditContext } from '../flow/nodeEdit.ts'
+import { readableViewport } from '../flow/readableFit.ts'
 import { FIT_VIEW } from '../flow/SopDiagram.tsx'
-import { nodeTypes, RenameContext } from '../flow/StepNode.tsx'
-import { CONTAINER, type StepData, toFlow } from '../flow/toFlow.ts'
+import { nodeTypes } from '../flow/StepNode.tsx'
+import { CONTAINER, type EdgeData, escalationStep, type StepData, toFlow } from '../flow/toFlow.ts'
+import { AppendPad } from './AppendPad.tsx'
+import { ConnectPicker } from './ConnectPicker.tsx'
+import { focusStep, openSlaSection } from './canvasFocus.ts'
+import { keepEdges, keepNodes } from './canvasState.ts'
+import { useCanvasKeyboard } from './useCanvasKeyboard.ts'
 import type { Designer } from './useDesigner.ts'
+import { ZoomVariable } from './ZoomVariable.tsx'
 
 const PRO_OPTIONS = { hideAttribution: true }
 
@@ -29,8 +37,8 @@ export function Canvas({
   changed?: Record<string, string>
 }) {
   const flow = useReactFlow()
-  // Fit the view to the flowchart on opening; a blank SOP keeps its view, so that the first steps
-  // land where they are dropped instead of the canvas jumping to the first one.
+  // Open at a readable size; a blank SOP keeps its view, so that the first steps land where they
+  // are dropped instead of the canvas jumping to the first one.
   const [fitOnOpen] = useState(() => d.doc.steps.length > 0)
   const invalid = useMemo(
     () =>
@@ -52,15 +60,25 @@ export function Canvas({
     [d.doc, invalid, active, changed],
   )
   const [nodes, setNodes, onNodesChange] = useNodesState<Node<StepData>>(built.nodes)
-  const [edges, setEdges, onEdgesChange] = useEdgesState<Edge>(built.edges)
+  const [edges, setEdges, onEdgesChange] = useEdgesState<Edge<EdgeData>>(built.edges)
+  const [editing] = useState(editingStore)
+  const [picking, setPicking] = useState<string | null>(null)
+  const [padHiddenFor, setPadHiddenFor] = useState<string | null>(null)
   // Stable handlers (the designer object changes on every render): React Flow re-reads its props
   // on each render, and new functions every frame slow a drag down.
   const dRef = useRef(d)
   dRef.current = d
   const flowRef = useRef(flow)
   flowRef.current = flow
-  const handlers = useMemo(
-    () => ({
+  const handlers = useMemo(() => {
+    const selectEdge = (id: string) => {
+      const step = escalationStep(id)
+      if (step) {
+        dRef.current.setSelection({ kind: 'step', ids: [step] })
+        openSlaSection()
+      } else dRef.current.setSelection({ kind: 'transition', ids: [id] })
+    }
+    return {
       onConnect: (c: { source: string | null; target: string | null }) => {
         if (c.source && c.target) dRef.current.connect(c.source, c.target)
       },
@@ -109,29 +127,63 @@ export function Canvas({
           : [n.id]
         dRef.current.setSelection(ids.length ? { kind: 'step', ids } : null)
       },
-      onEdgeClick: (_: MouseEvent, edge: Edge) =>
-        dRef.current.setSelection({ kind: 'transition', ids: [edge.id] }),
+      onEdgeClick: (_: MouseEvent, edge: Edge) => selectEdge(edge.id),
       onPaneClick: () => dRef.current.setSelection(null),
-      rename: (id: string, title: string) => dRef.current.updateStep(id, { title }),
-      selectEdge: (id: string) => dRef.current.setSelection({ kind: 'transition', ids: [id] }),
-    }),
-    [],
-  )
-  const selectedIds = d.selection?.ids ?? []
+      selectEdge,
+      nodeEdit: {
+        rename: (id: string, title: string) => dRef.current.updateStep(id, { title }),
+        resize: (id: string, size: { width: number; height: number }) => dRef.current.resizeStep(id, size),
+        editing,
+      },
+      append: (from: string, kind: string) => {
+        const id = dRef.current.append(from, kind)
+        if (id) editing.set(id)
+      },
+    }
+  }, [editing])
+  const stepSelection = d.selection?.kind === 'step' ? d.selection.ids : []
+  const transitionSelection = d.selection?.kind === 'transition' ? d.selection.ids : []
+  const selectionKey = `${d.selection?.kind}:${(d.selection?.ids ?? []).join(',')}`
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the selection is read through its key
   useEffect(() => {
-    setNodes(
-      built.nodes.map((n) => ({
-        ...n,
-        selected: d.selection?.kind === 'step' && selectedIds.includes(n.id),
-      })),
+    // Steps and edges that did not change keep their objects and measured sizes: a new object
+    // without them makes React Flow measure the step again and leave its edges out until it has.
+    setNodes((prev) => keepNodes(prev, built.nodes, new Set(stepSelection)))
+    setEdges((prev) =>
+      keepEdges(prev, built.edges, (e) => {
+        const step = escalationStep(e.id)
+        return step ? stepSelection.includes(step) : transitionSelection.includes(e.id)
+      }),
     )
-    setEdges(
-      built.edges.map((e) => ({
-        ...e,
-        selected: d.selection?.kind === 'transition' && selectedIds.includes(e.id),
-      })),
-    )
-  }, [built, d.selection, setNodes, setEdges, selectedIds.includes])
+  }, [built, selectionKey, setNodes, setEdges])
+
+  // A step added from the palette by keyboard is named at once, in place.
+  const stepCount = useRef(d.doc.steps.length)
+  useEffect(() => {
+    const grew = d.doc.steps.length > stepCount.current
+    stepCount.current = d.doc.steps.length
+    const only = stepSelection.length === 1 ? stepSelection[0] : undefined
+    if (grew && only && document.activeElement?.closest('.palette')) editing.set(only)
+  }, [d.doc.steps.length, stepSelection, editing])
+
+  const one = stepSelection.length === 1 ? stepSelection[0] : undefined
+  const oneStep = one ? d.doc.steps.find((s) => s.id === one) : undefined
+  const showPad = oneStep && oneStep.kind !== 'end' && padHiddenFor !== one
+  useEffect(() => {
+    if (padHiddenFor && padHiddenFor !== one) setPadHiddenFor(null)
+  }, [one, padHiddenFor])
+
+  useCanvasKeyboard(d, {
+    append: handlers.append,
+    connect: (from) => setPicking(from),
+    rename: (id) => editing.set(id),
+    escape: () => {
+      if (!showPad || !one) return false
+      setPadHiddenFor(one)
+      return true
+    },
+    positionOf: (id) => flow.getNode(id)?.position,
+  })
 
   const dropAt = (clientX: number, clientY: number, kind: string) => {
     const p = flow.screenToFlowPosition({ x: clientX, y: clientY })
@@ -144,8 +196,9 @@ export function Canvas({
     } else d.addStep(kind, p)
   }
 
+  const pickFrom = picking ? d.doc.steps.find((s) => s.id === picking) : undefined
   return (
-    <RenameContext.Provider value={handlers.rename}>
+    <NodeEditContext.Provider value={handlers.nodeEdit}>
       <EdgeSelectContext.Provider value={handlers.selectEdge}>
         <div
           className="canvas"
@@ -172,20 +225,48 @@ export function Canvas({
             onNodeClick={handlers.onNodeClick}
             onEdgeClick={handlers.onEdgeClick}
             onPaneClick={handlers.onPaneClick}
+            onInit={(instance) => {
+              if (!fitOnOpen) return
+              const box = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect()
+              const top = built.nodes.filter((n) => !n.parentId)
+              if (!box || !top.length) return
+              void instance.setViewport(readableViewport(instance.getNodesBounds(top), box))
+            }}
             deleteKeyCode={null}
             multiSelectionKeyCode="Shift"
-            fitView={fitOnOpen}
-            fitViewOptions={FIT_VIEW}
             minZoom={0.1}
             proOptions={PRO_OPTIONS}
           >
+            <ZoomVariable />
             <Background />
             <MiniMap pannable zoomable />
             <Controls fitViewOptions={FIT_VIEW} />
+            {showPad && one && (
+              <AppendPad
+                stepId={one}
+                onAppend={(kind) => handlers.append(one, kind)}
+                onConnect={() => setPicking(one)}
+              />
+            )}
           </ReactFlow>
         </div>
+        {pickFrom && (
+          <ConnectPicker
+            from={pickFrom}
+            steps={d.doc.steps}
+            onPick={(to) => {
+              setPicking(null)
+              d.connect(pickFrom.id, to)
+              focusStep(pickFrom.id)
+            }}
+            onClose={() => {
+              setPicking(null)
+              focusStep(pickFrom.id)
+            }}
+          />
+        )}
       </EdgeSelectContext.Provider>
-    </RenameContext.Provider>
+    </NodeEditContext.Provider>
   )
 }
 

@@ -200,7 +200,7 @@ function StepForm({ d, step }: { d: Designer; step: Step }) {
               </label>
             ))}
           </fieldset>
-          <fieldset>
+          <fieldset id="inspector-sla">
             <legend>SLA</legend>
             <label>
               {t('inspector.slaDue')}

@@ -1,5 +1,6 @@
 import { useCallback, useMemo, useRef, useState } from 'react'
 import { type Diagnostic, validate } from '../../../engine/index.ts'
+import { placeAfter } from '../flow/placeAfter.ts'
 import { CONTAINER, defaultSize } from '../flow/toFlow.ts'
 import {
   followLabel,
@@ -239,6 +240,17 @@ export function useDesigner(initial: Doc) {
         return d
       })
       setSelection({ kind: 'transition', ids: [created] })
+    },
+    /** Adds a step of `kind` after `fromId`, connected to it and placed clear of its neighbours: one undo step. */
+    append: (fromId: string, kind: string): string => {
+      const from = current.current.steps.find((s) => s.id === fromId)
+      if (!from) return ''
+      const id = ops.addStep(kind, placeAfter(current.current, fromId, kind), from.parent)
+      const before = past.current.length
+      ops.connect(fromId, id)
+      if (past.current.length > before) past.current.pop()
+      setSelection({ kind: 'step', ids: [id] })
+      return id
     },
     updateTransition: (id: string, patch: Partial<Transition>) => {
       let renamed = id

@@ -1,29 +1,20 @@
-import {
-  BaseEdge,
-  type Edge,
-  EdgeLabelRenderer,
-  type EdgeProps,
-  getSmoothStepPath,
-  type ReactFlowState,
-  useStore,
-} from '@xyflow/react'
-import { createContext, memo, useContext } from 'react'
+import { BaseEdge, type Edge, EdgeLabelRenderer, type EdgeProps, useStore } from '@xyflow/react'
+import { memo, useContext } from 'react'
+import { EscalationEdge } from './EscalationEdge.tsx'
+import { EdgeSelectContext, readable } from './edgeContext.ts'
+import { edgePath } from './edgePath.ts'
+import type { EdgeData } from './toFlow.ts'
 
-/** When provided (by the designer), clicking a transition's label selects the transition. */
-export const EdgeSelectContext = createContext<((id: string) => void) | null>(null)
-
-/** Below this zoom a label's text would be a few pixels high: it is left out, as on a map. */
-const LABEL_MIN_ZOOM = 0.35
-const readable = (s: ReactFlowState) => s.transform[2] >= LABEL_MIN_ZOOM
+export { EdgeSelectContext } from './edgeContext.ts'
 
 /**
- * A transition: a smooth-step line with its label as HTML over the canvas, so that hundreds of
- * labels need no measuring of SVG text before they are drawn.
+ * A transition: a smooth-step line (bent aside when it shares its steps with other edges) with its
+ * label as HTML over the canvas, so that hundreds of labels need no measuring of SVG text.
  */
-function LabelledEdgeView(props: EdgeProps<Edge<Record<string, unknown>>>) {
+function LabelledEdgeView(props: EdgeProps<Edge<EdgeData>>) {
   const select = useContext(EdgeSelectContext)
   const showLabel = useStore(readable)
-  const [path, labelX, labelY] = getSmoothStepPath(props)
+  const [path, labelX, labelY] = edgePath(props, Number(props.data?.offset ?? 0), props.data?.along)
   return (
     <>
       <BaseEdge id={props.id} path={path} markerEnd={props.markerEnd} style={props.style} />
@@ -51,4 +42,4 @@ function LabelledEdgeView(props: EdgeProps<Edge<Record<string, unknown>>>) {
 export const LabelledEdge = memo(LabelledEdgeView)
 
 /** Edge types at module scope, so React Flow does not re-create them. */
-export const edgeTypes = { labelled: LabelledEdge }
+export const edgeTypes = { labelled: LabelledEdge, escalation: EscalationEdge }

@@ -1,6 +1,15 @@
-import { Handle, type Node, type NodeProps, Position } from '@xyflow/react'
-import { type CSSProperties, createContext, memo, useContext, useState } from 'react'
-import type { StepData } from './toFlow.ts'
+import {
+  Handle,
+  type Node,
+  type NodeProps,
+  NodeResizeControl,
+  Position,
+  ResizeControlVariant,
+} from '@xyflow/react'
+import { type CSSProperties, memo, useContext, useRef, useSyncExternalStore } from 'react'
+import { useTranslation } from 'react-i18next'
+import { NO_EDITING, NodeEditContext } from './nodeEdit.ts'
+import { CONTAINER, defaultSize, type StepData } from './toFlow.ts'
 
 const ICON: Record<string, string> = {
   task: '▭',
@@ -16,13 +25,19 @@ function heatColour(heat: number): string {
   return `hsl(${Math.round(120 - 120 * h)} 75% ${Math.round(88 - 18 * h)}%)`
 }
 
-/** When provided (by the designer), a double-click on a step's title edits it in place. */
-export const RenameContext = createContext<((id: string, title: string) => void) | null>(null)
+/** Resize grips of a container: its right edge, its bottom edge and its bottom-right corner. */
+const GRIPS = [
+  { position: 'right', variant: ResizeControlVariant.Line, className: 'resize-right' },
+  { position: 'bottom', variant: ResizeControlVariant.Line, className: 'resize-bottom' },
+  { position: 'bottom-right', variant: ResizeControlVariant.Handle, className: 'resize-corner' },
+] as const
 
 /** One step of the flowchart; its shape says its kind. */
 function StepNodeView({ id, data, selected }: NodeProps<Node<StepData>>) {
-  const rename = useContext(RenameContext)
-  const [editing, setEditing] = useState(false)
+  const edit = useContext(NodeEditContext)
+  const store = edit?.editing ?? NO_EDITING
+  const editing = useSyncExternalStore(store.subscribe, () => store.get() === id)
+  const cancelled = useRef(false)
   const classes = [
     'step',
     `step-${data.kind}`,
@@ -33,31 +48,29 @@ function StepNodeView({ id, data, selected }: NodeProps<Node<StepData>>) {
   ].join(' ')
   const style =
     data.heat !== undefined ? ({ '--step-fill': heatColour(data.heat) } as CSSProperties) : undefined
+  const container = CONTAINER.has(data.kind)
   return (
     <div className={classes} style={style} data-step-kind={data.kind} title={data.title}>
+      {edit && container && selected && <Grips id={id} data={data} resize={edit.resize} />}
       <Handle type="target" position={Position.Top} />
       <div className="step-body">
         <span className="step-icon" aria-hidden="true">
           {ICON[data.kind] ?? '▭'}
         </span>
-        {editing && rename ? (
-          <input
-            className="step-title-input nodrag"
-            aria-label="Title"
-            defaultValue={data.title}
-            // biome-ignore lint/a11y/noAutofocus: the user asked to edit this title
-            autoFocus
-            onBlur={(e) => {
-              rename(id, e.target.value.trim() || data.title)
-              setEditing(false)
+        {editing && edit ? (
+          <TitleInput
+            title={data.title}
+            onDone={(value) => {
+              if (!cancelled.current) edit.rename(id, value.trim() || data.title)
+              cancelled.current = false
+              edit.editing.set(null)
             }}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter') e.currentTarget.blur()
-              if (e.key === 'Escape') setEditing(false)
+            onCancel={() => {
+              cancelled.current = true
             }}
           />
         ) : (
-          <span className="step-title" onDoubleClick={() => rename && setEditing(true)}>
+          <span className="step-title" onDoubleClick={() => edit?.editing.set(id)}>
             {data.title}
           </span>
         )}
@@ -67,6 +80,57 @@ function StepNodeView({ id, data, selected }: NodeProps<Node<StepData>>) {
       </div>
       {data.kind !== 'end' && <Handle type="source" position={Position.Bottom} />}
     </div>
+  )
+}
+
+/** The title edited in place: Enter keeps it, Esc gives it up; either way focus goes back to the step. */
+function TitleInput(props: { title: string; onDone: (value: string) => void; onCancel: () => void }) {
+  const { t } = useTranslation('designer')
+  return (
+    <input
+      className="step-title-input nodrag"
+      aria-label={t('canvas.titleInPlace')}
+      defaultValue={props.title}
+      autoFocus
+      onFocus={(e) => e.currentTarget.select()}
+      onBlur={(e) => props.onDone(e.currentTarget.value)}
+      onKeyDown={(e) => {
+        if (e.key !== 'Enter' && e.key !== 'Escape') return
+        e.preventDefault()
+        e.stopPropagation()
+        if (e.key === 'Escape') props.onCancel()
+        const node = e.currentTarget.closest<HTMLElement>('.react-flow__node')
+        if (node) node.focus()
+        else e.currentTarget.blur()
+      }}
+    />
+  )
+}
+
+function Grips({
+  id,
+  data,
+  resize,
+}: {
+  id: string
+  data: StepData
+  resize: (id: string, size: { width: number; height: number }) => void
+}) {
+  const min = defaultSize('task')
+  return (
+    <>
+      {GRIPS.map((g) => (
+        <NodeResizeControl
+          key={g.position}
+          position={g.position}
+          variant={g.variant}
+          className={`step-resize ${g.className}`}
+          minWidth={Math.max(min.width, data.minWidth ?? 0)}
+          minHeight={Math.max(min.height, data.minHeight ?? 0)}
+          onResizeEnd={(_, p) => resize(id, { width: p.width, height: p.height })}
+        />
+      ))}
+    </>
   )
 }
 

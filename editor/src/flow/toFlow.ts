@@ -9,7 +9,7 @@ export interface DocShape {
     title?: string
     parent?: string
     outcome?: string
-    sla?: { due?: string }
+    sla?: { due?: string; escalateTo?: string }
   }[]
   transitions?: {
     id: string
@@ -33,7 +33,31 @@ export interface StepData extends Record<string, unknown> {
   heat?: number
   badge?: string
   invalid?: boolean
+  /** For containers: the smallest size that still holds every step inside. */
+  minWidth?: number
+  minHeight?: number
 }
+
+/** What an edge carries: how deep its steps are nested and, between the same two steps, its lane. */
+export interface EdgeData extends Record<string, unknown> {
+  depth: number
+  /** Offset of this edge from the straight line between its steps, in flow pixels (0 = alone). */
+  offset: number
+  /** Where along its line the label sits (0…1); edges side by side stagger their labels. */
+  along?: number
+  /** Escalations: the SLA's due time (ISO-8601). */
+  due?: string
+}
+
+/** Ids of the drawn SLA escalations: `esc:<step id>`; they are not transitions of the document. */
+export const ESCALATION_PREFIX = 'esc:'
+export const escalationStep = (edgeId: string): string | undefined =>
+  edgeId.startsWith(ESCALATION_PREFIX) ? edgeId.slice(ESCALATION_PREFIX.length) : undefined
+
+/** Room kept between a container's edge and the steps inside it. */
+const INNER_MARGIN = 24
+/** Distance between two edges drawn between the same two steps. */
+const LANE = 48
 
 export const CONTAINER = new Set(['group', 'parallel'])
 const SIZE: Record<string, { width: number; height: number }> = {
@@ -85,7 +109,7 @@ function fallbackPositions(doc: DocShape): Map<string, { x: number; y: number }>
 export function toFlow(
   doc: DocShape,
   decorate: (id: string) => Partial<StepData> = () => ({}),
-): { nodes: Node<StepData>[]; edges: Edge[] } {
+): { nodes: Node<StepData>[]; edges: Edge<EdgeData>[] } {
   const steps = doc.steps ?? []
   const ids = new Set(steps.map((s) => s.id))
   const fallback = fallbackPositions(doc)
@@ -95,12 +119,14 @@ export function toFlow(
     return d
   }
   const ordered = [...steps].sort((a, b) => depthOf(a) - depthOf(b))
+  const sizes = containerSizes(doc, ordered, ids, fallback)
   const nodes: Node<StepData>[] = ordered.map((s) => {
     const placed = doc.layout?.nodes?.[s.id]
     const pos = placed ?? fallback.get(s.id) ?? { x: 0, y: 0 }
+    const grown = sizes.get(s.id)
     const size = {
-      width: placed?.width ?? defaultSize(s.kind).width,
-      height: placed?.height ?? defaultSize(s.kind).height,
+      width: Math.max(placed?.width ?? defaultSize(s.kind).width, grown?.width ?? 0),
+      height: Math.max(placed?.height ?? defaultSize(s.kind).height, grown?.height ?? 0),
     }
     return {
       id: s.id,
@@ -116,13 +142,14 @@ export function toFlow(
         outcome: s.outcome,
         sla: s.sla?.due,
         initial: s.id === doc.initial,
+        ...(grown ? { minWidth: grown.width, minHeight: grown.height } : {}),
         ...decorate(s.id),
       },
     }
   })
   const byId = new Map(steps.map((s) => [s.id, s]))
   const nesting = (id: string) => depthOf(byId.get(id) ?? {})
-  const edges: Edge[] = (doc.transitions ?? [])
+  const edges: Edge<EdgeData>[] = (doc.transitions ?? [])
     .filter((t) => ids.has(t.from) && ids.has(t.to))
     .map((t) => ({
       id: t.id,
@@ -134,7 +161,83 @@ export function toFlow(
       className: t.after ? 'edge-delay' : t.guard ? 'edge-guard' : t.action ? 'edge-action' : 'edge-auto',
       markerEnd: { type: 'arrowclosed' as never },
       // Labels stack like the steps they join: above the containers those steps are in.
-      data: { depth: Math.max(nesting(t.from), nesting(t.to)) },
+      data: { depth: Math.max(nesting(t.from), nesting(t.to)), offset: 0 },
     }))
+  for (const s of steps) {
+    const to = s.sla?.escalateTo
+    if (!to || !ids.has(to) || to === s.id || s.kind === 'end') continue
+    edges.push({
+      id: `${ESCALATION_PREFIX}${s.id}`,
+      source: s.id,
+      target: to,
+      type: 'escalation',
+      className: 'edge-escalation',
+      markerEnd: { type: 'arrowclosed' as never, color: '#dc2626' },
+      data: { depth: Math.max(nesting(s.id), nesting(to)), offset: 0, due: s.sla?.due },
+    })
+  }
+  spreadParallel(edges)
   return { nodes, edges }
+}
+
+/**
+ * Edges between the same two steps (either way) get lanes side by side, so that each one is seen
+ * and can be clicked. The sign of an offset is taken along the pair's own direction (from the
+ * smaller id to the larger), so that A→B and B→A land on opposite sides.
+ */
+function spreadParallel(edges: Edge<EdgeData>[]): void {
+  const pairs = new Map<string, Edge<EdgeData>[]>()
+  for (const e of edges) {
+    const key = e.source < e.target ? `${e.source}\u0000${e.target}` : `${e.target}\u0000${e.source}`
+    const list = pairs.get(key)
+    if (list) list.push(e)
+    else pairs.set(key, [e])
+  }
+  for (const list of pairs.values()) {
+    if (list.length < 2) continue
+    list.forEach((e, i) => {
+      const rank = i - (list.length - 1) / 2
+      e.data = {
+        ...(e.data as EdgeData),
+        offset: e.source < e.target ? rank * LANE : -rank * LANE,
+        along: 0.5 + (rank * 0.3) / Math.max(1, list.length - 1),
+      }
+    })
+  }
+}
+
+/**
+ * The size each container needs to hold its steps (nested containers first), so that a step
+ * dropped near a container's edge makes the container grow instead of spilling over it.
+ */
+function containerSizes(
+  doc: DocShape,
+  ordered: NonNullable<DocShape['steps']>,
+  ids: Set<string>,
+  fallback: Map<string, { x: number; y: number }>,
+): Map<string, { width: number; height: number }> {
+  const need = new Map<string, { width: number; height: number }>()
+  const sizeOf = (s: { id: string; kind: string }) => {
+    const placed = doc.layout?.nodes?.[s.id]
+    const own = {
+      width: placed?.width ?? defaultSize(s.kind).width,
+      height: placed?.height ?? defaultSize(s.kind).height,
+    }
+    const grown = need.get(s.id)
+    return grown
+      ? { width: Math.max(own.width, grown.width), height: Math.max(own.height, grown.height) }
+      : own
+  }
+  // Deepest first: a grown region makes its parallel step grow in turn.
+  for (const s of [...ordered].reverse()) {
+    if (!s.parent || !ids.has(s.parent)) continue
+    const pos = doc.layout?.nodes?.[s.id] ?? fallback.get(s.id) ?? { x: 0, y: 0 }
+    const size = sizeOf(s)
+    const prev = need.get(s.parent) ?? { width: 0, height: 0 }
+    need.set(s.parent, {
+      width: Math.max(prev.width, Math.round(pos.x + size.width + INNER_MARGIN)),
+      height: Math.max(prev.height, Math.round(pos.y + size.height + INNER_MARGIN)),
+    })
+  }
+  return need
 }
