@@ -41,6 +41,8 @@ export function ticketRoutes(storage: Storage, tickets: TicketService) {
       sopId: q.sop,
       customerId: q.customer,
       overdue: q.overdue === 'true',
+      search: q.q,
+      sort: q.sort,
       now: tickets.now(),
       limit: q.limit,
       offset: q.offset,
