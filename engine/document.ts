@@ -30,6 +30,23 @@ export const FIELD_TYPES = [
 export const fieldTypeSchema = z.enum(FIELD_TYPES)
 export type FieldType = z.infer<typeof fieldTypeSchema>
 
+/**
+ * Where a bound ticket field takes its value: a property of the ticket's customer or a value
+ * entered at intake. The server fills bound fields when the ticket is created.
+ */
+export const BIND_TARGETS = [
+  'customer.name',
+  'customer.phone',
+  'customer.email',
+  'customer.address',
+  'ticket.subject',
+  'ticket.channel',
+] as const
+export const bindTargetSchema = z.enum(BIND_TARGETS, {
+  error: () => `must be one of ${BIND_TARGETS.join(', ')}`,
+})
+export type BindTarget = z.infer<typeof bindTargetSchema>
+
 export const ticketFieldSchema = z.object({
   name: z
     .string()
@@ -39,6 +56,8 @@ export const ticketFieldSchema = z.object({
   options: z.array(z.object({ value: z.string().min(1), label: z.string().min(1) })).optional(),
   personal: z.boolean().default(false),
   description: z.string().optional(),
+  /** Filled from the customer or the intake form, so the agent does not type it again. */
+  bind: bindTargetSchema.optional(),
 })
 export type TicketField = z.infer<typeof ticketFieldSchema>
 
@@ -136,6 +155,8 @@ export const transitionSchema = z.object({
    * cancellation): the step is left unfinished on purpose.
    */
   skipRequirements: z.boolean().default(false),
+  /** The step's main way forward, drawn as its primary action (else its first action that does not skip). */
+  primary: z.boolean().optional(),
 })
 export type Transition = z.infer<typeof transitionSchema>
 

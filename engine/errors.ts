@@ -1,6 +1,13 @@
 import type { Diagnostic } from './validate.ts'
 
-export type SopErrorCode = 'invalid_document' | 'unknown_step' | 'unknown_transition' | 'sop_mismatch'
+/** Every code a `SopError` carries. */
+export const SOP_ERROR_CODES = [
+  'invalid_document',
+  'unknown_step',
+  'unknown_transition',
+  'sop_mismatch',
+] as const
+export type SopErrorCode = (typeof SOP_ERROR_CODES)[number]
 
 /** A typed engine error: a stable code, the offending id, and for documents their diagnostics. */
 export class SopError extends Error {

@@ -1,8 +1,8 @@
 import type { CompiledSop } from './compile.ts'
 import { actionTransitions, check, isEmpty, leaves, timerId } from './decide.ts'
-import type { Step } from './document.ts'
+import type { Step, Transition } from './document.ts'
 import { addDuration } from './duration.ts'
-import type { ActionPrompt, Actor, StepPrompt, TicketPrompt, TicketState } from './types.ts'
+import type { ActionPrompt, Actor, FieldPrompt, StepPrompt, TicketPrompt, TicketState } from './types.ts'
 
 /**
  * What to do now: the current step(s) with instructions, checklist, required fields, glossary and
@@ -15,7 +15,9 @@ export function prompt(sop: CompiledSop, state: TicketState, actor: Actor | null
   const pending: TicketPrompt['pending'] = []
   if (state.status === 'open') {
     const seen = new Set<string>()
-    for (const t of actionTransitions(sop, Object.keys(state.active))) {
+    const offered = actionTransitions(sop, Object.keys(state.active))
+    const primary = primaryTransitions(offered)
+    for (const t of offered) {
       const key = `${t.from}:${t.action}`
       if (seen.has(key)) continue
       seen.add(key)
@@ -28,6 +30,8 @@ export function prompt(sop: CompiledSop, state: TicketState, actor: Actor | null
         transitionIds: same.map((o) => o.id),
         available: actor !== null && blocked === null,
         blocked,
+        tone: primary.has(t.id) ? 'primary' : isDanger(sop, t) ? 'danger' : 'secondary',
+        guardFields: [...new Set(same.flatMap((o) => guardFields(sop, o.guard)))],
       })
     }
     for (const [stepId, entry] of Object.entries(state.active)) {
@@ -42,7 +46,80 @@ export function prompt(sop: CompiledSop, state: TicketState, actor: Actor | null
       }
     }
   }
-  return { status: state.status, outcome: state.outcome, steps, actions, pending }
+  return {
+    status: state.status,
+    outcome: state.outcome,
+    steps,
+    actions,
+    fields: fieldPrompts(sop, state, steps, actions),
+    pending,
+  }
+}
+
+const UNRESOLVED = new Set(['cancelled', 'escalated', 'no_response', 'lost'])
+
+/** Per step, the action the owner marked primary, else its first action that does not skip. */
+function primaryTransitions(offered: readonly Transition[]): Set<string> {
+  const byStep = new Map<string, Transition[]>()
+  for (const t of offered) byStep.set(t.from, [...(byStep.get(t.from) ?? []), t])
+  const ids = new Set<string>()
+  for (const list of byStep.values()) {
+    const chosen = list.find((t) => t.primary) ?? list.find((t) => !t.skipRequirements)
+    if (chosen) ids.add(chosen.id)
+  }
+  return ids
+}
+
+function isDanger(sop: CompiledSop, t: Transition): boolean {
+  if (t.skipRequirements) return true
+  const to = sop.steps.get(t.to)
+  return to?.kind === 'end' && to.outcome !== undefined && UNRESOLVED.has(to.outcome)
+}
+
+/** The declared ticket fields a CEL guard reads as `ticket.<name>` (or `ticket["name"]`). */
+export function guardFields(sop: CompiledSop, guard: string | undefined): string[] {
+  if (!guard) return []
+  const names = new Set<string>()
+  for (const m of guard.matchAll(
+    /\bticket\s*(?:\.\s*([a-z][a-z0-9_]*)|\[\s*["']([a-z][a-z0-9_]*)["']\s*\])/g,
+  )) {
+    const name = m[1] ?? m[2]
+    if (sop.fields.has(name)) names.add(name)
+  }
+  return [...names]
+}
+
+function fieldPrompts(
+  sop: CompiledSop,
+  state: TicketState,
+  steps: StepPrompt[],
+  actions: ActionPrompt[],
+): FieldPrompt[] {
+  const out = new Map<string, FieldPrompt>()
+  const add = (name: string, required: boolean, action?: string) => {
+    const f = sop.fields.get(name)
+    if (!f) return
+    let p = out.get(name)
+    if (!p) {
+      p = {
+        name,
+        label: f.label,
+        type: f.type,
+        ...(f.options ? { options: f.options } : {}),
+        ...(f.bind ? { bind: f.bind } : {}),
+        filled: !isEmpty(state.context.fields[name]),
+        required,
+        readBy: [],
+      }
+      out.set(name, p)
+    }
+    if (required) p.required = true
+    if (action && !p.readBy.includes(action)) p.readBy.push(action)
+  }
+  if (state.status !== 'open') return []
+  for (const s of steps) for (const f of s.requiredFields) add(f.name, true)
+  for (const a of actions) for (const name of a.guardFields) add(name, false, a.action)
+  return [...out.values()]
 }
 
 function stepPrompt(sop: CompiledSop, state: TicketState, step: Step, now: string): StepPrompt {
@@ -69,6 +146,7 @@ function stepPrompt(sop: CompiledSop, state: TicketState, step: Step, now: strin
         label: f.label,
         type: f.type,
         ...(f.options ? { options: f.options } : {}),
+        ...(f.bind ? { bind: f.bind } : {}),
         filled: !isEmpty(state.context.fields[name]),
       }
     }),

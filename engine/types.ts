@@ -111,19 +111,22 @@ export type TicketInput =
   /** A supervisor moves the ticket to a step, recording why. */
   | { kind: 'override'; target: string; reason: string }
 
-export type RejectionCode =
-  | 'ticket_closed'
-  | 'action_not_allowed'
-  | 'guard_failed'
-  | 'missing_fields'
-  | 'checklist_incomplete'
-  | 'role_not_permitted'
-  | 'invalid_field_value'
-  | 'unknown_field'
-  | 'timer_stale'
-  | 'timer_not_due'
-  | 'unknown_step'
-  | 'invalid_input'
+/** Every reason the engine gives for not accepting an input. */
+export const REJECTION_CODES = [
+  'ticket_closed',
+  'action_not_allowed',
+  'guard_failed',
+  'missing_fields',
+  'checklist_incomplete',
+  'role_not_permitted',
+  'invalid_field_value',
+  'unknown_field',
+  'timer_stale',
+  'timer_not_due',
+  'unknown_step',
+  'invalid_input',
+] as const
+export type RejectionCode = (typeof REJECTION_CODES)[number]
 
 export interface Rejection {
   code: RejectionCode
@@ -168,6 +171,7 @@ export interface StepPrompt {
     label: string
     type: string
     options?: { value: string; label: string }[]
+    bind?: string
     filled: boolean
   }[]
   roles: string[]
@@ -193,6 +197,29 @@ export interface ActionPrompt {
   available: boolean
   /** Why it is not available now (absent when available). */
   blocked: Rejection | null
+  /**
+   * How it is drawn: `primary` is the step's main way forward (the one marked `primary`, else its
+   * first action that does not skip the requirements); `danger` leaves the step unfinished on purpose
+   * (a cancellation, an escalation) or ends the ticket without resolving it; the rest are `secondary`.
+   */
+  tone: 'primary' | 'secondary' | 'danger'
+  /** Ticket fields its guard reads. */
+  guardFields: string[]
+}
+
+/** A ticket field the current step(s) may edit: required by a step, or read by an action's guard. */
+export interface FieldPrompt {
+  name: string
+  label: string
+  type: string
+  options?: { value: string; label: string }[]
+  /** Where a bound field takes its value (see `TicketField.bind`). */
+  bind?: string
+  filled: boolean
+  /** Required by one of the current steps (else only read by a guard). */
+  required: boolean
+  /** The actions whose guards read it. */
+  readBy: string[]
 }
 
 export interface TicketPrompt {
@@ -200,6 +227,8 @@ export interface TicketPrompt {
   outcome: Outcome | null
   steps: StepPrompt[]
   actions: ActionPrompt[]
+  /** Every field the current step(s) may edit: their required fields, then fields their actions' guards read. */
+  fields: FieldPrompt[]
   /** Delayed transitions waiting on the active steps. */
   pending: { transitionId: string; stepId: string; label: string; dueAt: string }[]
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { CHANNELS } from '../engine/index.ts'
-import { ROLES, SEGMENTS } from './storage/types.ts'
+import { ROLES, SEGMENTS, TICKET_SORTS } from './storage/types.ts'
 
 /** Request schemas: used to validate input and to generate the OpenAPI document. */
 const fieldValue = z.union([z.string(), z.number(), z.boolean(), z.null()])
@@ -51,6 +51,7 @@ export const schemas = {
       priority: priority.optional(),
       fields: z.record(z.string(), fieldValue).optional(),
       queue: z.string().max(100).nullish(),
+      assignToMe: z.boolean().optional().describe('Assign the new ticket to the user who creates it'),
     })
     .strict(),
   action: z
@@ -95,6 +96,12 @@ export const schemas = {
     customer: z.string().optional(),
     overdue: z.enum(['true', 'false']).optional(),
     unassigned: z.enum(['true', 'false']).optional(),
+    q: z
+      .string()
+      .max(200)
+      .optional()
+      .describe('Text in the ticket number or subject, or the customer name, phone or e-mail'),
+    sort: z.enum(TICKET_SORTS).optional().describe('urgency (default), due, priority or created'),
     limit: z.coerce.number().int().min(1).max(500).default(100),
     offset: z.coerce.number().int().min(0).default(0),
   }),

@@ -1,19 +1,19 @@
-import { lazy, Suspense, useEffect, useState } from 'react'
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { getToken, setToken } from './api/client.ts'
-import { getMe } from './api/users.ts'
+import { ApiError, getToken, setToken } from './api/client.ts'
+import { getMe, type Me } from './api/users.ts'
+import { landingPage, mayOpen, pagesFor } from './auth/access.ts'
 import { SignIn } from './auth/SignIn.tsx'
+import { SessionContext } from './auth/session.ts'
 import { InboxPage } from './console/InboxPage.tsx'
 import { TicketPage } from './console/TicketPage.tsx'
 import { LANGUAGES, setLanguage } from './i18n.ts'
-import type { Route } from './useRoute.ts'
+import { navigate, type Route } from './useRoute.ts'
 
 // The flowchart pages load on demand: agents working tickets do not download the designer.
 const loadDesigner = () => import('./designer/DesignerPage.tsx')
 const DesignerPage = lazy(() => loadDesigner().then((m) => ({ default: m.DesignerPage })))
 
-/** Roles that draw SOPs: their browser fetches the designer while idle, so it opens at once. */
-const DESIGNS = new Set(['owner', 'admin'])
 const whenIdle = (run: () => void) =>
   typeof requestIdleCallback === 'function' ? requestIdleCallback(run) : setTimeout(run, 200)
 const AuditPage = lazy(() => import('./audit/AuditPage.tsx').then((m) => ({ default: m.AuditPage })))
@@ -21,71 +21,120 @@ const DashboardPage = lazy(() =>
   import('./dashboard/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })),
 )
 
-/** The app frame: navigation, language switch, sign-in, and the page for the route. */
-export function Shell({ route }: { route: Route }) {
-  const { t, i18n } = useTranslation()
-  const [signedIn, setSignedIn] = useState(() => Boolean(getToken()))
-  const page = route.segments[0] ?? 'designer'
+/** The signed-in user of the stored token; a token the server no longer knows signs out. */
+function useSession() {
+  const [me, setMe] = useState<Me | null>(null)
+  const [state, setState] = useState<'checking' | 'in' | 'out'>(() => (getToken() ? 'checking' : 'out'))
+  const [expired, setExpired] = useState(false)
   useEffect(() => {
-    if (!signedIn) return
+    if (state !== 'checking') return
     let cancelled = false
     getMe()
-      .then((me) => {
-        if (!cancelled && DESIGNS.has(me.role)) whenIdle(() => void loadDesigner())
+      .then((u) => {
+        if (cancelled) return
+        setMe(u)
+        setState('in')
       })
-      .catch(() => {})
+      .catch((err) => {
+        if (cancelled) return
+        if (err instanceof ApiError && err.status === 401) {
+          setToken(null)
+          setExpired(true)
+        }
+        setState('out')
+      })
     return () => {
       cancelled = true
     }
-  }, [signedIn])
+  }, [state])
+  const signedIn = useCallback((u: Me) => {
+    setMe(u)
+    setExpired(false)
+    setState('in')
+  }, [])
+  const signOut = useCallback(() => {
+    setToken(null)
+    setMe(null)
+    setState('out')
+  }, [])
+  return { me, state, expired, signedIn, signOut }
+}
+
+/** The app frame: navigation for the user's role, language switch, sign-in, and the page for the route. */
+export function Shell({ route }: { route: Route }) {
+  const { t, i18n } = useTranslation()
+  const session = useSession()
+  const { me } = session
+  const [menuOpen, setMenuOpen] = useState(false)
+  const page = route.segments[0] ?? ''
+  const role = me?.role
+  useEffect(() => {
+    if (!me) return
+    // Each role lands on its own page; a page it may not use sends it there too.
+    if (!page || !mayOpen(me.role, page)) navigate(`/${landingPage(me.role)}`)
+    if (me.role === 'owner' || me.role === 'admin') whenIdle(() => void loadDesigner())
+  }, [me, page])
+  const sub = route.segments[1]
+  // biome-ignore lint/correctness/useExhaustiveDependencies: close the menu whenever the page changes
+  useEffect(() => setMenuOpen(false), [page, sub])
+  const current = page === 'tickets' ? 'inbox' : page
   return (
     <div className="shell">
-      <header className="shell-header">
+      <header className={`shell-header ${menuOpen ? 'is-open' : ''}`}>
         <strong className="shell-brand">{t('app')}</strong>
-        <nav className="shell-nav">
-          <a href="#/designer" aria-current={page === 'designer' ? 'page' : undefined}>
-            {t('nav.designer')}
-          </a>
-          <a href="#/inbox" aria-current={page === 'inbox' || page === 'tickets' ? 'page' : undefined}>
-            {t('nav.inbox')}
-          </a>
-          <a href="#/audit" aria-current={page === 'audit' ? 'page' : undefined}>
-            {t('nav.audit')}
-          </a>
-          <a href="#/dashboard" aria-current={page === 'dashboard' ? 'page' : undefined}>
-            {t('nav.dashboard')}
-          </a>
-        </nav>
-        <label className="shell-lang">
-          {t('language')}{' '}
-          <select value={i18n.language} onChange={(e) => setLanguage(e.target.value)}>
-            {LANGUAGES.map((l) => (
-              <option key={l.code} value={l.code}>
-                {l.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        {signedIn && (
-          <button
-            type="button"
-            className="shell-signout"
-            onClick={() => {
-              setToken(null)
-              setSignedIn(false)
-            }}
-          >
-            {t('signIn.signOut')}
-          </button>
-        )}
+        <button
+          type="button"
+          className="shell-menu"
+          aria-expanded={menuOpen}
+          aria-controls="shell-menu"
+          onClick={() => setMenuOpen((v) => !v)}
+        >
+          {t('menu')}
+        </button>
+        <div className="shell-menu-items" id="shell-menu">
+          {me && (
+            <nav className="shell-nav">
+              {pagesFor(role).map((p) => (
+                <a key={p} href={`#/${p}`} aria-current={current === p ? 'page' : undefined}>
+                  {t(`nav.${p}`)}
+                </a>
+              ))}
+            </nav>
+          )}
+          <label className="shell-lang">
+            {t('language')}{' '}
+            <select value={i18n.language} onChange={(e) => setLanguage(e.target.value)}>
+              {LANGUAGES.map((l) => (
+                <option key={l.code} value={l.code}>
+                  {l.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          {me && (
+            <span className="shell-user muted small">
+              {me.name} · {t(`roles.${me.role}`, { defaultValue: me.role })}
+            </span>
+          )}
+          {me && (
+            <button type="button" className="shell-signout" onClick={session.signOut}>
+              {t('signIn.signOut')}
+            </button>
+          )}
+        </div>
       </header>
       <main className="shell-main">
-        {signedIn ? (
-          <Suspense fallback={<p className="page muted">{t('loading')}</p>}>
-            <Page route={route} />
-          </Suspense>
+        {session.state === 'in' && me ? (
+          <SessionContext.Provider value={me}>
+            {page === 'designer' && <p className="narrow-notice">{t('narrowScreen')}</p>}
+            <Suspense fallback={<p className="page muted">{t('loading')}</p>}>
+              {mayOpen(me.role, page) && <Page route={route} />}
+            </Suspense>
+          </SessionContext.Provider>
+        ) : session.state === 'checking' ? (
+          <p className="page muted">{t('loading')}</p>
         ) : (
-          <SignIn onSignedIn={() => setSignedIn(true)} />
+          <SignIn onSignedIn={session.signedIn} expired={session.expired} />
         )}
       </main>
     </div>
@@ -93,7 +142,7 @@ export function Shell({ route }: { route: Route }) {
 }
 
 function Page({ route }: { route: Route }) {
-  switch (route.segments[0] ?? 'designer') {
+  switch (route.segments[0]) {
     case 'inbox':
       return <InboxPage route={route} />
     case 'tickets':
@@ -102,7 +151,9 @@ function Page({ route }: { route: Route }) {
       return <AuditPage route={route} />
     case 'dashboard':
       return <DashboardPage route={route} />
-    default:
+    case 'designer':
       return <DesignerPage route={route} />
+    default:
+      return null
   }
 }

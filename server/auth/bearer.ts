@@ -46,6 +46,7 @@ export function allow(...roles: Role[]) {
         403,
         'forbidden',
         `Your role (${user.role}) may not do this; it needs: ${roles.join(', ')}`,
+        { params: { role: user.role, roles: roles.join(', ') } },
       )
     }
     await next()

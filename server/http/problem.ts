@@ -2,31 +2,79 @@ import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
-import { SopError } from '../../engine/index.ts'
+import { REJECTION_CODES, SOP_ERROR_CODES, SopError } from '../../engine/index.ts'
 import { ConflictError } from '../storage/types.ts'
+
+/** Codes of the API's own problems (the engine's rejections and SOP errors are added below). */
+const API_CODES = [
+  'not_found',
+  'forbidden',
+  'unauthenticated',
+  'invalid_request',
+  'malformed_json',
+  'body_too_large',
+  'unsupported_media_type',
+  'internal_error',
+  'http_error',
+  'sop_archived',
+  'sop_not_published',
+  'sop_exists',
+  'unchanged',
+  'idempotency_key_reused',
+  'stale_version',
+  'already_assigned',
+  'draft_conflict',
+] as const
+
+/**
+ * Every `code` a problem+json answer of this server can carry: the web app has a text for each,
+ * in every language, and renders it with the answer's `params`.
+ */
+export const PROBLEM_CODES = [...new Set([...API_CODES, ...REJECTION_CODES, ...SOP_ERROR_CODES])] as const
+export type ProblemCode =
+  | (typeof API_CODES)[number]
+  | (typeof REJECTION_CODES)[number]
+  | (typeof SOP_ERROR_CODES)[number]
+
+/** Values a problem's text is built from: ids, numbers, lists joined by ", ". */
+export type ProblemParams = Record<string, string | number>
 
 /**
  * An API error: an HTTP status, a stable `code` and a human message, plus any extension members
- * (the engine's rejection, diagnostics, the allowed actions). Rendered as RFC 9457 problem+json.
+ * (the engine's rejection, diagnostics, the allowed actions). Rendered as RFC 9457 problem+json
+ * with `params`: `extra.params` when given, else the extension members that are plain values.
  */
 export class Problem extends HTTPException {
-  readonly code: string
+  readonly code: ProblemCode
   readonly extra: Record<string, unknown>
+  readonly params: ProblemParams
 
   constructor(
     status: ContentfulStatusCode,
-    code: string,
+    code: ProblemCode,
     message: string,
-    extra: Record<string, unknown> = {},
+    extra: Record<string, unknown> & { params?: ProblemParams } = {},
   ) {
     super(status, { message })
     this.code = code
-    this.extra = extra
+    const { params, ...rest } = extra
+    this.extra = rest
+    this.params = params ?? plainValues(rest)
   }
 }
 
+function plainValues(extra: Record<string, unknown>): ProblemParams {
+  const out: ProblemParams = {}
+  for (const [k, v] of Object.entries(extra)) if (typeof v === 'string' || typeof v === 'number') out[k] = v
+  return out
+}
+
+/** `what` names the kind of thing ("Ticket", "SOP version"); `params.kind` is its stable slug. */
 export const notFound = (what: string, id: string) =>
-  new Problem(404, 'not_found', `${what} "${id}" does not exist`, { id })
+  new Problem(404, 'not_found', `${what} "${id}" does not exist`, {
+    id,
+    params: { kind: what.toLowerCase().replace(/\s+/g, '_'), id },
+  })
 
 export const forbidden = (message: string) => new Problem(403, 'forbidden', message)
 
@@ -42,7 +90,7 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown, where = 'b
     400,
     'invalid_request',
     `Invalid ${where}: ${errors.map((e) => (e.path === where ? e.message : `${e.path}: ${e.message}`)).join('; ')}`,
-    { errors },
+    { errors, params: { where, fields: [...new Set(errors.map((e) => e.path))].join(', ') } },
   )
 }
 
@@ -51,7 +99,9 @@ export async function jsonBody(c: Context): Promise<unknown> {
   const text = await c.req.text()
   const max = (c.get('maxBody') as number | undefined) ?? 1024 * 1024
   if (text.length > max && Buffer.byteLength(text) > max) {
-    throw new Problem(413, 'body_too_large', `The request body is larger than ${max} bytes`)
+    throw new Problem(413, 'body_too_large', `The request body is larger than ${max} bytes`, {
+      params: { max },
+    })
   }
   if (!text.trim()) return {}
   try {
@@ -77,32 +127,37 @@ const TITLES: Record<number, string> = {
 export function onError(log: (line: string) => void) {
   return (err: Error, c: Context): Response => {
     let status = 500
-    let code = 'internal_error'
+    let code: ProblemCode = 'internal_error'
     let detail = 'Something went wrong on the server; the request was not applied.'
     let extra: Record<string, unknown> = {}
+    let params: ProblemParams = {}
     if (err instanceof Problem) {
       status = err.status
       code = err.code
       detail = err.message
       extra = err.extra
+      params = err.params
     } else if (err instanceof SopError) {
       status = 422
       code = err.code
       detail = err.message
       extra = { id: err.id, diagnostics: err.diagnostics }
+      params = { id: err.id ?? '', count: err.diagnostics.length }
     } else if (err instanceof ConflictError) {
       status = err.code === 'not_found' ? 404 : 409
-      code = err.code
+      code = err.code === 'not_found' || err.code === 'draft_conflict' ? err.code : 'stale_version'
       detail = err.message
-      if (err.params) extra = { params: err.params }
+      params = (err.params as ProblemParams | undefined) ?? (err.code === 'not_found' ? { kind: 'ticket', id: '' } : {})
     } else if (err instanceof z.ZodError) {
       status = 400
       code = 'invalid_request'
       detail = err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+      params = { where: 'body', fields: [...new Set(err.issues.map((i) => i.path.join('.')))].join(', ') }
     } else if (err instanceof HTTPException) {
       status = err.status
-      code = status === 413 ? 'body_too_large' : `http_${status}`
+      code = status === 413 ? 'body_too_large' : 'http_error'
       detail = err.message || TITLES[status] || 'Request failed'
+      params = { status }
     } else {
       log(`error: ${err.stack ?? err.message}`)
     }
@@ -111,6 +166,7 @@ export function onError(log: (line: string) => void) {
       title: TITLES[status] ?? 'Error',
       status,
       code,
+      params,
       detail,
       instance: c.req.path,
       ...extra,

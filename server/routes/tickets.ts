@@ -16,10 +16,14 @@ export function ticketRoutes(storage: Storage, tickets: TicketService) {
   const app = new Hono<AppEnv>()
 
   const summary = async (t: TicketRow) => {
-    const sop = await tickets.sopFor(t.sopId, t.sopVersion)
+    const [sop, customer] = await Promise.all([
+      tickets.sopFor(t.sopId, t.sopVersion),
+      t.customerId ? storage.getCustomer(t.customerId) : null,
+    ])
     const { state: _state, ...rest } = t
     return {
       ...rest,
+      customerName: customer?.name ?? null,
       sopTitle: sop.document.title,
       stepTitles: t.steps.map((id) => sop.steps.get(id)?.title ?? id),
       overdue: t.status === 'open' && t.dueAt !== null && t.dueAt <= tickets.now(),
@@ -41,6 +45,8 @@ export function ticketRoutes(storage: Storage, tickets: TicketService) {
       sopId: q.sop,
       customerId: q.customer,
       overdue: q.overdue === 'true',
+      search: q.q,
+      sort: q.sort,
       now: tickets.now(),
       limit: q.limit,
       offset: q.offset,

@@ -4,6 +4,7 @@ import {
   compile,
   type Decision,
   decide,
+  type FieldValue,
   prompt,
   replay,
   start,
@@ -38,6 +39,11 @@ export interface TicketView {
   timers: TimerRow[]
   notes: { seq: number; at: string; authorId: string; text: string; visibility: string }[]
   sop: { id: string; version: number; title: string }
+  /**
+   * Bound fields still empty on the ticket, with the value of what they are bound to now (the
+   * customer's current details): the web app shows them filled and sends them with the next action.
+   */
+  bound: Record<string, FieldValue>
 }
 
 export interface CreateTicket {
@@ -48,6 +54,8 @@ export interface CreateTicket {
   priority?: Priority
   fields?: Record<string, string | number | boolean | null>
   queue?: string | null
+  /** The creator takes the ticket at once (intake of a phone call or a walk-in). */
+  assignToMe?: boolean
 }
 
 export interface Idempotency {
@@ -124,15 +132,33 @@ export class TicketService {
     }
     const sopRec = await this.storage.getSop(input.sopId)
     if (!sopRec) throw notFound('SOP', input.sopId)
-    if (sopRec.archived) throw new Problem(422, 'sop_archived', `SOP "${input.sopId}" is archived`)
+    if (sopRec.archived)
+      throw new Problem(422, 'sop_archived', `SOP "${input.sopId}" is archived`, { id: input.sopId })
     const latest = await this.storage.latestVersion(input.sopId)
     if (!latest)
-      throw new Problem(422, 'sop_not_published', `SOP "${input.sopId}" has no published version yet`)
-    if (input.customerId && !(await this.storage.getCustomer(input.customerId)))
-      throw notFound('Customer', input.customerId)
+      throw new Problem(422, 'sop_not_published', `SOP "${input.sopId}" has no published version yet`, {
+        id: input.sopId,
+      })
+    const customer = input.customerId ? await this.storage.getCustomer(input.customerId) : null
+    if (input.customerId && !customer) throw notFound('Customer', input.customerId)
     const sop = await this.sopFor(input.sopId, latest.version)
     const now = this.now()
-    const d = start(sop, { actor: actorOf(user), now, fields: input.fields ?? {}, priority: input.priority })
+    // Bound fields are filled from the customer and the intake form, unless given explicitly.
+    const bound = boundValues(sop, { customer, subject: input.subject, channel: input.channel })
+    for (const k of Object.keys(input.fields ?? {})) delete bound[k]
+    const startWith = (b: Record<string, FieldValue>) =>
+      start(sop, {
+        actor: actorOf(user),
+        now,
+        fields: { ...b, ...input.fields },
+        priority: input.priority,
+      })
+    let d = startWith(bound)
+    // A customer's detail that does not fit its bound field (a malformed phone) is left for the agent.
+    if (!d.ok && d.rejection.code === 'invalid_field_value') {
+      const bad = new Set((d.rejection.fields ?? []).map((f) => f.field))
+      d = startWith(Object.fromEntries(Object.entries(bound).filter(([k]) => !bad.has(k))))
+    }
     if (!d.ok) throw rejection(d)
     const id = newId('t')
     const base: TicketRow = {
@@ -146,7 +172,7 @@ export class TicketService {
       status: 'open',
       outcome: null,
       priority: input.priority ?? 'normal',
-      assigneeId: null,
+      assigneeId: input.assignToMe ? user.id : null,
       queue: input.queue ?? null,
       version: 0,
       createdAt: now,
@@ -171,6 +197,7 @@ export class TicketService {
           customerId: ticket.customerId,
           subject: ticket.subject,
           priority: ticket.priority,
+          ...(ticket.assigneeId ? { assigneeId: ticket.assigneeId } : {}),
         },
       }),
     ]
@@ -357,6 +384,14 @@ export class TicketService {
         return { seq: a.seq, at: a.at, authorId: a.actorId, text: p.text, visibility: p.visibility }
       }),
       sop: { id: t.sopId, version: t.sopVersion, title: sop.document.title },
+      bound:
+        t.status === 'open'
+          ? Object.fromEntries(
+              Object.entries(boundValues(sop, { customer, subject: t.subject, channel: t.channel })).filter(
+                ([k]) => isEmptyValue(t.state.context.fields[k]),
+              ),
+            )
+          : {},
     }
   }
 
@@ -378,6 +413,7 @@ export class TicketService {
         422,
         'idempotency_key_reused',
         `Idempotency-Key "${idem.key}" was already used for a different request`,
+        { params: { key: idem.key } },
       )
     }
     return seen
@@ -473,6 +509,28 @@ function link(t: TicketRow, type: AuditType, at: string, user: User | null, payl
   return row
 }
 
+const isEmptyValue = (v: FieldValue | undefined) => v === undefined || v === null || v === ''
+
+/** The values of an SOP's bound fields: from the customer's details and the ticket's intake data. */
+export function boundValues(
+  sop: CompiledSop,
+  source: { customer: Customer | null; subject: string; channel: string },
+): Record<string, FieldValue> {
+  const out: Record<string, FieldValue> = {}
+  for (const f of sop.document.fields) {
+    if (!f.bind) continue
+    const [scope, key] = f.bind.split('.') as ['customer' | 'ticket', string]
+    const value =
+      scope === 'customer'
+        ? ((source.customer as unknown as Record<string, string | null> | null)?.[key] ?? null)
+        : key === 'subject'
+          ? source.subject
+          : source.channel
+    if (!isEmptyValue(value)) out[f.name] = value
+  }
+  return out
+}
+
 export function actorOf(user: User): { id: string; role: string } {
   return { id: user.id, role: user.role }
 }
@@ -527,14 +585,20 @@ function stale(t: TicketRow, version: number): Problem {
     409,
     'stale_version',
     `The ticket changed since you loaded it (version ${version}, now ${t.version}); reload and try again`,
-    { currentVersion: t.version },
+    { currentVersion: t.version, params: { version, currentVersion: t.version } },
   )
 }
 
 function rejection(d: Extract<Decision, { ok: false }>): Problem {
-  return new Problem(422, d.rejection.code, d.rejection.message, { rejection: d.rejection })
+  const r = d.rejection
+  const params: Record<string, string> = {}
+  for (const k of ['stepId', 'transitionId'] as const) if (r[k]) params[k] = r[k]
+  for (const k of ['missing', 'roles', 'allowed'] as const) if (r[k]) params[k] = r[k].join(', ')
+  if (r.fields) params.fields = r.fields.map((f) => f.field).join(', ')
+  return new Problem(422, r.code, r.message, { rejection: r, params })
 }
 
 export function requireNotClosed(t: TicketRow): void {
-  if (t.status === 'closed') throw new Problem(422, 'ticket_closed', `Ticket ${t.id} is closed`)
+  if (t.status === 'closed')
+    throw new Problem(422, 'ticket_closed', `Ticket ${t.id} is closed`, { params: { id: t.id } })
 }

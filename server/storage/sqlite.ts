@@ -21,6 +21,7 @@ import {
   type TicketCommit,
   type TicketFilter,
   type TicketRow,
+  type TicketSort,
   type TimerRow,
   type User,
 } from './types.ts'
@@ -34,6 +35,16 @@ type Row = Record<string, unknown>
  * commit survives power loss. better-sqlite3 is synchronous; the interface is asynchronous so that
  * network databases implement the same one.
  */
+/** Ticket list orders (see `TicketFilter.sort`); only `urgency` takes a parameter, the time now. */
+const ORDERS: Record<TicketSort, string> = {
+  // Most urgent first: overdue, then priority, then nearest deadline, then oldest.
+  urgency: `(status = 'open') DESC, (due_at IS NOT NULL AND due_at <= ?) DESC, priority_rank DESC,
+    due_at IS NULL, due_at, created_at`,
+  due: 'due_at IS NULL, due_at, priority_rank DESC, created_at',
+  priority: 'priority_rank DESC, due_at IS NULL, due_at, created_at',
+  created: 'created_at DESC, id',
+}
+
 export class SqliteStorage implements Storage {
   readonly kind = 'sqlite'
   readonly db: Database.Database
@@ -396,15 +407,24 @@ export class SqliteStorage implements Storage {
       where.push("status = 'open' AND due_at IS NOT NULL AND due_at <= ?")
       args.push(filter.now)
     }
-    // Most urgent first: overdue, then priority, then nearest deadline, then oldest.
+    if (filter.search?.trim()) {
+      const text = filter.search.trim()
+      const like = `%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`
+      const digits = text.replace(/[^0-9]/g, '')
+      where.push(`(tickets.id LIKE ? ESCAPE '\\' OR subject LIKE ? ESCAPE '\\' OR EXISTS (
+        SELECT 1 FROM customers c WHERE c.id = tickets.customer_id AND (
+          c.name LIKE ? ESCAPE '\\' OR c.email LIKE ? ESCAPE '\\'
+          OR (? != '' AND replace(replace(replace(replace(c.phone, ' ', ''), '-', ''), '+', ''), '.', '') LIKE ?))))`)
+      args.push(like, like, like, like, digits, `%${digits}%`)
+    }
+    const order = ORDERS[filter.sort ?? 'urgency']
     const sql = `SELECT * FROM tickets ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY (status = 'open') DESC,
-               (due_at IS NOT NULL AND due_at <= ?) DESC,
-               priority_rank DESC,
-               due_at IS NULL, due_at,
-               created_at
+      ORDER BY ${order}
       LIMIT ? OFFSET ?`
-    return (this.db.prepare(sql).all(...args, filter.now, filter.limit, filter.offset) as Row[]).map(toTicket)
+    const orderArgs = (filter.sort ?? 'urgency') === 'urgency' ? [filter.now] : []
+    return (this.db.prepare(sql).all(...args, ...orderArgs, filter.limit, filter.offset) as Row[]).map(
+      toTicket,
+    )
   }
 
   async commitTickets(units: TicketCommit[]): Promise<CommitOutcome[]> {

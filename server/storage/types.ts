@@ -181,10 +181,20 @@ export interface TicketFilter {
   customerId?: string
   /** Open tickets past their SLA deadline at `now`. */
   overdue?: boolean
+  /** Text found in the ticket id, subject, or the customer's name, phone (digits) or e-mail. */
+  search?: string
+  /**
+   * `urgency` (default): overdue first, then priority, nearest deadline, oldest; `due`: nearest
+   * deadline first; `priority`: highest first; `created`: newest first.
+   */
+  sort?: TicketSort
   now: string
   limit: number
   offset: number
 }
+
+export const TICKET_SORTS = ['urgency', 'due', 'priority', 'created'] as const
+export type TicketSort = (typeof TICKET_SORTS)[number]
 
 export interface MetricsFilter {
   sopId?: string

@@ -22,6 +22,9 @@ describe('agent, auditor and supervisor in Chromium', () => {
     await page.fill('input[name="subject"]', 'Thẻ bị trừ tiền hai lần')
     await page.fill('input[name="customer-name"]', 'Nguyễn Thị Hoa')
     await page.fill('input[name="customer-phone"]', '+84 90 111 2222')
+    // A phone call is assigned to whoever takes it, unless they say otherwise.
+    expect(await page.isChecked('input[name="assign-to-me"]')).toBe(true)
+    await page.uncheck('input[name="assign-to-me"]')
     await h.shot('01-intake')
     await page.getByRole('button', { name: 'Open ticket' }).click()
     await page.waitForSelector('h2:has-text("Receive the request")')

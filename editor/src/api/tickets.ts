@@ -6,6 +6,7 @@ import type { Customer } from './customers.ts'
 /** A ticket as the server stores it, without its engine state. */
 export type Ticket = Omit<TicketRow, 'state' | 'auditSeq' | 'auditHead'>
 export interface TicketSummary extends Ticket {
+  customerName: string | null
   sopTitle: string
   stepTitles: string[]
   overdue: boolean
@@ -17,6 +18,8 @@ export interface TicketView {
   timers: { id: string; kind: string; stepId: string; dueAt: string }[]
   notes: { seq: number; at: string; authorId: string; text: string; visibility: string }[]
   sop: { id: string; version: number; title: string }
+  /** Bound fields the ticket does not hold yet, with the customer's current value. */
+  bound: Record<string, FieldValue>
 }
 export interface AuditEntry {
   seq: number
@@ -47,6 +50,11 @@ const q = (params: Record<string, string | undefined>) => {
   return s ? `?${s}` : ''
 }
 
+/** Ticket list orders the server knows (see the tickets route's `sort`). */
+export const TICKET_SORTS = ['urgency', 'due', 'priority', 'created'] as const
+export type TicketSort = (typeof TICKET_SORTS)[number]
+
+/** Lists tickets; `q` searches number, subject and the customer's name, phone and e-mail. */
 export const listTickets = (params: Record<string, string | undefined> = {}) =>
   request<TicketSummary[]>('GET', `/tickets${q(params)}`)
 export const getTicket = (id: string) => request<TicketView>('GET', `/tickets/${id}`)
@@ -56,6 +64,7 @@ export const createTicket = (body: {
   customerId?: string | null
   subject: string
   priority?: string
+  assignToMe?: boolean
 }) => request<TicketView>('POST', '/tickets', body)
 export const act = (
   id: string,

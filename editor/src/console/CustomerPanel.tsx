@@ -35,7 +35,8 @@ export function CustomerPanel({ customer, ticketId }: { customer: Customer | nul
       <ul className="small">
         {(detail.data?.tickets ?? []).map((x) => (
           <li key={x.id}>
-            <a href={`#/tickets/${x.id}`}>{x.subject}</a> · {x.outcome ?? x.status}
+            <a href={`#/tickets/${x.id}`}>{x.subject}</a> ·{' '}
+            {x.outcome ? t(`outcome.${x.outcome}`) : t(`status.${x.status}`)}
           </li>
         ))}
       </ul>

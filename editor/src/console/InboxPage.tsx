@@ -1,114 +1,141 @@
-import { useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { listTickets, type TicketSummary } from '../api/tickets.ts'
-import { getMe } from '../api/users.ts'
-import { formatDuration } from '../ui/format.ts'
+import { listTickets, TICKET_SORTS, type TicketSort } from '../api/tickets.ts'
+import { can } from '../auth/access.ts'
+import { useMe } from '../auth/session.ts'
 import { useAsync } from '../ui/useAsync.ts'
-import { useNow } from '../ui/useNow.ts'
 import type { Route } from '../useRoute.ts'
+import { BulkAssign } from './BulkAssign.tsx'
+import { DeskHelp } from './DeskHelp.tsx'
 import { NewTicketForm } from './NewTicketForm.tsx'
+import { TicketTable } from './TicketTable.tsx'
+import { rememberInboxOrder, useInboxShortcuts } from './useDeskShortcuts.ts'
 
 type Tab = 'mine' | 'queue' | 'unassigned' | 'all'
+const TABS: Tab[] = ['mine', 'queue', 'unassigned', 'all']
 
-/** The agent's inbox: their tickets, their team's queue and unassigned tickets, overdue first. */
+/** Waits until `value` has stopped changing for `ms` before passing it on. */
+function useSettled<T>(value: T, ms = 250): T {
+  const [settled, setSettled] = useState(value)
+  useEffect(() => {
+    const id = setTimeout(() => setSettled(value), ms)
+    return () => clearTimeout(id)
+  }, [value, ms])
+  return settled
+}
+
+/** The agent's inbox: their tickets, their team's queue and unassigned tickets, searched and sorted. */
 export function InboxPage(_: { route: Route }) {
   const { t } = useTranslation('console')
+  const me = useMe()
   const [tab, setTab] = useState<Tab>('mine')
   const [creating, setCreating] = useState(false)
-  const me = useAsync(getMe, [])
+  const [search, setSearch] = useState('')
+  const [sort, setSort] = useState<TicketSort>('urgency')
+  const [selected, setSelected] = useState(0)
+  const [checked, setChecked] = useState<Set<string>>(new Set())
+  const q = useSettled(search.trim())
   const data = useAsync(async () => {
-    const user = await getMe()
+    const common = { status: 'open', q: q || undefined, sort }
     const [mine, unassigned, all] = await Promise.all([
-      listTickets({ assignee: 'me', status: 'open' }),
-      listTickets({ unassigned: 'true', status: 'open' }),
-      listTickets({ status: 'open' }),
+      listTickets({ ...common, assignee: 'me' }),
+      listTickets({ ...common, unassigned: 'true' }),
+      listTickets(common),
     ])
-    const queue = all.filter((x) => x.queue && (x.queue === user.team || x.queue === user.role))
+    const queue = all.filter((x) => x.queue && (x.queue === me?.team || x.queue === me?.role))
     return { mine, unassigned, all, queue }
-  }, [])
+  }, [q, sort, me?.team, me?.role])
   const lists = data.data
-  const rows = lists ? lists[tab] : []
+  const rows = useMemo(() => (lists ? lists[tab] : []), [lists, tab])
+  const ids = useMemo(() => rows.map((r) => r.id), [rows])
+  useEffect(() => rememberInboxOrder(ids), [ids])
+  const help = useInboxShortcuts(ids, selected, setSelected)
+  const supervise = can(me?.role, 'supervise')
+  const overdue = lists?.mine.filter((x) => x.overdue).length ?? 0
   return (
     <div className="page inbox">
       <div className="page-head">
         <h1>{t('inbox.title')}</h1>
-        {me.data && (
-          <span className="muted">{t('inbox.signedInAs', { name: me.data.name, role: me.data.role })}</span>
+        {lists && (
+          <span className="pill" data-testid="open-count">
+            {t('inbox.openCount', { count: lists.all.length })}
+          </span>
         )}
-        <button type="button" className="primary" onClick={() => setCreating((v) => !v)}>
-          {t('inbox.new')}
-        </button>
+        {me && (
+          <span className="muted">
+            {t('inbox.signedInAs', { name: me.name, role: t(`roles.${me.role}`, { defaultValue: me.role }) })}
+          </span>
+        )}
+        {can(me?.role, 'workTickets') && (
+          <button type="button" className="primary" onClick={() => setCreating((v) => !v)}>
+            {t('inbox.new')}
+          </button>
+        )}
       </div>
       {creating && <NewTicketForm onCancel={() => setCreating(false)} />}
+      <div className="inbox-tools">
+        <input
+          type="search"
+          name="ticket-search"
+          aria-label={t('inbox.search')}
+          placeholder={t('inbox.search')}
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
+        <label>
+          {t('inbox.sort')}{' '}
+          <select name="ticket-sort" value={sort} onChange={(e) => setSort(e.target.value as TicketSort)}>
+            {TICKET_SORTS.map((s) => (
+              <option key={s} value={s}>
+                {t(`inbox.sorts.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
       <div className="tabs" role="tablist">
-        {(['mine', 'queue', 'unassigned', 'all'] as Tab[]).map((k) => (
+        {TABS.map((k) => (
           <button
             key={k}
             type="button"
             role="tab"
             aria-selected={tab === k}
             className={tab === k ? 'tab is-current' : 'tab'}
-            onClick={() => setTab(k)}
+            onClick={() => {
+              setTab(k)
+              setSelected(0)
+            }}
           >
             {t(`inbox.tabs.${k}`)} <span className="count">{lists ? lists[k].length : '…'}</span>
           </button>
         ))}
       </div>
       {data.error && <p className="error">{data.error.message}</p>}
-      {lists?.mine.some((x) => x.overdue) && (
-        <p className="warning">
-          {t('inbox.overdueMine', { count: lists.mine.filter((x) => x.overdue).length })}
-        </p>
+      {overdue > 0 && <p className="warning">{t('inbox.overdueMine', { count: overdue })}</p>}
+      {supervise && checked.size > 0 && (
+        <BulkAssign
+          tickets={rows.filter((r) => checked.has(r.id))}
+          onDone={() => {
+            setChecked(new Set())
+            void data.reload()
+          }}
+        />
       )}
-      <TicketTable rows={rows} />
+      <TicketTable
+        rows={rows}
+        selected={selected}
+        checked={supervise ? checked : null}
+        onCheck={(id, on) =>
+          setChecked((s) => {
+            const next = new Set(s)
+            if (on) next.add(id)
+            else next.delete(id)
+            return next
+          })
+        }
+      />
+      <p className="muted small keys-hint">{t('keys.hint')}</p>
+      {help.open && <DeskHelp onClose={help.close} />}
     </div>
-  )
-}
-
-function TicketTable({ rows }: { rows: TicketSummary[] }) {
-  const { t } = useTranslation('console')
-  const now = useNow(30_000)
-  if (!rows.length) return <p className="muted empty">{t('inbox.empty')}</p>
-  return (
-    <table className="table tickets">
-      <thead>
-        <tr>
-          <th>{t('ticket.subject')}</th>
-          <th>{t('ticket.step')}</th>
-          <th>{t('ticket.sop')}</th>
-          <th>{t('ticket.channel')}</th>
-          <th>{t('ticket.priority')}</th>
-          <th>{t('ticket.due')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.id} className={r.overdue ? 'is-overdue' : ''}>
-            <td>
-              <a href={`#/tickets/${r.id}`}>{r.subject}</a>
-            </td>
-            <td>{r.stepTitles.join(' · ')}</td>
-            <td>{r.sopTitle}</td>
-            <td>{t(`channels.${r.channel}`)}</td>
-            <td>
-              <span className={`pill priority-${r.priority}`}>{t(`priority.${r.priority}`)}</span>
-            </td>
-            <td>
-              {r.dueAt ? (
-                r.overdue ? (
-                  <span className="pill danger">
-                    {t('ticket.overdueBy', { time: formatDuration(now - Date.parse(r.dueAt)) })}
-                  </span>
-                ) : (
-                  formatDuration(Date.parse(r.dueAt) - now)
-                )
-              ) : (
-                '—'
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   )
 }

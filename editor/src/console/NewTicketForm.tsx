@@ -4,10 +4,13 @@ import { ApiError } from '../api/client.ts'
 import { type Customer, createCustomer, searchCustomers } from '../api/customers.ts'
 import { listSops } from '../api/sops.ts'
 import { createTicket } from '../api/tickets.ts'
+import { problemText } from '../ui/problemText.ts'
 import { useAsync } from '../ui/useAsync.ts'
 import { navigate } from '../useRoute.ts'
 
 const CHANNELS = ['phone', 'email', 'chat', 'web', 'social', 'walk-in', 'ivr', 'sms']
+/** Contacts the person doing intake handles there and then: they take the ticket by default. */
+const LIVE = new Set(['phone', 'walk-in'])
 
 /** Intake as a contact arrives: channel, customer (search or create), subject, SOP. */
 export function NewTicketForm({ onCancel }: { onCancel: () => void }) {
@@ -21,6 +24,9 @@ export function NewTicketForm({ onCancel }: { onCancel: () => void }) {
   const [customer, setCustomer] = useState<Customer | null>(null)
   const [newCustomer, setNewCustomer] = useState({ name: '', phone: '', email: '', address: '' })
   const [error, setError] = useState('')
+  /** The agent's own choice; until they make one it follows the channel. */
+  const [assignChoice, setAssignChoice] = useState<boolean | null>(null)
+  const assignToMe = assignChoice ?? LIVE.has(channel)
   const published = (sops.data ?? []).filter((s) => s.latestVersion && !s.archived)
   const chosenSop = sopId || published[0]?.id || ''
 
@@ -38,10 +44,17 @@ export function NewTicketForm({ onCancel }: { onCancel: () => void }) {
           segment: null,
         })
       }
-      const view = await createTicket({ sopId: chosenSop, channel, customerId: c?.id ?? null, subject })
+      if (c && !customer) setCustomer(c)
+      const view = await createTicket({
+        sopId: chosenSop,
+        channel,
+        customerId: c?.id ?? null,
+        subject,
+        assignToMe,
+      })
       navigate(`/tickets/${view.ticket.id}`)
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err))
+      setError(err instanceof ApiError ? problemText(err.problem, t) : String(err))
     }
   }
 
@@ -123,7 +136,20 @@ export function NewTicketForm({ onCancel }: { onCancel: () => void }) {
           </>
         )}
       </fieldset>
-      {error && <p className="error">{error}</p>}
+      <label className="check">
+        <input
+          type="checkbox"
+          name="assign-to-me"
+          checked={assignToMe}
+          onChange={(e) => setAssignChoice(e.target.checked)}
+        />{' '}
+        {t('intake.assignToMe')}
+      </label>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       <div className="row">
         <button type="submit" className="primary" disabled={!subject.trim() || !chosenSop}>
           {t('intake.create')}

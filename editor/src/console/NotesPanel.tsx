@@ -1,12 +1,13 @@
-import { useState } from 'react'
+import { memo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { formatTime } from '../ui/format.ts'
 
-/** Notes taken during the interaction, with the standard note template. */
-export function NotesPanel(props: {
+/** Notes taken during the interaction, with the standard note template. A failed note keeps its text. */
+function NotesPanelView(props: {
   notes: { seq: number; at: string; authorId: string; text: string; visibility: string }[]
-  onAdd: (text: string, visibility: 'internal' | 'customer') => Promise<void>
+  onAdd: (text: string, visibility: 'internal' | 'customer') => Promise<boolean>
   busy: boolean
+  canAdd: boolean
 }) {
   const { t, i18n } = useTranslation('console')
   const [text, setText] = useState('')
@@ -24,37 +25,43 @@ export function NotesPanel(props: {
           </li>
         ))}
       </ul>
-      <textarea
-        name="note"
-        rows={4}
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        placeholder={t('notes.placeholder')}
-      />
-      <div className="row">
-        <button type="button" onClick={() => setText(t('notes.template'))}>
-          {t('notes.useTemplate')}
-        </button>
-        <select
-          name="note-visibility"
-          value={visibility}
-          onChange={(e) => setVisibility(e.target.value as 'internal')}
-        >
-          <option value="internal">{t('notes.internal')}</option>
-          <option value="customer">{t('notes.customer')}</option>
-        </select>
-        <button
-          type="button"
-          className="primary"
-          disabled={props.busy || !text.trim()}
-          onClick={async () => {
-            await props.onAdd(text, visibility)
-            setText('')
-          }}
-        >
-          {t('notes.add')}
-        </button>
-      </div>
+      {props.canAdd && (
+        <>
+          <textarea
+            name="note"
+            id="note-text"
+            rows={4}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            placeholder={t('notes.placeholder')}
+          />
+          <div className="row">
+            <button type="button" onClick={() => setText(t('notes.template'))}>
+              {t('notes.useTemplate')}
+            </button>
+            <select
+              name="note-visibility"
+              value={visibility}
+              onChange={(e) => setVisibility(e.target.value as 'internal')}
+            >
+              <option value="internal">{t('notes.internal')}</option>
+              <option value="customer">{t('notes.customer')}</option>
+            </select>
+            <button
+              type="button"
+              className="primary"
+              disabled={props.busy || !text.trim()}
+              onClick={async () => {
+                if (await props.onAdd(text, visibility)) setText('')
+              }}
+            >
+              {t('notes.add')}
+            </button>
+          </div>
+        </>
+      )}
     </section>
   )
 }
+
+export const NotesPanel = memo(NotesPanelView)

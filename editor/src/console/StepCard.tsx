@@ -1,21 +1,19 @@
 import { memo } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { FieldValue, StepPrompt } from '../../../engine/index.ts'
+import type { StepPrompt } from '../../../engine/index.ts'
 import { formatTime } from '../ui/format.ts'
 import { Markdown } from '../ui/Markdown.tsx'
 
-/** One current step: where it is, what to do, the checklist and the fields to fill. */
+/** One current step: where it is, what to do and its checklist (its fields are in TicketFields). */
 function StepCardView(props: {
   step: StepPrompt
-  fields: Record<string, FieldValue>
   ticks: string[]
   missing: string[]
-  onField: (name: string, value: FieldValue) => void
-  onTick: (item: string, on: boolean) => void
+  onTick: (stepId: string, item: string, on: boolean) => void
   closed: boolean
 }) {
   const { t, i18n } = useTranslation('console')
-  const { step, fields } = props
+  const { step } = props
   return (
     <article className={`card step-card kind-${step.kind}`} data-step={step.stepId}>
       {step.path.length > 0 && <p className="crumbs">{step.path.join(' › ')}</p>}
@@ -45,31 +43,10 @@ function StepCardView(props: {
                 name={`tick-${step.stepId}-${c.id}`}
                 checked={c.done || props.ticks.includes(c.id)}
                 disabled={c.done || props.closed}
-                onChange={(e) => props.onTick(c.id, e.target.checked)}
+                onChange={(e) => props.onTick(step.stepId, c.id, e.target.checked)}
               />{' '}
               {c.text}
               {c.required && <span className="required">*</span>}
-            </label>
-          ))}
-        </fieldset>
-      )}
-      {step.requiredFields.length > 0 && (
-        <fieldset className="fields">
-          <legend>{t('ticket.fields')}</legend>
-          {step.requiredFields.map((f) => (
-            <label key={f.name} className={props.missing.includes(f.name) ? 'is-missing' : ''}>
-              <span>
-                {f.label}
-                <span className="required">*</span>
-              </span>
-              <FieldInput
-                name={f.name}
-                type={f.type}
-                options={f.options}
-                value={fields[f.name] ?? ''}
-                disabled={props.closed}
-                onChange={(v) => props.onField(f.name, v)}
-              />
             </label>
           ))}
         </fieldset>
@@ -89,60 +66,3 @@ function StepCardView(props: {
 }
 
 export const StepCard = memo(StepCardView)
-
-function FieldInput(props: {
-  name: string
-  type: string
-  options?: { value: string; label: string }[]
-  value: FieldValue
-  disabled: boolean
-  onChange: (v: FieldValue) => void
-}) {
-  const { type, value, onChange } = props
-  const common = { name: `field-${props.name}`, disabled: props.disabled }
-  if (type === 'choice')
-    return (
-      <select {...common} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)}>
-        <option value="">—</option>
-        {props.options?.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    )
-  if (type === 'boolean')
-    return (
-      <select
-        {...common}
-        value={value === true ? 'true' : value === false ? 'false' : ''}
-        onChange={(e) => onChange(e.target.value === '' ? null : e.target.value === 'true')}
-      >
-        <option value="">—</option>
-        <option value="true">✓</option>
-        <option value="false">✗</option>
-      </select>
-    )
-  if (type === 'longtext')
-    return (
-      <textarea {...common} rows={3} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} />
-    )
-  if (type === 'number')
-    return (
-      <input
-        {...common}
-        type="number"
-        value={value === null || value === '' ? '' : String(value)}
-        onChange={(e) => onChange(e.target.value === '' ? null : Number(e.target.value))}
-      />
-    )
-  const htmlType = type === 'email' ? 'email' : type === 'phone' ? 'tel' : type === 'date' ? 'date' : 'text'
-  return (
-    <input
-      {...common}
-      type={htmlType}
-      value={String(value ?? '')}
-      onChange={(e) => onChange(e.target.value)}
-    />
-  )
-}

@@ -1,30 +1,46 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { getVersion } from '../api/sops.ts'
 import { assign, override, type TicketView } from '../api/tickets.ts'
-import { getMe, listUsers } from '../api/users.ts'
+import { listUsers } from '../api/users.ts'
 import { useAsync } from '../ui/useAsync.ts'
 
-/** Supervisors reassign the ticket or move it to another step, with a reason. */
+interface StepChoice {
+  id: string
+  title: string
+  kind: string
+  parent?: string
+}
+
+/** Steps a ticket can be moved to, by title, with their group's title for context. */
+function stepChoices(doc: Record<string, unknown>): { id: string; label: string }[] {
+  const steps = (doc.steps as StepChoice[] | undefined) ?? []
+  const byId = new Map(steps.map((s) => [s.id, s]))
+  return steps
+    .filter((s) => s.kind !== 'group' && s.kind !== 'parallel')
+    .map((s) => {
+      const parent = s.parent ? byId.get(s.parent)?.title : undefined
+      return { id: s.id, label: parent ? `${parent} › ${s.title}` : s.title }
+    })
+}
+
+/** Supervisors reassign the ticket or move it to another step (picked by title), with a reason. */
 export function SupervisorPanel({
   view,
   run,
 }: {
   view: TicketView
-  run: (op: (v: TicketView) => Promise<TicketView>) => Promise<void>
+  run: (op: (v: TicketView) => Promise<TicketView>) => Promise<boolean>
 }) {
   const { t } = useTranslation('console')
-  const me = useAsync(getMe, [])
-  const users = useAsync(
-    async () =>
-      (await getMe()).role === 'supervisor' || (await getMe()).role === 'admin' ? listUsers() : [],
-    [],
-  )
+  const users = useAsync(listUsers, [])
+  const sop = useAsync(() => getVersion(view.sop.id, view.sop.version), [view.sop.id, view.sop.version])
   const [userId, setUserId] = useState('')
   const [target, setTarget] = useState('')
   const [reason, setReason] = useState('')
-  if (!me.data || !['supervisor', 'admin'].includes(me.data.role) || view.ticket.status === 'closed')
-    return null
-  const steps = Object.keys(view.ticket.state.active).length ? view.prompt.steps : []
+  if (view.ticket.status === 'closed') return null
+  const here = new Set(view.prompt.steps.map((s) => s.stepId))
+  const choices = sop.data ? stepChoices(sop.data.document).filter((c) => !here.has(c.id)) : []
   return (
     <section className="card supervisor" aria-label={t('supervisor.title')}>
       <h3>{t('supervisor.title')}</h3>
@@ -34,7 +50,7 @@ export function SupervisorPanel({
           <option value="">—</option>
           {(users.data ?? []).map((u) => (
             <option key={u.id} value={u.id}>
-              {u.name} ({u.role})
+              {u.name} ({t(`roles.${u.role}`, { defaultValue: u.role })})
             </option>
           ))}
         </select>
@@ -48,12 +64,14 @@ export function SupervisorPanel({
       </button>
       <label>
         {t('supervisor.moveTo')}
-        <input
-          name="override-target"
-          value={target}
-          onChange={(e) => setTarget(e.target.value)}
-          placeholder={steps[0]?.stepId}
-        />
+        <select name="override-target" value={target} onChange={(e) => setTarget(e.target.value)}>
+          <option value="">—</option>
+          {choices.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.label}
+            </option>
+          ))}
+        </select>
       </label>
       <label>
         {t('supervisor.reason')}
@@ -62,7 +80,12 @@ export function SupervisorPanel({
       <button
         type="button"
         disabled={!target || !reason.trim()}
-        onClick={() => run((v) => override(v.ticket.id, { target, reason, version: v.ticket.version }))}
+        onClick={async () => {
+          if (await run((v) => override(v.ticket.id, { target, reason, version: v.ticket.version }))) {
+            setTarget('')
+            setReason('')
+          }
+        }}
       >
         {t('supervisor.override')}
       </button>

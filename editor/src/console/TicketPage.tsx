@@ -1,41 +1,60 @@
+import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
+import { can } from '../auth/access.ts'
+import { useMe } from '../auth/session.ts'
 import { formatDuration, formatTime } from '../ui/format.ts'
+import { problemText } from '../ui/problemText.ts'
 import { useNow } from '../ui/useNow.ts'
 import { ActionBar } from './ActionBar.tsx'
 import { CustomerPanel } from './CustomerPanel.tsx'
-import { describeRejection } from './describeRejection.ts'
+import { DeskHelp } from './DeskHelp.tsx'
+import { promptNames } from './describeRejection.ts'
 import { NotesPanel } from './NotesPanel.tsx'
 import { StepCard } from './StepCard.tsx'
 import { SupervisorPanel } from './SupervisorPanel.tsx'
+import { TicketFields } from './TicketFields.tsx'
+import { useTicketShortcuts } from './useDeskShortcuts.ts'
 import { useTicket } from './useTicket.ts'
 
 /** The ticket page: the engine's prompt for the current step(s), driven action by action. */
 export function TicketPage({ ticketId }: { ticketId: string }) {
   const { t, i18n } = useTranslation('console')
   const tk = useTicket(ticketId)
+  const me = useMe()
   const now = useNow()
+  const canAct = can(me?.role, 'workTickets')
+  const prompt = tk.data?.prompt ?? null
+  const names = useMemo(() => promptNames(prompt), [prompt])
+  const help = useTicketShortcuts(ticketId, prompt, canAct && !tk.busy, tk.act)
+  const fieldValues = useMemo(
+    () => ({ ...(tk.data?.ticket.state.context.fields ?? {}), ...tk.edits }),
+    [tk.data, tk.edits],
+  )
   if (tk.error) return <p className="error page">{tk.error.message}</p>
-  if (!tk.data) return <p className="page muted">{t('loading')}</p>
-  const { ticket, prompt, customer, notes, sop } = tk.data
+  if (!tk.data || !prompt) return <p className="page muted">{t('loading')}</p>
+  const { ticket, customer, notes, sop } = tk.data
   const due = ticket.dueAt ? Date.parse(ticket.dueAt) - now : null
+  const rejection = tk.failure?.problem.rejection as { missing?: string[] } | undefined
+  const missing = rejection?.missing ?? []
+  const open = ticket.status === 'open'
   return (
     <div className="page ticket-page">
       <div className="page-head">
-        <div>
+        <div className="page-title">
           <a href="#/inbox" className="muted">
             ← {t('inbox.title')}
           </a>
           <h1>{ticket.subject}</h1>
-          <p className="muted">
-            {sop.title} v{sop.version} · {t(`channels.${ticket.channel}`)} ·{' '}
-            {formatTime(ticket.createdAt, i18n.language)} ·{' '}
+          <p className="muted meta">
+            <span className="ticket-number">{ticket.id}</span> · {sop.title} v{sop.version} ·{' '}
+            {t(`channels.${ticket.channel}`)} · {formatTime(ticket.createdAt, i18n.language)} ·{' '}
             <span className={`pill priority-${ticket.priority}`}>{t(`priority.${ticket.priority}`)}</span>{' '}
             <span className={`pill status-${ticket.status}`} data-testid="ticket-status">
               {ticket.status === 'closed' ? t(`outcome.${ticket.outcome ?? 'resolved'}`) : t('status.open')}
             </span>
           </p>
         </div>
-        {due !== null && ticket.status === 'open' && (
+        {due !== null && open && (
           <div
             className={`sla-countdown ${due < 0 ? 'is-breached' : due < 5 * 60_000 ? 'is-near' : ''}`}
             role="timer"
@@ -46,20 +65,12 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
             </strong>
           </div>
         )}
-        {!ticket.assigneeId && ticket.status === 'open' && (
+        {!ticket.assigneeId && open && canAct && (
           <button type="button" className="primary" onClick={tk.claim} disabled={tk.busy}>
             {t('ticket.claim')}
           </button>
         )}
       </div>
-      {tk.problem && (
-        <div className="problem" role="alert" data-testid="problem">
-          <strong>
-            {t(`rejection.${tk.problem.code ?? 'error'}`, { defaultValue: t('rejection.error') })}
-          </strong>{' '}
-          {tk.problem.message}
-        </div>
-      )}
       <div className="ticket-layout">
         <section className="steps" aria-label={t('ticket.currentSteps')}>
           <div className={`step-cards ${prompt.steps.length > 1 ? 'is-parallel' : ''}`}>
@@ -67,25 +78,45 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
               <StepCard
                 key={s.stepId}
                 step={s}
-                fields={{ ...ticket.state.context.fields, ...tk.edits }}
                 ticks={tk.ticks[s.stepId] ?? []}
-                missing={tk.problem?.missing ?? []}
-                onField={tk.setField}
-                onTick={(item, on) => tk.toggleTick(s.stepId, item, on)}
-                closed={ticket.status === 'closed'}
+                missing={missing}
+                onTick={tk.toggleTick}
+                closed={!open || !canAct}
               />
             ))}
           </div>
-          {ticket.status === 'open' && (
-            <ActionBar prompt={prompt} busy={tk.busy} onAct={tk.act} onSave={tk.save} />
+          <TicketFields
+            fields={prompt.fields ?? []}
+            values={fieldValues}
+            bound={tk.data.bound ?? {}}
+            actionLabels={names.actions}
+            missing={missing}
+            disabled={!open || !canAct}
+            onField={tk.setField}
+          />
+          {open && (
+            <ActionBar
+              prompt={prompt}
+              busy={tk.busy}
+              failure={tk.failure}
+              canAct={canAct}
+              onAct={tk.act}
+              onSave={tk.save}
+            />
           )}
-          <NotesPanel notes={notes} onAdd={tk.note} busy={tk.busy} />
+          {!open && tk.failure && (
+            <p className="problem" role="alert" data-testid="problem">
+              {problemText(tk.failure.problem, t)}
+            </p>
+          )}
+          <NotesPanel notes={notes} onAdd={tk.note} busy={tk.busy} canAdd={canAct} />
         </section>
         <aside className="side">
           <CustomerPanel customer={customer} ticketId={ticket.id} />
-          <SupervisorPanel view={tk.data} run={tk.run} />
+          {can(me?.role, 'supervise') && <SupervisorPanel view={tk.data} run={tk.run} />}
         </aside>
       </div>
+      {help.open && <DeskHelp onClose={help.close} />}
     </div>
   )
 }

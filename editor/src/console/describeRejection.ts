@@ -1,17 +1,31 @@
 import type { TFunction } from 'i18next'
 import type { Rejection, TicketPrompt } from '../../../engine/index.ts'
+import type { Names } from '../ui/problemText.ts'
 
-/** A rejection in the reader's language: what is missing by its label, who may act. */
-export function describeRejection(
-  r: Pick<Rejection, 'code' | 'message' | 'missing' | 'roles' | 'allowed'>,
-  prompt: TicketPrompt | null,
-  t: TFunction,
-): string {
+/** Labels of the prompt's fields and checklist items, and of its actions, by id. */
+export function promptNames(prompt: TicketPrompt | null): Required<Names> {
   const labels = new Map<string, string>()
+  const actions = new Map<string, string>()
   for (const s of prompt?.steps ?? []) {
     for (const f of s.requiredFields) labels.set(f.name, f.label)
     for (const c of s.checklist) labels.set(c.id, c.text)
   }
+  for (const f of prompt?.fields ?? []) labels.set(f.name, f.label)
+  for (const a of prompt?.actions ?? []) actions.set(a.action, a.label)
+  return { labels, actions }
+}
+
+/**
+ * A rejection in the reader's language: what is missing by its label, who may act, which fields a
+ * condition needs. Never the CEL text or ids (those are behind the action's "details").
+ */
+export function describeRejection(
+  r: Pick<Rejection, 'code' | 'message' | 'missing' | 'roles' | 'allowed' | 'guards'>,
+  prompt: TicketPrompt | null,
+  t: TFunction,
+  action?: string,
+): string {
+  const { labels, actions } = promptNames(prompt)
   const list = (ids?: string[]) => (ids ?? []).map((id) => labels.get(id) ?? id).join(', ')
   switch (r.code) {
     case 'missing_fields':
@@ -22,11 +36,17 @@ export function describeRejection(
       return t('blocked.role_not_permitted', {
         roles: (r.roles ?? []).map((x) => t(`roles.${x}`, { defaultValue: x })).join(', '),
       })
-    case 'guard_failed':
-      return t('blocked.guard_failed')
+    case 'guard_failed': {
+      const reads = prompt?.actions.find((a) => a.action === action)?.guardFields ?? []
+      return reads.length ? t('blocked.guard_needs', { items: list(reads) }) : t('blocked.guard_failed')
+    }
+    case 'action_not_allowed':
+      return t('blocked.action_not_allowed', {
+        actions: (r.allowed ?? []).map((a) => actions.get(a) ?? a).join(', '),
+      })
     case 'ticket_closed':
       return t('blocked.ticket_closed')
     default:
-      return r.message
+      return t(`problems.${r.code}`, { ns: 'common', defaultValue: t('blocked.other') })
   }
 }

@@ -1,4 +1,9 @@
-/** Human durations: 45 s, 12 min, 3 h 5 min, 2 d 4 h. */
+import i18next from 'i18next'
+
+/**
+ * Human durations in the reader's language: 45 s, 12 min, 3 h 5 min, 2 d 4 h (vi: 3 giờ 5 phút).
+ * The units come from common.json (`duration.*`); without translations, English abbreviations.
+ */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || Number.isNaN(ms)) return '—'
   const neg = ms < 0
@@ -9,7 +14,17 @@ export function formatDuration(ms: number | null | undefined): string {
   s -= h * 3600
   const m = Math.floor(s / 60)
   s -= m * 60
-  const text = d ? `${d} d ${h} h` : h ? `${h} h ${m} min` : m ? `${m} min` : `${s} s`
+  const unit = (key: 'd' | 'h' | 'min' | 's', n: number) =>
+    i18next.isInitialized
+      ? i18next.t(`duration.${key}`, { ns: 'common', count: n, defaultValue: `${n} ${key}` })
+      : `${n} ${key}`
+  const text = d
+    ? `${unit('d', d)} ${unit('h', h)}`
+    : h
+      ? `${unit('h', h)} ${unit('min', m)}`
+      : m
+        ? unit('min', m)
+        : unit('s', s)
   return neg ? `−${text}` : text
 }
 
