@@ -6,7 +6,6 @@ import {
   type Node,
   ReactFlow,
   ReactFlowProvider,
-  useNodesInitialized,
   useReactFlow,
   useStore,
 } from '@xyflow/react'
@@ -95,7 +94,6 @@ export const AuditDiagram = memo(AuditDiagramView)
 /** Fits the diagram to the panel's width (never below the legible zoom) and keeps the current step in view. */
 function FitToWidth({ focus, label }: { focus?: readonly string[]; label: string }) {
   const rf = useReactFlow()
-  const ready = useNodesInitialized()
   const width = useStore((s) => s.width)
   const height = useStore((s) => s.height)
   const fitWidth = useCallback(() => {
@@ -103,7 +101,8 @@ function FitToWidth({ focus, label }: { focus?: readonly string[]; label: string
     if (!width || !bounds.width) return
     const zoom = Math.min(MAX_FIT_ZOOM, Math.max(LEGIBLE_ZOOM, (width - 2 * PAD) / bounds.width))
     const x = Math.max(PAD, (width - bounds.width * zoom) / 2) - bounds.x * zoom
-    let y = PAD - bounds.y * zoom
+    // Twice the padding on top: edges may loop above the first step.
+    let y = 2 * PAD - bounds.y * zoom
     // Keep the first current step in view: centre it when it would be below the panel.
     const node = focus?.length ? rf.getInternalNode(focus[0]) : undefined
     if (node && height) {
@@ -112,9 +111,10 @@ function FitToWidth({ focus, label }: { focus?: readonly string[]; label: string
     }
     void rf.setViewport({ x, y, zoom })
   }, [rf, width, height, focus])
+  const count = useStore((s) => s.nodeLookup.size)
   useEffect(() => {
-    if (ready) fitWidth()
-  }, [ready, fitWidth])
+    if (count) fitWidth()
+  }, [count, fitWidth])
   return (
     <Controls showInteractive={false} showFitView={false}>
       <ControlButton onClick={fitWidth} title={label} aria-label={label}>

@@ -8,7 +8,15 @@ function BarChartView(props: { data: { label: string; value: number }[]; valueNa
     const max = Math.max(1, ...data.map((d) => d.value))
     return {
       animation: false,
-      grid: { left: 8, right: 12, top: 28, bottom: 8 },
+      // The axis labels are kept inside the chart's box, whatever their length.
+      grid: {
+        left: 8,
+        right: 12,
+        top: 28,
+        bottom: 8,
+        outerBoundsMode: 'same',
+        outerBoundsContain: 'axisLabel',
+      },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       xAxis: {
         type: 'category',

@@ -13,6 +13,8 @@ export interface TileSpec {
   kind: Kind
   /** Lower values are better (times, breaches, effort). */
   lowerIsBetter: boolean
+  /** Neither more nor less is better (the number of tickets). */
+  neutral?: boolean
   value: (f: Figures) => number | null
   n: (f: Figures) => number
   drill: DrillKey
