@@ -84,6 +84,18 @@ function screenFontSize(selector: string) {
   })
 }
 
+/** Elements of the page (below the app's header) that stick out of the window sideways. */
+const pageOverflow = () =>
+  page.$$eval('.page *', (els) =>
+    els
+      .filter((e) => {
+        const r = e.getBoundingClientRect()
+        return r.width > 0 && r.right > window.innerWidth + 1 && !e.closest('.table-scroll, .react-flow')
+      })
+      .map((e) => `${e.tagName}.${e.className}`)
+      .slice(0, 5),
+  )
+
 const text = (selector: string) => page.textContent(selector).then((s) => (s ?? '').trim())
 
 beforeAll(async () => {
@@ -258,6 +270,11 @@ describe('the supervisor', () => {
   })
 
   it('looks right in three languages at desktop and phone width', async () => {
+    await signIn(
+      page,
+      await createUser(server.url, server.adminToken, 'Hana Supervisor', 'supervisor'),
+      '#/dashboard',
+    )
     for (const lang of ['vi', 'cs', 'en']) {
       await page.setViewportSize({ width: 1440, height: 900 })
       await page.goto('/#/dashboard')
@@ -266,9 +283,11 @@ describe('the supervisor', () => {
       await shot(`dashboard-${lang}-1440`)
       await page.setViewportSize({ width: 390, height: 844 })
       await page.waitForTimeout(300)
+      expect(await pageOverflow(), `dashboard ${lang} at 390 px`).toEqual([])
       await shot(`dashboard-${lang}-390`)
       await page.goto(`/#/audit/${ids.a}`)
       await page.waitForSelector('.audit-timeline li')
+      expect(await pageOverflow(), `audit ${lang} at 390 px`).toEqual([])
       await shot(`audit-ticket-${lang}-390`)
       await page.setViewportSize({ width: 1440, height: 900 })
       await page.waitForTimeout(300)

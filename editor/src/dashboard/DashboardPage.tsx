@@ -44,10 +44,7 @@ export function DashboardPage(_: { route: Route }) {
   const d = useDashboard()
   const m = d.metrics.data
   const { setDrill } = d
-  const onDrill = useCallback(
-    (spec: TileSpec) => setDrill({ figure: spec.drill, name: t(`names.${spec.id}`), tile: spec.id }),
-    [setDrill, t],
-  )
+  const onDrill = useCallback((spec: TileSpec) => setDrill({ figure: spec.drill, tile: spec.id }), [setDrill])
   const charts = useMemo(
     () =>
       m && {
@@ -80,7 +77,7 @@ export function DashboardPage(_: { route: Route }) {
           {d.drill && (
             <DrillDown
               figure={d.drill.figure}
-              name={d.drill.name}
+              name={t(`names.${d.drill.tile}`)}
               params={d.params}
               firstContact={d.drill.tile === 'fcr' ? m.drill.fcr : undefined}
               onClose={() => setDrill(null)}

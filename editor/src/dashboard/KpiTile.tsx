@@ -67,7 +67,12 @@ function KpiTileView({
           title={small ? t('tile.smallSample') : undefined}
         >
           {t('tile.n', { count: n })}
-          {small && ` ⚠ ${t('tile.smallSample')}`}
+          {small && (
+            <>
+              {' ⚠'}
+              <span className="visually-hidden"> {t('tile.smallSample')}</span>
+            </>
+          )}
         </span>
       </button>
     </div>

@@ -35,7 +35,7 @@ const INITIAL: DashboardFilter = {
 /** The dashboard's filters, the figures for them, the workload, the heatmap's SOP and the drill-down. */
 export function useDashboard() {
   const [filter, setFilter] = useState(INITIAL)
-  const [drill, setDrill] = useState<{ figure: DrillKey; name: string; tile: string } | null>(null)
+  const [drill, setDrill] = useState<{ figure: DrillKey; tile: string } | null>(null)
   const params = useMemo<MetricsParams>(() => {
     const period = periodOf(filter.preset, new Date(), filter)
     return {
