@@ -91,7 +91,7 @@ function AuditDiagramView(props: AuditDiagramProps) {
 
 export const AuditDiagram = memo(AuditDiagramView)
 
-/** Fits the diagram to the panel's width (never below the legible zoom) and keeps the current step in view. */
+/** Fits the diagram to the panel's width (never below the legible zoom) and keeps the first current step in view. */
 function FitToWidth({ focus, label }: { focus?: readonly string[]; label: string }) {
   const rf = useReactFlow()
   const width = useStore((s) => s.width)
@@ -100,7 +100,7 @@ function FitToWidth({ focus, label }: { focus?: readonly string[]; label: string
     const bounds = rf.getNodesBounds(rf.getNodes())
     if (!width || !bounds.width) return
     const zoom = Math.min(MAX_FIT_ZOOM, Math.max(LEGIBLE_ZOOM, (width - 2 * PAD) / bounds.width))
-    const x = Math.max(PAD, (width - bounds.width * zoom) / 2) - bounds.x * zoom
+    let x = Math.max(PAD, (width - bounds.width * zoom) / 2) - bounds.x * zoom
     // Twice the padding on top: edges may loop above the first step.
     let y = 2 * PAD - bounds.y * zoom
     // Keep the first current step in view: centre it when it would be below the panel.
@@ -108,6 +108,9 @@ function FitToWidth({ focus, label }: { focus?: readonly string[]; label: string
     if (node && height) {
       const cy = (node.internals.positionAbsolute.y + (node.measured.height ?? 0) / 2) * zoom + y
       if (cy > height - PAD) y -= cy - height / 2
+      // On a narrow panel the diagram is wider than it: bring the step in sideways too.
+      const cx = (node.internals.positionAbsolute.x + (node.measured.width ?? 0) / 2) * zoom + x
+      if (cx > width - PAD || cx < PAD) x -= cx - width / 2
     }
     void rf.setViewport({ x, y, zoom })
   }, [rf, width, height, focus])
