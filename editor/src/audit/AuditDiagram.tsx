@@ -29,6 +29,8 @@ export interface AuditDiagramProps {
   document: DocShape
   /** Steps the ticket is in now (marked as current). */
   current?: readonly string[]
+  /** The step kept in view (default: the first current step). */
+  focus?: readonly string[]
   /** Steps visited so far and transitions taken so far (the path). */
   visited?: ReadonlySet<string>
   traversed?: ReadonlySet<string>
@@ -82,7 +84,7 @@ function AuditDiagramView(props: AuditDiagramProps) {
           proOptions={{ hideAttribution: true }}
         >
           <Background />
-          <FitToWidth focus={current} label={props.fitLabel} />
+          <FitToWidth focus={props.focus ?? current} label={props.fitLabel} />
         </ReactFlow>
       </ReactFlowProvider>
     </div>

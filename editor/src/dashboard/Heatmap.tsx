@@ -8,6 +8,7 @@ import { formatDuration } from '../ui/format.ts'
 /** The SOP as a heatmap of where tickets get stuck, with the counts on every step (ends and decisions too). */
 function HeatmapView({ document, steps }: { document: DocShape; steps: StepFigure[] }) {
   const { t } = useTranslation('insight')
+  const focus = useMemo(() => (document.initial ? [document.initial] : []), [document])
   const { heat, badges } = useMemo(() => {
     const maxAvg = Math.max(1, ...steps.map((s) => s.avgMs ?? 0))
     return {
@@ -35,6 +36,7 @@ function HeatmapView({ document, steps }: { document: DocShape; steps: StepFigur
       <p className="muted small">{t('heatmap.hint')}</p>
       <AuditDiagram
         document={document}
+        focus={focus}
         heat={heat}
         badges={badges}
         height={620}
