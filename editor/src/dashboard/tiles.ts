@@ -29,6 +29,7 @@ export const TILES: TileSpec[] = [
     id: 'tickets',
     kind: 'count',
     lowerIsBetter: false,
+    neutral: true,
     value: (f) => f.tickets,
     n: (f) => f.tickets,
     drill: 'tickets',
@@ -136,12 +137,14 @@ export function trendOf(spec: TileSpec, now: Figures, previous: Figures | null):
   const b = spec.value(previous)
   if (a === null || b === null) return { dir: 'none', delta: '', better: null }
   const d = a - b
-  if (Math.abs(d) < 1e-9) return { dir: 'same', delta: '', better: null }
-  return {
-    dir: d > 0 ? 'up' : 'down',
-    delta: formatDelta(spec.kind, d),
-    better: d < 0 === spec.lowerIsBetter,
-  }
+  // A change too small to show in the figure's unit is no change.
+  if (
+    formatFigure(spec.kind, a) === formatFigure(spec.kind, b) ||
+    formatDelta(spec.kind, d) === formatFigure(spec.kind, 0)
+  )
+    return { dir: 'same', delta: '', better: null }
+  const better = spec.neutral ? null : d < 0 === spec.lowerIsBetter
+  return { dir: d > 0 ? 'up' : 'down', delta: formatDelta(spec.kind, d), better }
 }
 
 /** Whether the figure meets the SOP's target (null without a figure or a target). */
