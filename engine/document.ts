@@ -94,6 +94,16 @@ export const slaSchema = z.object({
 })
 export type Sla = z.infer<typeof slaSchema>
 
+/**
+ * What a `wait` step waits for. `customer`: the customer's answer (confirming a fix, choosing an
+ * option) — part of the same contact, so first contact resolution still holds. `third_party`:
+ * someone outside the desk (a courier, a payment provider, a technical team) — the contact is
+ * interrupted and the ticket no longer counts as resolved at first contact.
+ */
+export const WAIT_KINDS = ['customer', 'third_party'] as const
+export const waitKindSchema = z.enum(WAIT_KINDS)
+export type WaitKind = z.infer<typeof waitKindSchema>
+
 export const stepSchema = z.object({
   id,
   kind: stepKindSchema,
@@ -112,6 +122,8 @@ export const stepSchema = z.object({
   sla: slaSchema.optional(),
   /** For `end` steps: how the ticket ends. */
   outcome: outcomeSchema.optional(),
+  /** For `wait` steps: who the ticket waits for (see `WAIT_KINDS`); unset means no interruption. */
+  waitKind: waitKindSchema.optional(),
 })
 export type Step = z.infer<typeof stepSchema>
 
@@ -184,6 +196,33 @@ export const layoutSchema = z.object({
 })
 export type Layout = z.infer<typeof layoutSchema>
 
+/** A share between 0 and 1 (0.8 = 80 %). */
+const share = z.number().min(0).max(1)
+
+/**
+ * The service targets the SOP states, shown beside the supervisor's figures. Times are ISO-8601
+ * durations, rates shares between 0 and 1, survey scores on their own scales.
+ */
+export const targetsSchema = z
+  .object({
+    /** First response time: at most this long (average). */
+    frt: isoDuration.optional(),
+    /** Average total handling time: at most this long. */
+    atht: isoDuration.optional(),
+    /** First contact resolution rate: at least this share. */
+    fcr: share.optional(),
+    /** SLA breach rate: at most this share of tickets. */
+    slaBreachRate: share.optional(),
+    /** Average CSAT (1–5): at least this. */
+    csat: z.number().min(1).max(5).optional(),
+    /** Net promoter score (−100…100): at least this. */
+    nps: z.number().int().min(-100).max(100).optional(),
+    /** Average customer effort (1–7, lower is easier): at most this. */
+    ces: z.number().min(1).max(7).optional(),
+  })
+  .strict()
+export type Targets = z.infer<typeof targetsSchema>
+
 export const sopDocumentSchema = z.object({
   schema: z.literal(SOP_SCHEMA_ID),
   id,
@@ -195,6 +234,8 @@ export const sopDocumentSchema = z.object({
   language: z.string().min(2).default('en'),
   channels: z.array(channelSchema).default([]),
   glossary: z.array(z.object({ term: z.string().min(1), definition: z.string().min(1) })).default([]),
+  /** Service targets for the dashboard (optional). */
+  targets: targetsSchema.optional(),
   fields: z.array(ticketFieldSchema).default([]),
   /** The top-level step a ticket starts in. */
   initial: id,

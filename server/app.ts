@@ -2,12 +2,13 @@ import { Hono } from 'hono'
 import { type AppEnv, allow, bearer } from './auth/bearer.ts'
 import { jsonBody, onError, Problem, parse } from './http/problem.ts'
 import { docsPage, openApiDocument } from './openapi/document.ts'
+import { auditRoutes } from './routes/audit.ts'
 import { customerRoutes } from './routes/customers.ts'
+import { metricsRoutes } from './routes/metrics.ts'
 import { sopRoutes } from './routes/sops.ts'
 import { ticketRoutes } from './routes/tickets.ts'
 import { schemas } from './schemas.ts'
 import { newId, newToken, tokenHash } from './services/crypto.ts'
-import { computeMetrics } from './services/metrics.ts'
 import { type Clock, TicketService } from './services/tickets.ts'
 import { GroupCommitter } from './storage/groupCommit.ts'
 import type { Storage } from './storage/types.ts'
@@ -87,19 +88,8 @@ export function createApp({ storage, clock = () => new Date(), config = {} }: Ap
   api.route('/sops', sopRoutes(storage, clock))
   api.route('/customers', customerRoutes(storage, clock))
   api.route('/tickets', ticketRoutes(storage, tickets))
-  api.get('/metrics', allow('supervisor', 'auditor', 'owner'), async (c) => {
-    const q = parse(schemas.metricsQuery, c.req.query(), 'query')
-    return c.json(
-      await computeMetrics(storage, tickets, {
-        sopId: q.sop,
-        sopVersion: q.version,
-        channel: q.channel,
-        team: q.team,
-        from: q.from,
-        to: q.to,
-      }),
-    )
-  })
+  api.route('/metrics', metricsRoutes(storage, tickets))
+  api.route('/audit', auditRoutes(storage, tickets))
 
   const app = new Hono()
   app.onError(onError(log))

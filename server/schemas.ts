@@ -1,6 +1,25 @@
 import { z } from 'zod'
-import { CHANNELS } from '../engine/index.ts'
+import { CHANNELS, OUTCOMES } from '../engine/index.ts'
+import { DRILL_KEYS } from './services/metrics.ts'
 import { ROLES, SEGMENTS, TICKET_SORTS } from './storage/types.ts'
+
+/** A date (2026-03-02) or an instant (2026-03-02T08:00:00Z). */
+const instant = z
+  .string()
+  .refine(
+    (v) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(v) && !Number.isNaN(Date.parse(v)),
+    {
+      message: 'must be a date (2026-03-02) or an ISO-8601 instant (2026-03-02T08:00:00Z)',
+    },
+  )
+const metricsQuery = z.object({
+  sop: z.string().optional(),
+  version: z.coerce.number().int().positive().optional(),
+  from: instant.optional(),
+  to: instant.optional(),
+  channel: z.enum(CHANNELS).optional(),
+  team: z.string().optional(),
+})
 
 /** Request schemas: used to validate input and to generate the OpenAPI document. */
 const fieldValue = z.union([z.string(), z.number(), z.boolean(), z.null()])
@@ -105,12 +124,19 @@ export const schemas = {
     limit: z.coerce.number().int().min(1).max(500).default(100),
     offset: z.coerce.number().int().min(0).default(0),
   }),
-  metricsQuery: z.object({
+  metricsQuery,
+  metricsTicketsQuery: metricsQuery.extend({ figure: z.enum(DRILL_KEYS) }),
+  auditQuery: z.object({
+    q: z.string().trim().max(200).optional(),
     sop: z.string().optional(),
     version: z.coerce.number().int().positive().optional(),
-    from: z.string().optional(),
-    to: z.string().optional(),
+    status: z.enum(['open', 'closed']).optional(),
+    outcome: z.enum(OUTCOMES).optional(),
     channel: z.enum(CHANNELS).optional(),
-    team: z.string().optional(),
+    assignee: z.string().optional(),
+    from: instant.optional(),
+    to: instant.optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+    offset: z.coerce.number().int().min(0).default(0),
   }),
 }

@@ -174,6 +174,33 @@ const ops: Op[] = [
     tag: 'Metrics',
     query: schemas.metricsQuery,
   },
+  {
+    method: 'get',
+    path: '/api/metrics/tickets',
+    summary: 'The tickets behind one figure (drill-down)',
+    tag: 'Metrics',
+    query: schemas.metricsTicketsQuery,
+  },
+  {
+    method: 'get',
+    path: '/api/metrics/workload',
+    summary: 'Open tickets per agent and per team: age and overdue count',
+    tag: 'Metrics',
+    query: schemas.metricsQuery,
+  },
+  {
+    method: 'get',
+    path: '/api/metrics/options',
+    summary: 'The filter choices: SOPs with their versions, and teams',
+    tag: 'Metrics',
+  },
+  {
+    method: 'get',
+    path: '/api/audit/tickets',
+    summary: 'Find tickets by id, customer, text, SOP, version, status or date, each verified',
+    tag: 'Audit',
+    query: schemas.auditQuery,
+  },
 ]
 
 const problem = {

@@ -1,46 +1,78 @@
-import type { TransitionRecord } from '../../engine/index.ts'
-import type { AuditRow, MetricsFilter, Storage } from '../storage/types.ts'
+import type { CompiledSop, Targets, TransitionRecord } from '../../engine/index.ts'
+import type { AuditRow, MetricsFilter, Storage, Survey, TicketRow } from '../storage/types.ts'
 import type { TicketService } from './tickets.ts'
 
-export interface Metrics {
+/**
+ * The supervisor's figures. Each is defined once here and in the README's "Metrics" section;
+ * the dashboard's help repeats the same definitions.
+ */
+export interface Figures {
+  /** Tickets created in the period that match the filters. */
   tickets: number
   open: number
   closed: number
-  /** First response time: ticket created → first human action or customer-visible note. */
+  /** First response time: created → first record by a person (an action, an override, a note to the customer). */
   frt: { avgMs: number | null; medianMs: number | null; count: number }
-  /** Average total handling time: created → closed. */
+  /** Average total handling time: created → closed, over closed tickets. */
   atht: { avgMs: number | null; medianMs: number | null; count: number }
-  /** First contact resolution: resolved by one person, without waiting on the customer, escalation or override. */
+  /**
+   * First contact resolution: of the closed tickets that were not cancelled (spam, duplicates), the
+   * share that ended resolved without an interruption: no wait the SOP marks as a third-party
+   * wait, no SLA escalation, no override, and actions by one person only.
+   */
   fcr: { rate: number | null; count: number; of: number }
-  outcomes: Record<string, number>
-  volume: { byChannel: Record<string, number>; byDay: { day: string; count: number }[] }
+  /** Tickets with at least one SLA breach, over all tickets. */
   slaBreachRate: number | null
   breaches: number
-  steps: {
-    sopId: string
-    stepId: string
-    title: string
-    kind: string
-    count: number
-    avgMs: number | null
-    breaches: number
-    /** Open tickets in this step now. */
-    current: number
-  }[]
+  breachedTickets: number
   surveys: {
     count: number
     /** Average CSAT (1–5) and the share of 4–5 answers. */
     csat: number | null
+    csatCount: number
     csatSatisfied: number | null
-    /** Net promoter score (−100…100). */
+    /** Net promoter score (−100…100): % of 9–10 answers minus % of 0–6 answers. */
     nps: number | null
+    npsCount: number
     /** Average customer effort (1–7, lower is easier). */
     ces: number | null
+    cesCount: number
   }
 }
 
+/** The ticket ids behind each figure, for drilling down. */
+export const DRILL_KEYS = ['tickets', 'open', 'frt', 'atht', 'fcr', 'fcrOf', 'sla', 'surveys'] as const
+export type DrillKey = (typeof DRILL_KEYS)[number]
+
+export interface StepFigure {
+  sopId: string
+  stepId: string
+  title: string
+  kind: string
+  /** How many times tickets entered the step. */
+  count: number
+  /** Average time spent in the step, per visit that left it. */
+  avgMs: number | null
+  breaches: number
+  /** Open tickets in this step now. */
+  current: number
+}
+
+export interface Metrics extends Figures {
+  /** The period asked for and the previous period of the same length (trend), when both ends are given. */
+  period: { from: string | null; to: string | null; previousFrom: string | null; previousTo: string | null }
+  /** The same figures over the previous period (null without a closed period). */
+  previous: Figures | null
+  /** The targets the SOP states (of the chosen SOP version, else its latest), or null. */
+  targets: Targets | null
+  outcomes: Record<string, number>
+  volume: { byChannel: Record<string, number>; byDay: { day: string; count: number }[] }
+  steps: StepFigure[]
+  drill: Record<DrillKey, string[]>
+}
+
 const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null)
-const median = (xs: number[]) => {
+export const median = (xs: number[]) => {
   if (!xs.length) return null
   const s = [...xs].sort((a, b) => a - b)
   const m = Math.floor(s.length / 2)
@@ -52,29 +84,163 @@ function recordOf(a: AuditRow): TransitionRecord | null {
   return p?.record ?? null
 }
 
-/** The supervisor's figures, computed from the tickets and their transition log. */
-export async function computeMetrics(
-  storage: Storage,
-  tickets: TicketService,
-  filter: MetricsFilter,
-): Promise<Metrics> {
+/** What one ticket's log says: its first response, breaches, and whether its contact was interrupted. */
+export interface TicketWalk {
+  firstResponseAt: string | null
+  breaches: number
+  interrupted: boolean
+}
+
+/**
+ * Walks one ticket's records. `onStep` receives each visit of a leaf step (entered, left) and
+ * each breach, for the per-step figures.
+ */
+export function walkTicket(
+  sop: CompiledSop,
+  audit: AuditRow[],
+  onStep?: (e: { stepId: string; entered?: true; spentMs?: number; breach?: true }) => void,
+): TicketWalk {
+  const firstHuman = audit.find(
+    (a) =>
+      a.seq > 0 &&
+      a.actorId !== 'system' &&
+      (a.type === 'transition' ||
+        a.type === 'override' ||
+        (a.type === 'note' && (a.payload as { visibility?: string }).visibility === 'customer')),
+  )
+  const enteredAt = new Map<string, number>()
+  let breaches = 0
+  let interrupted = false
+  const handlers = new Set<string>()
+  const leaf = (id: string) => {
+    const kind = sop.steps.get(id)?.kind
+    return kind !== 'group' && kind !== 'parallel'
+  }
+  for (const a of audit) {
+    const r = recordOf(a)
+    if (!r) continue
+    const at = Date.parse(r.at)
+    for (const id of r.exited) {
+      const since = enteredAt.get(id)
+      if (since !== undefined && leaf(id)) onStep?.({ stepId: id, spentMs: at - since })
+      enteredAt.delete(id)
+    }
+    for (const id of r.entered) {
+      if (!leaf(id)) continue
+      enteredAt.set(id, at)
+      onStep?.({ stepId: id, entered: true })
+      const step = sop.steps.get(id)
+      // Only a wait the SOP marks as waiting on a third party interrupts the contact.
+      if (step?.kind === 'wait' && step.waitKind === 'third_party') interrupted = true
+    }
+    if (r.breach) {
+      breaches++
+      onStep?.({ stepId: r.breach.stepId, breach: true })
+      if (r.breach.escalateTo) interrupted = true
+    }
+    if (r.kind === 'override') interrupted = true
+    if (r.kind === 'action') handlers.add(r.actor.id)
+  }
+  // Handed from one person to another (an escalation, a transfer): not resolved at first contact.
+  if (handlers.size > 1) interrupted = true
+  return { firstResponseAt: firstHuman?.at ?? null, breaches, interrupted }
+}
+
+interface Loaded {
+  rows: TicketRow[]
+  audits: Map<string, AuditRow[]>
+  surveys: Survey[]
+  sops: Map<string, CompiledSop>
+}
+
+async function load(storage: Storage, tickets: TicketService, filter: MetricsFilter): Promise<Loaded> {
   const rows = await storage.ticketsForMetrics(filter)
-  const audits = await storage.auditForTickets(rows.map((t) => t.id))
-  const surveys = await storage.listSurveys({ ticketIds: rows.map((t) => t.id) })
+  const ids = rows.map((t) => t.id)
+  const [audits, surveys] = await Promise.all([
+    storage.auditForTickets(ids),
+    storage.listSurveys({ ticketIds: ids }),
+  ])
+  const sops = new Map<string, CompiledSop>()
+  for (const t of rows) {
+    const key = `${t.sopId}@${t.sopVersion}`
+    if (!sops.has(key)) sops.set(key, await tickets.sopFor(t.sopId, t.sopVersion))
+  }
+  return { rows, audits, surveys, sops }
+}
+
+const sopOf = (l: Loaded, t: TicketRow) => l.sops.get(`${t.sopId}@${t.sopVersion}`) as CompiledSop
+
+/** The headline figures of a set of tickets, with the ticket ids behind each. */
+function figures(l: Loaded): { figures: Figures; drill: Record<DrillKey, string[]> } {
+  const drill = Object.fromEntries(DRILL_KEYS.map((k) => [k, [] as string[]])) as Record<DrillKey, string[]>
   const frt: number[] = []
   const atht: number[] = []
-  let fcrYes = 0
-  let fcrOf = 0
-  let breachedTickets = 0
   let breaches = 0
-  const outcomes: Record<string, number> = {}
-  const byChannel: Record<string, number> = {}
-  const byDay = new Map<string, number>()
-  const steps = new Map<string, Metrics['steps'][number] & { total: number; timed: number }>()
+  for (const t of l.rows) {
+    drill.tickets.push(t.id)
+    if (t.status === 'open') drill.open.push(t.id)
+    const w = walkTicket(sopOf(l, t), l.audits.get(t.id) ?? [])
+    const created = Date.parse(t.createdAt)
+    if (w.firstResponseAt) {
+      frt.push(Date.parse(w.firstResponseAt) - created)
+      drill.frt.push(t.id)
+    }
+    if (t.status === 'closed' && t.closedAt) {
+      atht.push(Date.parse(t.closedAt) - created)
+      drill.atht.push(t.id)
+    }
+    breaches += w.breaches
+    if (w.breaches) drill.sla.push(t.id)
+    if (t.status === 'closed' && t.outcome !== 'cancelled') {
+      drill.fcrOf.push(t.id)
+      if (t.outcome === 'resolved' && !w.interrupted) drill.fcr.push(t.id)
+    }
+  }
+  const csats = l.surveys.map((s) => s.csat).filter((x): x is number => x !== null)
+  const npss = l.surveys.map((s) => s.nps).filter((x): x is number => x !== null)
+  const cess = l.surveys.map((s) => s.ces).filter((x): x is number => x !== null)
+  drill.surveys = [...new Set(l.surveys.map((s) => s.ticketId).filter((x): x is string => Boolean(x)))]
+  const n = l.rows.length
+  return {
+    drill,
+    figures: {
+      tickets: n,
+      open: drill.open.length,
+      closed: n - drill.open.length,
+      frt: { avgMs: avg(frt), medianMs: median(frt), count: frt.length },
+      atht: { avgMs: avg(atht), medianMs: median(atht), count: atht.length },
+      fcr: {
+        rate: drill.fcrOf.length ? drill.fcr.length / drill.fcrOf.length : null,
+        count: drill.fcr.length,
+        of: drill.fcrOf.length,
+      },
+      slaBreachRate: n ? drill.sla.length / n : null,
+      breaches,
+      breachedTickets: drill.sla.length,
+      surveys: {
+        count: l.surveys.length,
+        csat: avg(csats),
+        csatCount: csats.length,
+        csatSatisfied: csats.length ? csats.filter((x) => x >= 4).length / csats.length : null,
+        nps: npss.length
+          ? Math.round(
+              ((npss.filter((x) => x >= 9).length - npss.filter((x) => x <= 6).length) / npss.length) * 100,
+            )
+          : null,
+        npsCount: npss.length,
+        ces: avg(cess),
+        cesCount: cess.length,
+      },
+    },
+  }
+}
 
-  for (const t of rows) {
-    const sop = await tickets.sopFor(t.sopId, t.sopVersion)
-    const stepStat = (stepId: string) => {
+/** Time in each step, visits, breaches and open tickets there now. */
+function stepFigures(l: Loaded): StepFigure[] {
+  const steps = new Map<string, StepFigure & { total: number; timed: number }>()
+  for (const t of l.rows) {
+    const sop = sopOf(l, t)
+    const stat = (stepId: string) => {
       const key = `${t.sopId}\u0000${stepId}`
       let s = steps.get(key)
       if (!s) {
@@ -95,100 +261,74 @@ export async function computeMetrics(
       }
       return s
     }
+    walkTicket(sop, l.audits.get(t.id) ?? [], (e) => {
+      const s = stat(e.stepId)
+      if (e.entered) s.count++
+      if (e.breach) s.breaches++
+      if (e.spentMs !== undefined) {
+        s.total += e.spentMs
+        s.timed++
+      }
+    })
+    if (t.status === 'open') for (const id of t.steps) stat(id).current++
+  }
+  return [...steps.values()].map(({ total, timed, ...s }) => ({ ...s, avgMs: timed ? total / timed : null }))
+}
+
+/** The previous period of the same length, just before [from, to). */
+export function previousPeriod(from?: string, to?: string): { from: string; to: string } | null {
+  if (!from || !to) return null
+  const a = Date.parse(from)
+  const b = Date.parse(to)
+  if (!Number.isFinite(a) || !Number.isFinite(b) || b <= a) return null
+  return { from: new Date(a - (b - a)).toISOString(), to: new Date(a).toISOString() }
+}
+
+async function targetsFor(storage: Storage, filter: MetricsFilter, rows: TicketRow[]) {
+  const sopIds = new Set(rows.map((t) => t.sopId))
+  const sopId = filter.sopId ?? (sopIds.size === 1 ? [...sopIds][0] : undefined)
+  if (!sopId) return null
+  const v = filter.sopVersion
+    ? await storage.getVersion(sopId, filter.sopVersion)
+    : await storage.latestVersion(sopId)
+  return v?.document.targets ?? null
+}
+
+/** The supervisor's figures, computed from the tickets and their transition log. */
+export async function computeMetrics(
+  storage: Storage,
+  tickets: TicketService,
+  filter: MetricsFilter,
+): Promise<Metrics> {
+  const l = await load(storage, tickets, filter)
+  const { figures: now, drill } = figures(l)
+  const prev = previousPeriod(filter.from, filter.to)
+  const previous = prev ? figures(await load(storage, tickets, { ...filter, ...prev })).figures : null
+  const outcomes: Record<string, number> = {}
+  const byChannel: Record<string, number> = {}
+  const byDay = new Map<string, number>()
+  for (const t of l.rows) {
     byChannel[t.channel] = (byChannel[t.channel] ?? 0) + 1
     const day = t.createdAt.slice(0, 10)
     byDay.set(day, (byDay.get(day) ?? 0) + 1)
-    const audit = audits.get(t.id) ?? []
-    const created = Date.parse(t.createdAt)
-    const firstHuman = audit.find(
-      (a) =>
-        a.seq > 0 &&
-        a.actorId !== 'system' &&
-        (a.type === 'transition' ||
-          a.type === 'override' ||
-          (a.type === 'note' && (a.payload as { visibility?: string }).visibility === 'customer')),
-    )
-    if (firstHuman) frt.push(Date.parse(firstHuman.at) - created)
-    if (t.status === 'closed' && t.closedAt) {
-      atht.push(Date.parse(t.closedAt) - created)
-      outcomes[t.outcome ?? 'closed'] = (outcomes[t.outcome ?? 'closed'] ?? 0) + 1
-    }
-    // Walk the records: time in each step, breaches, and whether the contact was resolved at once.
-    const enteredAt = new Map<string, number>()
-    let ticketBreaches = 0
-    let interrupted = false
-    const handlers = new Set<string>()
-    for (const a of audit) {
-      const r = recordOf(a)
-      if (!r) continue
-      const at = Date.parse(r.at)
-      for (const id of r.exited) {
-        const since = enteredAt.get(id)
-        const kind = sop.steps.get(id)?.kind
-        if (since !== undefined && kind !== 'group' && kind !== 'parallel') {
-          const s = stepStat(id)
-          s.total += at - since
-          s.timed++
-        }
-        enteredAt.delete(id)
-      }
-      for (const id of r.entered) {
-        const kind = sop.steps.get(id)?.kind
-        if (kind === 'group' || kind === 'parallel') continue
-        enteredAt.set(id, at)
-        stepStat(id).count++
-        if (kind === 'wait') interrupted = true
-      }
-      if (r.breach) {
-        ticketBreaches++
-        stepStat(r.breach.stepId).breaches++
-        if (r.breach.escalateTo) interrupted = true
-      }
-      if (r.kind === 'override') interrupted = true
-      if (r.kind === 'action') handlers.add(r.actor.id)
-    }
-    // Handed from one person to another (an escalation, a transfer): not resolved at first contact.
-    if (handlers.size > 1) interrupted = true
-    if (t.status === 'open') for (const id of t.steps) stepStat(id).current++
-    breaches += ticketBreaches
-    if (ticketBreaches) breachedTickets++
-    if (t.status === 'closed') {
-      fcrOf++
-      if (t.outcome === 'resolved' && !interrupted) fcrYes++
-    }
+    if (t.status === 'closed') outcomes[t.outcome ?? 'closed'] = (outcomes[t.outcome ?? 'closed'] ?? 0) + 1
   }
-
-  const csats = surveys.map((s) => s.csat).filter((x): x is number => x !== null)
-  const npss = surveys.map((s) => s.nps).filter((x): x is number => x !== null)
-  const cess = surveys.map((s) => s.ces).filter((x): x is number => x !== null)
   return {
-    tickets: rows.length,
-    open: rows.filter((t) => t.status === 'open').length,
-    closed: rows.filter((t) => t.status === 'closed').length,
-    frt: { avgMs: avg(frt), medianMs: median(frt), count: frt.length },
-    atht: { avgMs: avg(atht), medianMs: median(atht), count: atht.length },
-    fcr: { rate: fcrOf ? fcrYes / fcrOf : null, count: fcrYes, of: fcrOf },
+    ...now,
+    period: {
+      from: filter.from ?? null,
+      to: filter.to ?? null,
+      previousFrom: prev?.from ?? null,
+      previousTo: prev?.to ?? null,
+    },
+    previous,
+    targets: await targetsFor(storage, filter, l.rows),
     outcomes,
     volume: {
       byChannel,
       byDay: [...byDay].sort(([a], [b]) => a.localeCompare(b)).map(([day, count]) => ({ day, count })),
     },
-    slaBreachRate: rows.length ? breachedTickets / rows.length : null,
-    breaches,
-    steps: [...steps.values()].map(({ total, timed, ...s }) => ({
-      ...s,
-      avgMs: timed ? total / timed : null,
-    })),
-    surveys: {
-      count: surveys.length,
-      csat: avg(csats),
-      csatSatisfied: csats.length ? csats.filter((x) => x >= 4).length / csats.length : null,
-      nps: npss.length
-        ? Math.round(
-            ((npss.filter((x) => x >= 9).length - npss.filter((x) => x <= 6).length) / npss.length) * 100,
-          )
-        : null,
-      ces: avg(cess),
-    },
+    steps: stepFigures(l),
+    drill,
   }
 }

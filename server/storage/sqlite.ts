@@ -22,6 +22,8 @@ import {
   type TicketFilter,
   type TicketRow,
   type TicketSort,
+  type TicketSearch,
+  type TicketSearchResult,
   type TimerRow,
   type User,
 } from './types.ts'
@@ -517,6 +519,49 @@ export class SqliteStorage implements Storage {
     }
     const sql = `SELECT t.* FROM tickets t ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY t.created_at`
     return (this.db.prepare(sql).all(...args) as Row[]).map(toTicket)
+  }
+
+  async searchTickets(search: TicketSearch): Promise<TicketSearchResult> {
+    const where: string[] = []
+    const args: Record<string, unknown> = {}
+    const eq = (col: string, name: string, v: unknown) => {
+      if (v === undefined || v === '') return
+      where.push(`${col} = @${name}`)
+      args[name] = v
+    }
+    eq('t.sop_id', 'sop', search.sopId)
+    eq('t.sop_version', 'version', search.sopVersion)
+    eq('t.status', 'status', search.status)
+    eq('t.outcome', 'outcome', search.outcome)
+    eq('t.channel', 'channel', search.channel)
+    eq('t.assignee_id', 'assignee', search.assigneeId)
+    if (search.from) {
+      where.push('t.created_at >= @from')
+      args.from = search.from
+    }
+    if (search.to) {
+      where.push('t.created_at < @to')
+      args.to = search.to
+    }
+    const q = search.q?.trim()
+    if (q) {
+      args.like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`
+      where.push(`(t.id LIKE @like ESCAPE '\\' OR t.subject LIKE @like ESCAPE '\\'
+        OR c.name LIKE @like ESCAPE '\\' OR c.phone LIKE @like ESCAPE '\\' OR c.email LIKE @like ESCAPE '\\'
+        OR EXISTS (SELECT 1 FROM audit a WHERE a.ticket_id = t.id AND a.type = 'note'
+                   AND json_extract(a.payload, '$.text') LIKE @like ESCAPE '\\'))`)
+    }
+    const from = `FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`
+    const total = (this.db.prepare(`SELECT count(*) AS n ${from}`).get(args) as { n: number }).n
+    const rows = this.db
+      .prepare(
+        `SELECT t.*, c.name AS customer_name ${from} ORDER BY t.created_at DESC, t.id LIMIT @limit OFFSET @offset`,
+      )
+      .all({ ...args, limit: search.limit, offset: search.offset }) as Row[]
+    return {
+      total,
+      rows: rows.map((r) => ({ ...toTicket(r), customerName: (r.customer_name as string | null) ?? null })),
+    }
   }
 
   async auditForTickets(ticketIds: string[]): Promise<Map<string, AuditRow[]>> {

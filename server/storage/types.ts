@@ -206,6 +206,29 @@ export interface MetricsFilter {
   to?: string
 }
 
+/** The auditor's ticket search: newest first. */
+export interface TicketSearch {
+  /** A ticket id (or part of one), the customer's name, phone or e-mail, or text of the subject or a note. */
+  q?: string
+  sopId?: string
+  sopVersion?: number
+  status?: 'open' | 'closed'
+  outcome?: string
+  channel?: string
+  assigneeId?: string
+  /** Tickets created in [from, to). */
+  from?: string
+  to?: string
+  limit: number
+  offset: number
+}
+
+export interface TicketSearchResult {
+  rows: (TicketRow & { customerName: string | null })[]
+  /** How many tickets match, over all pages. */
+  total: number
+}
+
 export class ConflictError extends Error {
   override readonly name = 'ConflictError'
   constructor(
@@ -271,4 +294,5 @@ export interface Storage {
   getIdempotency(userId: string, key: string): Promise<IdempotencyRow | null>
   ticketsForMetrics(filter: MetricsFilter): Promise<TicketRow[]>
   auditForTickets(ticketIds: string[]): Promise<Map<string, AuditRow[]>>
+  searchTickets(search: TicketSearch): Promise<TicketSearchResult>
 }

@@ -92,7 +92,9 @@ describe('agent, auditor and supervisor in Chromium', () => {
     await page.waitForSelector('.react-flow__node')
     const scrubber = page.locator('input[name="scrubber"]')
     await scrubber.fill('3')
-    expect(await page.textContent('[data-testid="entry-detail"]')).toContain('Action')
+    expect(await page.textContent('[data-testid="entry-detail"]')).toContain(
+      "Customer's identity confirmed → Classify the request",
+    )
     expect(await page.locator('.step.is-active').count()).toBeGreaterThan(0)
     await h.shot('05-audit-verified')
 

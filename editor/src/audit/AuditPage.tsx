@@ -1,12 +1,13 @@
-import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { listSops } from '../api/sops.ts'
-import { listTickets } from '../api/tickets.ts'
+import { getMetricOptions } from '../api/metrics.ts'
 import { listUsers } from '../api/users.ts'
 import { formatTime } from '../ui/format.ts'
 import { useAsync } from '../ui/useAsync.ts'
 import type { Route } from '../useRoute.ts'
+import { CHANNELS, OUTCOMES } from './choices.ts'
+import './audit.css'
 import { TicketAudit } from './TicketAudit.tsx'
+import { PAGE, useAuditSearch } from './useAuditSearch.ts'
 
 /** The auditor's page: find tickets, then replay one's history. */
 export function AuditPage({ route }: { route: Route }) {
@@ -16,48 +17,34 @@ export function AuditPage({ route }: { route: Route }) {
 }
 
 function AuditSearch() {
-  const { t, i18n } = useTranslation('console')
-  const sops = useAsync(listSops, [])
+  const { t, i18n } = useTranslation(['insight', 'console'])
+  const options = useAsync(() => getMetricOptions().catch(() => ({ sops: [], teams: [] })), [])
   const users = useAsync(() => listUsers().catch(() => []), [])
-  const [filter, setFilter] = useState({
-    sop: '',
-    status: '',
-    channel: '',
-    from: '',
-    to: '',
-    outcome: '',
-    version: '',
-    agent: '',
-  })
-  const tickets = useAsync(
-    () =>
-      listTickets({
-        sop: filter.sop,
-        status: filter.status,
-        channel: filter.channel,
-        assignee: filter.agent,
-        limit: '500',
-      }),
-    [filter.sop, filter.status, filter.channel, filter.agent],
-  )
-  const rows = (tickets.data ?? []).filter(
-    (x) =>
-      (!filter.from || x.createdAt >= filter.from) &&
-      (!filter.to || x.createdAt.slice(0, 10) <= filter.to) &&
-      (!filter.outcome || x.outcome === filter.outcome) &&
-      (!filter.version || String(x.sopVersion) === filter.version),
-  )
-  const set = (k: keyof typeof filter) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
-    setFilter({ ...filter, [k]: e.target.value })
+  const { filter, set, result, offset, setOffset } = useAuditSearch()
+  const versions = options.data?.sops.find((s) => s.id === filter.sop)?.versions ?? []
+  const on = (k: Parameters<typeof set>[0]) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
+    set(k, e.target.value)
+  const total = result.data?.total ?? 0
+  const items = result.data?.items ?? []
   return (
-    <div className="page audit">
+    <div className="page audit audit-search">
       <h1>{t('audit.title')}</h1>
       <div className="filters card">
+        <label className="search-box">
+          {t('audit.search')}
+          <input
+            type="search"
+            name="q"
+            value={filter.q}
+            onChange={on('q')}
+            placeholder={t('audit.searchPlaceholder')}
+          />
+        </label>
         <label>
-          {t('ticket.sop')}
-          <select name="sop" value={filter.sop} onChange={set('sop')}>
-            <option value="">{t('all')}</option>
-            {(sops.data ?? []).map((s) => (
+          {t('audit.sop')}
+          <select name="sop" value={filter.sop} onChange={on('sop')}>
+            <option value="">{t('audit.all')}</option>
+            {(options.data?.sops ?? []).map((s) => (
               <option key={s.id} value={s.id}>
                 {s.title}
               </option>
@@ -66,71 +53,123 @@ function AuditSearch() {
         </label>
         <label>
           {t('audit.version')}
-          <input name="version" value={filter.version} onChange={set('version')} size={3} />
+          <select name="version" value={filter.version} onChange={on('version')} disabled={!filter.sop}>
+            <option value="">{t('audit.all')}</option>
+            {versions.map((v) => (
+              <option key={v} value={v}>
+                v{v}
+              </option>
+            ))}
+          </select>
         </label>
         <label>
           {t('audit.status')}
-          <select name="status" value={filter.status} onChange={set('status')}>
-            <option value="">{t('all')}</option>
-            <option value="open">{t('status.open')}</option>
-            <option value="closed">{t('status.closed')}</option>
+          <select name="status" value={filter.status} onChange={on('status')}>
+            <option value="">{t('audit.all')}</option>
+            <option value="open">{t('console:status.open')}</option>
+            <option value="closed">{t('console:status.closed')}</option>
           </select>
         </label>
         <label>
           {t('audit.outcome')}
-          <select name="outcome" value={filter.outcome} onChange={set('outcome')}>
-            <option value="">{t('all')}</option>
-            {['resolved', 'escalated', 'cancelled', 'no_response', 'sold', 'lost'].map((o) => (
+          <select name="outcome" value={filter.outcome} onChange={on('outcome')}>
+            <option value="">{t('audit.all')}</option>
+            {OUTCOMES.map((o) => (
               <option key={o} value={o}>
-                {t(`outcome.${o}`)}
+                {t(`console:outcome.${o}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('audit.channel')}
+          <select name="channel" value={filter.channel} onChange={on('channel')}>
+            <option value="">{t('audit.all')}</option>
+            {CHANNELS.map((c) => (
+              <option key={c} value={c}>
+                {t(`console:channels.${c}`)}
               </option>
             ))}
           </select>
         </label>
         <label>
           {t('audit.agent')}
-          <select name="agent" value={filter.agent} onChange={set('agent')}>
-            <option value="">{t('all')}</option>
+          <select name="agent" value={filter.assignee} onChange={on('assignee')}>
+            <option value="">{t('audit.all')}</option>
             {(users.data ?? []).map((u) => (
               <option key={u.id} value={u.id}>
-                {u.name} ({u.role})
+                {u.name}
               </option>
             ))}
           </select>
         </label>
         <label>
           {t('audit.from')}
-          <input type="date" name="from" value={filter.from} onChange={set('from')} />
+          <input type="date" name="from" value={filter.from} onChange={on('from')} />
         </label>
         <label>
           {t('audit.to')}
-          <input type="date" name="to" value={filter.to} onChange={set('to')} />
+          <input type="date" name="to" value={filter.to} onChange={on('to')} />
         </label>
       </div>
-      <table className="table">
-        <thead>
-          <tr>
-            <th>{t('ticket.subject')}</th>
-            <th>{t('ticket.sop')}</th>
-            <th>{t('audit.status')}</th>
-            <th>{t('audit.created')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.id}>
-              <td>
-                <a href={`#/audit/${r.id}`}>{r.subject}</a>
-              </td>
-              <td>
-                {r.sopTitle} v{r.sopVersion}
-              </td>
-              <td>{r.status === 'closed' ? t(`outcome.${r.outcome ?? 'resolved'}`) : t('status.open')}</td>
-              <td>{formatTime(r.createdAt, i18n.language)}</td>
+      {result.error && <p className="error">{result.error.message}</p>}
+      <p className="muted" data-testid="audit-found">
+        {t('audit.found', { count: total })}
+      </p>
+      <div className="table-scroll">
+        <table className="table" data-testid="audit-results">
+          <thead>
+            <tr>
+              <th>{t('audit.subject')}</th>
+              <th>{t('audit.customer')}</th>
+              <th>{t('audit.sop')}</th>
+              <th>{t('audit.status')}</th>
+              <th>{t('audit.agent')}</th>
+              <th>{t('audit.opened')}</th>
+              <th>{t('audit.verified')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {items.map((r) => (
+              <tr key={r.id} data-ticket={r.id}>
+                <td>
+                  <a href={`#/audit/${r.id}`}>{r.subject}</a>
+                  <br />
+                  <span className="ticket-ref">{r.id}</span>
+                </td>
+                <td>{r.customerName ?? '—'}</td>
+                <td>
+                  {r.sopTitle} v{r.sopVersion}
+                </td>
+                <td>
+                  {r.status === 'closed'
+                    ? t(`console:outcome.${r.outcome ?? 'closed'}`)
+                    : `${t('console:status.open')} · ${r.stepTitles.join(', ')}`}
+                </td>
+                <td>{r.assigneeName ?? '—'}</td>
+                <td>{formatTime(r.createdAt, i18n.language)}</td>
+                <td data-verified={r.verified}>
+                  <span className={r.verified ? 'verified-yes' : 'verified-no'}>
+                    {r.verified ? t('audit.verifiedYes') : t('audit.verifiedNo')}
+                  </span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {!result.loading && !items.length && <p className="muted">{t('audit.none')}</p>}
+      {total > PAGE && (
+        <div className="pager">
+          <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+            {t('audit.previous')}
+          </button>
+          <span>{t('audit.page', { from: offset + 1, to: Math.min(total, offset + PAGE), total })}</span>
+          <button type="button" disabled={offset + PAGE >= total} onClick={() => setOffset(offset + PAGE)}>
+            {t('audit.next')}
+          </button>
+        </div>
+      )}
     </div>
   )
 }

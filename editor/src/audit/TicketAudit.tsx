@@ -1,39 +1,55 @@
-import { useMemo, useState } from 'react'
+import { memo, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { getEvidence, getHistory, verifyTicket } from '../api/audit.ts'
 import { getVersion } from '../api/sops.ts'
-import { getTicket } from '../api/tickets.ts'
-import { SopDiagram } from '../flow/SopDiagram.tsx'
+import { type AuditEntry, getTicket, type Verification } from '../api/tickets.ts'
+import { listUsers } from '../api/users.ts'
 import type { DocShape } from '../flow/toFlow.ts'
 import { formatTime } from '../ui/format.ts'
 import { useAsync } from '../ui/useAsync.ts'
+import { AuditDiagram } from './AuditDiagram.tsx'
+import './audit.css'
+import {
+  describeEntry,
+  fieldChangesOf,
+  type Namer,
+  namer,
+  pathUpTo,
+  type TimelineDoc,
+  ticksOf,
+} from './timeline.ts'
 
-/** One ticket's history as a timeline with a scrubber; the flowchart shows the state at that point. */
+type T = (key: string, options?: Record<string, unknown>) => string
+
+/** One ticket's history as a timeline with a scrubber; the flowchart shows the path taken up to that record. */
 export function TicketAudit({ ticketId }: { ticketId: string }) {
-  const { t, i18n } = useTranslation('console')
+  const { t, i18n } = useTranslation(['insight', 'console'])
   const data = useAsync(async () => {
     const view = await getTicket(ticketId)
-    const [history, verification, version] = await Promise.all([
+    const [history, verification, version, users] = await Promise.all([
       getHistory(ticketId),
       verifyTicket(ticketId),
       getVersion(view.ticket.sopId, view.ticket.sopVersion),
+      listUsers().catch(() => []),
     ])
-    return { view, history, verification, document: version.document as DocShape }
+    return { view, history, verification, document: version.document as DocShape & TimelineDoc, users }
   }, [ticketId])
   const [index, setIndex] = useState<number | null>(null)
   const history = data.data?.history ?? []
-  const at = index ?? history.length - 1
-  const active = useMemo(() => {
-    for (let i = at; i >= 0; i--) {
-      const r = history[i]?.payload?.record
-      if (r) return r.to as string[]
-    }
-    return []
-  }, [history, at])
+  const at = Math.min(index ?? history.length - 1, history.length - 1)
+  const path = useMemo(() => pathUpTo(history, at), [history, at])
+  const names = useMemo(() => namer(data.data?.document ?? {}), [data.data])
+  const userName = useMemo(() => {
+    const byId = new Map((data.data?.users ?? []).map((u) => [u.id, u.name]))
+    for (const h of history) byId.set(h.actorId, h.actorName)
+    return (id: string) => byId.get(id) ?? id
+  }, [data.data, history])
   if (data.error) return <p className="page error">{data.error.message}</p>
-  if (!data.data) return <p className="page muted">{t('loading')}</p>
+  if (!data.data) return <p className="page muted">{t('dashboard.loading')}</p>
   const { view, verification, document } = data.data
   const entry = history[at]
+  const total = history.length
+  const role = (r: string) => t(`console:roles.${r}`, { defaultValue: r })
   return (
     <div className="page ticket-audit">
       <div className="page-head">
@@ -44,133 +60,194 @@ export function TicketAudit({ ticketId }: { ticketId: string }) {
           <h1>{view.ticket.subject}</h1>
           <p className="muted">
             {view.sop.title} v{view.sop.version} · {view.ticket.id}
+            {view.customer ? ` · ${view.customer.name}` : ''}
           </p>
         </div>
-        {verification.ok ? (
-          <span className="badge verified" data-testid="verified">
-            ✓ {t('audit.verified')}
-          </span>
-        ) : (
-          <div className="badge failed" data-testid="verify-failed" role="alert">
-            ✗ {t('audit.failed')}
-            {!verification.chain.ok && (
-              <p>
-                {t('audit.chainBroken', {
-                  seq: verification.chain.seq ?? '?',
-                  reason: verification.chain.reason,
-                })}
-              </p>
-            )}
-            {!verification.replay.ok && (
-              <p>
-                {t('audit.replayDiverges', {
-                  seq: verification.replay.seq ?? '?',
-                  reason: verification.replay.reason,
-                })}
-              </p>
-            )}
-          </div>
-        )}
-        <button
-          type="button"
-          onClick={async () => {
-            const bundle = await getEvidence(ticketId)
-            const url = URL.createObjectURL(
-              new Blob([JSON.stringify(bundle, null, 2)], { type: 'application/json' }),
-            )
-            const a = window.document.createElement('a')
-            a.href = url
-            a.download = `sopflow-evidence-${ticketId}.json`
-            a.click()
-            URL.revokeObjectURL(url)
-          }}
-        >
-          {t('audit.download')}
+        <VerificationBadge verification={verification} t={t} />
+        <button type="button" onClick={() => void download(ticketId)}>
+          {t('console:audit.download')}
         </button>
       </div>
       <div className="scrubber card">
         <label>
-          {t('audit.scrub', { n: at + 1, total: history.length })}
+          <span data-testid="record-position">{t('timeline.record', { n: at + 1, total })}</span>
           <input
             type="range"
             name="scrubber"
             min={0}
-            max={Math.max(0, history.length - 1)}
+            max={Math.max(0, total - 1)}
             value={at}
             onChange={(e) => setIndex(Number(e.target.value))}
           />
         </label>
       </div>
-      <div className="audit-layout">
-        <SopDiagram document={document} active={active} height={520} />
-        <ol className="timeline">
+      <div className="audit-grid">
+        <div>
+          <p className="path-legend">
+            <span className="legend-current">{t('timeline.legendCurrent')}</span>
+            <span className="legend-visited">{t('timeline.legendVisited')}</span>
+            <span className="legend-traversed">{t('timeline.legendTraversed')}</span>
+            <span className="muted">{t('timeline.diagramHint')}</span>
+          </p>
+          <AuditDiagram
+            document={document}
+            current={path.current}
+            visited={path.visited}
+            traversed={path.traversed}
+            height={600}
+            fitLabel={t('timeline.diagramHint')}
+          />
+        </div>
+        <ol className="audit-timeline" aria-label={t('audit.title')}>
           {history.map((h, i) => (
-            <li key={h.seq} className={i === at ? 'is-current' : i > at ? 'is-future' : ''}>
-              <button type="button" onClick={() => setIndex(i)}>
-                <span className="muted small">
-                  #{h.seq} · {formatTime(h.at, i18n.language)}
-                </span>{' '}
-                <strong>{describe(h, t)}</strong>
-                <span className="small">
-                  {' '}
-                  — {h.actorName} ({h.role})
-                </span>
-              </button>
-            </li>
+            <TimelineItem
+              key={h.seq}
+              entry={h}
+              index={i}
+              state={i === at ? 'current' : i > at ? 'future' : 'past'}
+              names={names}
+              userName={userName}
+              onSelect={setIndex}
+            />
           ))}
         </ol>
       </div>
       {entry && (
         <section className="card entry-detail" data-testid="entry-detail">
-          <h3>{describe(entry, t)}</h3>
+          <p className="muted small">{t('timeline.record', { n: at + 1, total })}</p>
+          <h3>{describeEntry(entry, names, t, userName)}</h3>
           <p className="muted small">
-            {entry.actorName} · {entry.role} · {formatTime(entry.at, i18n.language)} · hash{' '}
-            {entry.hash.slice(0, 12)}…
+            {t('timeline.by', { name: entry.actorName, role: role(entry.role) })} ·{' '}
+            {formatTime(entry.at, i18n.language)} · {t('timeline.hash')} {entry.hash.slice(0, 12)}…
           </p>
-          {entry.payload?.record?.fieldChanges?.length > 0 && (
-            <table className="table small">
-              <tbody>
-                {entry.payload.record.fieldChanges.map((c: { field: string; from: unknown; to: unknown }) => (
-                  <tr key={c.field}>
-                    <td>{c.field}</td>
-                    <td>{String(c.from ?? '—')}</td>
-                    <td>→ {String(c.to ?? '—')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-          {entry.payload?.record?.reason && <p>{entry.payload.record.reason}</p>}
-          {entry.type === 'note' && <p>{entry.payload.text}</p>}
+          <EntryDetail entry={entry} names={names} t={t} />
+          <p>
+            {t('timeline.nowIn')}: <strong data-testid="now-in">{names.steps(path.current)}</strong>
+          </p>
         </section>
       )}
     </div>
   )
 }
 
-function describe(
-  h: { type: string; payload: any },
-  t: (k: string, o?: Record<string, unknown>) => string,
-): string {
-  const r = h.payload?.record
-  switch (h.type) {
-    case 'created':
-      return t('audit.kinds.created')
-    case 'transition':
-      return `${t('audit.kinds.action')}: ${r?.action} → ${(r?.to ?? []).join(', ')}`
-    case 'timer':
-      return r?.breach
-        ? `${t('audit.kinds.breach')}: ${r.breach.stepId}`
-        : `${t('audit.kinds.timer')} → ${(r?.to ?? []).join(', ')}`
-    case 'override':
-      return `${t('audit.kinds.override')} → ${r?.target}`
-    case 'update':
-      return t('audit.kinds.update')
-    case 'note':
-      return t('audit.kinds.note')
-    case 'assignment':
-      return t('audit.kinds.assignment')
-    default:
-      return h.type
-  }
+async function download(ticketId: string) {
+  const bundle = await getEvidence(ticketId)
+  const url = URL.createObjectURL(new Blob([JSON.stringify(bundle, null, 2)], { type: 'application/json' }))
+  const a = window.document.createElement('a')
+  a.href = url
+  a.download = `sopflow-evidence-${ticketId}.json`
+  a.click()
+  URL.revokeObjectURL(url)
+}
+
+function VerificationBadge({ verification, t }: { verification: Verification; t: T }) {
+  if (verification.ok)
+    return (
+      <span className="badge verified" data-testid="verified">
+        ✓ {t('console:audit.verified')}
+      </span>
+    )
+  return (
+    <div className="badge failed" data-testid="verify-failed" role="alert">
+      ✗ {t('console:audit.failed')}
+      {!verification.chain.ok && (
+        <p>
+          {t('console:audit.chainBroken', {
+            seq: verification.chain.seq ?? '?',
+            reason: verification.chain.reason,
+          })}
+        </p>
+      )}
+      {!verification.replay.ok && (
+        <p>
+          {t('console:audit.replayDiverges', {
+            seq: verification.replay.seq ?? '?',
+            reason: verification.replay.reason,
+          })}
+        </p>
+      )}
+    </div>
+  )
+}
+
+const TimelineItem = memo(function TimelineItem(props: {
+  entry: AuditEntry
+  index: number
+  state: 'past' | 'current' | 'future'
+  names: Namer
+  userName: (id: string) => string
+  onSelect: (i: number) => void
+}) {
+  const { t, i18n } = useTranslation(['insight', 'console'])
+  const { entry: h, index, names } = props
+  const ticks = ticksOf(h, names)
+  return (
+    <li className={`is-${props.state}`} data-record={index + 1}>
+      <button
+        type="button"
+        onClick={() => props.onSelect(index)}
+        aria-current={props.state === 'current' || undefined}
+      >
+        <span className="muted small">
+          {t('timeline.recordShort', { n: index + 1 })} · {formatTime(h.at, i18n.language)}
+        </span>
+        <strong className="timeline-title">{describeEntry(h, names, t, props.userName)}</strong>
+        {ticks.length > 0 && (
+          <span className="timeline-ticks small">
+            {ticks.map((x) => (
+              <span key={x}>☑ {x}</span>
+            ))}
+          </span>
+        )}
+        <span className="small muted">
+          {t('timeline.by', {
+            name: h.actorName,
+            role: t(`console:roles.${h.role}`, { defaultValue: h.role }),
+          })}
+        </span>
+      </button>
+    </li>
+  )
+})
+
+function EntryDetail({ entry, names, t }: { entry: AuditEntry; names: Namer; t: T }) {
+  const ticks = ticksOf(entry, names)
+  const changes = fieldChangesOf(entry, names)
+  const reason = entry.payload?.record?.reason as string | undefined
+  return (
+    <>
+      {ticks.length > 0 && (
+        <>
+          <h4>{t('timeline.ticked')}</h4>
+          <ul className="ticked-list">
+            {ticks.map((x) => (
+              <li key={x}>☑ {x}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      {changes.length > 0 && (
+        <>
+          <h4>{t('timeline.fields')}</h4>
+          <table className="table small">
+            <tbody>
+              {changes.map((c) => (
+                <tr key={c.field}>
+                  <td>{c.label}</td>
+                  <td>{String(c.from ?? '—')}</td>
+                  <td>→ {String(c.to ?? '—')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      {reason && (
+        <p>
+          {t('timeline.reason')}: {reason}
+        </p>
+      )}
+      {entry.type === 'note' && <p className="note-text">{entry.payload.text}</p>}
+    </>
+  )
 }

@@ -1,0 +1,110 @@
+import { memo } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { MetricOptions } from '../api/metrics.ts'
+import { CHANNELS } from '../audit/choices.ts'
+import { PRESETS } from './presets.ts'
+import type { DashboardFilter } from './useDashboard.ts'
+
+/** Period presets (or custom dates) and the SOP, version, channel and team choices. */
+function FiltersView(props: {
+  filter: DashboardFilter
+  options: MetricOptions | null
+  set: (key: keyof DashboardFilter, value: string) => void
+}) {
+  const { t } = useTranslation(['insight', 'console'])
+  const { filter, options, set } = props
+  const versions = options?.sops.find((s) => s.id === filter.sop)?.versions ?? []
+  const on = (k: keyof DashboardFilter) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
+    set(k, e.target.value)
+  return (
+    <div className="card dashboard-filters">
+      <fieldset className="presets">
+        <legend>{t('filters.period')}</legend>
+        {PRESETS.map((p) => (
+          <button
+            key={p}
+            type="button"
+            className={filter.preset === p ? 'is-on' : ''}
+            aria-pressed={filter.preset === p}
+            data-preset={p}
+            onClick={() => set('preset', p)}
+          >
+            {t(`filters.${p}`)}
+          </button>
+        ))}
+      </fieldset>
+      <div className="filters">
+        <label>
+          {t('filters.from')}
+          <input
+            type="date"
+            name="from"
+            value={filter.from}
+            onChange={(e) => {
+              set('from', e.target.value)
+              set('preset', 'custom')
+            }}
+          />
+        </label>
+        <label>
+          {t('filters.to')}
+          <input
+            type="date"
+            name="to"
+            value={filter.to}
+            onChange={(e) => {
+              set('to', e.target.value)
+              set('preset', 'custom')
+            }}
+          />
+        </label>
+        <label>
+          {t('filters.sop')}
+          <select name="sop" value={filter.sop} onChange={on('sop')}>
+            <option value="">{t('filters.all')}</option>
+            {(options?.sops ?? []).map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.title}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('filters.version')}
+          <select name="version" value={filter.version} onChange={on('version')} disabled={!filter.sop}>
+            <option value="">{t('filters.all')}</option>
+            {versions.map((v) => (
+              <option key={v} value={v}>
+                v{v}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('filters.channel')}
+          <select name="channel" value={filter.channel} onChange={on('channel')}>
+            <option value="">{t('filters.all')}</option>
+            {CHANNELS.map((c) => (
+              <option key={c} value={c}>
+                {t(`console:channels.${c}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('filters.team')}
+          <select name="team" value={filter.team} onChange={on('team')}>
+            <option value="">{t('filters.all')}</option>
+            {(options?.teams ?? []).map((team) => (
+              <option key={team} value={team}>
+                {team}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+    </div>
+  )
+}
+
+export const Filters = memo(FiltersView)
