@@ -88,6 +88,7 @@ describe('the designer reads titles, lints each part and compares versions by pr
       '✗ Step "Call the customer back" has no way out: connect it to a next step or make it an end',
     )
     expect(english.join('\n')).not.toMatch(/steps\.\d|callback|diagnose\b/)
+    await page.locator('[data-testid="problems"]').scrollIntoViewIfNeeded()
     await h.shot('30-designer-problems-en')
 
     // The same problems in Vietnamese, still by title.
@@ -100,6 +101,7 @@ describe('the designer reads titles, lints each part and compares versions by pr
     expect(vietnamese).toContain(
       '✗ Không thể đi tới bước "Call the customer back" từ điểm bắt đầu ("Receive the request")',
     )
+    await page.locator('[data-testid="problems"]').scrollIntoViewIfNeeded()
     await h.shot('31-designer-problems-vi')
     await page.selectOption('header select', 'en')
     await page.waitForSelector('button:has-text("Publish")')
@@ -127,6 +129,7 @@ describe('the designer reads titles, lints each part and compares versions by pr
       `Started at ${titleOf('intake')}`,
       `⏱ SLA of "${titleOf('intake')}" breached after 15 minutes: escalated → Supervisor review`,
     ])
+    await page.locator('[data-testid="sim-log"]').scrollIntoViewIfNeeded()
     await h.shot('32-designer-simulator-sla')
     await page.getByRole('button', { name: /Reset/ }).click()
 
@@ -166,6 +169,7 @@ describe('the designer reads titles, lints each part and compares versions by pr
       'SLA escalates to added: Supervisor review',
     )
     expect(await page.textContent('[data-testid="diff-step"][data-id="send_a_survey"]')).toContain('added')
+    await page.locator('[data-testid="diff"]').scrollIntoViewIfNeeded()
     await h.shot('33-designer-version-diff')
   })
 })
