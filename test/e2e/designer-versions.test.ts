@@ -46,7 +46,8 @@ describe('versions, clipboard, languages and export in the designer', () => {
     await page.waitForSelector('[data-testid="diff"]')
     const listed = await page.textContent('[data-testid="diff"]')
     expect(listed).toContain('Changes from v1 to v2')
-    expect(listed).toContain('changed step phan_loai')
+    expect(listed).toContain('changed step Lỗi do ai gây ra?')
+    expect(listed).toContain('title Lỗi do ai? → Lỗi do ai gây ra?')
     await page.waitForSelector('[data-testid="compared-version"] .react-flow__node')
     const marked = page.locator('[data-testid="compared-version"] .react-flow__node', {
       hasText: 'Lỗi do ai gây ra?',

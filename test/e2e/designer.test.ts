@@ -188,8 +188,9 @@ describe('the SOP designer in Chromium', () => {
       })
       return (await r.json()).document
     })
-    expect(doc.steps.find((s: { kind: string }) => s.kind === 'task').parent).toBe('group')
-    expect(doc.steps.find((s: { kind: string }) => s.kind === 'group').initial).toBe('task')
+    const task = doc.steps.find((s: { kind: string }) => s.kind === 'task')
+    expect(task.parent).toBe('group')
+    expect(doc.steps.find((s: { kind: string }) => s.kind === 'group').initial).toBe(task.id)
     await h.shot('15-designer-group')
   })
 })

@@ -32,9 +32,7 @@ function StepForm({ d, step }: { d: Designer; step: Step }) {
   const children = d.doc.steps.filter((s) => s.parent === step.id)
   return (
     <form className="inspector" aria-label={t('inspector.step')} onSubmit={(e) => e.preventDefault()}>
-      <h3>
-        {t(`kinds.${step.kind}.name`)} <code>{step.id}</code>
-      </h3>
+      <h3>{t(`kinds.${step.kind}.name`)}</h3>
       {issues.map((p) => (
         <p key={p.code + p.message} className={`issue ${p.severity}`}>
           {diagnosticText(t, p, d.doc)}
@@ -267,9 +265,7 @@ function TransitionForm({ d, t: tr }: { d: Designer; t: Transition }) {
   const trigger = tr.after !== undefined ? 'after' : tr.action !== undefined ? 'action' : 'automatic'
   return (
     <form className="inspector" aria-label={t('inspector.transition')} onSubmit={(e) => e.preventDefault()}>
-      <h3>
-        {t('inspector.transition')} <code>{tr.id}</code>
-      </h3>
+      <h3>{t('inspector.transition')}</h3>
       <p className="muted small">
         {stepTitle(d.doc, tr.from)} → {stepTitle(d.doc, tr.to)}
       </p>
