@@ -1,6 +1,9 @@
 import { Hono } from 'hono'
 import { type AppEnv, allow, bearer } from './auth/bearer.ts'
 import { jsonBody, onError, Problem, parse } from './http/problem.ts'
+import { loadOrCreateKey } from './ledger/keys.ts'
+import { LedgerService } from './ledger/ledger.ts'
+import { keyRoutes, ledgerRoutes } from './ledger/routes.ts'
 import { docsPage, openApiDocument } from './openapi/document.ts'
 import { customerRoutes } from './routes/customers.ts'
 import { sopRoutes } from './routes/sops.ts'
@@ -22,13 +25,16 @@ export interface AppDeps {
   storage: Storage
   clock?: Clock
   config?: AppConfig
+  /** The signed Merkle ledger; by default one with a key for this process only. */
+  ledger?: LedgerService
 }
 
 /** Builds the API from its dependencies: nothing is global, so tests build as many apps as they like. */
-export function createApp({ storage, clock = () => new Date(), config = {} }: AppDeps) {
+export function createApp({ storage, clock = () => new Date(), config = {}, ledger: given }: AppDeps) {
   const log = config.log ?? (() => {})
   const committer = new GroupCommitter(storage)
-  const tickets = new TicketService(storage, committer, clock)
+  const ledger = given ?? new LedgerService(storage, loadOrCreateKey(null), { clock, log })
+  const tickets = new TicketService(storage, committer, clock, ledger)
   const api = new Hono<AppEnv>()
 
   api.onError(onError(log))
@@ -87,6 +93,8 @@ export function createApp({ storage, clock = () => new Date(), config = {} }: Ap
   api.route('/sops', sopRoutes(storage, clock))
   api.route('/customers', customerRoutes(storage, clock))
   api.route('/tickets', ticketRoutes(storage, tickets))
+  api.route('/ledger', ledgerRoutes(ledger))
+  api.route('/keys', keyRoutes(ledger))
   api.get('/metrics', allow('supervisor', 'auditor', 'owner'), async (c) => {
     const q = parse(schemas.metricsQuery, c.req.query(), 'query')
     return c.json(
@@ -107,7 +115,7 @@ export function createApp({ storage, clock = () => new Date(), config = {} }: Ap
     onError(log)(new Problem(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`), c),
   )
   app.route('/api', api)
-  return { app, tickets, storage }
+  return { app, tickets, storage, ledger }
 }
 
 export type SopflowApp = ReturnType<typeof createApp>
