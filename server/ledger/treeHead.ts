@@ -16,6 +16,7 @@ export function signHead(h: Omit<TreeHeadRow, 'signature'>, key: KeyObject): Tre
 export function headSignatureValid(h: TreeHeadRow, key: KeyObject): boolean {
   try {
     if (!/^[A-Za-z0-9+/]{86}==$/.test(h.signature)) return false
+    if (Buffer.from(h.signature, 'base64').toString('base64') !== h.signature) return false
     return verify(null, signedBytes(h), key, Buffer.from(h.signature, 'base64'))
   } catch {
     return false

@@ -395,7 +395,9 @@ export class TicketService {
 
   /** Verifies a ticket: the audit hash chain, and a replay of its records through its SOP version. */
   async verify(id: string, options: { ledger?: boolean } = {}): Promise<VerifyResult> {
-    const t = await this.get(id)
+    // The row as stored, not this process's copy of it.
+    const t = await this.storage.getTicket(id)
+    if (!t) throw notFound('Ticket', id)
     const audit = await this.storage.getAudit(id)
     let sop: CompiledSop
     try {
