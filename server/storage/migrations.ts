@@ -181,7 +181,7 @@ CREATE TABLE ledger_heads (
  * form does not give its recorded hash is left as it is (verification reports it).
  */
 function addExistingRecordsToLedger(db: Database.Database): void {
-  db.exec('DROP TRIGGER audit_append_only_update')
+  db.exec('DROP TRIGGER IF EXISTS audit_append_only_update')
   const ledger = prepareLedger(db)
   ledger.begin()
   const setLeaf = db.prepare('UPDATE audit SET leaf = ? WHERE ticket_id = ? AND seq = ?')
@@ -198,7 +198,7 @@ function addExistingRecordsToLedger(db: Database.Database): void {
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE UNIQUE INDEX audit_leaf ON audit(leaf);`)
 
-  db.exec('DROP TRIGGER sop_versions_immutable_update')
+  db.exec('DROP TRIGGER IF EXISTS sop_versions_immutable_update')
   const versions = db.prepare('SELECT sop_id, version, hash, document FROM sop_versions').all() as {
     sop_id: string
     version: number

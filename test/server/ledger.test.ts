@@ -206,3 +206,92 @@ describe('evidence bundle v2', () => {
     )
   })
 })
+
+describe('ledger routes', () => {
+  it('serve the signed head, inclusion and consistency proofs that verify, and the key; only to signed-in users', async () => {
+    ctx = await setup()
+    const id = await busyTicket(ctx)
+    const first = await ctx.call('GET', '/api/ledger/head', ctx.tokens.auditor)
+    expect(first.status).toBe(200)
+    expect(first.body.size).toBe(5)
+    await ctx.call('POST', `/api/tickets/${id}/notes`, ctx.tokens.agent, { text: 'More' })
+    const head = (await ctx.call('GET', '/api/ledger/head', ctx.tokens.auditor)).body
+    expect(head.size).toBe(6)
+    const keys = (await ctx.call('GET', '/api/keys', ctx.tokens.auditor)).body
+    expect(keys[0]).toMatchObject({ keyId: head.keyId, algorithm: 'Ed25519' })
+    const history = (await ctx.call('GET', `/api/tickets/${id}/history`, ctx.tokens.auditor)).body
+    const p = await ctx.call(
+      'GET',
+      `/api/ledger/proof/inclusion?leaf=2&size=${head.size}`,
+      ctx.tokens.auditor,
+    )
+    expect(p.body.record).toEqual({ ticketId: id, seq: 2, hash: history[2].hash })
+    const { fromHex, leafHash, verifyConsistency, verifyInclusion } = await import('../../engine/index.ts')
+    const proof = p.body.proof.map((h: string) => fromHex(h)!)
+    expect(verifyInclusion(2, 6, leafHash(fromHex(history[2].hash)!), proof, fromHex(head.root)!)).toBe(true)
+    const c = await ctx.call('GET', `/api/ledger/proof/consistency?from=5&to=6`, ctx.tokens.auditor)
+    const cp = c.body.proof.map((h: string) => fromHex(h)!)
+    expect(verifyConsistency(5, 6, fromHex(first.body.root)!, fromHex(head.root)!, cp)).toBe(true)
+    expect(
+      (await ctx.call('GET', '/api/ledger/proof/inclusion?leaf=9&size=6', ctx.tokens.auditor)).status,
+    ).toBe(422)
+    expect((await ctx.call('GET', '/api/ledger/proof/consistency?from=x', ctx.tokens.auditor)).status).toBe(
+      400,
+    )
+    expect((await ctx.call('GET', '/api/ledger/head', null)).status).toBe(401)
+    expect((await ctx.call('GET', '/api/keys', null)).status).toBe(401)
+  })
+})
+
+describe('upgrade to the ledger', () => {
+  it('adds the records of an existing installation to the ledger once, and they verify as before', async () => {
+    const { mkdtempSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const { SqliteStorage } = await import('../../server/storage/sqlite.ts')
+    const path = join(mkdtempSync(join(tmpdir(), 'sopflow-upgrade-')), 'old.db')
+    ctx = await setup({ path })
+    const id = await busyTicket(ctx)
+    const before = (await ctx.call('GET', `/api/tickets/${id}/verify`, ctx.tokens.auditor)).body
+    expect(before.ok).toBe(true)
+    await ctx.storage.close()
+    // Back to the schema before the ledger, with the SOP stored as it used to be (not canonical).
+    const { default: Database } = await import('better-sqlite3')
+    const db = new Database(path)
+    db.exec(`DROP INDEX audit_leaf; ALTER TABLE audit DROP COLUMN leaf; DROP TABLE ledger_nodes; DROP TABLE ledger_heads;
+      DROP TRIGGER sop_versions_immutable_update;`)
+    const v = db.prepare('SELECT sop_id, version, document FROM sop_versions').get() as any
+    const doc = JSON.parse(v.document)
+    const reordered = JSON.stringify({ title: doc.title, ...doc })
+    expect(reordered).not.toBe(v.document)
+    db.prepare('UPDATE sop_versions SET document = ? WHERE sop_id = ? AND version = ?').run(
+      reordered,
+      v.sop_id,
+      v.version,
+    )
+    db.pragma('user_version = 2')
+    db.close()
+    const { createApp } = await import('../../server/app.ts')
+    const storage = new SqliteStorage(path)
+    const app = createApp({ storage })
+    const upgraded = storage.db
+    expect(upgraded.prepare('SELECT count(*) FROM ledger_nodes WHERE level = 0').pluck().get()).toBe(5)
+    expect(upgraded.prepare('SELECT count(*) FROM audit WHERE leaf IS NULL').pluck().get()).toBe(0)
+    const after = await app.tickets.verify(id)
+    expect(after.problems).toEqual([])
+    expect(after).toMatchObject({
+      ok: true,
+      chain: before.chain,
+      replay: before.replay,
+      ledger: { ok: true },
+    })
+    const t = (await storage.getTicket(id))!
+    expect(
+      checkBundle(Buffer.from(await app.tickets.evidence(t, { id: 'u_auditor' } as never))).problems,
+    ).toEqual([])
+    await storage.close()
+    const again = new SqliteStorage(path)
+    expect(again.db.prepare('SELECT count(*) FROM ledger_nodes WHERE level = 0').pluck().get()).toBe(5)
+    await again.close()
+  })
+})

@@ -170,6 +170,8 @@ function describe(
       return t('audit.kinds.note')
     case 'assignment':
       return t('audit.kinds.assignment')
+    case 'rejected':
+      return `${t('audit.kinds.rejected')}: ${h.payload?.input?.action ?? h.payload?.input?.kind ?? ''} — ${h.payload?.rejection?.message ?? ''}`
     default:
       return h.type
   }
