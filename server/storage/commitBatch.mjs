@@ -48,9 +48,12 @@ class Conflict extends Error {
  * batch: one transaction for the batch (one fsync), each unit in its own savepoint, so that a unit
  * whose ticket moved on is rolled back alone and reported as a conflict.
  * @param {import('better-sqlite3').Database} db
+ * @param {{ ledger?: boolean }} [options] ledger false: records are not added to the ledger (only
+ *   to measure what keeping it costs)
  * @returns {(units: FlatCommit[]) => FlatOutcome[]}
  */
-export function prepareCommitBatch(db) {
+export function prepareCommitBatch(db, options = {}) {
+  const keepLedger = options.ledger !== false
   const current = db.prepare('SELECT version, audit_seq FROM tickets WHERE id = ?')
   const updateTicket = db.prepare(UPDATE_TICKET)
   const insertTicket = db.prepare(INSERT_TICKET)
@@ -75,7 +78,8 @@ export function prepareCommitBatch(db) {
     } else {
       insertTicket.run(u.ticket)
     }
-    for (const a of u.audit) insertAudit.run({ ...a, leaf: ledger.append(/** @type {string} */ (a.hash)) })
+    for (const a of u.audit)
+      insertAudit.run({ ...a, leaf: keepLedger ? ledger.append(/** @type {string} */ (a.hash)) : null })
     for (const id of u.removeTimers) removeTimer.run(u.id, id)
     for (const tm of u.scheduleTimers) insertTimer.run(tm)
     if (u.idempotency) insertIdempotency.run(u.idempotency)
