@@ -156,10 +156,16 @@ const ops: Op[] = [
   {
     method: 'get',
     path: '/api/tickets/{id}/evidence',
-    summary: 'Download the evidence bundle (v2: records, inclusion proofs, signed tree head; ?size= a signed head)',
+    summary:
+      'Download the evidence bundle (v2: records, inclusion proofs, signed tree head; ?size= a signed head)',
     tag: 'Audit',
   },
-  { method: 'get', path: '/api/ledger/head', summary: 'The latest signed tree head of the ledger', tag: 'Audit' },
+  {
+    method: 'get',
+    path: '/api/ledger/head',
+    summary: 'The latest signed tree head of the ledger',
+    tag: 'Audit',
+  },
   {
     method: 'get',
     path: '/api/ledger/proof/inclusion',
@@ -174,7 +180,12 @@ const ops: Op[] = [
     tag: 'Audit',
     query: ledgerSchemas.consistencyQuery,
   },
-  { method: 'get', path: '/api/keys', summary: 'The public key tree heads and bundles are signed with', tag: 'Audit' },
+  {
+    method: 'get',
+    path: '/api/keys',
+    summary: 'The public key tree heads and bundles are signed with',
+    tag: 'Audit',
+  },
   {
     method: 'get',
     path: '/api/metrics',

@@ -130,7 +130,7 @@ export function independentVerify(bytes: Uint8Array, trustedPublicKey?: string):
   shape(b.ticket, 'ticket', 'ticket')
   if (!Array.isArray(b.records) || !Array.isArray(b.proofs))
     return [...problems, 'records or proofs not lists']
-  b.records.forEach((r: any, i: number) => shape(r, 'record', `records[${i}]`))
+  for (const [i, r] of b.records.entries()) shape(r, 'record', `records[${i}]`)
   if (problems.length) return problems
   if (b.format !== 'sopflow-evidence/v2') problems.push('wrong format')
   // Step 1: the key and the signatures.
