@@ -76,7 +76,8 @@ export function TicketAudit({ ticketId }: { ticketId: string }) {
           onClick={async () => {
             const bundle = await getEvidence(ticketId)
             const url = URL.createObjectURL(
-              new Blob([JSON.stringify(bundle, null, 2)], { type: 'application/json' }),
+              // Exactly the bundle's bytes (canonical JSON): any other spacing is refused by verifiers.
+              new Blob([JSON.stringify(bundle)], { type: 'application/json' }),
             )
             const a = window.document.createElement('a')
             a.href = url
