@@ -2,6 +2,7 @@ import { createPublicKey, hash, verify } from 'node:crypto'
 import { z } from 'zod'
 import { canonicalJson, compile, fromHex, leafHash, verifyInclusion } from '../../engine/index.ts'
 import { publicKeyFrom } from '../ledger/keys.ts'
+import { sha256Bytes } from '../ledger/sha.ts'
 import { headSignatureValid } from '../ledger/treeHead.ts'
 import type { AuditRow, TicketRow } from '../storage/types.ts'
 import { sha256 } from './crypto.ts'
@@ -190,8 +191,8 @@ export function checkBundle(
       out.problems.push(`record ${r.seq} names leaf ${r.leaf}, which another record names too`)
     leaves.add(r.leaf)
     const proof = (b.proofs[i] ?? []).map((p) => fromHex(p) as Uint8Array)
-    const leaf = leafHash(fromHex(r.hash) as Uint8Array)
-    if (!verifyInclusion(r.leaf, th.size, leaf, proof, root))
+    const leaf = leafHash(fromHex(r.hash) as Uint8Array, sha256Bytes)
+    if (!verifyInclusion(r.leaf, th.size, leaf, proof, root, sha256Bytes))
       out.problems.push(
         `record ${r.seq} is not proved to be leaf ${r.leaf} of the signed tree head of ${th.size} records`,
       )

@@ -29,11 +29,8 @@ describe('sopflow verify', () => {
     const id = created.ticket.id as string
     const head = await fetch(`${server.url}/api/ledger/head`, { headers }).then((r) => r.json())
     const keys = await fetch(`${server.url}/api/keys`, { headers }).then((r) => r.json())
-    const bytes = Buffer.from(
-      await fetch(`${server.url}/api/tickets/${id}/evidence?size=${head.size}`, { headers }).then((r) =>
-        r.arrayBuffer(),
-      ),
-    )
+    const res = await fetch(`${server.url}/api/tickets/${id}/evidence?size=${head.size}`, { headers })
+    const bytes = Buffer.from(await res.arrayBuffer())
     await fetch(`${server.url}/api/tickets/${id}/notes`, {
       method: 'POST',
       headers,
