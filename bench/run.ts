@@ -7,6 +7,7 @@ type Part = { name: string; module: string; run: string }
 const parts: Part[] = [
   { name: 'server', module: './server.ts', run: 'runServerBench' },
   { name: 'editor', module: './editor.ts', run: 'runEditorBench' },
+  { name: 'ledger', module: './ledger.ts', run: 'runLedgerBench' },
 ]
 
 const only = process.argv[2]

@@ -12,6 +12,7 @@ import { applyState, entryOf, verifyAudit } from '../server/services/tickets.ts'
 import { importSop, type RunningServer, startServer } from '../server/start.ts'
 import type { AuditRow, TicketRow, User } from '../server/storage/types.ts'
 import { longCase, longHistory } from './engine.ts'
+import { createdTicket } from './ledger.ts'
 
 const CLIENTS = 64
 const SECONDS = 3
@@ -169,7 +170,7 @@ export async function runServerBench(log: (line: string) => void = console.log):
         at: record.at,
         actorId: record.actor.id,
         role: record.actor.role,
-        payload: { record },
+        payload: seq === 0 ? { record, ticket: createdTicket(base) } : { record },
         prevHash: prev,
         hash: '',
       }

@@ -1,6 +1,9 @@
 import { Hono } from 'hono'
 import { type AppEnv, allow, bearer } from './auth/bearer.ts'
 import { jsonBody, onError, Problem, parse } from './http/problem.ts'
+import { loadOrCreateKey } from './ledger/keys.ts'
+import { LedgerService } from './ledger/ledger.ts'
+import { keyRoutes, ledgerRoutes } from './ledger/routes.ts'
 import { docsPage, openApiDocument } from './openapi/document.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { customerRoutes } from './routes/customers.ts'
@@ -23,13 +26,16 @@ export interface AppDeps {
   storage: Storage
   clock?: Clock
   config?: AppConfig
+  /** The signed Merkle ledger; by default one with a key for this process only. */
+  ledger?: LedgerService
 }
 
 /** Builds the API from its dependencies: nothing is global, so tests build as many apps as they like. */
-export function createApp({ storage, clock = () => new Date(), config = {} }: AppDeps) {
+export function createApp({ storage, clock = () => new Date(), config = {}, ledger: given }: AppDeps) {
   const log = config.log ?? (() => {})
   const committer = new GroupCommitter(storage)
-  const tickets = new TicketService(storage, committer, clock)
+  const ledger = given ?? new LedgerService(storage, loadOrCreateKey(null), { clock, log })
+  const tickets = new TicketService(storage, committer, clock, ledger)
   const api = new Hono<AppEnv>()
 
   api.onError(onError(log))
@@ -90,6 +96,8 @@ export function createApp({ storage, clock = () => new Date(), config = {} }: Ap
   api.route('/tickets', ticketRoutes(storage, tickets))
   api.route('/metrics', metricsRoutes(storage, tickets))
   api.route('/audit', auditRoutes(storage, tickets))
+  api.route('/ledger', ledgerRoutes(ledger))
+  api.route('/keys', keyRoutes(ledger))
 
   const app = new Hono()
   app.onError(onError(log))
@@ -97,7 +105,7 @@ export function createApp({ storage, clock = () => new Date(), config = {} }: Ap
     onError(log)(new Problem(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`), c),
   )
   app.route('/api', api)
-  return { app, tickets, storage }
+  return { app, tickets, storage, ledger }
 }
 
 export type SopflowApp = ReturnType<typeof createApp>

@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { compile } from '../engine/index.ts'
-import { newId, newToken, sha256, tokenHash } from './services/crypto.ts'
-import { verifyAudit } from './services/tickets.ts'
+import { newId, newToken, tokenHash } from './services/crypto.ts'
 import { importSop, startServer } from './start.ts'
 import { SqliteStorage } from './storage/sqlite.ts'
-import { ROLES, type Role, type TicketRow } from './storage/types.ts'
+import { ROLES, type Role } from './storage/types.ts'
 
 const DEFAULT_DB = process.env.SOPFLOW_DB ?? './data/sopflow.db'
 
@@ -17,8 +15,11 @@ Usage:
   sopflow paths <file.json>            every path to each end step
   sopflow user add --name <name> --role <${ROLES.join('|')}> [--team <team>] [--db …]
   sopflow import <file.json>… [--db …] import and publish SOP documents
-  sopflow verify <ticket-id> [--db …]  check a ticket's hash chain and replay it
-  sopflow verify --bundle <evidence.json>   check an exported evidence bundle offline
+  sopflow verify <ticket-id> [--db …]  check a ticket: hash chain, replay, row, place in the ledger
+  sopflow verify --bundle <evidence.json> [--key KEY] [--head HEAD]
+                                       check an exported evidence bundle offline
+  sopflow ledger watch [--url URL] [--state FILE] [--token T] [--key KEY] [--interval S]
+                                       check each signed tree head extends those seen before
 `
 
 function fail(message: string): never {
@@ -39,6 +40,12 @@ async function main(argv: string[]): Promise<number> {
       role: { type: 'string' },
       team: { type: 'string' },
       bundle: { type: 'string' },
+      key: { type: 'string' },
+      head: { type: 'string' },
+      url: { type: 'string' },
+      state: { type: 'string' },
+      token: { type: 'string' },
+      interval: { type: 'string' },
     },
   })
   const db = values.db ?? DEFAULT_DB
@@ -126,17 +133,25 @@ async function main(argv: string[]): Promise<number> {
       return failed ? 1 : 0
     }
     case 'verify': {
-      if (values.bundle) return verifyBundle(values.bundle)
+      const { runVerifyBundle, runVerifyTicket } = await import('./cli/ledgerCommands.ts')
+      if (values.bundle) return runVerifyBundle(values.bundle, values.key, values.head)
       const id = positionals[0]
       if (!id) fail('usage: sopflow verify <ticket-id>  or  sopflow verify --bundle <file>')
-      const storage = new SqliteStorage(db)
-      const t = await storage.getTicket(id)
-      if (!t) fail(`no ticket "${id}" in ${db}`)
-      const version = await storage.getVersion(t.sopId, t.sopVersion)
-      if (!version) fail(`the ticket's SOP version ${t.sopId}@${t.sopVersion} is missing`)
-      const result = verifyAudit(compile(version.document, { sha256 }), t, await storage.getAudit(id))
-      await storage.close()
-      return report(id, result)
+      return runVerifyTicket(db, id)
+    }
+    case 'ledger': {
+      if (positionals[0] !== 'watch') fail('usage: sopflow ledger watch [--url URL] [--state FILE]')
+      const { runLedgerWatch } = await import('./cli/ledgerCommands.ts')
+      const interval = values.interval === undefined ? undefined : Number(values.interval)
+      if (interval !== undefined && !(interval > 0))
+        fail(`--interval must be a number of seconds, not "${values.interval}"`)
+      return runLedgerWatch({
+        url: values.url ?? 'http://127.0.0.1:8787',
+        state: values.state ?? './sopflow-heads-seen.json',
+        token: values.token ?? process.env.SOPFLOW_TOKEN,
+        key: values.key,
+        intervalSeconds: interval,
+      })
     }
     case undefined:
     case 'help':
@@ -147,47 +162,6 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`sopflow: unknown command "${command}"\n\n${HELP}`)
       return 1
   }
-}
-
-function report(id: string, result: ReturnType<typeof verifyAudit>): number {
-  if (result.ok) {
-    process.stdout.write(
-      `✓ ticket ${id}: hash chain intact (${result.chain.length} records), replay matches (${result.replay.records} transitions)\n`,
-    )
-    return 0
-  }
-  if (!result.chain.ok)
-    process.stdout.write(
-      `✗ ticket ${id}: hash chain broken at record ${result.chain.seq ?? result.chain.index}: ${result.chain.reason}\n`,
-    )
-  if (!result.replay.ok)
-    process.stdout.write(
-      `✗ ticket ${id}: replay diverges at transition ${result.replay.seq}: ${result.replay.reason}\n  expected ${JSON.stringify(result.replay.expected)}\n  recorded ${JSON.stringify(result.replay.recorded)}\n`,
-    )
-  return 1
-}
-
-function verifyBundle(file: string): number {
-  let bundle: {
-    ticket: TicketRow
-    sop: { hash: string; document: unknown }
-    audit: Parameters<typeof verifyAudit>[2]
-  }
-  try {
-    bundle = JSON.parse(readFileSync(file, 'utf8'))
-  } catch (err) {
-    fail(`cannot read ${file}: ${(err as Error).message}`)
-  }
-  const sop = compile(bundle.sop.document, { sha256 })
-  if (sop.hash !== bundle.sop.hash) {
-    process.stdout.write(`✗ the SOP document in the bundle does not match its hash ${bundle.sop.hash}\n`)
-    return 1
-  }
-  if (sop.hash !== bundle.ticket.sopHash) {
-    process.stdout.write('✗ the ticket is pinned to another SOP version than the one in the bundle\n')
-    return 1
-  }
-  return report(bundle.ticket.id, verifyAudit(sop, bundle.ticket, bundle.audit))
 }
 
 const code = await main(process.argv.slice(2)).catch((err) => {

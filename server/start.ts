@@ -8,6 +8,8 @@ import type { Hono } from 'hono'
 import { compile } from '../engine/index.ts'
 import { createApp, type SopflowApp } from './app.ts'
 import { Problem } from './http/problem.ts'
+import { loadOrCreateKey } from './ledger/keys.ts'
+import { LedgerService } from './ledger/ledger.ts'
 import { newId, newToken, sha256, tokenHash } from './services/crypto.ts'
 import type { Clock } from './services/tickets.ts'
 import { SqliteStorage } from './storage/sqlite.ts'
@@ -28,6 +30,10 @@ export interface StartOptions {
   seedExamples?: boolean
   timerIntervalMs?: number
   log?: (line: string) => void
+  /** Every signed tree head is also POSTed to this URL (default: SOPFLOW_WITNESS_URL). */
+  witnessUrl?: string | null
+  /** How often a tree head is signed while records are added (ms, default 1000). */
+  treeHeadIntervalMs?: number
 }
 
 export interface RunningServer {
@@ -141,7 +147,18 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       }
     }
   }
-  const sopflow = createApp({ storage, clock, config: { log } })
+  // The ledger's signing key and the tree heads live beside the database, not in it.
+  const dataDir = options.dbPath === ':memory:' ? null : dirname(resolve(options.dbPath))
+  const ledger = new LedgerService(storage, loadOrCreateKey(dataDir && join(dataDir, 'ledger-key.pem')), {
+    clock,
+    log,
+    headsFile: dataDir && join(dataDir, 'ledger-heads.jsonl'),
+    witnessUrl: options.witnessUrl ?? process.env.SOPFLOW_WITNESS_URL ?? null,
+    intervalMs: options.treeHeadIntervalMs,
+  })
+  await ledger.head()
+  ledger.start()
+  const sopflow = createApp({ storage, clock, config: { log }, ledger })
   serveWebApp(sopflow.app, resolve(options.staticDir ?? join(ROOT, 'dist', 'editor')))
   const scheduler = new TimerScheduler(storage, sopflow.tickets, clock, {
     intervalMs: options.timerIntervalMs,
@@ -163,6 +180,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     async close() {
       await scheduler.stop()
       await new Promise<void>((ok) => server.close(() => ok()))
+      await ledger.stop().catch((e) => log(`ledger: no last tree head: ${(e as Error).message}`))
       await storage.close()
     },
   }

@@ -24,6 +24,11 @@ const API_CODES = [
   'stale_version',
   'already_assigned',
   'draft_conflict',
+  'ledger_rewritten',
+  'ledger_size_unknown',
+  'ledger_leaf_unknown',
+  'ledger_unavailable',
+  'ticket_tampered',
 ] as const
 
 /**
@@ -147,7 +152,9 @@ export function onError(log: (line: string) => void) {
       status = err.code === 'not_found' ? 404 : 409
       code = err.code === 'not_found' || err.code === 'draft_conflict' ? err.code : 'stale_version'
       detail = err.message
-      params = (err.params as ProblemParams | undefined) ?? (err.code === 'not_found' ? { kind: 'ticket', id: '' } : {})
+      params =
+        (err.params as ProblemParams | undefined) ??
+        (err.code === 'not_found' ? { kind: 'ticket', id: '' } : {})
     } else if (err instanceof z.ZodError) {
       status = 400
       code = 'invalid_request'

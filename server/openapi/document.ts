@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { sopDocumentSchema } from '../../engine/index.ts'
+import { ledgerSchemas } from '../ledger/routes.ts'
 import { schemas } from '../schemas.ts'
 
 type Op = {
@@ -164,7 +165,34 @@ const ops: Op[] = [
   {
     method: 'get',
     path: '/api/tickets/{id}/evidence',
-    summary: 'Download the evidence bundle',
+    summary:
+      'Download the evidence bundle (v2: records, inclusion proofs, signed tree head; ?size= a signed head)',
+    tag: 'Audit',
+  },
+  {
+    method: 'get',
+    path: '/api/ledger/head',
+    summary: 'The latest signed tree head of the ledger',
+    tag: 'Audit',
+  },
+  {
+    method: 'get',
+    path: '/api/ledger/proof/inclusion',
+    summary: 'Inclusion proof of a leaf (?leaf=, ?size= default the latest head)',
+    tag: 'Audit',
+    query: ledgerSchemas.inclusionQuery,
+  },
+  {
+    method: 'get',
+    path: '/api/ledger/proof/consistency',
+    summary: 'Consistency proof between two tree sizes (?from=, ?to= default the latest head)',
+    tag: 'Audit',
+    query: ledgerSchemas.consistencyQuery,
+  },
+  {
+    method: 'get',
+    path: '/api/keys',
+    summary: 'The public key tree heads and bundles are signed with',
     tag: 'Audit',
   },
   {

@@ -61,7 +61,22 @@ export function ticketRoutes(storage: Storage, tickets: TicketService) {
     return view(c, t, 201)
   })
 
-  app.get('/:id', READ, async (c) => view(c, await tickets.get(c.req.param('id'))))
+  // A ticket whose row disagrees with its history is served flagged, with every problem named.
+  app.get('/:id', READ, async (c) => {
+    const t = await tickets.get(c.req.param('id'))
+    const integrity = await tickets.integrity(t.id)
+    try {
+      return c.json({ ...(await tickets.view(c.get('user'), t)), integrity })
+    } catch (err) {
+      if (integrity.ok) throw err
+      throw new Problem(
+        409,
+        'ticket_tampered',
+        `Ticket ${t.id} disagrees with its history: ${integrity.problems.join('; ')}`,
+        { id: t.id, integrity },
+      )
+    }
+  })
 
   app.post('/:id/actions', WRITE, async (c) => {
     const raw = await jsonBody(c)
@@ -189,24 +204,14 @@ export function ticketRoutes(storage: Storage, tickets: TicketService) {
 
   app.get('/:id/evidence', READ, async (c) => {
     const t = await tickets.get(c.req.param('id'))
-    const [audit, version, verification] = await Promise.all([
-      storage.getAudit(t.id),
-      storage.getVersion(t.sopId, t.sopVersion),
-      tickets.verify(t.id),
-    ])
-    const bundle = {
-      format: 'sopflow-evidence/v1',
-      exportedAt: tickets.now(),
-      exportedBy: c.get('user').id,
-      ticket: t,
-      sop: { id: t.sopId, version: t.sopVersion, hash: version?.hash, document: version?.document },
-      audit,
-      verification,
-      procedure:
-        'See docs/evidence.md: recompute each audit hash as SHA-256 of prevHash + "\\n" + canonical JSON of {ticketId, seq, type, at, actorId, role, payload}; check the chain ends at ticket.auditHead; check SHA-256 of the canonical SOP document equals sop.hash; run `sopflow verify --bundle <file>` to replay the records through the SOP.',
-    }
-    c.header('content-disposition', `attachment; filename="sopflow-evidence-${t.id}.json"`)
-    return c.json(bundle)
+    const size = c.req.query('size')
+    if (size !== undefined && !/^\d+$/.test(size))
+      throw new Problem(400, 'invalid_request', `Invalid query: size must be a tree size, not "${size}"`)
+    const bytes = await tickets.evidence(t, c.get('user'), size === undefined ? undefined : Number(size))
+    return c.body(bytes, 200, {
+      'content-type': 'application/json',
+      'content-disposition': `attachment; filename="sopflow-evidence-${t.id}.json"`,
+    })
   })
 
   return app

@@ -6,14 +6,13 @@ import {
   decide,
   type FieldValue,
   prompt,
-  replay,
   start,
   type TicketInput,
   type TicketPrompt,
   type TicketState,
-  type TransitionRecord,
 } from '../../engine/index.ts'
 import { notFound, Problem } from '../http/problem.ts'
+import type { LedgerService } from '../ledger/ledger.ts'
 import type { GroupCommitter } from '../storage/groupCommit.ts'
 import {
   type AuditRow,
@@ -21,7 +20,6 @@ import {
   ConflictError,
   type Customer,
   type Priority,
-  RECORD_TYPES,
   type Storage,
   type TicketCommit,
   type TicketRow,
@@ -29,6 +27,8 @@ import {
   type User,
 } from '../storage/types.ts'
 import { linkHash, newId, sha256 } from './crypto.ts'
+import { buildEvidence } from './evidence.ts'
+import { entryOf, type VerifyResult, verifyAudit } from './verification.ts'
 
 export type Clock = () => Date
 
@@ -64,6 +64,8 @@ export interface Idempotency {
 }
 
 const MAX_RETRIES = 8
+/** Refusals of malformed input (not of an attempt the SOP forbids): they leave no record. */
+const MALFORMED = new Set(['unknown_field', 'invalid_field_value', 'invalid_input'])
 
 /**
  * Ticket operations: each reads the ticket, asks the engine to decide, and commits the new state,
@@ -84,6 +86,7 @@ export class TicketService {
     private readonly storage: Storage,
     private readonly committer: GroupCommitter,
     private readonly clock: Clock,
+    private readonly ledger?: LedgerService,
   ) {}
 
   now(): string {
@@ -198,6 +201,7 @@ export class TicketService {
           subject: ticket.subject,
           priority: ticket.priority,
           ...(ticket.assigneeId ? { assigneeId: ticket.assigneeId } : {}),
+          queue: base.queue,
         },
       }),
     ]
@@ -247,7 +251,10 @@ export class TicketService {
       const now = this.now()
       const actor = user ? actorOf(user) : { id: 'system', role: 'system' }
       const d = decide(sop, t.state, input, actor, now)
-      if (!d.ok) throw rejection(d)
+      if (!d.ok) {
+        if (user && !MALFORMED.has(d.rejection.code)) await this.recordRejection(user, t, input, d, now)
+        throw rejection(d)
+      }
       const next = applyState(sop, t, d.state, now, await this.assigneeRole(t))
       next.version = t.version + 1
       const audit = [link(t, options.type, now, user, { record: d.record })]
@@ -286,6 +293,32 @@ export class TicketService {
       if (options.version !== undefined && now2.version !== options.version)
         throw stale(now2, options.version)
     }
+  }
+
+  /**
+   * Records an attempt the engine refused (who, when, what, why) in the ticket's chain. It changes
+   * nothing else: replay skips it, the chain and the ledger cover it. Best effort: a conflict with
+   * a concurrent commit leaves the attempt unrecorded rather than delaying the refusal.
+   */
+  private async recordRejection(
+    user: User,
+    t: TicketRow,
+    input: TicketInput,
+    d: Extract<Decision, { ok: false }>,
+    now: string,
+  ): Promise<void> {
+    const payload = { input, rejection: d.rejection, version: t.version, steps: t.steps }
+    const audit = [link(t, 'rejected', now, user, payload)]
+    const next: TicketRow = { ...t, auditSeq: t.auditSeq + 1, auditHead: audit[0].hash }
+    const outcome = await this.committer.commit({
+      ticket: next,
+      expected: { version: t.version, auditSeq: t.auditSeq },
+      audit,
+      scheduleTimers: [],
+      removeTimers: [],
+    })
+    if (outcome.ok) this.remember(next)
+    else this.rows.delete(t.id)
   }
 
   /** Writes a change that is not an engine decision (assignment, note), chained into the audit log. */
@@ -396,10 +429,63 @@ export class TicketService {
   }
 
   /** Verifies a ticket: the audit hash chain, and a replay of its records through its SOP version. */
-  async verify(id: string): Promise<VerifyResult> {
-    const t = await this.get(id)
+  async verify(id: string, options: { ledger?: boolean } = {}): Promise<VerifyResult> {
+    // The row as stored, not this process's copy of it.
+    const t = await this.storage.getTicket(id)
+    if (!t) throw notFound('Ticket', id)
     const audit = await this.storage.getAudit(id)
-    return verifyAudit(await this.sopFor(t.sopId, t.sopVersion), t, audit)
+    let sop: CompiledSop
+    try {
+      sop = await this.sopFor(t.sopId, t.sopVersion)
+    } catch (err) {
+      const message = `the ticket's SOP version ${t.sopId}@${t.sopVersion} cannot be loaded: ${(err as Error).message}`
+      return {
+        ok: false,
+        chain: { ok: false, length: audit.length, reason: message },
+        replay: { ok: false, records: 0, reason: message },
+        ticket: { ok: false, checked: false, problems: [{ field: 'sopId', message }] },
+        problems: [message],
+      }
+    }
+    const result = verifyAudit(sop, t, audit)
+    const rank = await this.storage.ticketPriorityRank(id)
+    const ranks: Record<string, number> = { low: 0, normal: 1, high: 2, urgent: 3 }
+    if (rank !== ranks[t.priority]) {
+      result.problems.push(
+        `ticket priority rank is ${rank}, but its priority ${t.priority} ranks ${ranks[t.priority]}`,
+      )
+      result.ticket.problems.push({
+        field: 'priorityRank',
+        message: result.problems[result.problems.length - 1],
+      })
+      result.ticket.ok = false
+      result.ok = false
+    }
+    const version = await this.storage.getVersion(t.sopId, t.sopVersion)
+    if (version?.text !== undefined && sha256(version.text) !== version.hash) {
+      result.problems.push(
+        `the stored document of SOP ${t.sopId} version ${t.sopVersion} does not match its hash ${version.hash}`,
+      )
+      result.ok = false
+    }
+    if (this.ledger && options.ledger !== false) {
+      result.ledger = await this.ledger.checkRecords(audit)
+      for (const p of result.ledger.problems) result.problems.push(`ledger: ${p.message}`)
+      result.ok &&= result.ledger.ok
+    }
+    return result
+  }
+
+  /** Whether the ticket's row and records agree (the chain, the replay, the row against the history). */
+  async integrity(id: string): Promise<{ ok: boolean; problems: string[] }> {
+    const v = await this.verify(id, { ledger: false })
+    return { ok: v.ok, problems: v.problems }
+  }
+
+  /** The ticket's evidence bundle v2, as its exact bytes. */
+  async evidence(t: TicketRow, user: User, size?: number): Promise<string> {
+    if (!this.ledger) throw new Problem(503, 'ledger_unavailable', 'This server keeps no ledger')
+    return buildEvidence(this.storage, this.ledger, t, user, this.now(), size)
   }
 
   private async assigneeRole(t: TicketRow): Promise<string | null> {
@@ -420,78 +506,7 @@ export class TicketService {
   }
 }
 
-export interface VerifyResult {
-  ok: boolean
-  chain: { ok: boolean; length: number; index?: number; seq?: number; reason?: string }
-  replay: {
-    ok: boolean
-    records: number
-    index?: number
-    seq?: number
-    reason?: string
-    expected?: unknown
-    recorded?: unknown
-  }
-}
-
-/** Checks an audit log: every link's hash and predecessor, then the engine replay of its records. */
-export function verifyAudit(sop: CompiledSop, t: TicketRow, audit: AuditRow[]): VerifyResult {
-  let chain: VerifyResult['chain'] = { ok: true, length: audit.length }
-  let prev: string | null = null
-  for (let i = 0; i < audit.length; i++) {
-    const a = audit[i]
-    const reason =
-      a.seq !== i
-        ? `record ${i} has number ${a.seq}: a record is missing or out of place`
-        : a.prevHash !== prev
-          ? `record ${a.seq} does not name the previous record's hash`
-          : linkHash(a.prevHash, entryOf(a)) !== a.hash
-            ? `record ${a.seq} was changed after it was written (its hash does not match its content)`
-            : null
-    if (reason) {
-      chain = { ok: false, length: audit.length, index: i, seq: a.seq, reason }
-      break
-    }
-    prev = a.hash
-  }
-  if (chain.ok && prev !== t.auditHead) {
-    chain = {
-      ok: false,
-      length: audit.length,
-      index: audit.length - 1,
-      reason: "the log's last hash does not match the ticket's head: records were removed or added",
-    }
-  }
-  const records = audit
-    .filter((a) => a.type === 'created' || RECORD_TYPES.includes(a.type))
-    .map((a) => (a.payload as { record: TransitionRecord }).record)
-  const r = replay(sop, records, { head: t.state.head })
-  const replayResult: VerifyResult['replay'] = r.ok
-    ? { ok: true, records: records.length }
-    : {
-        ok: false,
-        records: records.length,
-        index: r.index,
-        seq: r.seq,
-        reason: r.reason,
-        expected: r.expected,
-        recorded: r.recorded,
-      }
-  return { ok: chain.ok && replayResult.ok, chain, replay: replayResult }
-}
-
-/** What an audit row's hash covers. */
-export function entryOf(a: AuditRow): unknown {
-  return {
-    ticketId: a.ticketId,
-    seq: a.seq,
-    type: a.type,
-    at: a.at,
-    actorId: a.actorId,
-    role: a.role,
-    payload: a.payload,
-  }
-}
+export { entryOf, type VerifyResult, verifyAudit } from './verification.ts'
 
 function link(t: TicketRow, type: AuditType, at: string, user: User | null, payload: unknown): AuditRow {
   const row: AuditRow = {

@@ -15,4 +15,7 @@ export interface FlatCommit {
 
 export type FlatOutcome = { ok: true } | { ok: false; conflict: boolean; code: string; message: string }
 
-export function prepareCommitBatch(db: Database): (units: FlatCommit[]) => FlatOutcome[]
+export function prepareCommitBatch(
+  db: Database,
+  options?: { ledger?: boolean },
+): (units: FlatCommit[]) => FlatOutcome[]

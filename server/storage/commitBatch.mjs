@@ -1,5 +1,8 @@
 // The SQL of a ticket commit, shared by the storage (on its own connection) and by the writer
-// thread (on the writer's connection). Units arrive flattened: every value ready to bind.
+// thread (on the writer's connection). Units arrive flattened: every value ready to bind. Each
+// audit record is appended to the installation's Merkle ledger in the same transaction and carries
+// its leaf index.
+import { prepareLedger } from './ledgerAppend.mjs'
 
 /**
  * @typedef {Record<string, unknown>} Row
@@ -25,8 +28,8 @@ const INSERT_TICKET = `INSERT INTO tickets (id, sop_id, sop_version, sop_hash, c
   state, audit_seq, audit_head) VALUES (@id, @sopId, @sopVersion, @sopHash, @channel, @customerId, @subject, @status,
   @outcome, @priority, @priorityRank, @assigneeId, @queue, @version, @createdAt, @updatedAt, @closedAt, @dueAt, @steps,
   @state, @auditSeq, @auditHead)`
-const INSERT_AUDIT = `INSERT INTO audit (ticket_id, seq, type, at, actor_id, role, payload, prev_hash, hash)
-  VALUES (@ticketId, @seq, @type, @at, @actorId, @role, @payload, @prevHash, @hash)`
+const INSERT_AUDIT = `INSERT INTO audit (ticket_id, seq, type, at, actor_id, role, payload, prev_hash, hash, leaf)
+  VALUES (@ticketId, @seq, @type, @at, @actorId, @role, @payload, @prevHash, @hash, @leaf)`
 const INSERT_TIMER = `INSERT OR REPLACE INTO timers (ticket_id, id, kind, step_id, transition_id, due_at)
   VALUES (@ticketId, @id, @kind, @stepId, @transitionId, @dueAt)`
 const INSERT_IDEMPOTENCY = `INSERT INTO idempotency (user_id, key, fingerprint, ticket_id, status, created_at)
@@ -45,9 +48,12 @@ class Conflict extends Error {
  * batch: one transaction for the batch (one fsync), each unit in its own savepoint, so that a unit
  * whose ticket moved on is rolled back alone and reported as a conflict.
  * @param {import('better-sqlite3').Database} db
+ * @param {{ ledger?: boolean }} [options] ledger false: records are not added to the ledger (only
+ *   to measure what keeping it costs)
  * @returns {(units: FlatCommit[]) => FlatOutcome[]}
  */
-export function prepareCommitBatch(db) {
+export function prepareCommitBatch(db, options = {}) {
+  const keepLedger = options.ledger !== false
   const current = db.prepare('SELECT version, audit_seq FROM tickets WHERE id = ?')
   const updateTicket = db.prepare(UPDATE_TICKET)
   const insertTicket = db.prepare(INSERT_TICKET)
@@ -55,6 +61,7 @@ export function prepareCommitBatch(db) {
   const removeTimer = db.prepare('DELETE FROM timers WHERE ticket_id = ? AND id = ?')
   const insertTimer = db.prepare(INSERT_TIMER)
   const insertIdempotency = db.prepare(INSERT_IDEMPOTENCY)
+  const ledger = prepareLedger(db)
 
   /** @param {FlatCommit} u */
   const one = db.transaction((u) => {
@@ -71,7 +78,8 @@ export function prepareCommitBatch(db) {
     } else {
       insertTicket.run(u.ticket)
     }
-    for (const a of u.audit) insertAudit.run(a)
+    for (const a of u.audit)
+      insertAudit.run({ ...a, leaf: keepLedger ? ledger.append(/** @type {string} */ (a.hash)) : null })
     for (const id of u.removeTimers) removeTimer.run(u.id, id)
     for (const tm of u.scheduleTimers) insertTimer.run(tm)
     if (u.idempotency) insertIdempotency.run(u.idempotency)
@@ -81,11 +89,14 @@ export function prepareCommitBatch(db) {
   const batch = db.transaction((units) => {
     /** @type {FlatOutcome[]} */
     const outcomes = []
+    ledger.begin()
     for (const u of units) {
+      const size = ledger.size
       try {
         one(u)
         outcomes.push({ ok: true })
       } catch (error) {
+        ledger.reset(size)
         const e = /** @type {Error & { code?: string }} */ (error)
         outcomes.push({
           ok: false,

@@ -1,10 +1,13 @@
 import type Database from 'better-sqlite3'
+import { canonicalJson } from '../../engine/index.ts'
+import { sha256 } from '../services/crypto.ts'
+import { prepareLedger } from './ledgerAppend.mjs'
 
 /**
  * Schema migrations, applied in order inside a transaction each. `PRAGMA user_version` holds
  * the number of migrations applied. Never edit a released migration: append a new one.
  */
-export const MIGRATIONS: { name: string; sql: string }[] = [
+export const MIGRATIONS: { name: string; sql: string; run?: (db: Database.Database) => void }[] = [
   {
     name: 'initial schema',
     sql: `
@@ -149,7 +152,76 @@ CREATE TABLE idempotency (
     name: 'draft revision: every saved draft is numbered, so that a save on a newer draft is refused',
     sql: 'ALTER TABLE sops ADD COLUMN draft_revision INTEGER NOT NULL DEFAULT 1;',
   },
+  {
+    name: 'the Merkle ledger over all audit records, signed tree heads, SOP documents stored canonically',
+    sql: `
+ALTER TABLE audit ADD COLUMN leaf INTEGER;
+CREATE TABLE ledger_nodes (
+  level INTEGER NOT NULL,
+  idx INTEGER NOT NULL,
+  hash BLOB NOT NULL,
+  PRIMARY KEY (level, idx)
+) WITHOUT ROWID;
+CREATE TRIGGER ledger_nodes_append_only_update BEFORE UPDATE ON ledger_nodes
+BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+CREATE TRIGGER ledger_nodes_append_only_delete BEFORE DELETE ON ledger_nodes
+BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+CREATE TABLE ledger_heads (
+  size INTEGER PRIMARY KEY,
+  root TEXT NOT NULL,
+  timestamp TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  signature TEXT NOT NULL
+);
+`,
+    run: addExistingRecordsToLedger,
+  },
 ]
+
+/**
+ * The upgrade to the ledger: every audit record already written becomes a leaf, in the order the
+ * records were written, once; and each published SOP document is stored as the canonical JSON its
+ * hash was computed over, so the hash is over exactly the stored bytes. A document whose canonical
+ * form does not give its recorded hash is left as it is (verification reports it).
+ */
+function addExistingRecordsToLedger(db: Database.Database): void {
+  db.exec('DROP TRIGGER IF EXISTS audit_append_only_update')
+  const ledger = prepareLedger(db)
+  ledger.begin()
+  const setLeaf = db.prepare('UPDATE audit SET leaf = ? WHERE ticket_id = ? AND seq = ?')
+  const rows = db
+    .prepare('SELECT ticket_id, seq, hash FROM audit ORDER BY at, ticket_id, seq')
+    .iterate() as Iterable<{
+    ticket_id: string
+    seq: number
+    hash: string
+  }>
+  const all = [...rows]
+  for (const r of all) setLeaf.run(ledger.append(r.hash), r.ticket_id, r.seq)
+  db.exec(`CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE UNIQUE INDEX audit_leaf ON audit(leaf);`)
+
+  db.exec('DROP TRIGGER IF EXISTS sop_versions_immutable_update')
+  const versions = db.prepare('SELECT sop_id, version, hash, document FROM sop_versions').all() as {
+    sop_id: string
+    version: number
+    hash: string
+    document: string
+  }[]
+  const setDocument = db.prepare('UPDATE sop_versions SET document = ? WHERE sop_id = ? AND version = ?')
+  for (const v of versions) {
+    let text: string
+    try {
+      text = canonicalJson(JSON.parse(v.document))
+    } catch {
+      continue
+    }
+    if (text !== v.document && sha256(text) === v.hash) setDocument.run(text, v.sop_id, v.version)
+  }
+  db.exec(`CREATE TRIGGER sop_versions_immutable_update BEFORE UPDATE ON sop_versions
+BEGIN SELECT RAISE(ABORT, 'published SOP versions are immutable'); END;`)
+}
 
 /** Applies the migrations this database has not seen yet. Returns how many were applied. */
 export function migrate(db: Database.Database): number {
@@ -163,6 +235,7 @@ export function migrate(db: Database.Database): number {
   for (let i = current; i < MIGRATIONS.length; i++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[i].sql)
+      MIGRATIONS[i].run?.(db)
       db.pragma(`user_version = ${i + 1}`)
     }).immediate()
     applied++

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
-import type { TicketState } from '../../engine/index.ts'
+import { canonicalJson, type TicketState } from '../../engine/index.ts'
 import { type FlatCommit, type FlatOutcome, prepareCommitBatch } from './commitBatch.mjs'
 import { migrate } from './migrations.ts'
 import {
@@ -21,14 +21,15 @@ import {
   type TicketCommit,
   type TicketFilter,
   type TicketRow,
-  type TicketSort,
   type TicketSearch,
   type TicketSearchResult,
+  type TicketSort,
   type TimerRow,
+  type TreeHeadRow,
   type User,
 } from './types.ts'
 
-const PRIORITY_RANK: Record<Priority, number> = { low: 0, normal: 1, high: 2, urgent: 3 }
+export const PRIORITY_RANK: Record<Priority, number> = { low: 0, normal: 1, high: 2, urgent: 3 }
 
 type Row = Record<string, unknown>
 
@@ -257,6 +258,8 @@ export class SqliteStorage implements Storage {
   }
 
   async publishVersion(v: Omit<SopVersion, 'version'>): Promise<SopVersion> {
+    // Stored as canonical JSON: the version's hash is SHA-256 over exactly these bytes.
+    const text = canonicalJson(v.document)
     return this.db
       .transaction(() => {
         const { n } = this.stmt(
@@ -266,8 +269,8 @@ export class SqliteStorage implements Storage {
         this.stmt(
           `INSERT INTO sop_versions (sop_id, version, hash, document, published_at, published_by)
          VALUES (?, ?, ?, ?, ?, ?)`,
-        ).run(v.sopId, version, v.hash, JSON.stringify(v.document), v.publishedAt, v.publishedBy)
-        return { ...v, version }
+        ).run(v.sopId, version, v.hash, text, v.publishedAt, v.publishedBy)
+        return { ...v, version, text }
       })
       .immediate()
   }
@@ -564,6 +567,57 @@ export class SqliteStorage implements Storage {
     }
   }
 
+  async ticketPriorityRank(id: string): Promise<number | null> {
+    return (
+      (this.stmt('SELECT priority_rank FROM tickets WHERE id = ?').pluck().get(id) as number | undefined) ??
+      null
+    )
+  }
+
+  // The ledger
+
+  async ledgerSize(): Promise<number> {
+    return this.stmt('SELECT coalesce(max(idx) + 1, 0) AS n FROM ledger_nodes WHERE level = 0')
+      .pluck()
+      .get() as number
+  }
+
+  ledgerNode(level: number, index: number): Uint8Array {
+    const hash = this.stmt('SELECT hash FROM ledger_nodes WHERE level = ? AND idx = ?')
+      .pluck()
+      .get(level, index) as Buffer | undefined
+    if (!hash) throw new Error(`The ledger has no node ${level}/${index}`)
+    return new Uint8Array(hash.buffer, hash.byteOffset, hash.byteLength)
+  }
+
+  async ledgerRecord(leaf: number): Promise<AuditRow | null> {
+    const row = this.stmt('SELECT * FROM audit WHERE leaf = ?').get(leaf) as Row | undefined
+    return row ? toAudit(row) : null
+  }
+
+  async saveTreeHead(h: TreeHeadRow): Promise<void> {
+    this.stmt(
+      'INSERT OR IGNORE INTO ledger_heads (size, root, timestamp, key_id, signature) VALUES (@size, @root, @timestamp, @keyId, @signature)',
+    ).run(h)
+  }
+
+  async treeHead(size?: number): Promise<TreeHeadRow | null> {
+    const row = (
+      size === undefined
+        ? this.stmt('SELECT * FROM ledger_heads ORDER BY size DESC LIMIT 1').get()
+        : this.stmt('SELECT * FROM ledger_heads WHERE size = ?').get(size)
+    ) as Row | undefined
+    return row
+      ? {
+          size: row.size as number,
+          root: row.root as string,
+          timestamp: row.timestamp as string,
+          keyId: row.key_id as string,
+          signature: row.signature as string,
+        }
+      : null
+  }
+
   async auditForTickets(ticketIds: string[]): Promise<Map<string, AuditRow[]>> {
     const out = new Map<string, AuditRow[]>()
     if (!ticketIds.length) return out
@@ -607,6 +661,7 @@ function toVersion(r: Row): SopVersion {
     version: r.version as number,
     hash: r.hash as string,
     document: JSON.parse(r.document as string),
+    text: r.document as string,
     publishedAt: r.published_at as string,
     publishedBy: r.published_by as string,
   }
@@ -644,8 +699,8 @@ function toTicket(r: Row): TicketRow {
     updatedAt: r.updated_at as string,
     closedAt: (r.closed_at as string | null) ?? null,
     dueAt: (r.due_at as string | null) ?? null,
-    steps: JSON.parse(r.steps as string),
-    state: JSON.parse(r.state as string) as TicketState,
+    steps: readJson(r.steps) as string[],
+    state: readJson(r.state) as TicketState,
     auditSeq: r.audit_seq as number,
     auditHead: (r.audit_head as string | null) ?? null,
   }
@@ -659,9 +714,22 @@ function toAudit(r: Row): AuditRow {
     at: r.at as string,
     actorId: r.actor_id as string,
     role: r.role as string,
-    payload: JSON.parse(r.payload as string),
+    payload: readJson(r.payload),
     prevHash: (r.prev_hash as string | null) ?? null,
     hash: r.hash as string,
+    leaf: (r.leaf as number | null) ?? null,
+  }
+}
+
+/**
+ * A JSON column as stored. Text that is not JSON (a damaged or tampered row) is kept as it is,
+ * as the value `{ "unreadable": <text> }`, so that verification reports it instead of failing.
+ */
+function readJson(text: unknown): unknown {
+  try {
+    return JSON.parse(text as string)
+  } catch {
+    return { unreadable: String(text) }
   }
 }
 
@@ -688,7 +756,7 @@ function flatten(u: TicketCommit): FlatCommit {
       steps: JSON.stringify(t.steps),
       state: JSON.stringify(t.state),
     },
-    audit: u.audit.map((a) => ({ ...a, payload: JSON.stringify(a.payload) })),
+    audit: u.audit.map(({ leaf: _leaf, ...a }) => ({ ...a, payload: JSON.stringify(a.payload) })),
     removeTimers: u.removeTimers,
     scheduleTimers: u.scheduleTimers as unknown as Record<string, unknown>[],
     idempotency: (u.idempotency as unknown as Record<string, unknown> | undefined) ?? null,

@@ -52,6 +52,8 @@ export interface SopVersionMeta {
 export interface SopVersion extends SopVersionMeta {
   sopId: string
   document: SopDocument
+  /** The document exactly as stored (canonical JSON): `hash` is SHA-256 over these UTF-8 bytes. */
+  text?: string
 }
 
 export interface Customer {
@@ -118,6 +120,7 @@ export const AUDIT_TYPES = [
   'timer',
   'note',
   'assignment',
+  'rejected',
 ] as const
 export type AuditType = (typeof AUDIT_TYPES)[number]
 /** Audit types whose payload is an engine TransitionRecord (replayed by verify). */
@@ -133,6 +136,17 @@ export interface AuditRow {
   payload: unknown
   prevHash: string | null
   hash: string
+  /** The record's index in the installation's Merkle ledger (set when it is committed). */
+  leaf?: number | null
+}
+
+/** A signed tree head of the ledger: its size, root hash (hex), time, key id and Ed25519 signature (base64). */
+export interface TreeHeadRow {
+  size: number
+  root: string
+  timestamp: string
+  keyId: string
+  signature: string
 }
 
 export interface TimerRow {
@@ -295,4 +309,16 @@ export interface Storage {
   ticketsForMetrics(filter: MetricsFilter): Promise<TicketRow[]>
   auditForTickets(ticketIds: string[]): Promise<Map<string, AuditRow[]>>
   searchTickets(search: TicketSearch): Promise<TicketSearchResult>
+
+  /** The stored sort rank of a ticket's priority (a column derived from the priority). */
+  ticketPriorityRank(id: string): Promise<number | null>
+
+  // The Merkle ledger over every audit record (appended by commitTickets)
+  ledgerSize(): Promise<number>
+  /** The stored hash of the perfect subtree `index` at `level` (level 0: leaf hashes). */
+  ledgerNode(level: number, index: number): Uint8Array
+  ledgerRecord(leaf: number): Promise<AuditRow | null>
+  saveTreeHead(head: TreeHeadRow): Promise<void>
+  /** The signed head of that size, or the latest. */
+  treeHead(size?: number): Promise<TreeHeadRow | null>
 }

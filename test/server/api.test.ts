@@ -132,11 +132,14 @@ describe('tickets', () => {
     expect(history.body.map((h: { type: string }) => h.type)).toEqual([
       'created',
       'assignment',
+      'rejected',
+      'rejected',
       'transition',
       'transition',
       'transition',
       'note',
       'transition',
+      'rejected',
       'transition',
       'transition',
     ])
@@ -144,12 +147,12 @@ describe('tickets', () => {
     const verify = await ctx.call('GET', `/api/tickets/${id}/verify`, ctx.tokens.auditor)
     expect(verify.body).toMatchObject({
       ok: true,
-      chain: { ok: true, length: 9 },
+      chain: { ok: true, length: 12 },
       replay: { ok: true, records: 7 },
     })
     const evidence = await ctx.call('GET', `/api/tickets/${id}/evidence`, ctx.tokens.auditor)
-    expect(evidence.body.format).toBe('sopflow-evidence/v1')
-    expect(evidence.body.audit).toHaveLength(9)
+    expect(evidence.body.format).toBe('sopflow-evidence/v2')
+    expect(evidence.body.records).toHaveLength(12)
   })
 
   it('refuses a stale version with 409 and applies an idempotent retry once', async () => {
@@ -404,7 +407,7 @@ describe('evidence bundle', () => {
       cwd: root,
     })
     expect(ok.stdout).toContain('hash chain intact (2 records), replay matches (2 transitions)')
-    bundle.audit[1].payload.record.input.customer_name = 'Someone else'
+    bundle.records[1].payload.record.input.customer_name = 'Someone else'
     const bad = join(dir, 'bad.json')
     writeFileSync(bad, JSON.stringify(bundle))
     const failed = await run(

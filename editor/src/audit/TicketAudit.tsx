@@ -132,7 +132,10 @@ export function TicketAudit({ ticketId }: { ticketId: string }) {
 
 async function download(ticketId: string) {
   const bundle = await getEvidence(ticketId)
-  const url = URL.createObjectURL(new Blob([JSON.stringify(bundle, null, 2)], { type: 'application/json' }))
+  const url = URL.createObjectURL(
+    // Exactly the bundle's bytes (canonical JSON): any other spacing is refused by verifiers.
+    new Blob([JSON.stringify(bundle)], { type: 'application/json' }),
+  )
   const a = window.document.createElement('a')
   a.href = url
   a.download = `sopflow-evidence-${ticketId}.json`

@@ -42,6 +42,8 @@ export function namer(doc: TimelineDoc) {
       const t = transitions.get(r.transitions?.[0] ?? '')
       return t?.label || ''
     },
+    /** The label of an action by its id (as an agent saw it on the button). */
+    actionById: (id: string) => [...transitions.values()].find((t) => t.action === id)?.label || id,
     field: (name: string) => fields.get(name) ?? name,
     item: (stepId: string, itemId: string) =>
       steps.get(stepId)?.checklist?.find((c) => c.id === itemId)?.text ?? itemId,
@@ -74,6 +76,11 @@ export function describeEntry(h: AuditEntry, n: Namer, t: T, userName: (id: stri
       if (p.to) return t(p.claimed ? 'timeline.claimed' : 'timeline.assigned', { name: userName(p.to) })
       if (p.queue) return t('timeline.queued', { queue: p.queue })
       return t('timeline.unassigned')
+    }
+    case 'rejected': {
+      const p = h.payload as { input?: { action?: string; kind?: string } }
+      const what = p.input?.action ? n.actionById(p.input.action) : (p.input?.kind ?? '')
+      return t('timeline.rejected', { action: what })
     }
     default:
       return h.type
