@@ -208,4 +208,61 @@ describe('the agent at the desk, in Chromium', () => {
     expect(await page.locator('.shell-nav').count()).toBe(0)
     expect(await page.evaluate(() => localStorage.getItem('sopflow.token'))).toBeNull()
   })
+
+  it('works the desk by keyboard: j/k and Enter in the inbox, n for a note, a number runs an action', async () => {
+    const { page } = h
+    const v = await api(agent, 'POST', '/tickets', {
+      sopId: 'support-ticket',
+      channel: 'chat',
+      subject: 'Spam by keyboard',
+      assignToMe: true,
+    })
+    await signIn(page, agent)
+    await page.fill('input[name="ticket-search"]', 'Spam by keyboard')
+    await page.waitForFunction(() => document.querySelectorAll('table.tickets tbody tr').length === 1)
+    await page.click('h1')
+    await page.keyboard.press('j')
+    await page.keyboard.press('Enter')
+    await page.waitForFunction((id) => location.hash === `#/tickets/${id}`, v.ticket.id)
+    await page.waitForSelector('h2:has-text("Receive the request")')
+    await page.keyboard.press('n')
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('note')
+    await page.keyboard.type('n stays in the note')
+    expect(await page.inputValue('textarea[name="note"]')).toBe('n stays in the note')
+    await page.click('h1')
+    await page.keyboard.press('2')
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="ticket-status"]')?.textContent === 'Cancelled',
+    )
+  })
+
+  it('lets a supervisor assign several tickets at once and move a ticket to a step picked by title', async () => {
+    const { page } = h
+    const supervisor = await createUser(h.server.url, h.adminToken, 'Minh Trần', 'supervisor')
+    const other = await createUser(h.server.url, h.adminToken, 'Petr Svoboda', 'agent')
+    const otherId = (await api(other, 'GET', '/me')).id
+    const ids: string[] = []
+    for (const subject of ['Bulk one', 'Bulk two'])
+      ids.push(
+        (await api(agent, 'POST', '/tickets', { sopId: 'support-ticket', channel: 'email', subject })).ticket
+          .id,
+      )
+    await signIn(page, supervisor, '#/inbox')
+    await page.click('.tabs button:has-text("Unassigned")')
+    for (const id of ids) await page.check(`input[name="select-${id}"]`)
+    await page.selectOption('select[name="bulk-user"]', otherId)
+    await page.getByRole('button', { name: 'Assign', exact: true }).click()
+    await page.waitForSelector('.bulk-assign', { state: 'detached' })
+    for (const id of ids)
+      expect((await api(supervisor, 'GET', `/tickets/${id}`)).ticket.assigneeId).toBe(otherId)
+
+    await page.goto(`/#/tickets/${ids[0]}`)
+    await page.waitForSelector('select[name="override-target"] option:has-text("Manager review")', {
+      state: 'attached',
+    })
+    await page.selectOption('select[name="override-target"]', { label: 'Manager review' })
+    await page.fill('input[name="override-reason"]', 'VIP customer')
+    await page.getByRole('button', { name: 'Override' }).click()
+    await page.waitForSelector('h2:has-text("Manager review")')
+  })
 })
