@@ -73,6 +73,10 @@ describe('the agent at the desk, in Chromium', () => {
       'Card charged twice for one order',
     )
     expect(await page.isChecked('input[name="tick-intake-greet"]')).toBe(true)
+    // The reason beside the action follows what was typed, before anything is saved.
+    const before = (await page.textContent('[data-testid="blocked-start"]')) ?? ''
+    expect(before).toContain('Customer name')
+    expect(before).not.toContain('Problem summary')
     // A refused action (the customer's name is missing) keeps them too, and says why beside it.
     await page.click('button[data-action="start"]')
     const reason = page.locator('.action:has(button[data-action="start"]) [data-testid="problem"]')
