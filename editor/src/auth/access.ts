@@ -4,7 +4,7 @@
  * the authority and refuses anything else.
  */
 export type Page = 'designer' | 'inbox' | 'tickets' | 'audit' | 'dashboard'
-export type Ability = 'editSops' | 'workTickets' | 'supervise' | 'readTickets' | 'readMetrics'
+export type Ability = 'editSops' | 'workTickets' | 'supervise' | 'readTickets' | 'audit' | 'readMetrics'
 
 const WORK = ['agent', 'senior_agent', 'supervisor']
 const READ = [...WORK, 'auditor', 'owner']
@@ -14,6 +14,8 @@ const ABILITIES: Record<Ability, string[]> = {
   workTickets: WORK,
   supervise: ['supervisor'],
   readTickets: READ,
+  /** The audit pages read ticket histories (READ on the server); offered to those who check them. */
+  audit: ['auditor', 'supervisor', 'owner'],
   readMetrics: ['supervisor', 'auditor', 'owner'],
 }
 
@@ -21,7 +23,7 @@ const ABILITIES: Record<Ability, string[]> = {
 export const PAGES: { page: Page; needs: Ability }[] = [
   { page: 'inbox', needs: 'workTickets' },
   { page: 'designer', needs: 'editSops' },
-  { page: 'audit', needs: 'readTickets' },
+  { page: 'audit', needs: 'audit' },
   { page: 'dashboard', needs: 'readMetrics' },
 ]
 

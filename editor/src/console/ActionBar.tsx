@@ -15,6 +15,7 @@ function ActionBarView(props: {
   busy: boolean
   failure: Failure | null
   canAct: boolean
+  satisfied: (id: string) => boolean
   onAct: (a: string) => void
   onSave: () => void
 }) {
@@ -40,6 +41,7 @@ function ActionBarView(props: {
             busy={props.busy || !props.canAct}
             refusal={failure?.action === a.action ? (refused ?? null) : null}
             failure={failure?.action === a.action ? failure : null}
+            satisfied={props.satisfied}
             onAct={props.onAct}
           />
         ))}
@@ -67,6 +69,7 @@ function ActionRow(props: {
   busy: boolean
   refusal: Rejection | null
   failure: Failure | null
+  satisfied: (id: string) => boolean
   onAct: (a: string) => void
 }) {
   const { t } = useTranslation('console')
@@ -78,7 +81,7 @@ function ActionRow(props: {
     : props.failure
       ? problemText(props.failure.problem, t, promptNames(prompt))
       : a.blocked
-        ? describeRejection(a.blocked, prompt, t, a.action)
+        ? describeRejection(a.blocked, prompt, t, a.action, props.satisfied)
         : null
   const guards = reason?.guards ?? []
   return (

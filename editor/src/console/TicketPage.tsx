@@ -1,4 +1,4 @@
-import { useMemo } from 'react'
+import { useCallback, useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 import { can } from '../auth/access.ts'
 import { useMe } from '../auth/session.ts'
@@ -29,6 +29,15 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
   const fieldValues = useMemo(
     () => ({ ...(tk.data?.ticket.state.context.fields ?? {}), ...tk.edits }),
     [tk.data, tk.edits],
+  )
+  const { ticks } = tk
+  const bound = tk.data?.bound
+  const satisfied = useCallback(
+    (id: string) => {
+      const v = fieldValues[id] ?? bound?.[id]
+      return (v !== undefined && v !== null && v !== '') || Object.values(ticks).some((l) => l.includes(id))
+    },
+    [fieldValues, bound, ticks],
   )
   if (tk.error) return <p className="error page">{tk.error.message}</p>
   if (!tk.data || !prompt) return <p className="page muted">{t('loading')}</p>
@@ -100,6 +109,7 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
               busy={tk.busy}
               failure={tk.failure}
               canAct={canAct}
+              satisfied={satisfied}
               onAct={tk.act}
               onSave={tk.save}
             />

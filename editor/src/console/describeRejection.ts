@@ -24,14 +24,17 @@ export function describeRejection(
   prompt: TicketPrompt | null,
   t: TFunction,
   action?: string,
-): string {
+  /** Whether the agent has filled or ticked it on the page, not saved yet. */
+  satisfied: (id: string) => boolean = () => false,
+): string | null {
   const { labels, actions } = promptNames(prompt)
   const list = (ids?: string[]) => (ids ?? []).map((id) => labels.get(id) ?? id).join(', ')
+  const left = (r.missing ?? []).filter((id) => !satisfied(id))
   switch (r.code) {
     case 'missing_fields':
-      return t('blocked.missing_fields', { items: list(r.missing) })
+      return left.length ? t('blocked.missing_fields', { items: list(left) }) : null
     case 'checklist_incomplete':
-      return t('blocked.checklist_incomplete', { items: list(r.missing) })
+      return left.length ? t('blocked.checklist_incomplete', { items: list(left) }) : null
     case 'role_not_permitted':
       return t('blocked.role_not_permitted', {
         roles: (r.roles ?? []).map((x) => t(`roles.${x}`, { defaultValue: x })).join(', '),
