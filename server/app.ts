@@ -3,6 +3,7 @@ import { type AppEnv, allow, bearer } from './auth/bearer.ts'
 import { jsonBody, onError, Problem, parse } from './http/problem.ts'
 import { docsPage, openApiDocument } from './openapi/document.ts'
 import { customerRoutes } from './routes/customers.ts'
+import { roleRoutes } from './routes/roles.ts'
 import { sopRoutes } from './routes/sops.ts'
 import { ticketRoutes } from './routes/tickets.ts'
 import { schemas } from './schemas.ts'
@@ -84,6 +85,7 @@ export function createApp({ storage, clock = () => new Date(), config = {} }: Ap
     )
     return c.json({ user, token }, 201)
   })
+  api.route('/roles', roleRoutes())
   api.route('/sops', sopRoutes(storage, clock))
   api.route('/customers', customerRoutes(storage, clock))
   api.route('/tickets', ticketRoutes(storage, tickets))
