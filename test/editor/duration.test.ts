@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { parseDuration } from '../../engine/duration.ts'
 import { fromIso, readDuration, toIso } from '../../editor/src/designer/inspector/duration.ts'
+import { parseDuration } from '../../engine/duration.ts'
 
 describe('durations as a number and a unit', () => {
   it('shows each ISO duration in the largest unit that holds it whole', () => {

@@ -14,6 +14,7 @@ import { EdgeSelectContext, edgeTypes } from '../flow/LabelledEdge.tsx'
 import { FIT_VIEW } from '../flow/SopDiagram.tsx'
 import { nodeTypes, RenameContext } from '../flow/StepNode.tsx'
 import { CONTAINER, type StepData, toFlow } from '../flow/toFlow.ts'
+import { EmptyStart } from './EmptyStart.tsx'
 import type { Designer } from './useDesigner.ts'
 
 const PRO_OPTIONS = { hideAttribution: true }
@@ -183,6 +184,7 @@ export function Canvas({
             <MiniMap pannable zoomable />
             <Controls fitViewOptions={FIT_VIEW} />
           </ReactFlow>
+          {d.doc.steps.length === 0 && <EmptyStart d={d} />}
         </div>
       </EdgeSelectContext.Provider>
     </RenameContext.Provider>

@@ -1,3 +1,4 @@
+import './inspector/inspector.css'
 import { StepForm } from './inspector/StepForm.tsx'
 import { TransitionForm } from './inspector/TransitionForm.tsx'
 import { SopPanel } from './SopPanel.tsx'

@@ -13,7 +13,8 @@ export const ChecklistEditor = memo(function ChecklistEditor({
   onChange: (items: Item[]) => void
 }) {
   const { t } = useTranslation('designer')
-  const put = (i: number, patch: Partial<Item>) => onChange(items.map((x, j) => (j === i ? { ...x, ...patch } : x)))
+  const put = (i: number, patch: Partial<Item>) =>
+    onChange(items.map((x, j) => (j === i ? { ...x, ...patch } : x)))
   const nextId = () => {
     const taken = new Set(items.map((x) => x.id))
     let n = items.length + 1

@@ -49,7 +49,7 @@ export const DurationInput = memo(function DurationInput({
     read.ok || (optional && read.reason === 'empty')
       ? null
       : read.reason === 'empty' && value && !shown
-      ? t('inspector2.durationUnreadable', { value })
+        ? t('inspector2.durationUnreadable', { value })
         : t(read.reason === 'empty' ? 'inspector2.durationEmpty' : 'inspector2.durationNotPositive')
   return (
     <div className="duration-input">

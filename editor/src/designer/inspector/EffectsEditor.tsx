@@ -1,4 +1,4 @@
-import { memo, useState } from 'react'
+import { memo, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Doc } from '../useDesigner.ts'
 import { useRoleName } from './RolesInput.tsx'
@@ -24,7 +24,8 @@ function startValue(field: Field | undefined): Value {
 function isEffect(e: unknown): e is Effect {
   if (!e || typeof e !== 'object') return false
   const x = e as Record<string, unknown>
-  if (x.type === 'set') return typeof x.field === 'string' && ['string', 'number', 'boolean'].includes(typeof x.value)
+  if (x.type === 'set')
+    return typeof x.field === 'string' && ['string', 'number', 'boolean'].includes(typeof x.value)
   if (x.type === 'priority') return PRIORITIES.includes(x.value as never)
   return x.type === 'assign'
 }
@@ -68,14 +69,12 @@ export const EffectsEditor = memo(function EffectsEditor({
         )
         if (!isEffect(e))
           return (
-            // biome-ignore lint/suspicious/noArrayIndexKey: effects have no ids; rows follow their order
             <div key={i} className="effect-row">
               <p className="issue error">{t('inspector2.unknownEffect', { json: JSON.stringify(e) })}</p>
               {remove}
             </div>
           )
         return (
-          // biome-ignore lint/suspicious/noArrayIndexKey: effects have no ids; rows follow their order
           <div key={i} className="effect-row" data-testid={`effect-${n}`}>
             <select
               aria-label={t('inspector2.effectType', { n })}
@@ -104,7 +103,9 @@ export const EffectsEditor = memo(function EffectsEditor({
                 ))}
               </select>
             )}
-            {e.type === 'assign' && <AssignEffect n={n} effect={e} roles={roles} onChange={(x) => put(i, x)} />}
+            {e.type === 'assign' && (
+              <AssignEffect n={n} effect={e} roles={roles} onChange={(x) => put(i, x)} />
+            )}
             {remove}
           </div>
         )
@@ -180,9 +181,24 @@ function SetEffect({
 }
 
 /** A number typed in: kept as typed, written only when it reads as a number. */
-function NumberValue({ label, value, onChange }: { label: string; value: Value; onChange: (v: number) => void }) {
+function NumberValue({
+  label,
+  value,
+  onChange,
+}: {
+  label: string
+  value: Value
+  onChange: (v: number) => void
+}) {
   const { t } = useTranslation('designer')
   const [text, setText] = useState(typeof value === 'number' ? String(value) : '')
+  // A value this input did not write (undo, a row removed above) is shown as it is.
+  const written = useRef(value)
+  useEffect(() => {
+    if (value === written.current) return
+    written.current = value
+    setText(typeof value === 'number' ? String(value) : '')
+  }, [value])
   const ok = text.trim() !== '' && Number.isFinite(Number(text))
   return (
     <>
@@ -196,7 +212,10 @@ function NumberValue({ label, value, onChange }: { label: string; value: Value; 
         onChange={(ev) => {
           setText(ev.target.value)
           const v = Number(ev.target.value)
-          if (ev.target.value.trim() !== '' && Number.isFinite(v)) onChange(v)
+          if (ev.target.value.trim() !== '' && Number.isFinite(v)) {
+            written.current = v
+            onChange(v)
+          }
         }}
       />
       {!ok && <span className="issue error small">{t('inspector2.valueNeeded')}</span>}
@@ -243,7 +262,9 @@ function AssignEffect({
         value={effect.queue ?? ''}
         onChange={(ev) => put({ queue: ev.target.value })}
       />
-      {!effect.role && !effect.queue && <span className="issue error small">{t('inspector2.assignNeedsOne')}</span>}
+      {!effect.role && !effect.queue && (
+        <span className="issue error small">{t('inspector2.assignNeedsOne')}</span>
+      )}
     </>
   )
 }

@@ -81,7 +81,12 @@ export function StepForm({ d, step }: { d: Designer; step: Step }) {
         <>
           <div className="label-row">
             <label htmlFor={`${id}-instructions`}>{t('inspector.instructions')}</label>
-            <button type="button" className="link" aria-pressed={preview} onClick={() => setPreview((p) => !p)}>
+            <button
+              type="button"
+              className="link"
+              aria-pressed={preview}
+              onClick={() => setPreview((p) => !p)}
+            >
               {preview ? t('inspector.edit') : t('inspector.preview')}
             </button>
           </div>
