@@ -39,7 +39,7 @@ export const EmptyStart = memo(function EmptyStart({ d }: { d: Designer }) {
   const [error, setError] = useState('')
   const [copying, setCopying] = useState(false)
   const others = (sops.data ?? []).filter((s) => s.id !== d.doc.id && !s.archived)
-  const fit = () => setTimeout(() => void flow.fitView(FIT_VIEW), 50)
+  const fitSoon = () => setTimeout(() => void flow.fitView(FIT_VIEW), 50)
   const blank = () => {
     const box = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect()
     const p = flow.screenToFlowPosition({
@@ -54,7 +54,7 @@ export const EmptyStart = memo(function EmptyStart({ d }: { d: Designer }) {
     try {
       const source = await getSop(chosen)
       d.replace(copyFlow(d.doc, source.document as Doc))
-      fit()
+      fitSoon()
     } catch (err) {
       setError(t('emptyStart.failed', { message: err instanceof Error ? err.message : String(err) }))
     } finally {
