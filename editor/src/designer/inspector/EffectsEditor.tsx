@@ -163,8 +163,13 @@ function SetEffect({
         </select>
       ) : field?.type === 'boolean' ? (
         <label className="inline small">
-          <input type="checkbox" checked={effect.value === true} onChange={(ev) => set(ev.target.checked)} />
-          {valueLabel}
+          <input
+            type="checkbox"
+            aria-label={valueLabel}
+            checked={effect.value === true}
+            onChange={(ev) => set(ev.target.checked)}
+          />
+          {t('inspector2.yes')}
         </label>
       ) : field?.type === 'number' ? (
         <NumberValue label={valueLabel} value={effect.value} onChange={set} />
@@ -259,6 +264,7 @@ function AssignEffect({
       </select>
       <input
         aria-label={t('inspector2.effectQueue', { n })}
+        placeholder={t('inspector2.queuePlaceholder')}
         value={effect.queue ?? ''}
         onChange={(ev) => put({ queue: ev.target.value })}
       />
