@@ -8,6 +8,7 @@ import { docsPage, openApiDocument } from './openapi/document.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { customerRoutes } from './routes/customers.ts'
 import { metricsRoutes } from './routes/metrics.ts'
+import { roleRoutes } from './routes/roles.ts'
 import { sopRoutes } from './routes/sops.ts'
 import { ticketRoutes } from './routes/tickets.ts'
 import { schemas } from './schemas.ts'
@@ -91,6 +92,7 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
     )
     return c.json({ user, token }, 201)
   })
+  api.route('/roles', roleRoutes())
   api.route('/sops', sopRoutes(storage, clock))
   api.route('/customers', customerRoutes(storage, clock))
   api.route('/tickets', ticketRoutes(storage, tickets))

@@ -28,6 +28,12 @@ const ops: Op[] = [
     body: schemas.userCreate,
     roles: 'admin',
   },
+  {
+    method: 'get',
+    path: '/api/roles',
+    summary: "The roles that work tickets, for an SOP's steps and actions",
+    tag: 'Users',
+  },
   { method: 'get', path: '/api/sops', summary: 'List SOPs', tag: 'SOPs' },
   {
     method: 'post',

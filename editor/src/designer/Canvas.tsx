@@ -20,6 +20,7 @@ import { AppendPad } from './AppendPad.tsx'
 import { ConnectPicker } from './ConnectPicker.tsx'
 import { focusStep, openSlaSection } from './canvasFocus.ts'
 import { keepEdges, keepNodes } from './canvasState.ts'
+import { EmptyStart } from './EmptyStart.tsx'
 import { useCanvasKeyboard } from './useCanvasKeyboard.ts'
 import type { Designer } from './useDesigner.ts'
 import { ZoomVariable } from './ZoomVariable.tsx'
@@ -249,6 +250,7 @@ export function Canvas({
               />
             )}
           </ReactFlow>
+          {d.doc.steps.length === 0 && <EmptyStart d={d} />}
         </div>
         {pickFrom && (
           <ConnectPicker

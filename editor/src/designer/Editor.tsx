@@ -88,10 +88,10 @@ function EditorInner({
         </a>
         <strong className="doc-title">{d.doc.title}</strong>
         {d.dirty && <span className="pill">{t('toolbar.unsaved')}</span>}
-        <button type="button" onClick={d.undo} title="Ctrl+Z">
+        <button type="button" onClick={d.undo} title="Ctrl+Z" disabled={!d.canUndo}>
           ↶ {t('toolbar.undo')}
         </button>
-        <button type="button" onClick={d.redo} title="Ctrl+Shift+Z">
+        <button type="button" onClick={d.redo} title="Ctrl+Shift+Z" disabled={!d.canRedo}>
           ↷ {t('toolbar.redo')}
         </button>
         <button

@@ -34,7 +34,7 @@ export function Palette({ d }: { d: Designer }) {
             const box = document.querySelector('.canvas')?.getBoundingClientRect()
             const p = flow.screenToFlowPosition({
               x: (box?.left ?? 0) + (box?.width ?? 600) / 2,
-              y: (box?.top ?? 0) + 80 + d.doc.steps.length * 12,
+              y: (box?.top ?? 0) + 80 + (d.doc.steps.length % 6) * 90,
             })
             d.addStep(k, p)
           }}

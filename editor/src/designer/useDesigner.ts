@@ -1,4 +1,6 @@
-import { useCallback, useMemo, useRef, useState } from 'react'
+import type { TFunction } from 'i18next'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import { type Diagnostic, validate } from '../../../engine/index.ts'
 import { placeAfter } from '../flow/placeAfter.ts'
 import { CONTAINER, defaultSize } from '../flow/toFlow.ts'
@@ -84,11 +86,52 @@ export function emptyDoc(id: string, title: string): Doc {
   }
 }
 
+/** Changes under one key this close together make one undo step (typing in one field). */
+export const COALESCE_MS = 1000
+
+const TEXT_INPUTS = new Set(['text', 'number', 'search', 'email', 'tel', 'url', ''])
+
+/** `key` while the person is typing in a text field, so that their typing makes one undo step. */
+function typingKey(key: string): string | undefined {
+  if (typeof document === 'undefined') return undefined
+  const el = document.activeElement
+  const typing =
+    el instanceof HTMLTextAreaElement || (el instanceof HTMLInputElement && TEXT_INPUTS.has(el.type))
+  return typing ? key : undefined
+}
+
 /** The designer's document with undo/redo, selection, clipboard and live engine validation. */
 export function useDesigner(initial: Doc) {
+  const { t } = useTranslation('designer')
   const [doc, setDoc] = useState<Doc>(initial)
   const past = useRef<Doc[]>([])
   const future = useRef<Doc[]>([])
+  const [history, setHistory] = useState({ canUndo: false, canRedo: false })
+  const syncHistory = useCallback(
+    () => setHistory({ canUndo: past.current.length > 0, canRedo: future.current.length > 0 }),
+    [],
+  )
+  // The key and time of the last change: a change under the same key soon after joins its undo step.
+  const last = useRef<{ key: string; at: number } | null>(null)
+  // Changes made in one go (several steps dropped after one drag) share a key.
+  const batch = useRef<string | null>(null)
+  const batchKey = useCallback((name: string) => {
+    if (!batch.current) {
+      batch.current = `${name}:${Math.random()}`
+      queueMicrotask(() => {
+        batch.current = null
+      })
+    }
+    return batch.current
+  }, [])
+  // Leaving a field ends its undo step.
+  useEffect(() => {
+    const seal = () => {
+      last.current = null
+    }
+    document.addEventListener('focusout', seal, true)
+    return () => document.removeEventListener('focusout', seal, true)
+  }, [])
   const [selection, setSelection] = useState<Selection>(null)
   const [dirty, setDirty] = useState(false)
   const clipboard = useRef<{ steps: Step[]; transitions: Transition[] } | null>(null)
@@ -109,18 +152,32 @@ export function useDesigner(initial: Doc) {
     setDoc(next)
   }, [])
 
+  /**
+   * Applies one change as an undo step. Changes under the same `key` (one field typed into, one
+   * drag), each within COALESCE_MS of the one before, make a single undo step.
+   */
   const change = useCallback(
-    (fn: (d: Doc) => Doc) => {
+    (fn: (d: Doc) => Doc, key?: string) => {
       const d = current.current
       const next = fn(structuredClone(d))
       if (JSON.stringify(next) === JSON.stringify(d)) return
-      past.current.push(d)
-      if (past.current.length > 200) past.current.shift()
+      const now = Date.now()
+      const joins =
+        key !== undefined &&
+        last.current?.key === key &&
+        now - last.current.at < COALESCE_MS &&
+        past.current.length > 0
+      if (!joins) {
+        past.current.push(d)
+        if (past.current.length > 200) past.current.shift()
+      }
+      last.current = key === undefined ? null : { key, at: now }
       future.current = []
       setDirty(true)
       commit(next)
+      syncHistory()
     },
-    [commit],
+    [commit, syncHistory],
   )
 
   const validation = useMemo(() => validate(doc), [doc])
@@ -131,23 +188,28 @@ export function useDesigner(initial: Doc) {
     undo: () => {
       const prev = past.current.pop()
       if (!prev) return
+      last.current = null
       future.current.push(current.current)
       setDirty(true)
       commit(prev)
+      syncHistory()
     },
     redo: () => {
       const next = future.current.pop()
       if (!next) return
+      last.current = null
       past.current.push(current.current)
       setDirty(true)
       commit(next)
+      syncHistory()
     },
-    setMeta: (patch: Partial<Doc>) => change((d) => ({ ...d, ...patch })),
+    setMeta: (patch: Partial<Doc>, key = typingKey(`sop:${Object.keys(patch).join(',')}`)) =>
+      change((d) => ({ ...d, ...patch }), key),
     addStep: (kind: string, pos: { x: number; y: number }, parent?: string, title?: string) => {
       let created = ''
       change((d) => {
         const taken = new Set(d.steps.map((s) => s.id))
-        const name = title ?? defaultTitle(kind, d.steps.length + 1)
+        const name = title ?? defaultTitle(t, kind, d.steps.length + 1)
         const id = uniqueId(slug(name, kind), taken)
         created = id
         const step: Step = { id, kind, title: name }
@@ -171,7 +233,14 @@ export function useDesigner(initial: Doc) {
       setSelection({ kind: 'step', ids: [created] })
       return created
     },
-    updateStep: (id: string, patch: Partial<Step>) => {
+    /** Edits a step; typing in one of its fields makes one undo step (or pass the step's `key`). */
+    updateStep: (
+      id: string,
+      patch: Partial<Step>,
+      key = typingKey(
+        `step:${current.current.steps.findIndex((x) => x.id === id)}:${Object.keys(patch).join(',')}`,
+      ),
+    ) => {
       let renamed = id
       change((d) => {
         const s = d.steps.find((x) => x.id === id)
@@ -180,7 +249,7 @@ export function useDesigner(initial: Doc) {
         for (const k of Object.keys(patch) as (keyof Step)[]) if (patch[k] === undefined && s) delete s[k]
         if (s && patch.title) renamed = followTitle(d, id, before, published.current)
         return d
-      })
+      }, key)
       reselect(id, renamed)
     },
     /** Gives a step or transition another id, everywhere it is referenced (the caller checked it). */
@@ -191,13 +260,14 @@ export function useDesigner(initial: Doc) {
     setPublished,
     isPublished: (kind: 'step' | 'transition', id: string) =>
       (kind === 'step' ? published.current.steps : published.current.transitions).has(id),
+    /** Moves a step; the steps moved by one drag make one undo step. */
     moveStep: (id: string, pos: { x: number; y: number }) =>
       change((d) => {
         d.layout ??= { nodes: {}, edges: {} }
         d.layout.nodes ??= {}
         d.layout.nodes[id] = { ...d.layout.nodes[id], x: Math.round(pos.x), y: Math.round(pos.y) }
         return d
-      }),
+      }, batchKey('move')),
     /** Moves a step into a container (or out of all, with `parent` undefined) at a position relative to it. */
     reparent: (id: string, parent: string | undefined, pos: { x: number; y: number }) =>
       change((d) => {
@@ -213,6 +283,7 @@ export function useDesigner(initial: Doc) {
         d.layout.nodes[id] = { ...d.layout.nodes[id], x: Math.round(pos.x), y: Math.round(pos.y) }
         return d
       }),
+    /** Resizes a container; one resize, however many sizes it passes through, is one undo step. */
     resizeStep: (id: string, size: { width: number; height: number }) =>
       change((d) => {
         d.layout ??= { nodes: {}, edges: {} }
@@ -223,7 +294,7 @@ export function useDesigner(initial: Doc) {
           height: Math.round(size.height),
         }
         return d
-      }),
+      }, `resize:${id}`),
     connect: (from: string, to: string) => {
       let created = ''
       change((d) => {
@@ -252,19 +323,26 @@ export function useDesigner(initial: Doc) {
       setSelection({ kind: 'step', ids: [id] })
       return id
     },
-    updateTransition: (id: string, patch: Partial<Transition>) => {
+    /** Edits a transition; typing in one of its fields makes one undo step (or pass `key`). */
+    updateTransition: (
+      id: string,
+      patch: Partial<Transition>,
+      key = typingKey(
+        `transition:${current.current.transitions.findIndex((x) => x.id === id)}:${Object.keys(patch).join(',')}`,
+      ),
+    ) => {
       let renamed = id
       change((d) => {
-        const t = d.transitions.find((x) => x.id === id)
-        if (t) {
-          const before = t.label ?? ''
-          Object.assign(t, patch)
+        const tr = d.transitions.find((x) => x.id === id)
+        if (tr) {
+          const before = tr.label ?? ''
+          Object.assign(tr, patch)
           for (const k of Object.keys(patch) as (keyof Transition)[])
-            if (patch[k] === undefined || patch[k] === '') delete t[k]
+            if (patch[k] === undefined || patch[k] === '') delete tr[k]
           if (patch.label) renamed = followLabel(d, id, before, published.current)
         }
         return d
-      })
+      }, key)
       reselect(id, renamed)
     },
     remove: (sel: Selection) => {
@@ -364,23 +442,17 @@ export function useDesigner(initial: Doc) {
     setSelection,
     dirty,
     setDirty,
-    canUndo: past.current.length > 0,
-    canRedo: future.current.length > 0,
+    canUndo: history.canUndo,
+    canRedo: history.canRedo,
     ...ops,
   }
 }
 
-function defaultTitle(kind: string, n: number): string {
-  return (
-    {
-      task: `Step ${n}`,
-      decision: 'Decision?',
-      wait: 'Wait',
-      group: 'Group',
-      parallel: 'In parallel',
-      end: 'Done',
-    }[kind] ?? `Step ${n}`
-  )
+const TITLED_KINDS = new Set(['task', 'decision', 'wait', 'group', 'parallel', 'end'])
+
+/** The title of a new step of `kind`, the `n`th of the SOP, in the reader's language. */
+export function defaultTitle(t: TFunction<'designer'>, kind: string, n: number): string {
+  return t(`newTitles.${TITLED_KINDS.has(kind) ? kind : 'task'}`, { n })
 }
 
 export type Designer = ReturnType<typeof useDesigner>
