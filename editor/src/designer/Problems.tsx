@@ -1,6 +1,6 @@
-import { useReactFlow } from '@xyflow/react'
 import { useTranslation } from 'react-i18next'
 import type { Designer } from './useDesigner.ts'
+import { useRevealProblem } from './useRevealProblem.ts'
 
 /** SOP fields the panel edits, by their path in a schema diagnostic. */
 const SOP_FIELDS: Record<string, string> = {
@@ -12,7 +12,7 @@ const SOP_FIELDS: Record<string, string> = {
 /** The engine's diagnostics; clicking one selects and reveals the element. */
 export function Problems({ d }: { d: Designer }) {
   const { t } = useTranslation('designer')
-  const flow = useReactFlow()
+  const reveal = useRevealProblem(d)
   const errors = d.problems.filter((p) => p.severity === 'error').length
   return (
     <section className="problems" aria-label={t('problems.title')} data-testid="problems">
@@ -28,16 +28,7 @@ export function Problems({ d }: { d: Designer }) {
             key={`${p.code}-${p.stepId ?? p.transitionId ?? p.path ?? ''}-${i}`}
             className={`problem-${p.severity}`}
           >
-            <button
-              type="button"
-              onClick={() => {
-                if (p.stepId) {
-                  d.setSelection({ kind: 'step', ids: [p.stepId] })
-                  const n = flow.getNode(p.stepId)
-                  if (n) void flow.fitView({ nodes: [n], duration: 300, maxZoom: 1.2 })
-                } else if (p.transitionId) d.setSelection({ kind: 'transition', ids: [p.transitionId] })
-              }}
-            >
+            <button type="button" onClick={() => reveal(p)}>
               <span className="sev">{p.severity === 'error' ? '✗' : '!'}</span>{' '}
               {p.code === 'schema' && p.path && SOP_FIELDS[p.path]
                 ? t('diag.sopFieldMissing', { field: t(SOP_FIELDS[p.path]) })
