@@ -142,7 +142,10 @@ const OptionRows = memo(function OptionRows({
                 value={o.value}
                 onChange={(e) =>
                   // The label follows the value until it is edited on its own.
-                  set(i, { value: e.target.value, ...(o.label.toLowerCase() === o.value.toLowerCase() ? { label: e.target.value } : {}) })
+                  set(i, {
+                    value: e.target.value,
+                    ...(o.label.toLowerCase() === o.value.toLowerCase() ? { label: e.target.value } : {}),
+                  })
                 }
                 onKeyDown={(e) => {
                   if (e.key === 'Enter') {

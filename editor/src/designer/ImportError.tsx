@@ -20,7 +20,8 @@ export const ImportError = memo(function ImportError({
   onClose: () => void
 }) {
   const { t } = useTranslation('designer')
-  const doc = result.reason === 'invalid' ? result.doc : null
+  // The file may hold anything: read step titles only from a list of steps.
+  const steps = result.reason === 'invalid' && Array.isArray(result.doc.steps) ? result.doc.steps : []
   return (
     <div className="import-error card" role="alert" data-testid="import-error">
       <p>
@@ -40,7 +41,7 @@ export const ImportError = memo(function ImportError({
               <span className="sev">✗</span>{' '}
               {t(`diag.${p.code}`, {
                 defaultValue: p.message,
-                title: doc?.steps?.find((s) => s.id === p.stepId)?.title ?? p.stepId,
+                title: steps.find((s) => s?.id === p.stepId)?.title ?? p.stepId,
                 transition: p.transitionId,
                 id: p.stepId ?? p.transitionId,
               })}
