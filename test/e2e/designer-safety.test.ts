@@ -197,7 +197,7 @@ describe('the designer never loses work', () => {
     await b.keyboard.press('Control+s')
     await b.waitForSelector('[data-testid="conflict-dialog"] [data-testid="conflict-diff"]')
     const listed = await b.textContent('[data-testid="conflict-diff"]')
-    expect(listed).toContain('SOP Title differs')
+    expect(listed).toContain('SOP field "Title" differs')
     await b.screenshot({ path: join(SHOTS, 'safety-conflict-dialog.png') })
     await b.getByRole('button', { name: /Keep mine/ }).click()
     await saveState(b, 'saved')
