@@ -58,7 +58,9 @@ describe('the SOP designer in Chromium', () => {
     await page.fill('input[name="field-name-0"]', 'fault')
     await page.fill('input[name="field-label-0"]', 'Zavinění')
     await page.selectOption('select[name="field-type-0"]', 'choice')
-    await page.fill('input[name="field-options-0"]', 'company, customer')
+    await page.fill('input[name="field-0-option-value-0"]', 'company')
+    await page.press('input[name="field-0-option-value-0"]', 'Enter')
+    await page.keyboard.type('customer')
 
     // Steps by drag and drop from the palette.
     await dropStep(page, 'task', 500, 80)

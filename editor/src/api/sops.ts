@@ -19,16 +19,24 @@ export interface VersionMeta {
 export type Doc = Record<string, unknown>
 
 export const listSops = () => request<SopSummary[]>('GET', '/sops')
-export const getSop = (id: string) =>
-  request<{ id: string; document: Doc; versions: VersionMeta[]; archived: boolean }>(
-    'GET',
-    `/sops/${encodeURIComponent(id)}`,
-  )
+export interface SopDraft {
+  id: string
+  document: Doc
+  /** The draft's revision: a save carries it back as `baseRevision`. */
+  revision: number
+  versions: VersionMeta[]
+  archived: boolean
+  updatedAt: string
+}
+export const getSop = (id: string) => request<SopDraft>('GET', `/sops/${encodeURIComponent(id)}`)
 export const createSop = (document: Doc) => request<{ id: string }>('POST', '/sops', { document })
-export const saveSop = (id: string, document: Doc) =>
-  request<{ valid: boolean; diagnostics: Diagnostic[] }>('PUT', `/sops/${encodeURIComponent(id)}`, {
-    document,
-  })
+/** Saves the draft; with `baseRevision`, a draft saved by someone else since is a 409 `draft_conflict`. */
+export const saveSop = (id: string, document: Doc, baseRevision?: number) =>
+  request<{ valid: boolean; diagnostics: Diagnostic[]; revision: number }>(
+    'PUT',
+    `/sops/${encodeURIComponent(id)}`,
+    { document, ...(baseRevision ? { baseRevision } : {}) },
+  )
 export const publishSop = (id: string) =>
   request<{ version: number; hash: string }>('POST', `/sops/${encodeURIComponent(id)}/publish`)
 export const getVersion = (id: string, n: number) =>

@@ -1,28 +1,40 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError } from '../api/client.ts'
-import { createSop, getSop, listSops } from '../api/sops.ts'
+import { createSop, listSops } from '../api/sops.ts'
 import { useAsync } from '../ui/useAsync.ts'
 import { navigate, type Route } from '../useRoute.ts'
 import { Editor } from './Editor.tsx'
+import { ImportError } from './ImportError.tsx'
+import { type ImportResult, readImport } from './importDoc.ts'
 import { PrintView } from './PrintView.tsx'
 import { type Doc, emptyDoc } from './useDesigner.ts'
+import { useLatestSop } from './useLatestSop.ts'
 import './designer.css'
 
-/** #/designer: the SOP list; #/designer/:id the editor; #/designer/:id/print the printable document. */
+/**
+ * #/designer: the SOP list; #/designer/:id the editor; #/designer/:id/print the printable draft;
+ * #/designer/:id/print?version=N a printable published version.
+ */
 export function DesignerPage({ route }: { route: Route }) {
   const id = route.segments[1]
   if (!id) return <SopList />
-  return <SopLoader key={id} id={id} print={route.segments[2] === 'print'} />
+  const print = route.segments[2] === 'print'
+  const v = Number(route.query.get('version'))
+  const version = print && Number.isInteger(v) && v > 0 ? v : undefined
+  // Each view is its own mount, so each reads the SOP as the server holds it when entered.
+  const view = print ? `print:${version ?? 'draft'}` : 'edit'
+  return <SopView key={`${id}/${view}`} id={id} print={print} version={version} />
 }
 
-function SopLoader({ id, print }: { id: string; print: boolean }) {
+function SopView({ id, print, version }: { id: string; print: boolean; version?: number }) {
   const { t } = useTranslation('designer')
-  const sop = useAsync(() => getSop(id), [id])
+  const sop = useLatestSop(id, version)
   if (sop.error) return <p className="page error">{sop.error.message}</p>
   if (!sop.data) return <p className="page muted">{t('loading')}</p>
-  if (print) return <PrintView doc={sop.data.document as Doc} />
-  return <Editor sopId={id} initial={sop.data.document as Doc} versions={sop.data.versions} />
+  const { sop: data, shown } = sop.data
+  if (print) return <PrintView sopId={id} shown={shown} versions={data.versions} />
+  return <Editor sopId={id} initial={shown.doc} revision={data.revision} versions={data.versions} />
 }
 
 function SopList() {
@@ -30,8 +42,13 @@ function SopList() {
   const sops = useAsync(listSops, [])
   const [title, setTitle] = useState('')
   const [error, setError] = useState('')
+  const [refused, setRefused] = useState<{
+    file: string
+    result: Exclude<ImportResult, { ok: true }>
+  } | null>(null)
   const create = async (doc: Doc) => {
     setError('')
+    setRefused(null)
     try {
       const r = await createSop(doc)
       navigate(`/designer/${r.id}`)
@@ -72,17 +89,24 @@ function SopList() {
             hidden
             onChange={async (e) => {
               const file = e.target.files?.[0]
+              e.target.value = ''
               if (!file) return
-              try {
-                await create(JSON.parse(await file.text()))
-              } catch (err) {
-                setError(String(err))
-              }
+              const result = readImport(await file.text())
+              if (result.ok) await create(result.doc)
+              else setRefused({ file: file.name, result })
             }}
           />
         </label>
       </form>
       {error && <p className="error">{error}</p>}
+      {refused && (
+        <ImportError
+          file={refused.file}
+          result={refused.result}
+          onImportAnyway={(doc) => void create(doc)}
+          onClose={() => setRefused(null)}
+        />
+      )}
       <table className="table">
         <thead>
           <tr>

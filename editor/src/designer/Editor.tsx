@@ -4,22 +4,30 @@ import '../flow/flow.css'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError } from '../api/client.ts'
-import { getSop, publishSop, saveSop, type VersionMeta } from '../api/sops.ts'
+import { getSop, publishSop, type VersionMeta } from '../api/sops.ts'
 import { SopDiagram } from '../flow/SopDiagram.tsx'
 import { autoLayout } from './autoLayout.ts'
 import { Canvas } from './Canvas.tsx'
+import { ConflictDialog } from './ConflictDialog.tsx'
 import { HelpDialog } from './HelpDialog.tsx'
+import { ImportError } from './ImportError.tsx'
 import { Inspector } from './Inspector.tsx'
+import { type ImportResult, readImport } from './importDoc.ts'
+import { LeaveDialog } from './LeaveDialog.tsx'
 import { Palette } from './Palette.tsx'
 import { Problems } from './Problems.tsx'
+import { PublishButton } from './PublishButton.tsx'
+import { SaveStatus } from './SaveStatus.tsx'
 import { Simulator } from './Simulator.tsx'
+import { useAutosave } from './useAutosave.ts'
 import { type Doc, useDesigner } from './useDesigner.ts'
+import { useLeaveGuard } from './useLeaveGuard.ts'
 import { usePublishedIds } from './usePublishedIds.ts'
 import { useShortcuts } from './useShortcuts.ts'
 import { type Comparison, Versions } from './Versions.tsx'
 
 /** The designer: palette, canvas, inspector, problems, simulation, versions. */
-export function Editor(props: { sopId: string; initial: Doc; versions: VersionMeta[] }) {
+export function Editor(props: { sopId: string; initial: Doc; revision: number; versions: VersionMeta[] }) {
   return (
     <ReactFlowProvider>
       <EditorInner {...props} />
@@ -30,14 +38,23 @@ export function Editor(props: { sopId: string; initial: Doc; versions: VersionMe
 function EditorInner({
   sopId,
   initial,
+  revision,
   versions: initialVersions,
 }: {
   sopId: string
   initial: Doc
+  revision: number
   versions: VersionMeta[]
 }) {
   const { t } = useTranslation('designer')
   const d = useDesigner(initial)
+  const autosave = useAutosave(sopId, d.doc, revision)
+  const leave = useLeaveGuard(autosave)
+  const [conflictOpen, setConflictOpen] = useState(true)
+  const [imported, setImported] = useState<{
+    file: string
+    result: Exclude<ImportResult, { ok: true }>
+  } | null>(null)
   const [versions, setVersions] = useState(initialVersions)
   usePublishedIds(sopId, versions, d)
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null)
@@ -47,18 +64,21 @@ function EditorInner({
   const [comparison, setComparison] = useState<Comparison | null>(null)
   const [laying, setLaying] = useState(false)
 
+  // A new conflict always opens the dialog (it may have been put off for an earlier one).
+  useEffect(() => {
+    if (autosave.state.kind === 'conflict') setConflictOpen(true)
+  }, [autosave.state])
   const save = async () => {
-    try {
-      await saveSop(sopId, d.doc)
+    setMessage(null)
+    if (await autosave.save()) {
       d.setDirty(false)
       setMessage({ kind: 'ok', text: t('toolbar.saved') })
-    } catch (err) {
-      setMessage({ kind: 'error', text: String(err) })
-    }
+    } else setConflictOpen(true)
   }
   const publish = async () => {
     try {
-      await saveSop(sopId, d.doc)
+      setMessage(null)
+      if (!(await autosave.save())) return setConflictOpen(true)
       d.setDirty(false)
       const v = await publishSop(sopId)
       setVersions((await getSop(sopId)).versions)
@@ -68,13 +88,6 @@ function EditorInner({
     }
   }
   useShortcuts(d, { save, help: () => setHelp(true) })
-  useEffect(() => {
-    const warn = (e: BeforeUnloadEvent) => {
-      if (d.dirty) e.preventDefault()
-    }
-    window.addEventListener('beforeunload', warn)
-    return () => window.removeEventListener('beforeunload', warn)
-  }, [d.dirty])
 
   const changed = comparison
     ? Object.fromEntries(comparison.diff.steps.map((s) => [s.id, t(`versions.${s.change}`)]))
@@ -87,7 +100,11 @@ function EditorInner({
           ←
         </a>
         <strong className="doc-title">{d.doc.title}</strong>
-        {d.dirty && <span className="pill">{t('toolbar.unsaved')}</span>}
+        <SaveStatus
+          state={autosave.state}
+          onRetry={() => void autosave.save()}
+          onResolve={() => setConflictOpen(true)}
+        />
         <button type="button" onClick={d.undo} title="Ctrl+Z" disabled={!d.canUndo}>
           ↶ {t('toolbar.undo')}
         </button>
@@ -113,9 +130,7 @@ function EditorInner({
         <button type="button" onClick={save} title="Ctrl+S">
           💾 {t('toolbar.save')}
         </button>
-        <button type="button" className="primary" onClick={publish} disabled={!d.valid}>
-          {t('toolbar.publish')}
-        </button>
+        <PublishButton d={d} onPublish={publish} onReveal={() => setTab('inspect')} />
         <button
           type="button"
           onClick={() => {
@@ -139,7 +154,13 @@ function EditorInner({
             hidden
             onChange={async (e) => {
               const file = e.target.files?.[0]
-              if (file) d.replace({ ...JSON.parse(await file.text()), id: sopId })
+              e.target.value = ''
+              if (!file) return
+              const result = readImport(await file.text())
+              if (result.ok) {
+                setImported(null)
+                d.replace({ ...result.doc, id: sopId })
+              } else setImported({ file: file.name, result })
             }}
           />
         </label>
@@ -159,6 +180,17 @@ function EditorInner({
           </span>
         )}
       </div>
+      {imported && (
+        <ImportError
+          file={imported.file}
+          result={imported.result}
+          onImportAnyway={(doc) => {
+            setImported(null)
+            d.replace({ ...doc, id: sopId })
+          }}
+          onClose={() => setImported(null)}
+        />
+      )}
       <div className="designer-body">
         <Palette d={d} />
         {comparison?.document ? (
@@ -204,6 +236,20 @@ function EditorInner({
         </aside>
       </div>
       {help && <HelpDialog onClose={() => setHelp(false)} />}
+      {autosave.state.kind === 'conflict' && conflictOpen && (
+        <ConflictDialog
+          sopId={sopId}
+          mine={d.doc}
+          onReloadTheirs={(theirs, rev) => {
+            autosave.adopt(theirs, rev)
+            d.replace(theirs)
+            d.setDirty(false)
+          }}
+          onKeepMine={(rev) => void autosave.save(rev)}
+          onClose={() => setConflictOpen(false)}
+        />
+      )}
+      {leave.asking && <LeaveDialog state={autosave.state} onDecide={leave.decide} />}
     </div>
   )
 }

@@ -1,22 +1,64 @@
 import { useTranslation } from 'react-i18next'
+import type { VersionMeta } from '../api/sops.ts'
 import { SopDiagram } from '../flow/SopDiagram.tsx'
 import type { DocShape } from '../flow/toFlow.ts'
 import { Markdown } from '../ui/Markdown.tsx'
+import { navigate } from '../useRoute.ts'
 import type { Doc } from './useDesigner.ts'
+import type { Shown } from './useLatestSop.ts'
 
-/** The SOP as a readable document: title, department, purpose, glossary, numbered instructions, flowchart. */
-export function PrintView({ doc }: { doc: Doc }) {
-  const { t } = useTranslation('designer')
+/**
+ * The SOP as a readable document: title, department, purpose, glossary, numbered instructions,
+ * flowchart; of the current draft or of a chosen published version, and saying which.
+ */
+export function PrintView({
+  sopId,
+  shown,
+  versions,
+}: {
+  sopId: string
+  shown: Shown
+  versions: VersionMeta[]
+}) {
+  const { t, i18n } = useTranslation('designer')
+  const doc = shown.doc
   const order = orderSteps(doc)
+  const date = (iso: string) => new Date(iso).toLocaleDateString(i18n.language)
+  const which =
+    shown.kind === 'draft'
+      ? t('save.print.draft', { revision: shown.revision, date: date(shown.savedAt) })
+      : t('save.print.version', { version: shown.meta.version, date: date(shown.meta.publishedAt) })
   return (
     <article className="print-view" lang={doc.language ?? 'en'}>
       <p className="no-print">
-        <a href={`#/designer/${doc.id}`}>← {t('print.back')}</a>{' '}
+        <a href={`#/designer/${sopId}`}>← {t('print.back')}</a>{' '}
+        <label>
+          {t('save.print.choose')}{' '}
+          <select
+            name="print-version"
+            value={shown.kind === 'draft' ? 'draft' : String(shown.meta.version)}
+            onChange={(e) =>
+              navigate(
+                `/designer/${encodeURIComponent(sopId)}/print${e.target.value === 'draft' ? '' : `?version=${e.target.value}`}`,
+              )
+            }
+          >
+            <option value="draft">{t('save.print.draftOption')}</option>
+            {[...versions].reverse().map((v) => (
+              <option key={v.version} value={v.version}>
+                {t('save.print.versionOption', { version: v.version, date: date(v.publishedAt) })}
+              </option>
+            ))}
+          </select>
+        </label>{' '}
         <button type="button" onClick={() => window.print()}>
           🖶 {t('print.print')}
         </button>
       </p>
       <h1>{doc.title}</h1>
+      <p className="print-which" data-testid="print-which">
+        {which}
+      </p>
       <dl className="print-meta">
         <dt>{t('sop.department')}</dt>
         <dd>{doc.department}</dd>

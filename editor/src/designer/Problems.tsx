@@ -1,12 +1,12 @@
-import { useReactFlow } from '@xyflow/react'
 import { useTranslation } from 'react-i18next'
 import { diagnosticText } from './diagnosticText.ts'
 import type { Designer } from './useDesigner.ts'
+import { useRevealProblem } from './useRevealProblem.ts'
 
 /** The engine's diagnostics in the reader's language; clicking one selects and reveals the element. */
 export function Problems({ d }: { d: Designer }) {
   const { t } = useTranslation('designer')
-  const flow = useReactFlow()
+  const reveal = useRevealProblem(d)
   const errors = d.problems.filter((p) => p.severity === 'error').length
   return (
     <section className="problems" aria-label={t('problems.title')} data-testid="problems">
@@ -23,17 +23,7 @@ export function Problems({ d }: { d: Designer }) {
             className={`problem-${p.severity}`}
             data-code={p.code}
           >
-            <button
-              type="button"
-              onClick={() => {
-                if (p.stepId) {
-                  d.setSelection({ kind: 'step', ids: [p.stepId] })
-                  const n = flow.getNode(p.stepId)
-                  if (n) void flow.fitView({ nodes: [n], duration: 300, maxZoom: 1.2 })
-                } else if (p.transitionId) d.setSelection({ kind: 'transition', ids: [p.transitionId] })
-                else d.setSelection(null)
-              }}
-            >
+            <button type="button" onClick={() => reveal(p)}>
               <span className="sev">{p.severity === 'error' ? '✗' : '!'}</span> {diagnosticText(t, p, d.doc)}
             </button>
           </li>

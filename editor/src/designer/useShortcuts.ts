@@ -12,19 +12,24 @@ export const SHORTCUTS: [string, string][] = [
   ['?', 'help'],
 ]
 
-/** Keyboard shortcuts of the designer (ignored while typing in a field). */
+/** Keyboard shortcuts of the designer (ignored while typing in a field, except Ctrl/Cmd+S). */
 export function useShortcuts(d: Designer, extra: { save: () => void; help: () => void }) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const target = e.target as HTMLElement
-      if (target.closest('input, textarea, select, [contenteditable="true"]')) return
       const mod = e.ctrlKey || e.metaKey
       const key = e.key.toLowerCase()
+      // Saving works wherever the cursor is, and never opens the browser's "save page".
+      if (mod && key === 's' && !e.altKey) {
+        e.preventDefault()
+        extra.save()
+        return
+      }
+      const target = e.target as HTMLElement
+      if (target.closest('input, textarea, select, [contenteditable="true"]')) return
       if (mod && key === 'z' && !e.shiftKey) d.undo()
       else if (mod && (key === 'y' || (key === 'z' && e.shiftKey))) d.redo()
       else if (mod && key === 'c') d.copy(d.selection)
       else if (mod && key === 'v') d.paste()
-      else if (mod && key === 's') extra.save()
       else if (key === 'delete' || key === 'backspace') d.remove(d.selection)
       else if (e.key === '?') extra.help()
       else return
