@@ -76,6 +76,94 @@ async function drag(
   }
 }
 
+/**
+ * Builds a 17-step SOP from an empty canvas with the keyboard only, as a process owner would: Tab to
+ * the palette, Enter, a title typed in place, then A and a kind's letter after each step, Shift+Tab
+ * and Enter to go back to a decision, and "connect to…" (C) for a loop back. Counts the key presses
+ * and typed titles it took.
+ */
+async function keyboardBuild(
+  page: Page,
+): Promise<{ interactions: number; ms: number; steps: number; transitions: number }> {
+  let interactions = 0
+  const press = async (key: string) => {
+    interactions++
+    await page.keyboard.press(key)
+  }
+  const type = async (text: string) => {
+    interactions++
+    await page.keyboard.type(text)
+  }
+  const focused = (selector: string) =>
+    page.evaluate((sel) => Boolean(document.activeElement?.matches(sel)), selector)
+  const until = async (selector: string) => {
+    await page.waitForFunction((sel) => document.activeElement?.matches(sel), selector, { timeout: 5000 })
+  }
+  await page.goto('/#/designer')
+  await page.waitForSelector('input[name="new-sop-title"]')
+  const t0 = Date.now()
+  await page.locator('input[name="new-sop-title"]').focus()
+  await type('Return of goods')
+  await press('Enter')
+  await page.waitForSelector('[data-testid="canvas"]')
+  while (!(await focused('.palette-item[data-kind="task"]'))) await press('Tab')
+  await press('Enter')
+  await until('.step-title-input')
+  await type('Receive the return request')
+  await press('Enter')
+  await until('.react-flow__node')
+  const append = async (letter: string, title: string) => {
+    await press('a')
+    await press(letter)
+    await until('.step-title-input')
+    await type(title)
+    await press('Enter')
+    await until('.react-flow__node')
+  }
+  // Back to an earlier step: Shift+Tab until it has the focus, then Enter selects it.
+  const back = async (title: string) => {
+    for (let i = 0; i < 40; i++) {
+      await press('Shift+Tab')
+      const on = await page.evaluate(
+        () => document.activeElement?.closest('.react-flow__node')?.querySelector('.step-title')?.textContent,
+      )
+      if (on === title) break
+    }
+    await press('Enter')
+  }
+  await append('t', 'Identify the customer')
+  await append('t', 'Find the order')
+  await append('d', 'Within 14 days?')
+  await append('t', 'Send a return label')
+  await append('w', 'Wait for the parcel (2 days)')
+  await append('t', 'Inspect the goods')
+  await append('d', 'Goods undamaged?')
+  await append('t', 'Refund the payment')
+  await append('t', 'Tell the customer')
+  await append('e', 'Refunded')
+  // The damaged branch, from the second decision.
+  await back('Goods undamaged?')
+  await append('t', 'Offer a repair')
+  await append('e', 'Repaired')
+  // The late branch, from the first decision.
+  await back('Within 14 days?')
+  await append('t', 'Explain the return policy')
+  await append('e', 'Explained')
+  // No answer while waiting: an end from the wait, and the wait's reminder loops back to it.
+  await back('Wait for the parcel (2 days)')
+  await append('e', 'No response')
+  await back('Wait for the parcel (2 days)')
+  await append('t', 'Remind the customer')
+  await press('c')
+  await type('Wait for')
+  await press('Enter')
+  await page.waitForFunction(() => !document.querySelector('[data-testid="connect-picker"]'))
+  const ms = Date.now() - t0
+  const steps = await page.locator('.react-flow__node').count()
+  const transitions = await page.locator('.react-flow__edge').count()
+  return { interactions, ms, steps, transitions }
+}
+
 export async function runEditorBench(log: (line: string) => void = console.log): Promise<void> {
   log('## Editor (headless Chromium)')
   const dir = mkdtempSync(join(tmpdir(), 'sopflow-bench-editor-'))
@@ -148,6 +236,11 @@ export async function runEditorBench(log: (line: string) => void = console.log):
       `  dragging a node at the edge of the view, the canvas panning along: ${atEdge.fps.toFixed(0)} fps (${atEdge.frames} frames)`,
     )
     log('  goals: open < 1 s, drag >= 50 fps')
+
+    const build = await keyboardBuild(page)
+    log(
+      `  keyboard-only build of a ${build.steps}-step SOP (${build.transitions} transitions): ${build.interactions} interactions (key presses and typed titles) in ${(build.ms / 1000).toFixed(1)} s`,
+    )
   } finally {
     await browser.close()
     await server.close()

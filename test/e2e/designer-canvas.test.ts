@@ -274,6 +274,146 @@ describe('the designer canvas in Chromium', () => {
     expect(first.y).toBeGreaterThanOrEqual(canvas.y - 1)
     await h.shot('canvas-default-fit-17-steps')
   })
+
+  it('builds an SOP with the keyboard only: palette, titles in place, append keys, Enter, arrows, connect picker, Esc', async () => {
+    const { page } = h
+    await signIn(page, h.adminToken, '#/designer')
+    await page.locator('input[name="new-sop-title"]').focus()
+    await page.keyboard.type('Keyboard build')
+    await page.keyboard.press('Enter')
+    await page.waitForSelector('[data-testid="canvas"]')
+    // Tab to the palette's task; Enter adds it with its title ready to be typed.
+    for (let i = 0; i < 40 && !(await activeIs(page, '.palette-item[data-kind="task"]')); i++)
+      await page.keyboard.press('Tab')
+    expect(await activeIs(page, '.palette-item[data-kind="task"]')).toBe(true)
+    await page.keyboard.press('Enter')
+    await expect.poll(() => activeIs(page, '.step-title-input')).toBe(true)
+    await page.keyboard.type('Receive the request')
+    await page.keyboard.press('Enter')
+    // The step has the focus, with a ring to show it.
+    expect(await activeIs(page, '.react-flow__node')).toBe(true)
+    expect(await focusRing(page)).toBeGreaterThanOrEqual(2)
+    const append = async (letter: string, title: string) => {
+      await page.keyboard.press('a')
+      await page.keyboard.press(letter)
+      await expect.poll(() => activeIs(page, '.step-title-input')).toBe(true)
+      await page.keyboard.type(title)
+      await page.keyboard.press('Enter')
+      await expect.poll(() => activeIs(page, '.react-flow__node')).toBe(true)
+    }
+    await append('d', 'Refund due?')
+    await append('t', 'Check the order')
+    await append('w', 'Wait for the parcel')
+    await append('e', 'Refunded')
+    expect(await page.locator('.react-flow__node').count()).toBe(5)
+    expect(await page.locator('.react-flow__edge').count()).toBe(4)
+    // The transition into an appended step is named after the title typed, not the default one.
+    expect(await page.locator('[data-edge-label]', { hasText: 'Refund due?' }).count()).toBe(1)
+    // Back to the decision by Shift+Tab; Enter selects it and shows it in the inspector.
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+Tab')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.inputValue('input[name="step-title"]')).toBe('Refund due?')
+    await append('e', 'Explained')
+    expect(await page.locator('.react-flow__edge').count()).toBe(5)
+    // No step lies on another.
+    const boxes = await page.$$eval('.react-flow__node', (els) =>
+      els.map((e) => e.getBoundingClientRect().toJSON()),
+    )
+    for (let a = 0; a < boxes.length; a++)
+      for (let b = a + 1; b < boxes.length; b++) {
+        const [p, q] = [boxes[a], boxes[b]]
+        expect(p.right <= q.left || q.right <= p.left || p.bottom <= q.top || q.bottom <= p.top).toBe(true)
+      }
+    // Arrows move the selected step, Shift further; each move is one undo step.
+    await page.keyboard.press('Enter')
+    const node = page.locator('.react-flow__node', {
+      has: page.locator('.step-title', { hasText: 'Explained' }),
+    })
+    const zoom = await viewportZoom(page)
+    const at = (await node.boundingBox())!
+    await page.keyboard.press('ArrowRight')
+    await page.keyboard.press('Shift+ArrowDown')
+    await expect.poll(async () => Math.round(((await node.boundingBox())!.x - at.x) / zoom)).toBe(10)
+    expect(Math.round(((await node.boundingBox())!.y - at.y) / zoom)).toBe(50)
+    await page.keyboard.press('Control+z')
+    await expect.poll(async () => Math.round(((await node.boundingBox())!.y - at.y) / zoom)).toBe(0)
+    expect(Math.round(((await node.boundingBox())!.x - at.x) / zoom)).toBe(10)
+    await h.shot('canvas-keyboard-append-pad')
+    // "Connect to…": C opens the picker; typing filters, Enter connects; Esc closes it.
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+Tab')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.inputValue('input[name="step-title"]')).toBe('Check the order')
+    await page.keyboard.press('c')
+    await expect.poll(() => page.locator('[data-testid="connect-picker"]').count()).toBe(1)
+    await page.keyboard.press('Escape')
+    await expect.poll(() => page.locator('[data-testid="connect-picker"]').count()).toBe(0)
+    await expect.poll(() => activeIs(page, '.react-flow__node')).toBe(true)
+    await page.keyboard.press('c')
+    await page.keyboard.type('receive')
+    await h.shot('canvas-connect-picker')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(6)
+    await expect.poll(() => page.textContent('.inspector h3')).toMatch(/Transition/)
+    // Esc closes the pad, and the help dialog, which lists the canvas keys.
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.locator('[data-testid="append-pad"]').count()).toBe(1)
+    await page.keyboard.press('Escape')
+    await expect.poll(() => page.locator('[data-testid="append-pad"]').count()).toBe(0)
+    await page.keyboard.press('?')
+    await expect.poll(() => page.locator('dialog.modal').count()).toBe(1)
+    expect(await page.textContent('dialog.modal')).toContain('Ctrl+Enter')
+    await page.keyboard.press('Escape')
+    await expect.poll(() => page.locator('dialog.modal').count()).toBe(0)
+  })
+
+  it('appends a step from the pad with one click: connected, placed clear, selected, named in place; one undo takes it back', async () => {
+    const { page } = h
+    await openDesigner(page, 'support-ticket')
+    const steps = await page.locator('.react-flow__node').count()
+    const edges = await page.locator('.react-flow__edge').count()
+    await stepNode(page, 'Diagnose').click()
+    await page.locator('[data-testid="append-pad"] [data-append="decision"]').click()
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(steps + 1)
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(edges + 1)
+    expect(await activeIs(page, '.step-title-input')).toBe(true)
+    await page.keyboard.type('Under warranty?')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.inputValue('input[name="step-title"]')).toBe('Under warranty?')
+    const added = (await stepNode(page, 'Under warranty?').boundingBox())!
+    const others = await page.$$eval('.react-flow__node', (els) =>
+      els
+        .filter((e) => !e.textContent?.includes('Under warranty?') && !e.querySelector('.react-flow__node'))
+        .filter(
+          (e) =>
+            !['group', 'parallel'].includes(e.querySelector('.step')?.getAttribute('data-step-kind') ?? ''),
+        )
+        .map((e) => e.getBoundingClientRect().toJSON()),
+    )
+    for (const o of others)
+      expect(
+        added.x + added.width <= o.left ||
+          o.right <= added.x ||
+          added.y + added.height <= o.top ||
+          o.bottom <= added.y,
+      ).toBe(true)
+    await page.locator('[data-testid="canvas"]').click({ position: { x: 5, y: 5 } })
+    await page.keyboard.press('Control+z')
+    await page.keyboard.press('Control+z')
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(steps)
+    expect(await page.locator('.react-flow__edge').count()).toBe(edges)
+  })
+
+  it('sets <html lang> from the chosen language at startup and on a change', async () => {
+    const { page } = h
+    await signIn(page, h.adminToken, '#/designer')
+    await page.evaluate(() => localStorage.setItem('sopflow.lang', 'cs'))
+    await page.reload()
+    await page.waitForSelector('.shell-nav')
+    expect(await page.getAttribute('html', 'lang')).toBe('cs')
+    await page.locator('.shell-lang select').selectOption('vi')
+    expect(await page.getAttribute('html', 'lang')).toBe('vi')
+    await page.locator('.shell-lang select').selectOption('en')
+  })
 })
 
 /** The zoom of the canvas, read from the transform of its viewport. */
@@ -281,4 +421,22 @@ function viewportZoom(page: Page): Promise<number> {
   return page
     .locator('.react-flow__viewport')
     .evaluate((e) => new DOMMatrixReadOnly(getComputedStyle(e).transform).a)
+}
+
+function activeIs(page: Page, selector: string): Promise<boolean> {
+  return page.evaluate((sel) => Boolean(document.activeElement?.matches(sel)), selector)
+}
+
+/** The width of the outline (or drop shadow) drawn around the focused step. */
+function focusRing(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const step = document.activeElement?.querySelector('.step')
+    if (!step) return 0
+    const style = getComputedStyle(step)
+    return style.outlineStyle === 'none'
+      ? style.filter.includes('drop-shadow')
+        ? 2
+        : 0
+      : Number.parseFloat(style.outlineWidth)
+  })
 }

@@ -9,7 +9,9 @@ describe('toFlow', () => {
     const doc = sampleSop()
     const { nodes, edges } = toFlow(doc)
     expect(nodes).toHaveLength(doc.steps.length)
-    expect(edges).toHaveLength(doc.transitions.length)
+    // Every transition, and every SLA escalation as an edge of its own.
+    const escalations = doc.steps.filter((s) => s.sla?.escalateTo).length
+    expect(edges).toHaveLength(doc.transitions.length + escalations)
     const order = nodes.map((n) => n.id)
     for (const n of nodes) if (n.parentId) expect(order.indexOf(n.parentId)).toBeLessThan(order.indexOf(n.id))
     expect(nodes.find((n) => n.id === 'ship')?.parentId).toBe('replace')

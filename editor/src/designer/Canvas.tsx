@@ -22,7 +22,7 @@ import { focusStep, openSlaSection } from './canvasFocus.ts'
 import { keepEdges, keepNodes } from './canvasState.ts'
 import { EmptyStart } from './EmptyStart.tsx'
 import { useCanvasKeyboard } from './useCanvasKeyboard.ts'
-import type { Designer } from './useDesigner.ts'
+import type { Designer, Doc } from './useDesigner.ts'
 import { ZoomVariable } from './ZoomVariable.tsx'
 
 const PRO_OPTIONS = { hideAttribution: true }
@@ -132,7 +132,7 @@ export function Canvas({
       onPaneClick: () => dRef.current.setSelection(null),
       selectEdge,
       nodeEdit: {
-        rename: (id: string, title: string) => dRef.current.updateStep(id, { title }),
+        rename: (id: string, title: string) => dRef.current.replace(renamed(dRef.current.doc, id, title)),
         resize: (id: string, size: { width: number; height: number }) => dRef.current.resizeStep(id, size),
         editing,
       },
@@ -270,6 +270,19 @@ export function Canvas({
       </EdgeSelectContext.Provider>
     </NodeEditContext.Provider>
   )
+}
+
+/**
+ * The document with a step renamed, and the transitions into it that were named after its old title
+ * (as appending names them) renamed with it: one undo step.
+ */
+function renamed(doc: Doc, id: string, title: string): Doc {
+  const next = structuredClone(doc)
+  const step = next.steps.find((s) => s.id === id)
+  if (!step || step.title === title) return doc
+  for (const t of next.transitions) if (t.to === id && t.label === step.title) t.label = title
+  step.title = title
+  return next
 }
 
 function inside(

@@ -58,10 +58,12 @@ export function useCanvasKeyboard(d: Designer, keys: CanvasKeys): void {
       const node = target.closest<HTMLElement>('.react-flow__node')
       const steps = d.selection?.kind === 'step' ? d.selection.ids : []
       const one = steps.length === 1 ? steps[0] : undefined
+      // Nothing leaves an end: no appending or connecting from one.
+      const from = one && d.doc.steps.find((s) => s.id === one)?.kind !== 'end' ? one : undefined
       const key = e.key.toLowerCase()
       const mod = e.ctrlKey || e.metaKey
       let handled = true
-      if (e.key === 'Enter' && mod && one) k.append(one, 'task')
+      if (e.key === 'Enter' && mod && from) k.append(from, 'task')
       else if (e.key === 'Enter' && node?.dataset.id && !mod)
         d.setSelection({ kind: 'step', ids: [node.dataset.id] })
       else if (ARROWS[e.key] && steps.length && !mod && !e.altKey) {
@@ -71,11 +73,11 @@ export function useCanvasKeyboard(d: Designer, keys: CanvasKeys): void {
           const at = k.positionOf(id) ?? d.doc.layout?.nodes?.[id] ?? { x: 0, y: 0 }
           d.moveStep(id, { x: at.x + dx * by, y: at.y + dy * by })
         }
-      } else if (key === 'a' && !mod && !e.altKey && one) chord = Date.now()
-      else if (APPEND_KEYS[key] && !mod && one && Date.now() - chord < CHORD_MS) {
+      } else if (key === 'a' && !mod && !e.altKey && from) chord = Date.now()
+      else if (APPEND_KEYS[key] && !mod && from && Date.now() - chord < CHORD_MS) {
         chord = 0
-        k.append(one, APPEND_KEYS[key])
-      } else if (key === 'c' && !mod && !e.altKey && one) k.connect(one)
+        k.append(from, APPEND_KEYS[key])
+      } else if (key === 'c' && !mod && !e.altKey && from) k.connect(from)
       else if (e.key === 'F2' && one) k.rename(one)
       else if (e.key === 'Escape') handled = k.escape()
       else handled = false

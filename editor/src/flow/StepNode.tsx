@@ -36,7 +36,8 @@ const GRIPS = [
 function StepNodeView({ id, data, selected }: NodeProps<Node<StepData>>) {
   const edit = useContext(NodeEditContext)
   const store = edit?.editing ?? NO_EDITING
-  const editing = useSyncExternalStore(store.subscribe, () => store.get() === id)
+  const isEditing = () => store.get() === id
+  const editing = useSyncExternalStore(store.subscribe, isEditing, isEditing)
   const cancelled = useRef(false)
   const classes = [
     'step',
