@@ -60,12 +60,14 @@ export function comparedValues(guard: string): { field: string; value: string }[
 
 /**
  * Ticket fields an agent or the SOP can give a value: the fields some step asks for before it is
- * left, and the fields an effect sets. (Intake starts a ticket with no field values.)
+ * left, the fields an effect sets, and the fields bound to a customer or intake value (filled
+ * when the ticket is opened).
  */
 export function collectedFields(doc: SopDocument): Set<string> {
   const names = new Set<string>()
   for (const s of doc.steps) for (const f of s.requiredFields) names.add(f)
   for (const t of doc.transitions) for (const e of t.effects) if (e.type === 'set') names.add(e.field)
+  for (const f of doc.fields) if (f.bind) names.add(f.name)
   return names
 }
 

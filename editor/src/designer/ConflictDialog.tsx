@@ -73,8 +73,8 @@ export const ConflictDialog = memo(function ConflictDialog({
             ) : (
               <ul className="small conflict-diff" data-testid="conflict-diff">
                 {diff.meta.map((m) => (
-                  <li key={`m${m}`} className="diff-changed">
-                    {t('save.conflict.metaChanged', { field: t(META_LABELS[m] ?? m) })}
+                  <li key={`m${m.property}`} className="diff-changed">
+                    {t('save.conflict.metaChanged', { field: t(META_LABELS[m.property] ?? m.property) })}
                   </li>
                 ))}
                 {diff.steps.map((s) => (

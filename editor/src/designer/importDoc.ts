@@ -36,6 +36,6 @@ export function readImport(text: string): ImportResult {
     reason: 'invalid',
     doc,
     diagnostics: errors,
-    schema: errors.some((d) => d.code === 'schema'),
+    schema: errors.some((d) => d.code === 'invalid_document' || d.code === 'unsupported_schema'),
   }
 }
