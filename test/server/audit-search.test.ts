@@ -43,6 +43,7 @@ beforeAll(async () => {
     version: jana.version,
   })
   expect(cancelled.status).toBe(200)
+  ctx.clock.advance(3600_000)
   const anon = await open('Question about opening hours', 'chat', null)
   Object.assign(ids, { hoa: hoa.id, jana: jana.id, anon: anon.id })
 })

@@ -269,7 +269,7 @@ describe('upgrade to the ledger', () => {
       v.sop_id,
       v.version,
     )
-    db.pragma('user_version = 2')
+    db.pragma('user_version = 3')
     db.close()
     const { createApp } = await import('../../server/app.ts')
     const storage = new SqliteStorage(path)
