@@ -91,7 +91,16 @@ describe('agent, auditor and supervisor in Chromium', () => {
     await page.waitForSelector('[data-testid="verified"]')
     await page.waitForSelector('.react-flow__node')
     const scrubber = page.locator('input[name="scrubber"]')
-    await scrubber.fill('3')
+    // The refused click on the blocked action is a record of its own, before the action that succeeded.
+    const titles = await page.locator('.audit-timeline .timeline-title').allTextContents()
+    expect(titles.slice(0, 5)).toEqual([
+      'Ticket opened in “Receive the request”',
+      'Taken by Lan Nguyễn',
+      'Refused attempt: Request noted',
+      'Request noted → Identify the customer',
+      "Customer's identity confirmed → Classify the request",
+    ])
+    await scrubber.fill('4')
     expect(await page.textContent('[data-testid="entry-detail"]')).toContain(
       "Customer's identity confirmed → Classify the request",
     )
@@ -100,17 +109,20 @@ describe('agent, auditor and supervisor in Chromium', () => {
 
     const db = new Database(h.dbPath)
     db.exec('DROP TRIGGER audit_append_only_update')
-    const row = db.prepare('SELECT payload FROM audit WHERE ticket_id = ? AND seq = 2').get(id) as {
-      payload: string
-    }
-    db.prepare('UPDATE audit SET payload = ? WHERE ticket_id = ? AND seq = 2').run(
+    // The record of "Request noted", which carries the customer's name the agent filled in.
+    const row = db
+      .prepare("SELECT seq, payload FROM audit WHERE ticket_id = ? AND type = 'transition' ORDER BY seq LIMIT 1")
+      .get(id) as { seq: number; payload: string }
+    expect(row.payload).toContain('Nguyễn Thị Hoa')
+    db.prepare('UPDATE audit SET payload = ? WHERE ticket_id = ? AND seq = ?').run(
       row.payload.replace('Nguyễn Thị Hoa', 'Someone Else'),
       id,
+      row.seq,
     )
     db.close()
     await page.reload()
     await page.waitForSelector('[data-testid="verify-failed"]')
-    expect(await page.textContent('[data-testid="verify-failed"]')).toContain('record 2')
+    expect(await page.textContent('[data-testid="verify-failed"]')).toContain(`record ${row.seq}`)
     await h.shot('06-audit-failed')
   })
 
