@@ -54,6 +54,9 @@ async function accessibleName(el: Locator): Promise<string> {
 
 /** Every input, select and textarea in the side panel has a name; in one form, no two share it. */
 async function expectAllLabelled(page: Page, unique: boolean) {
+  // Folded sections (the advanced id) are opened as a person would, so their inputs are checked too.
+  for (const summary of await page.locator('.designer-side details:not([open]) > summary').all())
+    await summary.click()
   const controls = page.locator('.designer-side').locator('input, select, textarea')
   const count = await controls.count()
   expect(count).toBeGreaterThan(0)
@@ -305,10 +308,15 @@ describe('the designer inspector in Chromium', () => {
     await page.locator('.shell-lang select').selectOption('cs')
     try {
       await page.locator('.palette-item[data-kind="task"]').click()
-      await page.waitForSelector('.react-flow__node:has-text("Krok 1")')
+      // A new step opens with its title ready to type, in the reader's language.
+      await page.waitForSelector('.react-flow__node input[value="Krok 1"]')
       const form = page.getByRole('form', { name: 'Krok' })
       expect(await form.getByLabel('Název', { exact: true }).inputValue()).toBe('Krok 1')
+      await page.keyboard.press('Enter')
+      await page.waitForSelector('.react-flow__node:has-text("Krok 1")')
       await page.locator('.palette-item[data-kind="decision"]').click()
+      await page.waitForSelector('.react-flow__node input[value="Rozhodnutí?"]')
+      await page.keyboard.press('Enter')
       await page.waitForSelector('.react-flow__node:has-text("Rozhodnutí?")')
       await h.shot('46-inspector-czech')
     } finally {
@@ -336,8 +344,9 @@ describe('the designer inspector in Chromium', () => {
     expect(await stepForm(page).getByLabel('Title', { exact: true }).inputValue()).toBe('Step 1')
     await save(page)
     const blank = await saved('empty-blank')
-    expect(blank.steps).toEqual([{ id: 'task', kind: 'task', title: 'Step 1' }])
-    expect(blank.initial).toBe('task')
+    // The id is made from the title, as for every new step.
+    expect(blank.steps).toEqual([{ id: 'step_1', kind: 'task', title: 'Step 1' }])
+    expect(blank.initial).toBe('step_1')
 
     await open('empty-copy', empty)
     const source = page.getByLabel('Start from a copy of')

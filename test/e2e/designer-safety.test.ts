@@ -79,12 +79,12 @@ describe('the designer never loses work', () => {
     const { page } = h
     await open(page, 'support-ticket')
     await sopPanel(page)
-    await retype(page, 'textarea[name="sop-purpose"]', 'Typed just before leaving for the inbox')
+    await retype(page, 'textarea[name="sop-purpose"]', 'Typed just before leaving for the dashboard')
     // Leave at once, well before the autosave pause is over.
-    await page.getByRole('link', { name: 'Inbox' }).click()
-    await page.waitForURL(/#\/inbox/)
+    await page.getByRole('link', { name: 'Dashboard' }).click()
+    await page.waitForURL(/#\/dashboard/)
     expect((await serverDraft('support-ticket')).document.purpose).toBe(
-      'Typed just before leaving for the inbox',
+      'Typed just before leaving for the dashboard',
     )
 
     // Offline: leaving asks; staying keeps the edit, which is saved once back online.
