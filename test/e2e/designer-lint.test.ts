@@ -32,6 +32,16 @@ async function advancedId(page: Page, kind: 'step' | 'transition'): Promise<stri
   return page.inputValue(`input[name="${kind}-id"]`)
 }
 
+async function api(token: string, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${h.server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  expect(res.ok, `${method} ${path}: ${res.status}`).toBe(true)
+  return res.json()
+}
+
 async function problemTexts(page: Page): Promise<string[]> {
   return page.locator('[data-testid="problems"] li').allTextContents()
 }
@@ -72,10 +82,15 @@ describe('the designer reads titles, lints each part and compares versions by pr
     expect(await advancedId(page, 'step')).toBe('manager_review')
     expect(await page.textContent('details.id-field')).toContain('published')
 
-    // A bad SLA duration is a problem of that step, in words, and every other problem still shows.
-    await page.locator('.react-flow__controls-fitview').click()
-    await stepNode(page, titleOf('diagnose')).click()
-    await retype(page, 'input[name="step-sla"]', '4 hours')
+    // A bad SLA duration (the inspector only offers number + unit, so it comes in with a document
+    // written elsewhere) is a problem of that step, in words, and every other problem still shows.
+    await page.waitForSelector('[data-testid="save-status"][data-state="saved"]')
+    const draft = await api(owner, 'GET', '/api/sops/support-ticket')
+    const broken = draft.document.steps.find((s: { id: string }) => s.id === 'diagnose')
+    broken.sla = { ...broken.sla, due: '4 hours' }
+    await api(owner, 'PUT', '/api/sops/support-ticket', { document: draft.document })
+    await page.reload()
+    await page.waitForSelector('.react-flow__node')
     await page.waitForSelector('[data-testid="problems"] li[data-code="invalid_duration"]')
     const english = await problemTexts(page)
     expect(english).toContain(
@@ -107,7 +122,9 @@ describe('the designer reads titles, lints each part and compares versions by pr
     await page.waitForSelector('button:has-text("Publish")')
 
     // Fix the duration to 2 hours; the owner also lets the first step escalate on breach.
-    await retype(page, 'input[name="step-sla"]', 'PT2H')
+    await stepNode(page, titleOf('diagnose')).click()
+    await page.selectOption('select[name="step-sla-unit"]', 'hours')
+    await retype(page, 'input[name="step-sla"]', '2')
     await page.waitForSelector('[data-testid="problems"] li[data-code="invalid_duration"]', {
       state: 'detached',
     })
