@@ -111,7 +111,9 @@ describe('agent, auditor and supervisor in Chromium', () => {
     db.exec('DROP TRIGGER audit_append_only_update')
     // The record of "Request noted", which carries the customer's name the agent filled in.
     const row = db
-      .prepare("SELECT seq, payload FROM audit WHERE ticket_id = ? AND type = 'transition' ORDER BY seq LIMIT 1")
+      .prepare(
+        "SELECT seq, payload FROM audit WHERE ticket_id = ? AND type = 'transition' ORDER BY seq LIMIT 1",
+      )
       .get(id) as { seq: number; payload: string }
     expect(row.payload).toContain('Nguyễn Thị Hoa')
     db.prepare('UPDATE audit SET payload = ? WHERE ticket_id = ? AND seq = ?').run(

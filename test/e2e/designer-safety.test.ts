@@ -104,7 +104,7 @@ describe('the designer never loses work', () => {
     await h.shot('safety-state-offline')
     await page.context().setOffline(false)
     const retry = page.getByRole('button', { name: 'Retry' })
-    if (await retry.isVisible()) await retry.click().catch(() => {})
+    if (await retry.isVisible()) await retry.click({ timeout: 2000 }).catch(() => {})
     await saveState(page, 'saved')
     expect((await serverDraft('support-ticket')).document.purpose).toBe('Typed while offline')
 
@@ -112,7 +112,7 @@ describe('the designer never loses work', () => {
     await page.selectOption('header select', 'cs')
     await page.context().setOffline(true)
     await retype(page, 'textarea[name="sop-purpose"]', 'Psáno offline')
-    await page.getByRole('link', { name: 'Schránka' }).click()
+    await page.getByRole('link', { name: 'Přehled' }).click()
     await page.waitForSelector('[data-testid="leave-dialog"]')
     expect(await page.textContent('[data-testid="leave-dialog"]')).toContain('Jste offline')
     await page.getByRole('button', { name: 'Zůstat a ponechat změny' }).click()
@@ -120,7 +120,7 @@ describe('the designer never loses work', () => {
     if (await retry.isVisible())
       await page
         .getByRole('button', { name: 'Zkusit znovu' })
-        .click()
+        .click({ timeout: 2000 })
         .catch(() => {})
     await saveState(page, 'saved')
     await page.selectOption('header select', 'en')
@@ -248,6 +248,12 @@ describe('the designer never loses work', () => {
     expect(await page.locator('[data-testid="guard-error"]').count()).toBe(0)
     await page.keyboard.press('Control+s')
     await saveState(page, 'saved')
+    await expect
+      .poll(
+        async () =>
+          (await serverDraft('support-ticket')).document.transitions.find((t) => t.id === 't_high')?.guard,
+      )
+      .toBe('ticket.impact == "b"')
     const { document } = await serverDraft('support-ticket')
     expect(document.fields.find((f) => f.name === 'impact')?.options).toEqual([
       { value: 'a', label: 'a' },
