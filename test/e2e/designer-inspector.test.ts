@@ -29,9 +29,15 @@ async function api(method: string, path: string, body?: unknown) {
 
 /** A new draft on the server (a copy of the support SOP unless told otherwise), opened in the designer. */
 async function open(id: string, edit: (doc: any) => any = (d) => d) {
-  await api('POST', '/sops', { document: edit({ ...fixture(), id }) })
+  const document = edit({ ...fixture(), id })
+  await api('POST', '/sops', { document })
   await h.page.goto(`${h.server.url}/#/designer/${id}`)
   await h.page.waitForSelector('[data-testid="canvas"]')
+  if (document.steps.length) {
+    // The whole flowchart in view (the opening view is fitted by width and may leave steps below).
+    await h.page.waitForSelector('.react-flow__node')
+    await h.page.locator('.react-flow__controls-fitview').click()
+  }
 }
 
 const saved = async (id: string) => (await api('GET', `/sops/${id}`)).document

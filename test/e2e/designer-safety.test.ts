@@ -33,6 +33,8 @@ async function open(page: Page, id: string) {
   await page.goto(`${h.server.url}/#/designer/${id}`)
   await page.waitForSelector('.react-flow__node')
   await page.waitForSelector('[data-testid="save-status"][data-state="saved"]')
+  // The whole flowchart in view (the opening view is fitted by width and may leave steps below).
+  await page.locator('.react-flow__controls-fitview').click()
 }
 
 /** Replaces a field's text with the keyboard, as a person does: click, select all, type. */
