@@ -113,6 +113,15 @@ describe('the designer inspector in Chromium', () => {
     await redo.click()
     await page.waitForSelector('.react-flow__node:has-text("Take the call")')
     expect(await redo.isDisabled()).toBe(true)
+    // Ctrl+Z while the cursor is still in the field also undoes the whole typing at once.
+    await node(page, 'Take the call').click()
+    await title.click()
+    await page.keyboard.press('End')
+    await page.keyboard.type(' now', { delay: 30 })
+    await page.waitForSelector('.react-flow__node:has-text("Take the call now")')
+    await page.keyboard.press('Control+z')
+    await page.waitForSelector('.react-flow__node:has-text("Take the call"):not(:has-text("now"))')
+    expect(await title.inputValue()).toBe('Take the call')
     // Two fields typed into one after the other are two undo steps.
     await node(page, 'Take the call').click()
     await stepForm(page).getByLabel('Instructions (Markdown)', { exact: true }).click()

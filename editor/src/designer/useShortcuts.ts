@@ -12,7 +12,7 @@ export const SHORTCUTS: [string, string][] = [
   ['?', 'help'],
 ]
 
-/** Keyboard shortcuts of the designer (ignored while typing in a field, except Ctrl/Cmd+S). */
+/** Keyboard shortcuts of the designer (ignored while typing in a field, except save, undo and redo). */
 export function useShortcuts(d: Designer, extra: { save: () => void; help: () => void }) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -25,7 +25,15 @@ export function useShortcuts(d: Designer, extra: { save: () => void; help: () =>
         return
       }
       const target = e.target as HTMLElement
-      if (target.closest('input, textarea, select, [contenteditable="true"]')) return
+      if (target.closest('input, textarea, select, [contenteditable="true"]')) {
+        // In the inspector and SOP panel, undo and redo are the designer's: what was typed in a
+        // field since it was entered is one step, undone whole (not letter by letter).
+        if (!mod || !target.closest('.designer-side') || (key !== 'z' && key !== 'y')) return
+        e.preventDefault()
+        if (key === 'z' && !e.shiftKey) d.undo()
+        else d.redo()
+        return
+      }
       if (mod && key === 'z' && !e.shiftKey) d.undo()
       else if (mod && (key === 'y' || (key === 'z' && e.shiftKey))) d.redo()
       else if (mod && key === 'c') d.copy(d.selection)
