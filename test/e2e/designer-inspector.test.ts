@@ -372,7 +372,7 @@ describe('the designer inspector in Chromium', () => {
     await page.getByRole('button', { name: 'Copy it here' }).click()
     await page.waitForSelector('[data-testid="empty-start"]', { state: 'detached' })
     const example = (await api('GET', '/sops/support-ticket')).document
-    expect(await page.locator('.react-flow__node').count()).toBe(example.steps.length)
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(example.steps.length)
     await h.shot('48-empty-start-copied')
     await save(page)
     const copy = await saved('empty-copy')
