@@ -237,9 +237,12 @@ describe('the designer never loses work', () => {
     await retype(page, `input[name="field-name-${n}"]`, 'impact')
     await page.selectOption(`select[name="field-type-${n}"]`, 'choice')
     await retype(page, `input[name="field-${n}-option-value-0"]`, 'a')
+    // Enter adds the next row and puts the cursor in it (typed once it is there, as a person would).
     await page.keyboard.press('Enter')
+    await page.waitForSelector(`input[name="field-${n}-option-value-1"]:focus`)
     await page.keyboard.type('b')
     await page.keyboard.press('Enter')
+    await page.waitForSelector(`input[name="field-${n}-option-value-2"]:focus`)
     await page.keyboard.type('c')
     await retype(page, `input[name="field-${n}-option-label-1"]`, 'b, urgent, p1')
     expect(await page.inputValue(`input[name="field-${n}-option-label-1"]`)).toBe('b, urgent, p1')
@@ -288,7 +291,7 @@ describe('the designer never loses work', () => {
 
     // On the SOP list: a JSON file that is not an SOP lists the validator's diagnostics.
     await page.getByRole('link', { name: '←' }).click()
-    await page.waitForSelector('.sop-list')
+    await page.waitForSelector('.sop-list tbody tr')
     const listed = await page.locator('.sop-list tbody tr').count()
     await choose('.sop-list', 'not-a-sop.json', JSON.stringify({ id: 'x', steps: 'none' }))
     await page.waitForSelector('[data-testid="import-diagnostics"] li')
