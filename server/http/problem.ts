@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
 import { SopError } from '../../engine/index.ts'
 import { ConflictError } from '../storage/types.ts'
+import { readBodyText } from './body.ts'
 
 /**
  * An API error: an HTTP status, a stable `code` and a human message, plus any extension members
@@ -46,13 +47,9 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown, where = 'b
   )
 }
 
-/** Reads a JSON request body; malformed JSON is a 400. */
+/** Reads a JSON request body within the body limit; malformed JSON is a 400. */
 export async function jsonBody(c: Context): Promise<unknown> {
-  const text = await c.req.text()
-  const max = (c.get('maxBody') as number | undefined) ?? 1024 * 1024
-  if (text.length > max && Buffer.byteLength(text) > max) {
-    throw new Problem(413, 'body_too_large', `The request body is larger than ${max} bytes`)
-  }
+  const text = await readBodyText(c)
   if (!text.trim()) return {}
   try {
     return JSON.parse(text)
