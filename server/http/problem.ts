@@ -4,7 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
 import { SopError } from '../../engine/index.ts'
 import { ConflictError } from '../storage/types.ts'
-import { readBodyText } from './body.ts'
+import { checkJsonDepth, readBodyText } from './body.ts'
 
 /**
  * An API error: an HTTP status, a stable `code` and a human message, plus any extension members
@@ -47,10 +47,11 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown, where = 'b
   )
 }
 
-/** Reads a JSON request body within the body limit; malformed JSON is a 400. */
+/** Reads a JSON request body within the body limit; malformed or too deeply nested JSON is a 400. */
 export async function jsonBody(c: Context): Promise<unknown> {
   const text = await readBodyText(c)
   if (!text.trim()) return {}
+  checkJsonDepth(text)
   try {
     return JSON.parse(text)
   } catch (err) {

@@ -90,4 +90,50 @@ describe('a server under abuse', () => {
       expect(JSON.parse(res.body).code).toBe('body_too_large')
     }
   }, 60_000)
+
+  it('answers 400 problem+json naming the bad escape for malformed percent-encodings in a path', async () => {
+    for (const path of ['/%zz', '/%E0%A4%A', '/assets/%zz.js', '/api/%zz']) {
+      const res = await fetch(`${server.url}${path}`, {
+        headers: { authorization: `Bearer ${server.token}` },
+      })
+      const body = (await res.json()) as { status: number; code: string; detail: string }
+      expect({ path, status: res.status }).toEqual({ path, status: path.startsWith('/api/') ? 404 : 400 })
+      expect(res.headers.get('content-type')).toContain('application/problem+json')
+      if (!path.startsWith('/api/')) {
+        expect(body.code).toBe('malformed_path')
+        expect(body.detail).toContain('percent-encoding')
+      }
+    }
+  })
+
+  it('refuses SOP documents nested thousands of levels deep with 400 on create and save', async () => {
+    const deep = `${'['.repeat(4250)}${']'.repeat(4250)}`
+    const text = `{"document":{"schema":"sopflow/v1","id":"deep","title":"Deep","steps":${deep}}}`
+    for (const [method, path] of [
+      ['POST', '/api/sops'],
+      ['PUT', '/api/sops/support-ticket'],
+    ]) {
+      const res = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+        body: text,
+      })
+      const body = (await res.json()) as { code: string; detail: string; limit: number }
+      expect({ method, status: res.status }).toEqual({ method, status: 400 })
+      expect(body.code).toBe('too_deeply_nested')
+      expect(body.detail).toContain('more than 64 levels deep')
+    }
+    // Nothing was changed: the SOP does not exist and the draft is as it was.
+    const created = await fetch(`${server.url}/api/sops/deep`, {
+      headers: { authorization: `Bearer ${server.token}` },
+    })
+    expect(created.status).toBe(404)
+    // A bracket inside a string does not count as nesting.
+    const res = await fetch(`${server.url}/api/sops`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ document: { id: 'brackets', title: '['.repeat(200) } }),
+    })
+    expect(((await res.json()) as { code?: string }).code).not.toBe('too_deeply_nested')
+  })
 })
