@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { type AppEnv, allow, bearer } from './auth/bearer.ts'
+import { noStore, securityHeaders } from './http/headers.ts'
 import { jsonBody, onError, Problem, parse } from './http/problem.ts'
 import { loadOrCreateKey } from './ledger/keys.ts'
 import { LedgerService } from './ledger/ledger.ts'
@@ -106,6 +107,8 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
   app.notFound((c) =>
     onError(log)(new Problem(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`), c),
   )
+  app.use('*', securityHeaders())
+  app.use('/api/*', noStore())
   app.route('/api', api)
   return { app, tickets, storage, ledger }
 }

@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server'
 import type { Hono } from 'hono'
 import { compile } from '../engine/index.ts'
 import { createApp, type SopflowApp } from './app.ts'
+import { decodePath } from './http/path.ts'
 import { Problem } from './http/problem.ts'
 import { loadOrCreateKey } from './ledger/keys.ts'
 import { LedgerService } from './ledger/ledger.ts'
@@ -62,7 +63,7 @@ const TYPES: Record<string, string> = {
 export function serveWebApp(app: Hono, dir: string): void {
   app.get('*', async (c) => {
     if (c.req.path.startsWith('/api/')) throw new Problem(404, 'not_found', `No route for GET ${c.req.path}`)
-    const path = normalize(decodeURIComponent(new URL(c.req.url).pathname)).replace(/^(\.\.[/\\])+/, '')
+    const path = normalize(decodePath(new URL(c.req.url).pathname)).replace(/^(\.\.[/\\])+/, '')
     let file = join(dir, path)
     if (!file.startsWith(dir) || !existsSync(file) || statSync(file).isDirectory())
       file = join(dir, 'index.html')

@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
 import { REJECTION_CODES, SOP_ERROR_CODES, SopError } from '../../engine/index.ts'
 import { ConflictError } from '../storage/types.ts'
+import { checkJsonDepth, readBodyText } from './body.ts'
 
 /** Codes of the API's own problems (the engine's rejections and SOP errors are added below). */
 const API_CODES = [
@@ -29,6 +30,9 @@ const API_CODES = [
   'ledger_leaf_unknown',
   'ledger_unavailable',
   'ticket_tampered',
+  'body_incomplete',
+  'malformed_path',
+  'too_deeply_nested',
 ] as const
 
 /**
@@ -99,16 +103,11 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown, where = 'b
   )
 }
 
-/** Reads a JSON request body; malformed JSON is a 400. */
+/** Reads a JSON request body within the body limit; malformed or too deeply nested JSON is a 400. */
 export async function jsonBody(c: Context): Promise<unknown> {
-  const text = await c.req.text()
-  const max = (c.get('maxBody') as number | undefined) ?? 1024 * 1024
-  if (text.length > max && Buffer.byteLength(text) > max) {
-    throw new Problem(413, 'body_too_large', `The request body is larger than ${max} bytes`, {
-      params: { max },
-    })
-  }
+  const text = await readBodyText(c)
   if (!text.trim()) return {}
+  checkJsonDepth(text)
   try {
     return JSON.parse(text)
   } catch (err) {
