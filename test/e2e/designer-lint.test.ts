@@ -56,10 +56,10 @@ describe('the designer reads titles, lints each part and compares versions by pr
     // A new step's id follows its title as it is typed.
     await page.locator('.palette-item[data-kind="task"]').click()
     await page.waitForSelector('input[name="step-title"]')
-    expect(await advancedId(page, 'step')).toBe(`step_${fixture.steps.length + 1}`)
+    await expect.poll(() => advancedId(page, 'step')).toBe(`step_${fixture.steps.length + 1}`)
     await retype(page, 'input[name="step-title"]', 'Call the customer back')
     expect(await page.inputValue('input[name="step-title"]')).toBe('Call the customer back')
-    expect(await advancedId(page, 'step')).toBe('call_the_customer_back')
+    await expect.poll(() => advancedId(page, 'step')).toBe('call_the_customer_back')
 
     // An id typed by hand is checked: a bad one is named and changes nothing.
     await retype(page, 'input[name="step-id"]', 'call back')
@@ -73,13 +73,13 @@ describe('the designer reads titles, lints each part and compares versions by pr
     await retype(page, 'input[name="step-id"]', 'callback')
     await page.keyboard.press('Enter')
     await page.waitForSelector('[data-testid="id-error"]', { state: 'detached' })
-    expect(await advancedId(page, 'step')).toBe('callback')
+    await expect.poll(() => advancedId(page, 'step')).toBe('callback')
 
     // A published step keeps its id when its title changes.
     await page.locator('.react-flow__controls-fitview').click()
     await stepNode(page, titleOf('manager_review')).click()
     await retype(page, 'input[name="step-title"]', 'Supervisor review')
-    expect(await advancedId(page, 'step')).toBe('manager_review')
+    await expect.poll(() => advancedId(page, 'step')).toBe('manager_review')
     expect(await page.textContent('details.id-field')).toContain('published')
 
     // A bad SLA duration (the inspector only offers number + unit, so it comes in with a document
