@@ -28,6 +28,7 @@ import {
 } from '../storage/types.ts'
 import { linkHash, newId, sha256 } from './crypto.ts'
 import { buildEvidence } from './evidence.ts'
+import { KeyedQueue } from './keyedQueue.ts'
 import { entryOf, type VerifyResult, verifyAudit } from './verification.ts'
 
 export type Clock = () => Date
@@ -73,6 +74,8 @@ const MALFORMED = new Set(['unknown_field', 'invalid_field_value', 'invalid_inpu
  */
 export class TicketService {
   private readonly compiled = new Map<string, CompiledSop>()
+  /** Unversioned changes to one ticket (notes, assignments, updates) queue behind each other. */
+  private readonly amending = new KeyedQueue()
   /**
    * The rows this process last committed, per ticket (most recent 10,000). A write starts from
    * its ticket's row here instead of reading it back, and hands the engine the very state object
@@ -323,6 +326,15 @@ export class TicketService {
 
   /** Writes a change that is not an engine decision (assignment, note), chained into the audit log. */
   async amend(
+    user: User,
+    id: string,
+    change: (t: TicketRow) => { ticket: TicketRow; type: AuditType; payload: unknown; bump: boolean },
+    version?: number,
+  ): Promise<TicketRow> {
+    return this.amending.run(id, () => this.amendNow(user, id, change, version))
+  }
+
+  private async amendNow(
     user: User,
     id: string,
     change: (t: TicketRow) => { ticket: TicketRow; type: AuditType; payload: unknown; bump: boolean },
