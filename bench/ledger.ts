@@ -6,26 +6,18 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
-import { compile, type TransitionRecord } from '../engine/index.ts'
 import { createApp } from '../server/app.ts'
 import { checkBundle } from '../server/services/bundleCheck.ts'
-import { linkHash, sha256 } from '../server/services/crypto.ts'
-import { applyState, entryOf } from '../server/services/tickets.ts'
+import { sha256 } from '../server/services/crypto.ts'
 import { importSop } from '../server/start.ts'
 import { prepareCommitBatch } from '../server/storage/commitBatch.mjs'
 import { prepareLedger } from '../server/storage/ledgerAppend.mjs'
 import { migrate } from '../server/storage/migrations.ts'
 import { SqliteStorage } from '../server/storage/sqlite.ts'
-import type { AuditRow, TicketRow } from '../server/storage/types.ts'
-import { longCase, longHistory } from './engine.ts'
+import { longCase } from './engine.ts'
+import { commitLongTicket } from './longTicket.ts'
 
 const log = (line: string) => console.log(line)
-
-/** What a ticket's `created` record states about it. */
-export function createdTicket(t: TicketRow) {
-  const { sopId, sopVersion, sopHash, channel, customerId, subject, priority, queue } = t
-  return { sopId, sopVersion, sopHash, channel, customerId, subject, priority, queue }
-}
 
 function fileDb(): Database.Database {
   const db = new Database(join(mkdtempSync(join(tmpdir(), 'sopflow-bench-ledger-')), 'b.db'))
@@ -138,63 +130,17 @@ export async function runLedgerBench(): Promise<void> {
   // 3. A 10,000-record ticket verified with its inclusion proofs.
   {
     const storage = new SqliteStorage(join(mkdtempSync(join(tmpdir(), 'sopflow-bench-ledger-')), 'v.db'))
-    const sop = compile(longCase(), { sha256 })
     await importSop(storage, longCase() as never, 'u_bench', '2026-02-01T08:00:00.000Z')
-    const version = (await storage.latestVersion('long-case'))!
-    const { records, state } = longHistory(sop, 10_000)
-    const now = records.at(-1)!.at
-    const base: TicketRow = {
-      id: 't_bench_long',
-      sopId: 'long-case',
-      sopVersion: version.version,
-      sopHash: sop.hash,
-      channel: 'phone',
-      customerId: null,
-      subject: '10,000 records',
-      status: 'open',
-      outcome: null,
-      priority: 'normal',
-      assigneeId: null,
-      queue: null,
-      version: records.length,
-      createdAt: records[0].at,
-      updatedAt: now,
-      closedAt: null,
-      dueAt: null,
-      steps: [],
-      state,
-      auditSeq: 0,
-      auditHead: null,
-    }
-    const audit: AuditRow[] = []
-    let prev: string | null = null
-    records.forEach((record: TransitionRecord, seq) => {
-      const row: AuditRow = {
-        ticketId: base.id,
-        seq,
-        type: seq === 0 ? 'created' : 'transition',
-        at: record.at,
-        actorId: record.actor.id,
-        role: record.actor.role,
-        payload: seq === 0 ? { record, ticket: createdTicket(base) } : { record },
-        prevHash: prev,
-        hash: '',
-      }
-      row.hash = linkHash(prev, entryOf(row))
-      prev = row.hash
-      audit.push(row)
-    })
-    const ticket = { ...applyState(sop, base, state, now), auditSeq: audit.length, auditHead: prev }
-    await storage.commitTickets([{ ticket, expected: null, audit, scheduleTimers: [], removeTimers: [] }])
+    const { id: longId } = await commitLongTicket(storage, 10_000)
     const app = createApp({ storage })
     const verifyRuns: number[] = []
     const bundleRuns: number[] = []
     for (let i = 0; i < 3; i++) {
       let t = performance.now()
-      const r = await app.tickets.verify(base.id)
+      const r = await app.tickets.verify(longId)
       verifyRuns.push(performance.now() - t)
       if (!r.ok) throw new Error(`verify failed: ${r.problems.slice(0, 3).join('; ')}`)
-      const bytes = await app.tickets.evidence((await storage.getTicket(base.id))!, {
+      const bytes = await app.tickets.evidence((await storage.getTicket(longId))!, {
         id: 'u_bench',
       } as never)
       t = performance.now()

@@ -6,13 +6,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import { compile, type TransitionRecord } from '../engine/index.ts'
-import { linkHash, sha256 } from '../server/services/crypto.ts'
-import { applyState, entryOf, verifyAudit } from '../server/services/tickets.ts'
+import { verifyAudit } from '../server/services/tickets.ts'
 import { importSop, type RunningServer, startServer } from '../server/start.ts'
-import type { AuditRow, TicketRow, User } from '../server/storage/types.ts'
-import { longCase, longHistory } from './engine.ts'
-import { createdTicket } from './ledger.ts'
+import type { User } from '../server/storage/types.ts'
+import { longCase } from './engine.ts'
+import { commitLongTicket } from './longTicket.ts'
 
 const CLIENTS = 64
 const SECONDS = 3
@@ -133,64 +131,16 @@ export async function runServerBench(log: (line: string) => void = console.log):
     )
 
     // 4. A 10,000-record ticket: read its history over HTTP and verify it (chain + replay).
-    const sop = compile(longCase(), { sha256 })
-    const { records, state } = longHistory(sop, 10_000)
-    const version = await server.storage.latestVersion('long-case')
-    const now = records.at(-1)!.at
-    const base: TicketRow = {
-      id: 't_bench_long',
-      sopId: 'long-case',
-      sopVersion: version!.version,
-      sopHash: sop.hash,
-      channel: 'phone',
-      customerId: null,
-      subject: '10,000 records',
-      status: 'open',
-      outcome: null,
-      priority: 'normal',
-      assigneeId: null,
-      queue: null,
-      version: records.length,
-      createdAt: records[0].at,
-      updatedAt: now,
-      closedAt: null,
-      dueAt: null,
-      steps: [],
-      state,
-      auditSeq: 0,
-      auditHead: null,
-    }
-    const audit: AuditRow[] = []
-    let prev: string | null = null
-    records.forEach((record: TransitionRecord, seq) => {
-      const row: AuditRow = {
-        ticketId: base.id,
-        seq,
-        type: seq === 0 ? 'created' : 'transition',
-        at: record.at,
-        actorId: record.actor.id,
-        role: record.actor.role,
-        payload: seq === 0 ? { record, ticket: createdTicket(base) } : { record },
-        prevHash: prev,
-        hash: '',
-      }
-      row.hash = linkHash(prev, entryOf(row))
-      prev = row.hash
-      audit.push(row)
-    })
-    const ticket = { ...applyState(sop, base, state, now), auditSeq: audit.length, auditHead: prev }
-    await server.storage.commitTickets([
-      { ticket, expected: null, audit, scheduleTimers: [], removeTimers: [] },
-    ])
+    const { id: longId, ticket, sop } = await commitLongTicket(server.storage, 10_000)
     const readRuns: number[] = []
     const verifyRuns: number[] = []
     for (let i = 0; i < 3; i++) {
       let t = performance.now()
-      const h = await api('GET', `/api/tickets/${base.id}/history`)
+      const h = await api('GET', `/api/tickets/${longId}/history`)
       readRuns.push(performance.now() - t)
       if (h.body.length !== 10_000) throw new Error('history incomplete')
       t = performance.now()
-      const rows = await server.storage.getAudit(base.id)
+      const rows = await server.storage.getAudit(longId)
       const result = verifyAudit(sop, ticket, rows)
       verifyRuns.push(performance.now() - t)
       if (!result.ok) throw new Error(`verify failed: ${JSON.stringify(result)}`)
