@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next'
 import { getMetricOptions } from '../api/metrics.ts'
 import { listUsers } from '../api/users.ts'
 import { formatTime } from '../ui/format.ts'
+import { SopVersionSelects } from '../ui/SopVersionSelects.tsx'
 import { useAsync } from '../ui/useAsync.ts'
 import type { Route } from '../useRoute.ts'
 import { CHANNELS, OUTCOMES } from './choices.ts'
@@ -21,7 +22,6 @@ function AuditSearch() {
   const options = useAsync(() => getMetricOptions().catch(() => ({ sops: [], teams: [] })), [])
   const users = useAsync(() => listUsers().catch(() => []), [])
   const { filter, set, result, offset, setOffset } = useAuditSearch()
-  const versions = options.data?.sops.find((s) => s.id === filter.sop)?.versions ?? []
   const on = (k: Parameters<typeof set>[0]) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
     set(k, e.target.value)
   const total = result.data?.total ?? 0
@@ -40,28 +40,14 @@ function AuditSearch() {
             placeholder={t('audit.searchPlaceholder')}
           />
         </label>
-        <label>
-          {t('audit.sop')}
-          <select name="sop" value={filter.sop} onChange={on('sop')}>
-            <option value="">{t('audit.all')}</option>
-            {(options.data?.sops ?? []).map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.title}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('audit.version')}
-          <select name="version" value={filter.version} onChange={on('version')} disabled={!filter.sop}>
-            <option value="">{t('audit.all')}</option>
-            {versions.map((v) => (
-              <option key={v} value={v}>
-                v{v}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SopVersionSelects
+          sops={options.data?.sops ?? []}
+          sop={filter.sop}
+          version={filter.version}
+          onSop={on('sop')}
+          onVersion={on('version')}
+          labels={{ sop: t('audit.sop'), version: t('audit.version'), all: t('audit.all') }}
+        />
         <label>
           {t('audit.status')}
           <select name="status" value={filter.status} onChange={on('status')}>

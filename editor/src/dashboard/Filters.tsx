@@ -2,6 +2,7 @@ import { memo } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { MetricOptions } from '../api/metrics.ts'
 import { CHANNELS } from '../audit/choices.ts'
+import { SopVersionSelects } from '../ui/SopVersionSelects.tsx'
 import { PRESETS } from './presets.ts'
 import type { DashboardFilter } from './useDashboard.ts'
 
@@ -13,7 +14,6 @@ function FiltersView(props: {
 }) {
   const { t } = useTranslation(['insight', 'console'])
   const { filter, options, set } = props
-  const versions = options?.sops.find((s) => s.id === filter.sop)?.versions ?? []
   const on = (k: keyof DashboardFilter) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
     set(k, e.target.value)
   return (
@@ -58,28 +58,14 @@ function FiltersView(props: {
             }}
           />
         </label>
-        <label>
-          {t('filters.sop')}
-          <select name="sop" value={filter.sop} onChange={on('sop')}>
-            <option value="">{t('filters.all')}</option>
-            {(options?.sops ?? []).map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.title}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('filters.version')}
-          <select name="version" value={filter.version} onChange={on('version')} disabled={!filter.sop}>
-            <option value="">{t('filters.all')}</option>
-            {versions.map((v) => (
-              <option key={v} value={v}>
-                v{v}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SopVersionSelects
+          sops={options?.sops ?? []}
+          sop={filter.sop}
+          version={filter.version}
+          onSop={on('sop')}
+          onVersion={on('version')}
+          labels={{ sop: t('filters.sop'), version: t('filters.version'), all: t('filters.all') }}
+        />
         <label>
           {t('filters.channel')}
           <select name="channel" value={filter.channel} onChange={on('channel')}>
