@@ -119,11 +119,8 @@ describe('the designer never loses work', () => {
     expect(await page.textContent('[data-testid="leave-dialog"]')).toContain('Jste offline')
     await page.getByRole('button', { name: 'Zůstat a ponechat změny' }).click()
     await page.context().setOffline(false)
-    if (await retry.isVisible())
-      await page
-        .getByRole('button', { name: 'Zkusit znovu' })
-        .click({ timeout: 2000 })
-        .catch(() => {})
+    const retryCs = page.getByRole('button', { name: 'Zkusit znovu' })
+    if (await retryCs.isVisible()) await retryCs.click({ timeout: 2000 }).catch(() => {})
     await saveState(page, 'saved')
     await page.selectOption('header select', 'en')
   })

@@ -86,10 +86,11 @@ export function useAutosave(sopId: string, doc: Doc, initialRevision: number) {
     timer.current = setTimeout(() => void save(), AUTOSAVE_DELAY_MS)
   }, [doc, save])
 
-  // Back online: save what waited.
+  // Back online: save what waited (a save that failed just as the network went is retried too).
   useEffect(() => {
     const online = () => {
-      if (stateRef.current.kind === 'offline') void save()
+      const { kind } = stateRef.current
+      if (kind === 'offline' || kind === 'failed') void save()
     }
     window.addEventListener('online', online)
     return () => window.removeEventListener('online', online)
