@@ -1,5 +1,7 @@
 import { Hono } from 'hono'
-import { type AppEnv, allow, bearer } from './auth/bearer.ts'
+import { authenticate } from './auth/authenticate.ts'
+import { allow } from './auth/roles.ts'
+import type { AppEnv } from './auth/identity.ts'
 import { noStore, securityHeaders } from './http/headers.ts'
 import { jsonBody, onError, Problem, parse } from './http/problem.ts'
 import { loadOrCreateKey } from './ledger/keys.ts'
@@ -71,7 +73,7 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
   api.get('/docs', (c) => c.html(docsPage(openapi)))
   api.get('/health', (c) => c.json({ ok: true }))
 
-  api.use('*', bearer(storage))
+  api.use('*', authenticate(storage))
   api.get('/me', (c) => {
     const { id, name, role, team } = c.get('user')
     return c.json({ id, name, role, team })

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { type AppEnv, allow, READ_TICKETS } from '../auth/bearer.ts'
+import { type AppEnv, allow, READ_TICKETS } from '../auth/roles.ts'
 import { parse } from '../http/problem.ts'
 import type { LedgerService } from './ledger.ts'
 import { headJson } from './treeHead.ts'

@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { type AppEnv, allow, READ_TICKETS } from '../auth/bearer.ts'
+import { type AppEnv, allow, READ_TICKETS } from '../auth/roles.ts'
 import { parse } from '../http/problem.ts'
 import { schemas } from '../schemas.ts'
 import { searchForAudit } from '../services/auditSearch.ts'

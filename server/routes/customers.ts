@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { type AppEnv, allow, READ_TICKETS, WRITE_TICKETS } from '../auth/bearer.ts'
+import { type AppEnv, allow, READ_TICKETS, WRITE_TICKETS } from '../auth/roles.ts'
 import { jsonBody, notFound, parse } from '../http/problem.ts'
 import { schemas } from '../schemas.ts'
 import { newId } from '../services/crypto.ts'

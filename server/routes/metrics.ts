@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { type AppEnv, allow } from '../auth/bearer.ts'
+import { type AppEnv, allow } from '../auth/roles.ts'
 import { parse } from '../http/problem.ts'
 import { schemas } from '../schemas.ts'
 import { ticketSummaries } from '../services/auditSearch.ts'

@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { type AppEnv, WRITE_TICKETS } from '../auth/bearer.ts'
+import { type AppEnv, WRITE_TICKETS } from '../auth/roles.ts'
 
 /** The roles that work tickets: those an SOP's steps, actions and escalations are given to. */
 export function roleRoutes() {

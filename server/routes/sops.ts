@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { compile, validate } from '../../engine/index.ts'
-import { type AppEnv, allow } from '../auth/bearer.ts'
+import { type AppEnv, allow } from '../auth/roles.ts'
 import { jsonBody, notFound, Problem, parse } from '../http/problem.ts'
 import { schemas } from '../schemas.ts'
 import { sha256 } from '../services/crypto.ts'

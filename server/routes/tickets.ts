@@ -1,6 +1,6 @@
 import { type Context, Hono } from 'hono'
 import { canonicalJson } from '../../engine/index.ts'
-import { type AppEnv, allow, READ_TICKETS, WRITE_TICKETS } from '../auth/bearer.ts'
+import { type AppEnv, allow, READ_TICKETS, WRITE_TICKETS } from '../auth/roles.ts'
 import { jsonBody, notFound, Problem, parse } from '../http/problem.ts'
 import { schemas } from '../schemas.ts'
 import { sha256 } from '../services/crypto.ts'
