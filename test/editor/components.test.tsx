@@ -80,7 +80,8 @@ describe('StepNode', () => {
     const task = render({ kind: 'task', title: 'Xác minh danh tính khách hàng', sla: 'PT2H' })
     expect(task).toContain('step-task')
     expect(task).toContain('Xác minh danh tính khách hàng')
-    expect(task).toContain('PT2H')
+    // The SLA reads as a duration in the reader's language, not as its ISO code.
+    expect(task).toMatch(/⏱ 2\s(h|hr|giờ)/u)
     expect(task).toContain('react-flow__handle-bottom')
     const end = render({ kind: 'end', title: 'Vyřešeno', outcome: 'resolved' })
     expect(end).toContain('step-end')

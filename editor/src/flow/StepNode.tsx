@@ -8,6 +8,7 @@ import {
 } from '@xyflow/react'
 import { type CSSProperties, memo, useContext, useRef, useSyncExternalStore } from 'react'
 import { useTranslation } from 'react-i18next'
+import { formatDuration } from './duration.ts'
 import { NO_EDITING, NodeEditContext } from './nodeEdit.ts'
 import { CONTAINER, defaultSize, type StepData } from './toFlow.ts'
 
@@ -39,6 +40,7 @@ function StepNodeView({ id, data, selected }: NodeProps<Node<StepData>>) {
   const isEditing = () => store.get() === id
   const editing = useSyncExternalStore(store.subscribe, isEditing, isEditing)
   const cancelled = useRef(false)
+  const { i18n } = useTranslation()
   const classes = [
     'step',
     `step-${data.kind}`,
@@ -75,7 +77,7 @@ function StepNodeView({ id, data, selected }: NodeProps<Node<StepData>>) {
             {data.title}
           </span>
         )}
-        {data.sla && <span className="step-sla">⏱ {data.sla}</span>}
+        {data.sla && <span className="step-sla">⏱ {formatDuration(data.sla, i18n.language)}</span>}
         {data.outcome && <span className="step-outcome">{data.outcome}</span>}
         {data.badge && <span className="step-badge">{data.badge}</span>}
       </div>
