@@ -97,7 +97,8 @@ const ABSORBING_CALLS = new Set([
 /**
  * The ticket fields a guard reads, when reading any of them unset makes the guard false for
  * certain: the guard is a conjunction (`a && b && …`) of parts in which no operator could absorb
- * an error (no `||`, `?:`, no `&&` below a negation or comparison, optional access, `has()` or macros). Null otherwise.
+ * an error (no `||`, no `?:`, no `&&` below a negation or comparison, no optional access, no
+ * `has()` or macros). Null otherwise.
  */
 export function strictReads(ast: Node): string[] | null {
   const reads = new Set<string>()

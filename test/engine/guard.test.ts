@@ -6,9 +6,9 @@ import { GuardEnvironment } from '../../engine/guard.ts'
 import type { FieldValue } from '../../engine/types.ts'
 
 const FIELDS: TicketField[] = [
-  { name: 'amount', label: 'Amount', type: 'number' },
-  { name: 'reason', label: 'Reason', type: 'text' },
-  { name: 'verified', label: 'Verified', type: 'boolean' },
+  { name: 'amount', label: 'Amount', type: 'number', personal: false },
+  { name: 'reason', label: 'Reason', type: 'text', personal: false },
+  { name: 'verified', label: 'Verified', type: 'boolean', personal: false },
 ]
 
 /** Guards over the three fields, with every operator that can absorb an error and every one that cannot. */
