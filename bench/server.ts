@@ -6,6 +6,7 @@
 import { type ChildProcess, fork } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { GCProfiler, getHeapStatistics } from 'node:v8'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -119,7 +120,7 @@ export async function runServerBench(log: (line: string) => void = console.log):
     })
 
     // 2. In process: the app answers the same requests without sockets (reply built and read).
-    const inProcess = await inProcessRate(server, agent.token, await open())
+    const { rate: inProcess, bytesPerAction } = await inProcessRate(server, agent.token, await open())
 
     log(
       `  trivial Hono endpoint (ceiling; autocannon in its own process, ${CLIENTS} connections): ${fmt(ceiling.rate)}/s`,
@@ -127,6 +128,9 @@ export async function runServerBench(log: (line: string) => void = console.log):
     log(`  durable actions over HTTP (same generator, group commit, synchronous=FULL): ${fmt(http.rate)}/s`)
     log(`  share of the ceiling: ${((http.rate / ceiling.rate) * 100).toFixed(1)} %`)
     log(`  same workload in process (reply built, no sockets): ${fmt(inProcess)}/s`)
+    log(
+      `  allocated per action in process: ${(bytesPerAction / 1024).toFixed(1)} KB (JS heap, from V8's GC statistics)`,
+    )
 
     // 3. Latency at a fixed 1,000 actions/s: at the client from each request's due time, and on
     // the server from the request's arrival to its answer's last byte.
@@ -172,7 +176,11 @@ export async function runServerBench(log: (line: string) => void = console.log):
 const fmt = (n: number) => Math.round(n).toLocaleString('en')
 
 /** Actions per second through the app's fetch handler, CLIENTS at a time, reply JSON read. */
-async function inProcessRate(server: RunningServer, token: string, ids: string[]): Promise<number> {
+async function inProcessRate(
+  server: RunningServer,
+  token: string,
+  ids: string[],
+): Promise<{ rate: number; bytesPerAction: number }> {
   const handle = server.app.app
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
   const loop = async (until: number, count: { n: number }) =>
@@ -203,9 +211,34 @@ async function inProcessRate(server: RunningServer, token: string, ids: string[]
     )
   await loop(performance.now() + WARMUP * 1000, { n: 0 })
   const count = { n: 0 }
+  const profiler = new GCProfiler()
+  const heapBefore = getHeapStatistics().used_heap_size
+  profiler.start()
   const t0 = performance.now()
   await loop(t0 + SECONDS * 1000, count)
-  return count.n / ((performance.now() - t0) / 1000)
+  const rate = count.n / ((performance.now() - t0) / 1000)
+  const gcs = profiler.stop()?.statistics ?? []
+  return { rate, bytesPerAction: allocatedSince(heapBefore, gcs) / count.n }
+}
+
+/**
+ * Bytes allocated on the JS heap since `before` (its used size then): what each collection found
+ * grown since the last one ended, plus the growth after the last.
+ */
+function allocatedSince(
+  before: number,
+  gcs: {
+    beforeGC: { heapStatistics: { usedHeapSize: number } }
+    afterGC: { heapStatistics: { usedHeapSize: number } }
+  }[],
+): number {
+  let allocated = 0
+  let last = before
+  for (const gc of gcs) {
+    allocated += Math.max(0, gc.beforeGC.heapStatistics.usedHeapSize - last)
+    last = gc.afterGC.heapStatistics.usedHeapSize
+  }
+  return allocated + Math.max(0, getHeapStatistics().used_heap_size - last)
 }
 
 /** Median time of `runs` sequential actions on a ticket, over HTTP. */
