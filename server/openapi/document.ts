@@ -1,16 +1,17 @@
 import { z } from 'zod'
 import { sopDocumentSchema } from '../../engine/index.ts'
+import { accessSchemas } from '../access/schemas.ts'
+import { permissionOf } from '../auth/permissions.ts'
 import { ledgerSchemas } from '../ledger/routes.ts'
 import { schemas } from '../schemas.ts'
 
 type Op = {
-  method: 'get' | 'post' | 'put'
+  method: 'get' | 'post' | 'put' | 'delete'
   path: string
   summary: string
   tag: string
   body?: z.ZodType
   query?: z.ZodObject
-  roles?: string
   /** More about the operation than its roles (concurrency, conflicts). */
   notes?: string
   /** Answers beyond 200 and the generic 4XX problem. */
@@ -18,15 +19,63 @@ type Op = {
 }
 
 const ops: Op[] = [
+  { method: 'get', path: '/api/openapi.json', summary: 'This OpenAPI document', tag: 'Service' },
+  { method: 'get', path: '/api/docs', summary: 'A readable page of this document', tag: 'Service' },
+  { method: 'get', path: '/api/health', summary: 'Whether the server is up', tag: 'Service' },
   { method: 'get', path: '/api/me', summary: 'The signed-in user', tag: 'Users' },
-  { method: 'get', path: '/api/users', summary: 'List users', tag: 'Users', roles: 'supervisor, admin' },
+  {
+    method: 'get',
+    path: '/api/permissions',
+    summary: 'The permission table as it applies to the caller: each operation and whether they may call it',
+    tag: 'Users',
+  },
+  { method: 'get', path: '/api/users', summary: 'List users', tag: 'Users' },
   {
     method: 'post',
     path: '/api/users',
     summary: 'Create a user and their first token',
     tag: 'Users',
     body: schemas.userCreate,
-    roles: 'admin',
+  },
+  {
+    method: 'put',
+    path: '/api/users/{id}/role',
+    summary: "Change a user's role (the last active administrator keeps theirs)",
+    tag: 'Users',
+    body: accessSchemas.roleChange,
+  },
+  {
+    method: 'post',
+    path: '/api/users/{id}/disable',
+    summary: 'Disable a user: their tokens and sessions are refused from the next request',
+    tag: 'Users',
+  },
+  { method: 'post', path: '/api/users/{id}/enable', summary: 'Enable a disabled user again', tag: 'Users' },
+  { method: 'get', path: '/api/tokens', summary: 'My API tokens (never their secrets)', tag: 'Tokens' },
+  {
+    method: 'post',
+    path: '/api/tokens',
+    summary: 'Make a personal API token; the answer holds its secret, shown this once',
+    tag: 'Tokens',
+    body: accessSchemas.tokenCreate,
+    notes: 'A token made with a token can only hold scopes that token holds (code `scope_not_held`)',
+  },
+  { method: 'delete', path: '/api/tokens/{id}', summary: 'Revoke one of my tokens', tag: 'Tokens' },
+  { method: 'get', path: '/api/admin/tokens', summary: "Everyone's API tokens", tag: 'Tokens' },
+  {
+    method: 'post',
+    path: '/api/admin/tokens',
+    summary: 'Make a token for a (service) user; the answer holds its secret, shown this once',
+    tag: 'Tokens',
+    body: accessSchemas.serviceTokenCreate,
+  },
+  { method: 'delete', path: '/api/admin/tokens/{id}', summary: "Revoke anyone's token", tag: 'Tokens' },
+  {
+    method: 'get',
+    path: '/api/admin-log',
+    summary: 'The admin-actions log: users, roles, tokens and settings changes, newest first',
+    tag: 'Users',
+    query: accessSchemas.adminLogQuery,
   },
   {
     method: 'get',
@@ -41,7 +90,6 @@ const ops: Op[] = [
     summary: 'Create an SOP draft',
     tag: 'SOPs',
     body: schemas.sopCreate,
-    roles: 'owner',
   },
   { method: 'get', path: '/api/sops/{id}', summary: 'An SOP: its draft and versions', tag: 'SOPs' },
   {
@@ -50,7 +98,6 @@ const ops: Op[] = [
     summary: 'Save the draft (valid or not)',
     tag: 'SOPs',
     body: schemas.sopSave,
-    roles: 'owner',
     notes:
       'Optimistic concurrency: send `baseRevision`, the `revision` of the draft you edited (GET /api/sops/{id} and every PUT return it). If the draft was saved since, nothing is saved and the answer is 409 with code `draft_conflict` and `params: { id, baseRevision, revision }`. A save without `baseRevision` always applies.',
     responses: {
@@ -69,10 +116,10 @@ const ops: Op[] = [
     path: '/api/sops/{id}/publish',
     summary: 'Publish the draft as the next immutable version',
     tag: 'SOPs',
-    roles: 'owner',
   },
   { method: 'get', path: '/api/sops/{id}/versions/{n}', summary: 'A published version', tag: 'SOPs' },
-  { method: 'post', path: '/api/sops/{id}/archive', summary: 'Archive an SOP', tag: 'SOPs', roles: 'owner' },
+  { method: 'post', path: '/api/sops/{id}/archive', summary: 'Archive an SOP', tag: 'SOPs' },
+  { method: 'post', path: '/api/sops/{id}/unarchive', summary: 'Bring an archived SOP back', tag: 'SOPs' },
   { method: 'get', path: '/api/customers', summary: 'Search customers (?q=)', tag: 'Customers' },
   {
     method: 'post',
@@ -114,7 +161,6 @@ const ops: Op[] = [
     summary: 'Open a ticket on the latest version of an SOP',
     tag: 'Tickets',
     body: schemas.ticketCreate,
-    roles: 'agent, senior_agent, supervisor',
   },
   { method: 'get', path: '/api/tickets/{id}', summary: 'A ticket with its step prompt', tag: 'Tickets' },
   {
@@ -137,7 +183,6 @@ const ops: Op[] = [
     summary: 'Move a ticket to a step, with a reason',
     tag: 'Tickets',
     body: schemas.override,
-    roles: 'supervisor',
   },
   {
     method: 'post',
@@ -152,7 +197,6 @@ const ops: Op[] = [
     summary: 'Assign to a user or queue',
     tag: 'Tickets',
     body: schemas.assign,
-    roles: 'supervisor',
   },
   {
     method: 'post',
@@ -263,13 +307,28 @@ export function openApiDocument(): Record<string, unknown> {
         })
       }
     }
+    // Who may call it comes from the permission table; an operation missing there is refused.
+    const rule = permissionOf(op.method, op.path)
+    const roles = rule ? (rule.roles === 'public' ? 'public' : rule.roles.join(', ')) : 'nobody'
     paths[op.path] ??= {}
     paths[op.path][op.method] = {
       summary: op.summary,
       tags: [op.tag],
-      ...(op.roles || op.notes
-        ? { description: [op.roles ? `Roles: ${op.roles}` : '', op.notes ?? ''].filter(Boolean).join('. ') }
-        : {}),
+      description: [
+        `Roles: ${roles}`,
+        rule && rule.roles !== 'public' ? `Token scopes: ${rule.scopes.join(', ')}` : '',
+        rule?.ownership
+          ? 'Only the assignee of a claimed or assigned ticket, or a supervisor or administrator'
+          : '',
+        op.notes ?? '',
+      ]
+        .filter(Boolean)
+        .join('. '),
+      'x-roles': rule ? (rule.roles === 'public' ? [] : [...rule.roles]) : [],
+      'x-public': rule?.roles === 'public',
+      'x-scopes': rule && rule.roles !== 'public' ? [...rule.scopes] : [],
+      'x-ownership': Boolean(rule?.ownership),
+      security: rule?.roles === 'public' ? [] : [{ bearer: rule ? [...rule.scopes] : [] }, { session: [] }],
       parameters: params,
       ...(op.body
         ? {
@@ -305,7 +364,14 @@ export function openApiDocument(): Record<string, unknown> {
     },
     servers: [{ url: '/' }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "An API token; its scopes narrow what its user's role allows",
+        },
+        session: { type: 'apiKey', in: 'cookie', name: 'sopflow_session', description: 'A signed-in person' },
+      },
       schemas: {
         Problem: {
           type: 'object',
@@ -322,7 +388,7 @@ export function openApiDocument(): Record<string, unknown> {
         SopDocument: z.toJSONSchema(sopDocumentSchema, { io: 'input', unrepresentable: 'any' }),
       },
     },
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { session: [] }],
     paths,
   }
 }
@@ -366,7 +432,7 @@ ${op.requestBody ? `<details><summary>Request body schema</summary><pre>${esc(JS
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>sopflow API</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1f2937}
 h3{margin:.2rem 0;font-size:1rem}section{border-bottom:1px solid #e5e7eb;padding:.6rem 0}.m{display:inline-block;min-width:3.5rem;font-size:.75rem;padding:.1rem .3rem;border-radius:4px;color:#fff;text-align:center}
-.get{background:#2563eb}.post{background:#059669}.put{background:#d97706}pre{background:#f3f4f6;padding:.5rem;overflow:auto}</style></head>
+.get{background:#2563eb}.post{background:#059669}.put{background:#d97706}.delete{background:#dc2626}pre{background:#f3f4f6;padding:.5rem;overflow:auto}</style></head>
 <body><h1>sopflow API</h1><p>${esc(String((doc.info as { description: string }).description))}</p>
 <p>Machine-readable: <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1).</p>${rows}</body></html>`
 }
