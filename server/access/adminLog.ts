@@ -16,8 +16,17 @@ export function adminLogRoutes(storage: Storage) {
     const names = new Map(users.map((u) => [u.id, u.name]))
     return c.json({
       total: page.total,
-      items: page.items.map((e) => ({ ...e, actorName: names.get(e.actorId) ?? e.actorId })),
+      items: page.items.map((e) => ({
+        ...e,
+        actorName: names.get(e.actorId) ?? e.actorId,
+        targetName: names.get(e.targetId) ?? nameIn(e.after) ?? nameIn(e.before) ?? e.targetId,
+      })),
     })
   })
   return app
 }
+
+const nameIn = (v: unknown): string | null =>
+  v && typeof v === 'object' && typeof (v as { name?: unknown }).name === 'string'
+    ? (v as { name: string }).name
+    : null

@@ -52,7 +52,7 @@ export function AdminLogPage() {
                   </td>
                   <td>{t(`log.action.${e.action}`, { defaultValue: e.action })}</td>
                   <td>
-                    <code>{e.targetId}</code>
+                    {e.targetName} <code className="muted small">{e.targetId}</code>
                   </td>
                   <td>
                     <code>{shown(e.before)}</code>

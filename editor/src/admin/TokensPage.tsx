@@ -1,3 +1,4 @@
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { listUsers } from '../api/users.ts'
 import { can } from '../auth/access.ts'
@@ -14,20 +15,48 @@ import { useTokens } from './useTokens.ts'
 export function TokensPage() {
   const { t } = useTranslation('admin')
   const me = useMe()
+  // A change in one list (mine, everyone's) shows in the other too.
+  const [version, setVersion] = useState({ mine: 0, all: 0 })
+  const changed = (which: 'mine' | 'all') => () =>
+    setVersion((v) => (which === 'mine' ? { ...v, all: v.all + 1 } : { ...v, mine: v.mine + 1 }))
   return (
     <div className="page admin">
       <h1>{t('tokens.title')}</h1>
-      <TokenSection which="mine" title={t('tokens.mine')} help={t('tokens.mineHelp')} />
+      <TokenSection
+        which="mine"
+        version={version.mine}
+        changed={changed('mine')}
+        title={t('tokens.mine')}
+        help={t('tokens.mineHelp')}
+      />
       {can(me?.role, 'manageUsers') && (
-        <TokenSection which="all" title={t('tokens.all')} help={t('tokens.allHelp')} />
+        <TokenSection
+          which="all"
+          version={version.all}
+          changed={changed('all')}
+          title={t('tokens.all')}
+          help={t('tokens.allHelp')}
+        />
       )}
     </div>
   )
 }
 
-function TokenSection({ which, title, help }: { which: 'mine' | 'all'; title: string; help: string }) {
+function TokenSection({
+  which,
+  version,
+  changed,
+  title,
+  help,
+}: {
+  which: 'mine' | 'all'
+  version: number
+  changed: () => void
+  title: string
+  help: string
+}) {
   const { t } = useTranslation('admin')
-  const tokens = useTokens(which)
+  const tokens = useTokens(which, version, changed)
   const users = useAsync(() => (which === 'all' ? listUsers() : Promise.resolve([])), [which])
   return (
     <section className="admin-section" data-section={which}>

@@ -14,8 +14,11 @@ import {
 import { useAsync } from '../ui/useAsync.ts'
 
 /** A list of tokens (mine, or everyone's for an administrator) and what can be done to them. */
-export function useTokens(which: 'mine' | 'all') {
-  const list = useAsync<ApiToken[]>(() => (which === 'mine' ? listMyTokens() : listAllTokens()), [which])
+export function useTokens(which: 'mine' | 'all', version = 0, changed: () => void = () => {}) {
+  const list = useAsync<ApiToken[]>(
+    () => (which === 'mine' ? listMyTokens() : listAllTokens()),
+    [which, version],
+  )
   const [made, setMade] = useState<MadeToken | null>(null)
   const [error, setError] = useState<ApiError | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
@@ -29,6 +32,7 @@ export function useTokens(which: 'mine' | 'all') {
       try {
         const out = await work()
         await list.reload()
+        changed()
         return out
       } catch (err) {
         if (err instanceof ApiError) setError(err)
@@ -38,7 +42,7 @@ export function useTokens(which: 'mine' | 'all') {
         setBusy(false)
       }
     },
-    [list.reload],
+    [list.reload, changed],
   )
 
   /** Makes a token; true when it was made (the form may then be cleared). */

@@ -9,6 +9,7 @@ export interface AdminLogEntry {
   action: string
   targetType: string
   targetId: string
+  targetName: string
   before: unknown
   after: unknown
 }
