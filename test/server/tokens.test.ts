@@ -251,3 +251,48 @@ describe('the guard', () => {
     }
   })
 })
+
+describe('the upgrade to scoped tokens', () => {
+  it('keeps every token of an existing installation working, with every scope, under a new id', async () => {
+    const { default: Database } = await import('better-sqlite3')
+    const { MIGRATIONS } = await import('../../server/storage/migrations.ts')
+    const { resolveToken } = await import('../../server/auth/tokens.ts')
+    const { tokenHash } = await import('../../server/services/crypto.ts')
+    const path = join(mkdtempSync(join(tmpdir(), 'sopflow-token-upgrade-')), 'old.db')
+    const fresh = new SqliteStorage(path)
+    await fresh.createUser(
+      { id: 'u_old', name: 'Old Timer', role: 'agent', team: null, createdAt: '2026-01-01T00:00:00.000Z' },
+      tokenHash('sf_old-secret'),
+      'printed by the CLI',
+    )
+    await fresh.close()
+    // Back to the tokens table as it was before scopes.
+    const db = new Database(path)
+    db.exec(`CREATE TABLE old_tokens (hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id),
+        label TEXT NOT NULL, created_at TEXT NOT NULL);
+      INSERT INTO old_tokens SELECT hash, user_id, label, created_at FROM tokens;
+      DROP TABLE tokens; ALTER TABLE old_tokens RENAME TO tokens; DROP TABLE admin_log;`)
+    const tokensMigration = MIGRATIONS.findIndex((m) => m.name.startsWith('API tokens'))
+    db.pragma(`user_version = ${tokensMigration}`)
+    db.close()
+    const upgraded = new SqliteStorage(path)
+    try {
+      const identity = await resolveToken(upgraded, 'sf_old-secret')
+      expect(identity).toMatchObject({
+        user: { id: 'u_old' },
+        via: 'token',
+        scopes: ['read', 'tickets', 'sops', 'ingest', 'admin'],
+      })
+      expect(identity?.credentialId).toMatch(/^tok_[0-9a-f]{16}$/)
+      const [listed] = await upgraded.access.listTokens('u_old')
+      expect(listed).toMatchObject({
+        name: 'printed by the CLI',
+        kind: 'personal',
+        revokedAt: null,
+        expiresAt: null,
+      })
+    } finally {
+      await upgraded.close()
+    }
+  })
+})
