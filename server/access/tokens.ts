@@ -9,9 +9,6 @@ import { accessSchemas } from './schemas.ts'
 
 type Clock = () => Date
 
-/** A token as the API shows it: never its secret or hash. */
-const shown = (t: TokenRecord) => t
-
 /** Personal API tokens: every signed-in person lists, creates and revokes their own (/api/tokens). */
 export function tokenRoutes(storage: Storage, clock: Clock) {
   const app = new Hono<AppEnv>()
@@ -99,11 +96,12 @@ async function issue(
     tokenHash(secret),
     logEntry(actor, token.createdAt, 'token.create', { type: 'token', id: token.id }, null, after),
   )
-  return c.json({ token: shown(token), secret }, 201)
+  // The secret is in this answer only; the database keeps its hash.
+  return c.json({ token, secret }, 201)
 }
 
 async function revoke(storage: Storage, clock: Clock, actor: User, token: TokenRecord) {
-  if (token.revokedAt) return shown(token)
+  if (token.revokedAt) return token
   const at = clock().toISOString()
   await storage.access.revokeToken(
     token.id,
@@ -118,5 +116,5 @@ async function revoke(storage: Storage, clock: Clock, actor: User, token: TokenR
       { name: token.name, userId: token.userId, revokedAt: at },
     ),
   )
-  return shown({ ...token, revokedAt: at, revokedBy: actor.id })
+  return { ...token, revokedAt: at, revokedBy: actor.id }
 }

@@ -360,7 +360,7 @@ export function openApiDocument(): Record<string, unknown> {
       title: 'sopflow API',
       version: '1.0.0',
       description:
-        'Runs support tickets through their Standard Operating Procedures. Authenticate with `Authorization: Bearer <token>`. Errors are RFC 9457 problem documents with a stable `code`.',
+        'Runs support tickets through their Standard Operating Procedures. Authenticate with `Authorization: Bearer <token>` (an API token; its scopes narrow what its user\'s role allows) or a signed-in session. Each operation lists the roles (`x-roles`) and token scopes (`x-scopes`) that may call it, from the one permission table of the server. Errors are RFC 9457 problem documents with a stable `code`.',
     },
     servers: [{ url: '/' }],
     components: {

@@ -122,6 +122,34 @@ describe('personal API tokens', () => {
   })
 })
 
+describe('GET /api/permissions', () => {
+  it("answers, for the caller's role and token scopes, which operations they may call", async () => {
+    const agent = await person('agent')
+    const read = (await api('POST', '/api/tokens', agent.token, { name: 'ro', scopes: ['read'] })).body.secret
+    const allowed = async (token: string) => {
+      const r = await api('GET', '/api/permissions', token)
+      return {
+        body: r.body,
+        ok: (op: string) => r.body.operations.find((o: any) => `${o.method} ${o.path}` === op),
+      }
+    }
+    const full = await allowed(agent.token)
+    expect(full.body).toMatchObject({ role: 'agent', via: 'token' })
+    expect(full.ok('POST /api/customers')).toMatchObject({ allowed: true })
+    expect(full.ok('POST /api/tickets/{id}/actions')).toEqual({
+      method: 'POST',
+      path: '/api/tickets/{id}/actions',
+      allowed: true,
+      ownership: true,
+    })
+    expect(full.ok('POST /api/sops/{id}/publish').allowed).toBe(false)
+    const narrow = await allowed(read)
+    expect(narrow.body.scopes).toEqual(['read'])
+    expect(narrow.ok('GET /api/tickets').allowed).toBe(true)
+    expect(narrow.ok('POST /api/customers').allowed).toBe(false)
+  })
+})
+
 describe('service tokens and user administration', () => {
   it('an admin makes a service token for a service user, lists and revokes it', async () => {
     const svc = await person('agent', 'Zalo channel')
