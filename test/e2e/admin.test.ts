@@ -41,8 +41,8 @@ describe('administration in the web app', () => {
     await mine.locator('button[type="submit"]').click()
     const secret = await mine.getByTestId('token-secret').inputValue()
     expect(secret).toMatch(/^sf_/)
-    await mine.getByRole('button', { name: 'Copy' }).click()
-    await mine.getByRole('button', { name: 'Copied' }).waitFor()
+    await mine.getByRole('button', { name: 'Copy', exact: true }).click()
+    await mine.getByRole('button', { name: 'Copied', exact: true }).waitFor()
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret)
     expect((await me(secret)).status).toBe(200)
     await page.screenshot({ path: join(SHOTS, 'admin-token-secret-1440.png'), fullPage: true })
@@ -132,6 +132,11 @@ describe('administration in the web app', () => {
     await page.goto('/#/users')
     await page.locator('h1', { hasText: 'Người dùng' }).waitFor()
     expect(await fitsWidth()).toBe(true)
+    // Each user's controls are on the screen, not beyond a scrolled table's edge.
+    const toggle = page.locator('tr', { hasText: 'Trần Văn Minh' }).locator('td.row-action button')
+    const box = (await toggle.boundingBox())!
+    expect(box.x + box.width).toBeLessThanOrEqual(390)
+    expect(await toggle.textContent()).toBe('Vô hiệu hóa')
     await page.screenshot({ path: join(SHOTS, 'admin-users-390-vi.png'), fullPage: true })
     await page.goto('/#/admin-log')
     await page.locator('h1', { hasText: 'Nhật ký quản trị' }).waitFor()

@@ -43,21 +43,23 @@ export function AdminLogPage() {
             <tbody>
               {items.map((e) => (
                 <tr key={e.seq} data-action={e.action}>
-                  <td>{formatTime(e.at, i18n.language)}</td>
-                  <td>
+                  <td data-label={t('log.when')}>{formatTime(e.at, i18n.language)}</td>
+                  <td data-label={t('log.who')}>
                     {e.actorName}{' '}
                     <span className="muted small">
                       ({t(`common:roles.${e.actorRole}`, { defaultValue: e.actorRole })})
                     </span>
                   </td>
-                  <td>{t(`log.action.${e.action}`, { defaultValue: e.action })}</td>
-                  <td>
+                  <td data-label={t('log.what')}>
+                    {t(`log.action.${e.action}`, { defaultValue: e.action })}
+                  </td>
+                  <td data-label={t('log.target')}>
                     {e.targetName} <code className="muted small">{e.targetId}</code>
                   </td>
-                  <td>
+                  <td data-label={t('log.before')}>
                     <code>{shown(e.before)}</code>
                   </td>
-                  <td>
+                  <td data-label={t('log.after')}>
                     <code>{shown(e.after)}</code>
                   </td>
                 </tr>

@@ -38,25 +38,25 @@ export function TokenTable({
             const state = tokenState(tk)
             return (
               <tr key={tk.id} data-token={tk.id}>
-                <td>{tk.name}</td>
+                <td data-label={t('tokens.name')}>{tk.name}</td>
                 {showUser && (
-                  <td>
+                  <td data-label={t('tokens.user')}>
                     {tk.userName}{' '}
                     <span className="muted small">
                       ({tk.kind === 'service' ? t('tokens.kindService') : t('tokens.kindPersonal')})
                     </span>
                   </td>
                 )}
-                <td>{tk.scopes.join(', ')}</td>
-                <td>{when(tk.createdAt, '')}</td>
-                <td>{when(tk.expiresAt, t('tokens.never'))}</td>
-                <td>{when(tk.lastUsedAt, t('tokens.neverUsed'))}</td>
-                <td>
+                <td data-label={t('tokens.scopes')}>{tk.scopes.join(', ')}</td>
+                <td data-label={t('tokens.created')}>{when(tk.createdAt, '')}</td>
+                <td data-label={t('tokens.expires')}>{when(tk.expiresAt, t('tokens.never'))}</td>
+                <td data-label={t('tokens.lastUsed')}>{when(tk.lastUsedAt, t('tokens.neverUsed'))}</td>
+                <td data-label={t('tokens.state')}>
                   <span className={`pill ${state === 'active' ? '' : 'danger'}`}>
                     {t(`tokens.state${state[0].toUpperCase()}${state.slice(1)}`)}
                   </span>
                 </td>
-                <td>
+                <td className="row-action">
                   {state !== 'revoked' && (
                     <button
                       type="button"

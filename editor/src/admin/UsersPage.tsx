@@ -71,10 +71,12 @@ function UserLine({
   const me = useMe()
   return (
     <tr data-user={user.id} className={user.disabledAt ? 'is-disabled' : undefined}>
-      <td>
-        {user.name} {me?.id === user.id && <span className="muted small">({t('users.you')})</span>}
+      <td data-label={t('users.name')}>
+        <span>
+          {user.name} {me?.id === user.id && <span className="muted small">({t('users.you')})</span>}
+        </span>
       </td>
-      <td>
+      <td data-label={t('users.role')}>
         <select
           value={user.role}
           disabled={busy}
@@ -88,8 +90,8 @@ function UserLine({
           ))}
         </select>
       </td>
-      <td>{user.team ?? t('users.noTeam')}</td>
-      <td>
+      <td data-label={t('users.team')}>{user.team ?? t('users.noTeam')}</td>
+      <td data-label={t('users.status')}>
         {user.disabledAt ? (
           <span className="pill danger">
             {t('users.disabled', { at: formatTime(user.disabledAt, i18n.language) })}
@@ -98,8 +100,8 @@ function UserLine({
           <span className="pill">{t('users.active')}</span>
         )}
       </td>
-      <td>{formatTime(user.createdAt, i18n.language)}</td>
-      <td>
+      <td data-label={t('users.created')}>{formatTime(user.createdAt, i18n.language)}</td>
+      <td className="row-action">
         <button
           type="button"
           className={user.disabledAt ? '' : 'danger'}
