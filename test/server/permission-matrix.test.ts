@@ -252,6 +252,23 @@ describe('every route is in the table and in the OpenAPI document', () => {
     })
   })
 
+  it('no request path can match two entries of the table, so the guard and the router agree on the route', () => {
+    const segments = (p: string) => p.split('/').filter(Boolean)
+    const overlap = (a: string, b: string) => {
+      const [x, y] = [segments(a), segments(b)]
+      return (
+        x.length === y.length && x.every((s, i) => s === y[i] || s.startsWith('{') || y[i].startsWith('{'))
+      )
+    }
+    const clashes: string[] = []
+    PERMISSIONS.forEach((a, i) => {
+      for (const b of PERMISSIONS.slice(i + 1))
+        if (a.method === b.method && overlap(a.path, b.path))
+          clashes.push(`${a.method} ${a.path} ~ ${b.path}`)
+    })
+    expect(clashes).toEqual([])
+  })
+
   it('each operation of the document lists its roles and security schemes from the table', () => {
     for (const { method, path } of operations()) {
       const op = doc.paths[path][method.toLowerCase()] as Record<string, unknown>
