@@ -1,9 +1,12 @@
 import { Hono } from 'hono'
-import { authenticate } from './auth/authenticate.ts'
-import { allow } from './auth/roles.ts'
+import { adminLogRoutes } from './access/adminLog.ts'
+import { permissionRoutes } from './access/permissionsRoute.ts'
+import { adminTokenRoutes, tokenRoutes } from './access/tokens.ts'
+import { userRoutes } from './access/users.ts'
+import { permissionGuard } from './auth/guard.ts'
 import type { AppEnv } from './auth/identity.ts'
 import { noStore, securityHeaders } from './http/headers.ts'
-import { jsonBody, onError, Problem, parse } from './http/problem.ts'
+import { onError, Problem } from './http/problem.ts'
 import { loadOrCreateKey } from './ledger/keys.ts'
 import { LedgerService } from './ledger/ledger.ts'
 import { keyRoutes, ledgerRoutes } from './ledger/routes.ts'
@@ -14,8 +17,6 @@ import { metricsRoutes } from './routes/metrics.ts'
 import { roleRoutes } from './routes/roles.ts'
 import { sopRoutes } from './routes/sops.ts'
 import { ticketRoutes } from './routes/tickets.ts'
-import { schemas } from './schemas.ts'
-import { newId, newToken, tokenHash } from './services/crypto.ts'
 import { type Clock, TicketService } from './services/tickets.ts'
 import { GroupCommitter } from './storage/groupCommit.ts'
 import type { Storage } from './storage/types.ts'
@@ -68,33 +69,28 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
     await next()
   })
 
+  // One guard, driven by the permission table, in front of every route (./auth/permissions.ts).
+  api.use(
+    '*',
+    permissionGuard(storage, clock, () =>
+      api.routes.map((r) => ({ method: r.method, path: `/api${r.path}` })),
+    ),
+  )
+
   const openapi = openApiDocument()
   api.get('/openapi.json', (c) => c.json(openapi))
   api.get('/docs', (c) => c.html(docsPage(openapi)))
   api.get('/health', (c) => c.json({ ok: true }))
 
-  api.use('*', authenticate(storage))
   api.get('/me', (c) => {
     const { id, name, role, team } = c.get('user')
     return c.json({ id, name, role, team })
   })
-  api.get('/users', allow('supervisor', 'auditor'), async (c) => c.json(await storage.listUsers()))
-  api.post('/users', allow(), async (c) => {
-    const body = parse(schemas.userCreate, await jsonBody(c))
-    const token = newToken()
-    const user = await storage.createUser(
-      {
-        id: newId('u'),
-        name: body.name,
-        role: body.role,
-        team: body.team ?? null,
-        createdAt: clock().toISOString(),
-      },
-      tokenHash(token),
-      'created by admin',
-    )
-    return c.json({ user, token }, 201)
-  })
+  api.route('/permissions', permissionRoutes())
+  api.route('/users', userRoutes(storage, clock))
+  api.route('/tokens', tokenRoutes(storage, clock))
+  api.route('/admin/tokens', adminTokenRoutes(storage, clock))
+  api.route('/admin-log', adminLogRoutes(storage))
   api.route('/roles', roleRoutes())
   api.route('/sops', sopRoutes(storage, clock))
   api.route('/customers', customerRoutes(storage, clock))

@@ -17,6 +17,9 @@ const DesignerPage = lazy(() => loadDesigner().then((m) => ({ default: m.Designe
 const whenIdle = (run: () => void) =>
   typeof requestIdleCallback === 'function' ? requestIdleCallback(run) : setTimeout(run, 200)
 const AuditPage = lazy(() => import('./audit/AuditPage.tsx').then((m) => ({ default: m.AuditPage })))
+const UsersPage = lazy(() => import('./admin/UsersPage.tsx').then((m) => ({ default: m.UsersPage })))
+const TokensPage = lazy(() => import('./admin/TokensPage.tsx').then((m) => ({ default: m.TokensPage })))
+const AdminLogPage = lazy(() => import('./admin/AdminLogPage.tsx').then((m) => ({ default: m.AdminLogPage })))
 const DashboardPage = lazy(() =>
   import('./dashboard/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })),
 )
@@ -113,7 +116,10 @@ export function Shell({ route }: { route: Route }) {
           </label>
           {me && (
             <span className="shell-user muted small">
-              {me.name} · {t(`roles.${me.role}`, { defaultValue: me.role })}
+              {me.name} · {t(`roles.${me.role}`, { defaultValue: me.role })} ·{' '}
+              <a href="#/tokens" aria-current={current === 'tokens' ? 'page' : undefined}>
+                {t('nav.tokens')}
+              </a>
             </span>
           )}
           {me && (
@@ -153,6 +159,12 @@ function Page({ route }: { route: Route }) {
       return <DashboardPage route={route} />
     case 'designer':
       return <DesignerPage route={route} />
+    case 'users':
+      return <UsersPage />
+    case 'tokens':
+      return <TokensPage />
+    case 'admin-log':
+      return <AdminLogPage />
     default:
       return null
   }

@@ -8,14 +8,14 @@ import { resolveToken } from './tokens.ts'
  * Authentication: an API token in `Authorization: Bearer …` names the identity. (Sessions of
  * signed-in people are resolved here too.)
  */
-export function authenticate(storage: Storage) {
+export function authenticate(storage: Storage, clock: () => Date = () => new Date()) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header('authorization') ?? ''
     const m = /^Bearer\s+(\S+)$/i.exec(header)
     if (!m) {
       throw new Problem(401, 'unauthenticated', 'Sign in: send "Authorization: Bearer <token>"')
     }
-    const identity = await resolveToken(storage, m[1])
+    const identity = await resolveToken(storage, m[1], clock())
     if (!identity) throw new Problem(401, 'unauthenticated', 'The token is not valid')
     c.set('identity', identity)
     c.set('user', identity.user)

@@ -33,6 +33,13 @@ const API_CODES = [
   'body_incomplete',
   'malformed_path',
   'too_deeply_nested',
+  'token_revoked',
+  'token_expired',
+  'user_disabled',
+  'scope_missing',
+  'scope_not_held',
+  'not_in_permission_table',
+  'last_admin',
 ] as const
 
 /**

@@ -1,241 +1,7 @@
 import { z } from 'zod'
 import { sopDocumentSchema } from '../../engine/index.ts'
-import { ledgerSchemas } from '../ledger/routes.ts'
-import { schemas } from '../schemas.ts'
-
-type Op = {
-  method: 'get' | 'post' | 'put'
-  path: string
-  summary: string
-  tag: string
-  body?: z.ZodType
-  query?: z.ZodObject
-  roles?: string
-  /** More about the operation than its roles (concurrency, conflicts). */
-  notes?: string
-  /** Answers beyond 200 and the generic 4XX problem. */
-  responses?: Record<string, string>
-}
-
-const ops: Op[] = [
-  { method: 'get', path: '/api/me', summary: 'The signed-in user', tag: 'Users' },
-  { method: 'get', path: '/api/users', summary: 'List users', tag: 'Users', roles: 'supervisor, admin' },
-  {
-    method: 'post',
-    path: '/api/users',
-    summary: 'Create a user and their first token',
-    tag: 'Users',
-    body: schemas.userCreate,
-    roles: 'admin',
-  },
-  {
-    method: 'get',
-    path: '/api/roles',
-    summary: "The roles that work tickets, for an SOP's steps and actions",
-    tag: 'Users',
-  },
-  { method: 'get', path: '/api/sops', summary: 'List SOPs', tag: 'SOPs' },
-  {
-    method: 'post',
-    path: '/api/sops',
-    summary: 'Create an SOP draft',
-    tag: 'SOPs',
-    body: schemas.sopCreate,
-    roles: 'owner',
-  },
-  { method: 'get', path: '/api/sops/{id}', summary: 'An SOP: its draft and versions', tag: 'SOPs' },
-  {
-    method: 'put',
-    path: '/api/sops/{id}',
-    summary: 'Save the draft (valid or not)',
-    tag: 'SOPs',
-    body: schemas.sopSave,
-    roles: 'owner',
-    notes:
-      'Optimistic concurrency: send `baseRevision`, the `revision` of the draft you edited (GET /api/sops/{id} and every PUT return it). If the draft was saved since, nothing is saved and the answer is 409 with code `draft_conflict` and `params: { id, baseRevision, revision }`. A save without `baseRevision` always applies.',
-    responses: {
-      '409': 'draft_conflict: the draft has a newer revision than `baseRevision` (see `params.revision`)',
-    },
-  },
-  {
-    method: 'post',
-    path: '/api/sops/{id}/validate',
-    summary: 'Diagnostics for the draft or a given document',
-    tag: 'SOPs',
-    body: schemas.sopValidate,
-  },
-  {
-    method: 'post',
-    path: '/api/sops/{id}/publish',
-    summary: 'Publish the draft as the next immutable version',
-    tag: 'SOPs',
-    roles: 'owner',
-  },
-  { method: 'get', path: '/api/sops/{id}/versions/{n}', summary: 'A published version', tag: 'SOPs' },
-  { method: 'post', path: '/api/sops/{id}/archive', summary: 'Archive an SOP', tag: 'SOPs', roles: 'owner' },
-  { method: 'get', path: '/api/customers', summary: 'Search customers (?q=)', tag: 'Customers' },
-  {
-    method: 'post',
-    path: '/api/customers',
-    summary: 'Create a customer',
-    tag: 'Customers',
-    body: schemas.customer,
-  },
-  {
-    method: 'get',
-    path: '/api/customers/{id}',
-    summary: 'A customer with tickets and surveys',
-    tag: 'Customers',
-  },
-  {
-    method: 'put',
-    path: '/api/customers/{id}',
-    summary: 'Update a customer',
-    tag: 'Customers',
-    body: schemas.customer,
-  },
-  {
-    method: 'post',
-    path: '/api/customers/{id}/surveys',
-    summary: 'Record a CSAT/NPS/CES survey',
-    tag: 'Customers',
-    body: schemas.survey,
-  },
-  {
-    method: 'get',
-    path: '/api/tickets',
-    summary: 'List tickets, most urgent first',
-    tag: 'Tickets',
-    query: schemas.ticketQuery,
-  },
-  {
-    method: 'post',
-    path: '/api/tickets',
-    summary: 'Open a ticket on the latest version of an SOP',
-    tag: 'Tickets',
-    body: schemas.ticketCreate,
-    roles: 'agent, senior_agent, supervisor',
-  },
-  { method: 'get', path: '/api/tickets/{id}', summary: 'A ticket with its step prompt', tag: 'Tickets' },
-  {
-    method: 'post',
-    path: '/api/tickets/{id}/actions',
-    summary: 'Take an action (Idempotency-Key supported)',
-    tag: 'Tickets',
-    body: schemas.action,
-  },
-  {
-    method: 'post',
-    path: '/api/tickets/{id}/update',
-    summary: 'Save fields and checklist ticks',
-    tag: 'Tickets',
-    body: schemas.update,
-  },
-  {
-    method: 'post',
-    path: '/api/tickets/{id}/override',
-    summary: 'Move a ticket to a step, with a reason',
-    tag: 'Tickets',
-    body: schemas.override,
-    roles: 'supervisor',
-  },
-  {
-    method: 'post',
-    path: '/api/tickets/{id}/claim',
-    summary: 'Take a ticket',
-    tag: 'Tickets',
-    body: schemas.claim,
-  },
-  {
-    method: 'post',
-    path: '/api/tickets/{id}/assign',
-    summary: 'Assign to a user or queue',
-    tag: 'Tickets',
-    body: schemas.assign,
-    roles: 'supervisor',
-  },
-  {
-    method: 'post',
-    path: '/api/tickets/{id}/notes',
-    summary: 'Add a note',
-    tag: 'Tickets',
-    body: schemas.note,
-  },
-  { method: 'get', path: '/api/tickets/{id}/history', summary: 'The full audit history', tag: 'Audit' },
-  {
-    method: 'get',
-    path: '/api/tickets/{id}/verify',
-    summary: 'Verify the hash chain and replay',
-    tag: 'Audit',
-  },
-  {
-    method: 'get',
-    path: '/api/tickets/{id}/evidence',
-    summary:
-      'Download the evidence bundle (v2: records, inclusion proofs, signed tree head; ?size= a signed head)',
-    tag: 'Audit',
-  },
-  {
-    method: 'get',
-    path: '/api/ledger/head',
-    summary: 'The latest signed tree head of the ledger',
-    tag: 'Audit',
-  },
-  {
-    method: 'get',
-    path: '/api/ledger/proof/inclusion',
-    summary: 'Inclusion proof of a leaf (?leaf=, ?size= default the latest head)',
-    tag: 'Audit',
-    query: ledgerSchemas.inclusionQuery,
-  },
-  {
-    method: 'get',
-    path: '/api/ledger/proof/consistency',
-    summary: 'Consistency proof between two tree sizes (?from=, ?to= default the latest head)',
-    tag: 'Audit',
-    query: ledgerSchemas.consistencyQuery,
-  },
-  {
-    method: 'get',
-    path: '/api/keys',
-    summary: 'The public key tree heads and bundles are signed with',
-    tag: 'Audit',
-  },
-  {
-    method: 'get',
-    path: '/api/metrics',
-    summary: 'FRT, ATHT, FCR, volume, SLA breaches, per-step times, surveys',
-    tag: 'Metrics',
-    query: schemas.metricsQuery,
-  },
-  {
-    method: 'get',
-    path: '/api/metrics/tickets',
-    summary: 'The tickets behind one figure (drill-down)',
-    tag: 'Metrics',
-    query: schemas.metricsTicketsQuery,
-  },
-  {
-    method: 'get',
-    path: '/api/metrics/workload',
-    summary: 'Open tickets per agent and per team: age and overdue count',
-    tag: 'Metrics',
-    query: schemas.metricsQuery,
-  },
-  {
-    method: 'get',
-    path: '/api/metrics/options',
-    summary: 'The filter choices: SOPs with their versions, and teams',
-    tag: 'Metrics',
-  },
-  {
-    method: 'get',
-    path: '/api/audit/tickets',
-    summary: 'Find tickets by id, customer, text, SOP, version, status or date, each verified',
-    tag: 'Audit',
-    query: schemas.auditQuery,
-  },
-]
+import { permissionOf } from '../auth/permissions.ts'
+import { ops } from './operations.ts'
 
 const problem = {
   description: 'An RFC 9457 problem',
@@ -263,13 +29,28 @@ export function openApiDocument(): Record<string, unknown> {
         })
       }
     }
+    // Who may call it comes from the permission table; an operation missing there is refused.
+    const rule = permissionOf(op.method, op.path)
+    const roles = rule ? (rule.roles === 'public' ? 'public' : rule.roles.join(', ')) : 'nobody'
     paths[op.path] ??= {}
     paths[op.path][op.method] = {
       summary: op.summary,
       tags: [op.tag],
-      ...(op.roles || op.notes
-        ? { description: [op.roles ? `Roles: ${op.roles}` : '', op.notes ?? ''].filter(Boolean).join('. ') }
-        : {}),
+      description: [
+        `Roles: ${roles}`,
+        rule && rule.roles !== 'public' ? `Token scopes: ${rule.scopes.join(', ')}` : '',
+        rule?.ownership
+          ? 'Only the assignee of a claimed or assigned ticket, or a supervisor or administrator'
+          : '',
+        op.notes ?? '',
+      ]
+        .filter(Boolean)
+        .join('. '),
+      'x-roles': rule ? (rule.roles === 'public' ? [] : [...rule.roles]) : [],
+      'x-public': rule?.roles === 'public',
+      'x-scopes': rule && rule.roles !== 'public' ? [...rule.scopes] : [],
+      'x-ownership': Boolean(rule?.ownership),
+      security: rule?.roles === 'public' ? [] : [{ bearer: rule ? [...rule.scopes] : [] }, { session: [] }],
       parameters: params,
       ...(op.body
         ? {
@@ -301,11 +82,18 @@ export function openApiDocument(): Record<string, unknown> {
       title: 'sopflow API',
       version: '1.0.0',
       description:
-        'Runs support tickets through their Standard Operating Procedures. Authenticate with `Authorization: Bearer <token>`. Errors are RFC 9457 problem documents with a stable `code`.',
+        "Runs support tickets through their Standard Operating Procedures. Authenticate with `Authorization: Bearer <token>` (an API token; its scopes narrow what its user's role allows) or a signed-in session. Each operation lists the roles (`x-roles`) and token scopes (`x-scopes`) that may call it, from the one permission table of the server. Errors are RFC 9457 problem documents with a stable `code`.",
     },
     servers: [{ url: '/' }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "An API token; its scopes narrow what its user's role allows",
+        },
+        session: { type: 'apiKey', in: 'cookie', name: 'sopflow_session', description: 'A signed-in person' },
+      },
       schemas: {
         Problem: {
           type: 'object',
@@ -322,7 +110,7 @@ export function openApiDocument(): Record<string, unknown> {
         SopDocument: z.toJSONSchema(sopDocumentSchema, { io: 'input', unrepresentable: 'any' }),
       },
     },
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { session: [] }],
     paths,
   }
 }
@@ -366,7 +154,7 @@ ${op.requestBody ? `<details><summary>Request body schema</summary><pre>${esc(JS
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>sopflow API</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1f2937}
 h3{margin:.2rem 0;font-size:1rem}section{border-bottom:1px solid #e5e7eb;padding:.6rem 0}.m{display:inline-block;min-width:3.5rem;font-size:.75rem;padding:.1rem .3rem;border-radius:4px;color:#fff;text-align:center}
-.get{background:#2563eb}.post{background:#059669}.put{background:#d97706}pre{background:#f3f4f6;padding:.5rem;overflow:auto}</style></head>
+.get{background:#2563eb}.post{background:#059669}.put{background:#d97706}.delete{background:#dc2626}pre{background:#f3f4f6;padding:.5rem;overflow:auto}</style></head>
 <body><h1>sopflow API</h1><p>${esc(String((doc.info as { description: string }).description))}</p>
 <p>Machine-readable: <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1).</p>${rows}</body></html>`
 }

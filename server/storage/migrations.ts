@@ -176,6 +176,54 @@ CREATE TABLE ledger_heads (
 `,
     run: addExistingRecordsToLedger,
   },
+  {
+    name: 'users can be disabled: a disabled user is refused at the next request',
+    sql: 'ALTER TABLE users ADD COLUMN disabled_at TEXT;',
+  },
+  {
+    name: 'API tokens: an id, a kind, scopes, an optional expiry, last use and revocation',
+    sql: `
+CREATE TABLE api_tokens (
+  hash TEXT PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE DEFAULT ('tok_' || lower(hex(randomblob(8)))),
+  user_id TEXT NOT NULL REFERENCES users(id),
+  label TEXT NOT NULL,
+  kind TEXT NOT NULL DEFAULT 'personal',
+  scopes TEXT NOT NULL DEFAULT '["read","tickets","sops","ingest","admin"]',
+  created_by TEXT,
+  created_at TEXT NOT NULL,
+  expires_at TEXT,
+  last_used_at TEXT,
+  revoked_at TEXT,
+  revoked_by TEXT
+);
+INSERT INTO api_tokens (hash, user_id, label, created_at)
+  SELECT hash, user_id, label, created_at FROM tokens;
+DROP TABLE tokens;
+ALTER TABLE api_tokens RENAME TO tokens;
+CREATE INDEX tokens_user ON tokens(user_id, created_at);
+`,
+  },
+  {
+    name: 'the admin-actions log: users, roles, tokens and settings changes, append-only',
+    sql: `
+CREATE TABLE admin_log (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  actor_id TEXT NOT NULL,
+  actor_role TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target_type TEXT NOT NULL,
+  target_id TEXT NOT NULL,
+  before TEXT,
+  after TEXT
+);
+CREATE TRIGGER admin_log_append_only_update BEFORE UPDATE ON admin_log
+BEGIN SELECT RAISE(ABORT, 'the admin-actions log is append-only'); END;
+CREATE TRIGGER admin_log_append_only_delete BEFORE DELETE ON admin_log
+BEGIN SELECT RAISE(ABORT, 'the admin-actions log is append-only'); END;
+`,
+  },
 ]
 
 /**

@@ -1,4 +1,5 @@
 import type { SopDocument, TicketState } from '../../engine/index.ts'
+import type { AccessStorage } from './accessTypes.ts'
 
 /**
  * The storage interface the API is written against. The embedded implementation is SQLite
@@ -18,6 +19,8 @@ export interface User {
   role: Role
   team: string | null
   createdAt: string
+  /** When the user was disabled (refused at the next request), or null. */
+  disabledAt?: string | null
 }
 
 export interface SopRecord {
@@ -257,6 +260,8 @@ export class ConflictError extends Error {
 
 export interface Storage {
   readonly kind: string
+  /** API tokens, user administration and the admin-actions log (./accessTypes.ts). */
+  readonly access: AccessStorage
   close(): Promise<void>
 
   // Users and tokens

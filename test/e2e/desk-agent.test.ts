@@ -184,7 +184,7 @@ describe('the agent at the desk, in Chromium', () => {
       ['agent', '#/inbox', ['Inbox']],
       ['owner', '#/designer', ['Designer', 'Audit', 'Dashboard']],
       ['supervisor', '#/dashboard', ['Inbox', 'Audit', 'Dashboard']],
-      ['auditor', '#/audit', ['Audit', 'Dashboard']],
+      ['auditor', '#/audit', ['Audit', 'Dashboard', 'Admin log']],
     ] as const
     for (const [role, landing, nav] of cases) {
       const token = role === 'agent' ? agent : await createUser(h.server.url, h.adminToken, `${role} 1`, role)

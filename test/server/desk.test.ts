@@ -146,7 +146,10 @@ describe('the desk API', () => {
     const missing = await c.call('GET', '/api/tickets/t_nope', c.tokens.agent)
     expect(missing.body).toMatchObject({ code: 'not_found', params: { kind: 'ticket', id: 't_nope' } })
     const forbidden = await c.call('PUT', '/api/sops/support-ticket', c.tokens.agent, { document: {} })
-    expect(forbidden.body).toMatchObject({ code: 'forbidden', params: { role: 'agent', roles: 'owner' } })
+    expect(forbidden.body).toMatchObject({
+      code: 'forbidden',
+      params: { role: 'agent', roles: 'owner, admin' },
+    })
     const unauth = await c.call('GET', '/api/me', 'wrong-token')
     expect(unauth).toMatchObject({ status: 401, body: { code: 'unauthenticated', params: {} } })
   })

@@ -255,11 +255,13 @@ describe('upgrade to the ledger', () => {
     const before = (await ctx.call('GET', `/api/tickets/${id}/verify`, ctx.tokens.auditor)).body
     expect(before.ok).toBe(true)
     await ctx.storage.close()
-    // Back to the schema before the ledger, with the SOP stored as it used to be (not canonical).
+    // Back to the schema before the ledger (and the later migrations that would not apply twice),
+    // with the SOP stored as it used to be (not canonical).
     const { default: Database } = await import('better-sqlite3')
     const db = new Database(path)
     db.exec(`DROP INDEX audit_leaf; ALTER TABLE audit DROP COLUMN leaf; DROP TABLE ledger_nodes; DROP TABLE ledger_heads;
-      DROP TRIGGER sop_versions_immutable_update;`)
+      DROP TRIGGER sop_versions_immutable_update;
+      ALTER TABLE users DROP COLUMN disabled_at; DROP TABLE admin_log;`)
     const v = db.prepare('SELECT sop_id, version, document FROM sop_versions').get() as any
     const doc = JSON.parse(v.document)
     const reordered = JSON.stringify({ title: doc.title, ...doc })

@@ -1,22 +1,34 @@
+import { decide, type Method, permissionOf } from '../../../server/auth/permissions.ts'
+
 /**
- * What each role may use in the web app: its pages, its landing page and its buttons. It mirrors
- * the server's role checks (server/auth/bearer.ts, the `allow(...)` of each route); the server stays
- * the authority and refuses anything else.
+ * What each role may use in the web app: its pages, its landing page and its buttons. Each
+ * ability is an operation of the server's permission table (server/auth/permissions.ts, the same
+ * module the server's guard uses), so the app offers exactly what the server allows; the server
+ * stays the authority and refuses anything else.
  */
-export type Page = 'designer' | 'inbox' | 'tickets' | 'audit' | 'dashboard'
-export type Ability = 'editSops' | 'workTickets' | 'supervise' | 'readTickets' | 'audit' | 'readMetrics'
+export type Page = 'designer' | 'inbox' | 'tickets' | 'audit' | 'dashboard' | 'users' | 'tokens' | 'admin-log'
+export type Ability =
+  | 'editSops'
+  | 'workTickets'
+  | 'supervise'
+  | 'readTickets'
+  | 'audit'
+  | 'readMetrics'
+  | 'manageUsers'
+  | 'ownTokens'
+  | 'readAdminLog'
 
-const WORK = ['agent', 'senior_agent', 'supervisor']
-const READ = [...WORK, 'auditor', 'owner']
-
-const ABILITIES: Record<Ability, string[]> = {
-  editSops: ['owner'],
-  workTickets: WORK,
-  supervise: ['supervisor'],
-  readTickets: READ,
-  /** The audit pages read ticket histories (READ on the server); offered to those who check them. */
-  audit: ['auditor', 'supervisor', 'owner'],
-  readMetrics: ['supervisor', 'auditor', 'owner'],
+/** The operation of the permission table behind each ability. */
+const ABILITIES: Record<Ability, [Method, string]> = {
+  editSops: ['PUT', '/api/sops/{id}'],
+  workTickets: ['POST', '/api/tickets/{id}/actions'],
+  supervise: ['POST', '/api/tickets/{id}/assign'],
+  readTickets: ['GET', '/api/tickets/{id}'],
+  audit: ['GET', '/api/audit/tickets'],
+  readMetrics: ['GET', '/api/metrics'],
+  manageUsers: ['POST', '/api/users/{id}/disable'],
+  ownTokens: ['POST', '/api/tokens'],
+  readAdminLog: ['GET', '/api/admin-log'],
 }
 
 /** The pages in the navigation, in order, with the ability each needs. */
@@ -25,6 +37,8 @@ export const PAGES: { page: Page; needs: Ability }[] = [
   { page: 'designer', needs: 'editSops' },
   { page: 'audit', needs: 'audit' },
   { page: 'dashboard', needs: 'readMetrics' },
+  { page: 'users', needs: 'manageUsers' },
+  { page: 'admin-log', needs: 'readAdminLog' },
 ]
 
 const LANDING: Record<string, Page> = {
@@ -36,10 +50,12 @@ const LANDING: Record<string, Page> = {
   admin: 'designer',
 }
 
-/** Administrators may do everything, as on the server. */
+/** Whether the permission table lets this role use an ability. */
 export function can(role: string | undefined, ability: Ability): boolean {
   if (!role) return false
-  return role === 'admin' || ABILITIES[ability].includes(role)
+  const [method, path] = ABILITIES[ability]
+  const rule = permissionOf(method, path)
+  return rule !== null && decide(rule, role, null) === 'allowed'
 }
 
 export function landingPage(role: string | undefined): Page {
@@ -51,9 +67,10 @@ export function pagesFor(role: string | undefined): Page[] {
   return PAGES.filter((p) => can(role, p.needs)).map((p) => p.page)
 }
 
-/** Whether a role may open a page (a ticket page needs reading tickets only). */
+/** Whether a role may open a page (a ticket page needs reading tickets only; "my tokens" is everyone's). */
 export function mayOpen(role: string | undefined, page: string): boolean {
   if (page === 'tickets') return can(role, 'readTickets')
+  if (page === 'tokens') return can(role, 'ownTokens')
   const entry = PAGES.find((p) => p.page === page)
   return entry ? can(role, entry.needs) : false
 }

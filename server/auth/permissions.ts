@@ -1,0 +1,174 @@
+import { ROLES, type Role } from '../storage/types.ts'
+
+/**
+ * THE permission table: for every route of the API (method and path as mounted under /api), the
+ * roles that may call it, the API-token scopes that may be used for it, and whether the ticket's
+ * ownership rule (only its assignee, or a supervisor or administrator) applies. It drives the
+ * guard in front of every route, the OpenAPI document and what the web app offers. A route the
+ * app has but this table lacks is refused to everyone.
+ *
+ * Plain data and pure functions only: the web app imports this module too.
+ */
+
+export const SCOPES = ['read', 'tickets', 'sops', 'ingest', 'admin'] as const
+export type Scope = (typeof SCOPES)[number]
+
+/** What each scope lets a token do (never more than its user's role allows). */
+export const SCOPE_TEXT: Record<Scope, string> = {
+  read: 'read-only: every GET the role may make',
+  tickets: 'work tickets and customers (and read them)',
+  sops: 'write SOP drafts, publish and archive them',
+  ingest: 'channel ingest: open tickets and create customers, find SOPs and customers',
+  admin: 'administration: users, roles, tokens of others, the admin-actions log',
+}
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
+
+export interface Permission {
+  method: Method
+  /** As in the OpenAPI document: `/api/tickets/{id}`. */
+  path: string
+  /** `public`: no sign-in needed; otherwise the roles allowed. */
+  roles: 'public' | readonly Role[]
+  /** The scopes, any one of which lets an API token be used here (sessions: the role alone). */
+  scopes: readonly Scope[]
+  /** A claimed or assigned ticket: only its assignee, or a supervisor or administrator. */
+  ownership?: true
+}
+
+const EVERYONE: readonly Role[] = ROLES
+const WORK: readonly Role[] = ['agent', 'senior_agent', 'supervisor', 'admin']
+const READ: readonly Role[] = [...WORK, 'auditor', 'owner']
+const EDIT: readonly Role[] = ['owner', 'admin']
+const SUPERVISE: readonly Role[] = ['supervisor', 'admin']
+const OVERSEE: readonly Role[] = ['supervisor', 'auditor', 'owner', 'admin']
+const ADMIN: readonly Role[] = ['admin']
+
+const ANY_SCOPE: readonly Scope[] = SCOPES
+const R_TICKETS: readonly Scope[] = ['read', 'tickets']
+const R_SOPS: readonly Scope[] = ['read', 'sops', 'tickets', 'ingest']
+
+const p = (
+  method: Method,
+  path: string,
+  roles: Permission['roles'],
+  scopes: readonly Scope[],
+  ownership?: true,
+): Permission => (ownership ? { method, path, roles, scopes, ownership } : { method, path, roles, scopes })
+
+export const PERMISSIONS: readonly Permission[] = [
+  p('GET', '/api/openapi.json', 'public', ANY_SCOPE),
+  p('GET', '/api/docs', 'public', ANY_SCOPE),
+  p('GET', '/api/health', 'public', ANY_SCOPE),
+
+  p('GET', '/api/me', EVERYONE, ANY_SCOPE),
+  p('GET', '/api/permissions', EVERYONE, ANY_SCOPE),
+  p('GET', '/api/roles', EVERYONE, ANY_SCOPE),
+
+  p('GET', '/api/users', ['supervisor', 'auditor', 'admin'], ['read', 'admin']),
+  p('POST', '/api/users', ADMIN, ['admin']),
+  p('PUT', '/api/users/{id}/role', ADMIN, ['admin']),
+  p('POST', '/api/users/{id}/disable', ADMIN, ['admin']),
+  p('POST', '/api/users/{id}/enable', ADMIN, ['admin']),
+
+  p('GET', '/api/tokens', EVERYONE, ANY_SCOPE),
+  p('POST', '/api/tokens', EVERYONE, ANY_SCOPE),
+  p('DELETE', '/api/tokens/{id}', EVERYONE, ANY_SCOPE),
+  p('GET', '/api/admin/tokens', ADMIN, ['admin']),
+  p('POST', '/api/admin/tokens', ADMIN, ['admin']),
+  p('DELETE', '/api/admin/tokens/{id}', ADMIN, ['admin']),
+  p('GET', '/api/admin-log', ['auditor', 'admin'], ['read', 'admin']),
+
+  p('GET', '/api/sops', READ, R_SOPS),
+  p('POST', '/api/sops', EDIT, ['sops']),
+  p('GET', '/api/sops/{id}', READ, R_SOPS),
+  p('PUT', '/api/sops/{id}', EDIT, ['sops']),
+  p('POST', '/api/sops/{id}/validate', READ, ['read', 'sops']),
+  p('POST', '/api/sops/{id}/publish', EDIT, ['sops']),
+  p('GET', '/api/sops/{id}/versions/{n}', READ, R_SOPS),
+  p('POST', '/api/sops/{id}/archive', EDIT, ['sops']),
+  p('POST', '/api/sops/{id}/unarchive', EDIT, ['sops']),
+
+  p('GET', '/api/customers', READ, ['read', 'tickets', 'ingest']),
+  p('POST', '/api/customers', WORK, ['tickets', 'ingest']),
+  p('GET', '/api/customers/{id}', READ, R_TICKETS),
+  p('PUT', '/api/customers/{id}', WORK, ['tickets']),
+  p('POST', '/api/customers/{id}/surveys', WORK, ['tickets', 'ingest']),
+
+  p('GET', '/api/tickets', READ, R_TICKETS),
+  p('POST', '/api/tickets', WORK, ['tickets', 'ingest']),
+  p('GET', '/api/tickets/{id}', READ, R_TICKETS),
+  p('POST', '/api/tickets/{id}/actions', WORK, ['tickets'], true),
+  p('POST', '/api/tickets/{id}/update', WORK, ['tickets'], true),
+  p('POST', '/api/tickets/{id}/override', SUPERVISE, ['tickets']),
+  p('POST', '/api/tickets/{id}/claim', WORK, ['tickets']),
+  p('POST', '/api/tickets/{id}/assign', SUPERVISE, ['tickets']),
+  p('POST', '/api/tickets/{id}/notes', WORK, ['tickets'], true),
+  p('GET', '/api/tickets/{id}/history', READ, R_TICKETS),
+  p('GET', '/api/tickets/{id}/verify', READ, R_TICKETS),
+  p('GET', '/api/tickets/{id}/evidence', READ, R_TICKETS),
+
+  p('GET', '/api/ledger/head', READ, R_TICKETS),
+  p('GET', '/api/ledger/proof/inclusion', READ, R_TICKETS),
+  p('GET', '/api/ledger/proof/consistency', READ, R_TICKETS),
+  p('GET', '/api/keys', READ, R_TICKETS),
+
+  p('GET', '/api/metrics', OVERSEE, ['read']),
+  p('GET', '/api/metrics/tickets', OVERSEE, ['read']),
+  p('GET', '/api/metrics/workload', OVERSEE, ['read']),
+  p('GET', '/api/metrics/options', OVERSEE, ['read']),
+  p('GET', '/api/audit/tickets', OVERSEE, R_TICKETS),
+]
+
+/** The answer of the table for one caller: go on, or why not. */
+export type Decision = 'allowed' | 'role' | 'scope'
+
+/**
+ * Whether a user of `role`, with a token of `scopes` (null: a signed-in session), may call a
+ * route. A token's scopes only narrow what the role allows.
+ */
+export function decide(rule: Permission, role: string, scopes: readonly string[] | null): Decision {
+  if (rule.roles === 'public') return 'allowed'
+  if (!(rule.roles as readonly string[]).includes(role)) return 'role'
+  if (scopes && !rule.scopes.some((s) => scopes.includes(s))) return 'scope'
+  return 'allowed'
+}
+
+interface Compiled {
+  rule: Permission
+  re: RegExp
+  statics: number
+}
+
+const compiled: Compiled[] = PERMISSIONS.map((rule) => ({
+  rule,
+  re: pathPattern(rule.path),
+  statics: rule.path.split('/').filter((s) => s && !s.startsWith('{')).length,
+}))
+
+/** `/api/tickets/{id}` or `/api/tickets/:id` as a regular expression over a request path. */
+export function pathPattern(path: string): RegExp {
+  const body = path
+    .split('/')
+    .map((s) =>
+      /^\{\w+\}$/.test(s) || /^:\w+$/.test(s) ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
+    .join('/')
+  return new RegExp(`^${body}/?$`)
+}
+
+/** The table's entry for a request (a GET's entry serves HEAD), the most specific one first. */
+export function findPermission(method: string, path: string): Permission | null {
+  const m = method === 'HEAD' ? 'GET' : method
+  let best: Compiled | null = null
+  for (const c of compiled) {
+    if (c.rule.method !== m || !c.re.test(path)) continue
+    if (!best || c.statics > best.statics) best = c
+  }
+  return best?.rule ?? null
+}
+
+/** The table's entry for an operation, looked up exactly. */
+export function permissionOf(method: string, path: string): Permission | null {
+  return PERMISSIONS.find((r) => r.method === method.toUpperCase() && r.path === path) ?? null
+}
