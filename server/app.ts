@@ -1,7 +1,8 @@
 import { Hono } from 'hono'
+import { type AuthConfig, createAuth } from './auth/auth.ts'
 import { authenticate } from './auth/authenticate.ts'
-import { allow } from './auth/roles.ts'
 import type { AppEnv } from './auth/identity.ts'
+import { allow } from './auth/roles.ts'
 import { noStore, securityHeaders } from './http/headers.ts'
 import { jsonBody, onError, Problem, parse } from './http/problem.ts'
 import { loadOrCreateKey } from './ledger/keys.ts'
@@ -9,6 +10,7 @@ import { LedgerService } from './ledger/ledger.ts'
 import { keyRoutes, ledgerRoutes } from './ledger/routes.ts'
 import { docsPage, openApiDocument } from './openapi/document.ts'
 import { auditRoutes } from './routes/audit.ts'
+import { authRoutes, userLinkRoutes } from './routes/auth.ts'
 import { customerRoutes } from './routes/customers.ts'
 import { metricsRoutes } from './routes/metrics.ts'
 import { roleRoutes } from './routes/roles.ts'
@@ -24,6 +26,10 @@ export interface AppConfig {
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number
   log?: (line: string) => void
+  /** Signing in: session expiry, link lifetimes, attempt limits, single sign-on, cookies. */
+  auth?: AuthConfig
+  /** The address people open (for links in invitations); default: the request's own origin. */
+  publicUrl?: string
 }
 
 export interface AppDeps {
@@ -40,6 +46,7 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
   const committer = new GroupCommitter(storage)
   const ledger = given ?? new LedgerService(storage, loadOrCreateKey(null), { clock, log })
   const tickets = new TicketService(storage, committer, clock, ledger)
+  const auth = createAuth(storage, clock, config.auth)
   const api = new Hono<AppEnv>()
 
   api.onError(onError(log))
@@ -73,7 +80,9 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
   api.get('/docs', (c) => c.html(docsPage(openapi)))
   api.get('/health', (c) => c.json({ ok: true }))
 
-  api.use('*', authenticate(storage))
+  api.route('/auth', authRoutes(auth, clock))
+
+  api.use('*', authenticate(storage, auth))
   api.get('/me', (c) => {
     const { id, name, role, team } = c.get('user')
     return c.json({ id, name, role, team })
@@ -95,6 +104,7 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
     )
     return c.json({ user, token }, 201)
   })
+  api.route('/users', userLinkRoutes(auth, clock, config.publicUrl))
   api.route('/roles', roleRoutes())
   api.route('/sops', sopRoutes(storage, clock))
   api.route('/customers', customerRoutes(storage, clock))
@@ -112,7 +122,7 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
   app.use('*', securityHeaders())
   app.use('/api/*', noStore())
   app.route('/api', api)
-  return { app, tickets, storage, ledger }
+  return { app, tickets, storage, ledger, auth }
 }
 
 export type SopflowApp = ReturnType<typeof createApp>

@@ -176,6 +176,35 @@ CREATE TABLE ledger_heads (
 `,
     run: addExistingRecordsToLedger,
   },
+  {
+    name: 'people sign in: e-mail, password hash and disabling on users; sessions; one-time links',
+    sql: `
+ALTER TABLE users ADD COLUMN email TEXT;
+ALTER TABLE users ADD COLUMN password_hash TEXT;
+ALTER TABLE users ADD COLUMN disabled_at TEXT;
+CREATE UNIQUE INDEX users_email ON users(lower(email)) WHERE email IS NOT NULL;
+CREATE TABLE sessions (
+  hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  csrf TEXT NOT NULL,
+  via TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  last_seen_at TEXT NOT NULL,
+  idle_expires_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions(user_id);
+CREATE TABLE auth_links (
+  hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  purpose TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  used_at TEXT
+);
+CREATE INDEX auth_links_by_user ON auth_links(user_id);
+`,
+  },
 ]
 
 /**
