@@ -111,7 +111,7 @@ export class Oidc {
     const config = await this.configuration()
     const current = new URL(this.config.redirectUri)
     current.search = search
-    let claims: client.IDToken | undefined
+    let claims: Record<string, unknown>
     try {
       const tokens = await client.authorizationCodeGrant(config, current, {
         pkceCodeVerifier: pending.verifier,
@@ -119,7 +119,11 @@ export class Oidc {
         expectedNonce: pending.nonce,
         idTokenExpected: true,
       })
-      claims = tokens.claims()
+      const idToken = tokens.claims() as client.IDToken
+      claims = { ...idToken }
+      // Many providers put the e-mail address only in the UserInfo answer, not the ID token.
+      if (typeof claims.email !== 'string')
+        claims = { ...(await client.fetchUserInfo(config, tokens.access_token, idToken.sub)), ...claims }
     } catch (err) {
       throw new Problem(
         400,
@@ -130,8 +134,8 @@ export class Oidc {
         },
       )
     }
-    const email = typeof claims?.email === 'string' ? claims.email.trim() : ''
-    if (!email || claims?.email_verified !== true)
+    const email = typeof claims.email === 'string' ? claims.email.trim() : ''
+    if (!email || claims.email_verified !== true)
       throw new Problem(403, 'sso_failed', 'The sign-in provider did not give a verified e-mail address', {
         params: { reason: 'unverified' },
       })
@@ -139,7 +143,7 @@ export class Oidc {
     if (known) return known
     const user = {
       id: newId('u'),
-      name: (typeof claims?.name === 'string' && claims.name.trim()) || email,
+      name: (typeof claims.name === 'string' && claims.name.trim()) || email,
       role: this.roleFrom(claims),
       team: null,
       createdAt: this.clock().toISOString(),
@@ -148,9 +152,9 @@ export class Oidc {
     return this.store.accountById(user.id) as Account
   }
 
-  private roleFrom(claims: client.IDToken | undefined): Role {
+  private roleFrom(claims: Record<string, unknown>): Role {
     const fallback = this.config.defaultRole ?? 'agent'
-    if (!this.config.roleClaim || !claims) return fallback
+    if (!this.config.roleClaim) return fallback
     const v = claims[this.config.roleClaim]
     const values = Array.isArray(v) ? v : [v]
     return (values.find((r) => ROLES.includes(r as Role)) as Role | undefined) ?? fallback
