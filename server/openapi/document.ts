@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { sopDocumentSchema } from '../../engine/index.ts'
 import { ledgerSchemas } from '../ledger/routes.ts'
+import { inviteBody, linkBody, signInBody } from '../routes/auth.ts'
 import { schemas } from '../schemas.ts'
 
 type Op = {
@@ -15,9 +16,95 @@ type Op = {
   notes?: string
   /** Answers beyond 200 and the generic 4XX problem. */
   responses?: Record<string, string>
+  /** Open without credentials (signing in). */
+  open?: boolean
 }
 
 const ops: Op[] = [
+  {
+    method: 'get',
+    path: '/api/auth/config',
+    summary: 'The ways to sign in this server offers (password; single sign-on when configured)',
+    tag: 'Signing in',
+    open: true,
+  },
+  {
+    method: 'post',
+    path: '/api/auth/sign-in',
+    summary: 'Sign in with an e-mail address and a password; sets the session cookie',
+    tag: 'Signing in',
+    body: signInBody,
+    open: true,
+    notes:
+      "The same 401 `invalid_credentials` whether or not the account exists. Failed attempts are limited per account and per address with a growing delay: 429 `too_many_attempts` with `params.seconds`. The answer carries the session's `csrf` token, also in the `sopflow_csrf` cookie: send it as `X-CSRF-Token` on every write made with the session cookie",
+    responses: { '401': 'invalid_credentials', '429': 'too_many_attempts' },
+  },
+  {
+    method: 'get',
+    path: '/api/auth/session',
+    summary: 'The current session: the person, its CSRF token and its expiry',
+    tag: 'Signing in',
+    open: true,
+  },
+  {
+    method: 'post',
+    path: '/api/auth/sign-out',
+    summary: 'Sign out: ends this session on the server',
+    tag: 'Signing in',
+    open: true,
+  },
+  {
+    method: 'post',
+    path: '/api/auth/sign-out-everywhere',
+    summary: 'Sign out everywhere: ends every session of the signed-in person',
+    tag: 'Signing in',
+    open: true,
+  },
+  {
+    method: 'get',
+    path: '/api/auth/links/{secret}',
+    summary: 'What a one-time link (setup, invitation, reset) is for',
+    tag: 'Signing in',
+    open: true,
+  },
+  {
+    method: 'post',
+    path: '/api/auth/links/{secret}',
+    summary: 'Choose a password with a one-time link; signs in',
+    tag: 'Signing in',
+    body: linkBody,
+    open: true,
+    responses: { '400': 'link_invalid or password_weak' },
+  },
+  {
+    method: 'get',
+    path: '/api/auth/oidc/start',
+    summary: 'Single sign-on: redirects to the OpenID provider',
+    tag: 'Signing in',
+    open: true,
+  },
+  {
+    method: 'get',
+    path: '/api/auth/oidc/callback',
+    summary: "Single sign-on: the provider's answer; sets the session cookie and redirects to the web app",
+    tag: 'Signing in',
+    open: true,
+  },
+  {
+    method: 'post',
+    path: '/api/users/invitations',
+    summary: 'Invite a person: creates them and returns a one-time link to choose a password',
+    tag: 'Users',
+    body: inviteBody,
+    roles: 'admin',
+  },
+  {
+    method: 'post',
+    path: '/api/users/{id}/password-reset',
+    summary: "Force a password reset: ends the person's sessions and returns a one-time link",
+    tag: 'Users',
+    roles: 'admin',
+  },
   { method: 'get', path: '/api/me', summary: 'The signed-in user', tag: 'Users' },
   { method: 'get', path: '/api/users', summary: 'List users', tag: 'Users', roles: 'supervisor, admin' },
   {
@@ -271,6 +358,7 @@ export function openApiDocument(): Record<string, unknown> {
         ? { description: [op.roles ? `Roles: ${op.roles}` : '', op.notes ?? ''].filter(Boolean).join('. ') }
         : {}),
       parameters: params,
+      ...(op.open ? { security: [] } : {}),
       ...(op.body
         ? {
             requestBody: {
@@ -301,11 +389,14 @@ export function openApiDocument(): Record<string, unknown> {
       title: 'sopflow API',
       version: '1.0.0',
       description:
-        'Runs support tickets through their Standard Operating Procedures. Authenticate with `Authorization: Bearer <token>`. Errors are RFC 9457 problem documents with a stable `code`.',
+        'Runs support tickets through their Standard Operating Procedures. Programs authenticate with `Authorization: Bearer <token>`; people sign in (POST /api/auth/sign-in) into a session cookie, and send its CSRF token as `X-CSRF-Token` on writes. Errors are RFC 9457 problem documents with a stable `code`.',
     },
     servers: [{ url: '/' }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        session: { type: 'apiKey', in: 'cookie', name: 'sopflow_session' },
+      },
       schemas: {
         Problem: {
           type: 'object',
@@ -322,7 +413,7 @@ export function openApiDocument(): Record<string, unknown> {
         SopDocument: z.toJSONSchema(sopDocumentSchema, { io: 'input', unrepresentable: 'any' }),
       },
     },
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { session: [] }],
     paths,
   }
 }

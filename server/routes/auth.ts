@@ -19,11 +19,11 @@ const email = z
   .min(3)
   .max(320)
   .regex(/^[^\s@]+@[^\s@]+$/, 'must be an e-mail address')
-const signInBody = z
+export const signInBody = z
   .object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1000) })
   .strict()
-const linkBody = z.object({ password: z.string().max(1000), email: email.optional() }).strict()
-const inviteBody = z
+export const linkBody = z.object({ password: z.string().max(1000), email: email.optional() }).strict()
+export const inviteBody = z
   .object({
     name: z.string().trim().min(1).max(200),
     role: z.enum(ROLES),
