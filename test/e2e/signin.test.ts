@@ -130,6 +130,24 @@ describe('signing in as a person, in Chromium', () => {
     expect(me.status).toBe(401)
   })
 
+  it('signs out everywhere: the person’s session on another device ends too', async () => {
+    const an = await createPerson(h.server.url, h.adminToken, 'Bình Võ', 'agent')
+    const elsewhere = await fetch(`${h.server.url}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: an.email, password: an.password }),
+    })
+    const other = /sopflow_session=([^;]+)/.exec(elsewhere.headers.get('set-cookie') ?? '')![1]
+    const page = await freshPage()
+    await page.fill('input[name="email"]', an.email)
+    await page.fill('input[name="password"]', an.password)
+    await page.click('.sign-in-password button[type="submit"]')
+    await page.click('.shell-signout-all')
+    await page.waitForSelector('input[name="email"]')
+    const me = await fetch(`${h.server.url}/api/me`, { headers: { cookie: `sopflow_session=${other}` } })
+    expect(me.status).toBe(401)
+  })
+
   it('accepts an invitation: the link opens a page to choose a password, and the person lands signed in', async () => {
     const res = await fetch(`${h.server.url}/api/users/invitations`, {
       method: 'POST',
