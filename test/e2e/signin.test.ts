@@ -44,7 +44,7 @@ beforeAll(async () => {
       claims: async () => ({
         sub: id,
         email: id,
-        email_verified: true,
+        email_verified: !id.startsWith('unverified'),
         name: 'Quỳnh Phạm',
         sopflow_role: 'supervisor',
       }),
@@ -215,6 +215,33 @@ describe('signing in as a person, in Chromium', () => {
       await fetch(`${h.server.url}/api/users`, { headers: { authorization: `Bearer ${h.adminToken}` } })
     ).json()) as { name: string }[]
     expect(again.filter((u) => u.name === 'Quỳnh Phạm')).toHaveLength(1)
+  })
+})
+
+describe('single sign-on with an address the provider has not verified, in Chromium', () => {
+  it('is refused, and the sign-in page says so; no one is created', async () => {
+    const count = async () =>
+      (
+        (await (
+          await fetch(`${h.server.url}/api/users`, { headers: { authorization: `Bearer ${h.adminToken}` } })
+        ).json()) as unknown[]
+      ).length
+    const before = await count()
+    const page = await freshPage()
+    await page.click('a:has-text("Sign in with Test ID")')
+    await page.waitForSelector('input[name="login"]')
+    await page.fill('input[name="login"]', 'unverified@example.com')
+    await page.fill('input[name="password"]', 'anything')
+    await page.click('button[type="submit"]')
+    await page.waitForSelector('button:has-text("Continue")')
+    await page.click('button:has-text("Continue")')
+    const error = page.locator('[data-testid="sign-in-error"]')
+    await error.waitFor()
+    expect(await error.textContent()).toBe(
+      'Single sign-on did not succeed. Try again, or sign in with your password.',
+    )
+    expect(await page.evaluate(() => location.hash)).toBe('#/signin?error=sso_failed')
+    expect(await count()).toBe(before)
   })
 })
 
