@@ -163,15 +163,21 @@ export function authRoutes(auth: Auth, clock: Clock) {
   app.get('/oidc/start', async (c) => {
     if (!auth.oidc)
       throw new Problem(404, 'sso_not_configured', 'Single sign-on is not configured on this server')
-    const { url, state } = await auth.oidc.start()
-    setCookie(c, OIDC_COOKIE, state, {
+    let started: { url: string; state: string }
+    try {
+      started = await auth.oidc.start()
+    } catch (err) {
+      // A page load, not a fetch: back to the sign-in page, which says what went wrong.
+      return c.redirect(`/#/signin?error=${err instanceof Problem ? err.code : 'sso_failed'}`, 302)
+    }
+    setCookie(c, OIDC_COOKIE, started.state, {
       httpOnly: true,
       sameSite: 'Lax',
       path: '/api/auth/oidc',
       secure: overTls(c),
       maxAge: 600,
     })
-    return c.redirect(url, 302)
+    return c.redirect(started.url, 302)
   })
 
   app.get('/oidc/callback', async (c) => {

@@ -349,3 +349,48 @@ describe('sessions', () => {
     expect(db().prepare('SELECT count(*) AS n FROM sessions WHERE csrf = ?').get(busy.csrf)).toEqual({ n: 0 })
   })
 })
+
+describe('single sign-on, at its edges', () => {
+  it('is offered only when configured; an unreachable provider or a forged answer lead back to sign-in', async () => {
+    expect((await call('GET', '/api/auth/config')).body).toEqual({ password: true, sso: null })
+    expect((await call('GET', '/api/auth/oidc/start')).body.code).toBe('sso_not_configured')
+
+    const dir = mkdtempSync(join(tmpdir(), 'sopflow-signin-sso-'))
+    const s = await startServer({
+      dbPath: join(dir, 'db.sqlite'),
+      port: 0,
+      seedExamples: false,
+      auth: {
+        oidc: {
+          // Nothing listens on port 9 here (discard): the provider cannot be reached.
+          issuer: 'http://127.0.0.1:9',
+          clientId: 'sopflow',
+          clientSecret: 'secret',
+          redirectUri: 'http://127.0.0.1:1/api/auth/oidc/callback',
+          label: 'Example ID',
+          allowHttp: true,
+        },
+      },
+    })
+    try {
+      const get = (path: string, headers: Record<string, string> = {}) =>
+        fetch(`${s.url}${path}`, { redirect: 'manual', headers })
+      expect(await (await get('/api/auth/config')).json()).toEqual({
+        password: true,
+        sso: { label: 'Example ID' },
+      })
+      const start = await get('/api/auth/oidc/start')
+      expect(start.status).toBe(302)
+      expect(start.headers.get('location')).toBe('/#/signin?error=sso_failed')
+      // An answer for a sign-in this browser did not start opens no session.
+      const forged = await get('/api/auth/oidc/callback?code=stolen&state=guessed', {
+        cookie: 'sopflow_oidc=other',
+      })
+      expect(forged.status).toBe(302)
+      expect(forged.headers.get('location')).toBe('/#/signin?error=sso_failed')
+      expect(forged.headers.getSetCookie().some((c) => c.startsWith('sopflow_session='))).toBe(false)
+    } finally {
+      await s.close()
+    }
+  })
+})
