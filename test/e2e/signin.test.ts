@@ -183,6 +183,20 @@ describe('signing in as a person, in Chromium', () => {
     expect(signIn.status).toBe(200)
   })
 
+  it('sets up the first administrator with the setup link printed at the first start', async () => {
+    const page = await freshPage()
+    await page.goto(h.server.setupUrl!)
+    await page.waitForSelector('input[name="new-password"]')
+    expect(await page.textContent('h1')).toBe('Set up the administrator account')
+    await page.fill('input[name="email"]', 'admin@example.com')
+    await page.fill('input[name="new-password"]', 'Admin passphrase of 2026!')
+    await page.fill('input[name="confirm-password"]', 'Admin passphrase of 2026!')
+    await page.click('form.sign-in button[type="submit"]')
+    await page.waitForSelector('.shell-user:has-text("Administrator")')
+    expect(await page.evaluate(() => location.hash)).toBe('#/designer')
+    expect(await page.evaluate(() => Object.keys(localStorage))).not.toContain('sopflow.token')
+  })
+
   it('signs in with single sign-on through a real OpenID provider, creating the person with the claimed role', async () => {
     const page = await freshPage()
     await page.click('a:has-text("Sign in with Test ID")')
