@@ -29,7 +29,7 @@ export function createAuth(storage: Storage, clock: Clock, config: AuthConfig = 
     store,
     sessions: new Sessions(store, clock, { ...DEFAULT_SESSIONS, ...config.sessions }),
     links: new Links(store, clock, { ...DEFAULT_LINKS, ...config.links }),
-    limiter: new SignInLimiter(clock, { ...DEFAULT_RATE_LIMIT, ...config.rateLimit }),
+    limiter: new SignInLimiter(store, clock, { ...DEFAULT_RATE_LIMIT, ...config.rateLimit }),
     oidc: config.oidc ? new Oidc(config.oidc, store, clock) : null,
     secureCookies: config.secureCookies ?? 'auto',
   }

@@ -22,13 +22,7 @@ export interface OidcConfig {
   allowHttp?: boolean
 }
 
-/** A sign-in in progress: what the callback must see again. Forgotten after 10 minutes. */
-interface Pending {
-  verifier: string
-  nonce: string
-  at: number
-}
-
+/** A sign-in in progress is forgotten after 10 minutes. */
 const PENDING_MS = 10 * 60_000
 
 /**
@@ -38,7 +32,6 @@ const PENDING_MS = 10 * 60_000
  */
 export class Oidc {
   private discovered: Promise<client.Configuration> | null = null
-  private readonly pending = new Map<string, Pending>()
 
   constructor(
     readonly config: OidcConfig,
@@ -76,9 +69,8 @@ export class Oidc {
     const state = client.randomState()
     const nonce = client.randomNonce()
     const now = this.clock().getTime()
-    for (const [k, p] of this.pending) if (now - p.at > PENDING_MS) this.pending.delete(k)
-    if (this.pending.size > 10_000) this.pending.delete(this.pending.keys().next().value as string)
-    this.pending.set(state, { verifier, nonce, at: now })
+    // Kept in the database, so that the callback may reach any server process.
+    this.store.addPending(state, verifier, nonce, now, now - PENDING_MS)
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: this.config.redirectUri,
       scope: 'openid email profile',
@@ -97,8 +89,7 @@ export class Oidc {
   async finish(search: string, cookieState: string | undefined): Promise<Account> {
     const params = new URLSearchParams(search)
     const state = params.get('state') ?? ''
-    const pending = this.pending.get(state)
-    this.pending.delete(state)
+    const pending = state ? this.store.takePending(state) : null
     if (!pending || !cookieState || cookieState !== state || this.clock().getTime() - pending.at > PENDING_MS)
       throw new Problem(
         400,

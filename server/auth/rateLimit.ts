@@ -1,5 +1,6 @@
 import { Problem } from '../http/problem.ts'
 import type { Clock } from '../services/tickets.ts'
+import type { AuthStore } from '../storage/sqliteAuth.ts'
 
 export interface RateLimitConfig {
   /** Failed attempts on one account before the delays begin (default 3). */
@@ -19,28 +20,21 @@ export const DEFAULT_RATE_LIMIT: RateLimitConfig = {
   maxDelayMs: 15 * 60_000,
 }
 
-interface Entry {
-  failures: number
-  /** No attempt is checked before this time (epoch ms). */
-  notBefore: number
-  lastFailure: number
-}
-
-/** Entries are forgotten a day after their last failure; at most this many are kept. */
+/** Entries are forgotten a day after their last failure. */
 const FORGET_MS = 24 * 3600_000
-const MAX_ENTRIES = 100_000
 
 /**
  * Sign-in attempts, limited per account and per client address with a growing delay: after the
  * free attempts, each failure doubles the wait before the next attempt is checked at all. The
  * account key is what was typed, whether or not such an account exists, so the answers for an
- * unknown account are the same as for a known one.
+ * unknown account are the same as for a known one. The counts are in the database, so every
+ * server process on it applies the same limit.
  */
 export class SignInLimiter {
-  private readonly accounts = new Map<string, Entry>()
-  private readonly ips = new Map<string, Entry>()
+  private lastSweep = 0
 
   constructor(
+    private readonly store: AuthStore,
     private readonly clock: Clock,
     readonly config: RateLimitConfig = DEFAULT_RATE_LIMIT,
   ) {}
@@ -49,8 +43,8 @@ export class SignInLimiter {
   check(account: string, ip: string): void {
     const now = this.clock().getTime()
     const wait = Math.max(
-      (this.accounts.get(key(account))?.notBefore ?? 0) - now,
-      (this.ips.get(ip)?.notBefore ?? 0) - now,
+      (this.store.attempt(accountKey(account))?.notBefore ?? 0) - now,
+      (this.store.attempt(ipKey(ip))?.notBefore ?? 0) - now,
     )
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000)
@@ -58,24 +52,33 @@ export class SignInLimiter {
         429,
         'too_many_attempts',
         `Too many failed sign-in attempts; try again in ${seconds} s`,
-        { retryAfter: seconds, params: { seconds } },
+        {
+          retryAfter: seconds,
+          params: { seconds },
+        },
       )
     }
   }
 
   failed(account: string, ip: string): void {
-    this.bump(this.accounts, key(account), this.config.accountFree)
-    this.bump(this.ips, ip, this.config.ipFree)
+    this.store.atomically(() => {
+      this.bump(accountKey(account), this.config.accountFree)
+      this.bump(ipKey(ip), this.config.ipFree)
+    })
   }
 
   /** A correct password clears the account's count (not the address's). */
   succeeded(account: string): void {
-    this.accounts.delete(key(account))
+    this.store.deleteAttempt(accountKey(account))
   }
 
-  private bump(map: Map<string, Entry>, k: string, free: number): void {
+  private bump(key: string, free: number): void {
     const now = this.clock().getTime()
-    let e = map.get(k)
+    if (now - this.lastSweep > 3600_000) {
+      this.lastSweep = now
+      this.store.forgetAttemptsBefore(now - FORGET_MS)
+    }
+    let e = this.store.attempt(key)
     if (!e || now - e.lastFailure > FORGET_MS) e = { failures: 0, notBefore: 0, lastFailure: now }
     e.failures++
     e.lastFailure = now
@@ -83,10 +86,9 @@ export class SignInLimiter {
     if (over > 0)
       e.notBefore =
         now + Math.min(this.config.maxDelayMs, this.config.baseDelayMs * 2 ** Math.min(over - 1, 30))
-    map.delete(k)
-    map.set(k, e)
-    if (map.size > MAX_ENTRIES) map.delete(map.keys().next().value as string)
+    this.store.setAttempt(key, e)
   }
 }
 
-const key = (account: string) => account.trim().toLowerCase()
+const accountKey = (account: string) => `account:${account.trim().toLowerCase()}`
+const ipKey = (ip: string) => `ip:${ip}`

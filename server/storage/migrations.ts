@@ -203,6 +203,18 @@ CREATE TABLE auth_links (
   used_at TEXT
 );
 CREATE INDEX auth_links_by_user ON auth_links(user_id);
+CREATE TABLE sign_in_attempts (
+  key TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  not_before INTEGER NOT NULL,
+  last_failure INTEGER NOT NULL
+);
+CREATE TABLE oidc_pending (
+  state TEXT PRIMARY KEY,
+  verifier TEXT NOT NULL,
+  nonce TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
 `,
   },
 ]

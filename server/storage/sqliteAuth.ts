@@ -152,6 +152,55 @@ export class AuthStore {
     )
   }
 
+  // Sign-in attempts (keys: `account:<typed address>`, `ip:<address>`)
+
+  attempt(key: string): { failures: number; notBefore: number; lastFailure: number } | null {
+    const r = this.stmt('SELECT * FROM sign_in_attempts WHERE key = ?').get(key) as Row | undefined
+    return r
+      ? {
+          failures: r.failures as number,
+          notBefore: r.not_before as number,
+          lastFailure: r.last_failure as number,
+        }
+      : null
+  }
+
+  setAttempt(key: string, e: { failures: number; notBefore: number; lastFailure: number }): void {
+    this.stmt(
+      `INSERT INTO sign_in_attempts (key, failures, not_before, last_failure) VALUES (?, ?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, not_before = excluded.not_before,
+       last_failure = excluded.last_failure`,
+    ).run(key, e.failures, e.notBefore, e.lastFailure)
+  }
+
+  deleteAttempt(key: string): void {
+    this.stmt('DELETE FROM sign_in_attempts WHERE key = ?').run(key)
+  }
+
+  forgetAttemptsBefore(lastFailure: number): void {
+    this.stmt('DELETE FROM sign_in_attempts WHERE last_failure < ?').run(lastFailure)
+  }
+
+  // Single sign-on in progress (the state is the key; what the callback must present again)
+
+  addPending(state: string, verifier: string, nonce: string, at: number, olderThan: number): void {
+    this.stmt('DELETE FROM oidc_pending WHERE at < ?').run(olderThan)
+    this.stmt('INSERT INTO oidc_pending (state, verifier, nonce, at) VALUES (?, ?, ?, ?)').run(
+      state,
+      verifier,
+      nonce,
+      at,
+    )
+  }
+
+  /** Takes a pending sign-in out (it is good for one callback). */
+  takePending(state: string): { verifier: string; nonce: string; at: number } | null {
+    const r = this.stmt('DELETE FROM oidc_pending WHERE state = ? RETURNING verifier, nonce, at').get(
+      state,
+    ) as Row | undefined
+    return r ? { verifier: r.verifier as string, nonce: r.nonce as string, at: r.at as number } : null
+  }
+
   /** Voids a user's unused links (a new invitation or reset replaces the old ones). */
   voidLinksOf(userId: string, at: string): void {
     this.stmt('UPDATE auth_links SET used_at = ? WHERE user_id = ? AND used_at IS NULL').run(at, userId)
