@@ -394,3 +394,37 @@ describe('single sign-on, at its edges', () => {
     }
   })
 })
+
+describe('two server processes on one database', () => {
+  it('share sessions, sign-outs and attempt limits', async () => {
+    const second = await startServer({
+      dbPath: server.storage.db.name,
+      port: 0,
+      seedExamples: false,
+      clock,
+      auth: { rateLimit: { accountFree: 3, ipFree: 1000, baseDelayMs: 1000 } },
+    })
+    try {
+      const { email } = await person()
+      const b = await signIn(email)
+      const there = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+        fetch(`${second.url}${path}`, {
+          method,
+          headers: { 'content-type': 'application/json', ...headers },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        })
+      const cookie = { cookie: `sopflow_session=${b.cookie}`, 'x-csrf-token': b.csrf }
+      expect((await there('GET', '/api/me', undefined, cookie)).status).toBe(200)
+      expect((await there('POST', '/api/auth/sign-out', undefined, cookie)).status).toBe(204)
+      expect((await withSession(b, 'GET', '/api/me')).status).toBe(401)
+
+      const ghost = `elsewhere-${n}@example.com`
+      for (let i = 0; i < 4; i++)
+        await call('POST', '/api/auth/sign-in', { email: ghost, password: 'wrong password!' })
+      const refused = await there('POST', '/api/auth/sign-in', { email: ghost, password: 'wrong password!' })
+      expect(refused.status).toBe(429)
+    } finally {
+      await second.close()
+    }
+  })
+})
