@@ -3,6 +3,7 @@ import { adminLogRoutes } from './access/adminLog.ts'
 import { permissionRoutes } from './access/permissionsRoute.ts'
 import { adminTokenRoutes, tokenRoutes } from './access/tokens.ts'
 import { userRoutes } from './access/users.ts'
+import { type AuthConfig, createAuth } from './auth/auth.ts'
 import { permissionGuard } from './auth/guard.ts'
 import type { AppEnv } from './auth/identity.ts'
 import { noStore, securityHeaders } from './http/headers.ts'
@@ -12,6 +13,7 @@ import { LedgerService } from './ledger/ledger.ts'
 import { keyRoutes, ledgerRoutes } from './ledger/routes.ts'
 import { docsPage, openApiDocument } from './openapi/document.ts'
 import { auditRoutes } from './routes/audit.ts'
+import { authRoutes, userLinkRoutes } from './routes/auth.ts'
 import { customerRoutes } from './routes/customers.ts'
 import { metricsRoutes } from './routes/metrics.ts'
 import { roleRoutes } from './routes/roles.ts'
@@ -25,6 +27,10 @@ export interface AppConfig {
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number
   log?: (line: string) => void
+  /** Signing in: session expiry, link lifetimes, attempt limits, single sign-on, cookies. */
+  auth?: AuthConfig
+  /** The address people open (for links in invitations); default: the request's own origin. */
+  publicUrl?: string
 }
 
 export interface AppDeps {
@@ -41,6 +47,7 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
   const committer = new GroupCommitter(storage)
   const ledger = given ?? new LedgerService(storage, loadOrCreateKey(null), { clock, log })
   const tickets = new TicketService(storage, committer, clock, ledger)
+  const auth = createAuth(storage, clock, config.auth)
   const api = new Hono<AppEnv>()
 
   api.onError(onError(log))
@@ -72,7 +79,7 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
   // One guard, driven by the permission table, in front of every route (./auth/permissions.ts).
   api.use(
     '*',
-    permissionGuard(storage, clock, () =>
+    permissionGuard(storage, auth, clock, () =>
       api.routes.map((r) => ({ method: r.method, path: `/api${r.path}` })),
     ),
   )
@@ -81,6 +88,8 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
   api.get('/openapi.json', (c) => c.json(openapi))
   api.get('/docs', (c) => c.html(docsPage(openapi)))
   api.get('/health', (c) => c.json({ ok: true }))
+
+  api.route('/auth', authRoutes(auth, clock))
 
   api.get('/me', (c) => {
     const { id, name, role, team } = c.get('user')
@@ -91,6 +100,7 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
   api.route('/tokens', tokenRoutes(storage, clock))
   api.route('/admin/tokens', adminTokenRoutes(storage, clock))
   api.route('/admin-log', adminLogRoutes(storage))
+  api.route('/users', userLinkRoutes(auth, clock, config.publicUrl))
   api.route('/roles', roleRoutes())
   api.route('/sops', sopRoutes(storage, clock))
   api.route('/customers', customerRoutes(storage, clock))
@@ -108,7 +118,7 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
   app.use('*', securityHeaders())
   app.use('/api/*', noStore())
   app.route('/api', api)
-  return { app, tickets, storage, ledger }
+  return { app, tickets, storage, ledger, auth }
 }
 
 export type SopflowApp = ReturnType<typeof createApp>

@@ -1,19 +1,26 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { newId, newToken, tokenHash } from './services/crypto.ts'
+import { oidcFromFlags, personCommand } from './cli/userCommands.ts'
 import { importSop, startServer } from './start.ts'
 import { SqliteStorage } from './storage/sqlite.ts'
-import { ROLES, type Role } from './storage/types.ts'
+import { ROLES } from './storage/types.ts'
 
 const DEFAULT_DB = process.env.SOPFLOW_DB ?? './data/sopflow.db'
 
 const HELP = `sopflow — Standard Operating Procedures that run
 
 Usage:
-  sopflow serve [--port 8787] [--host 127.0.0.1] [--db ${DEFAULT_DB}]
+  sopflow serve [--port 8787] [--host 127.0.0.1] [--db ${DEFAULT_DB}] [--public-url URL]
+               [--oidc-issuer URL --oidc-client-id ID [--oidc-client-secret S]
+                [--oidc-redirect-uri URL] [--oidc-default-role ROLE] [--oidc-role-claim CLAIM]
+                [--oidc-label TEXT]]        (or SOPFLOW_OIDC_ISSUER, SOPFLOW_OIDC_CLIENT_ID, …)
   sopflow validate <file.json>…        check SOP documents; exit 1 if any is invalid
   sopflow paths <file.json>            every path to each end step
-  sopflow user add --name <name> --role <${ROLES.join('|')}> [--team <team>] [--db …]
+  sopflow user add --name <name> --role <${ROLES.join('|')}> [--team <team>] [--email <e-mail>]
+                   [--token] [--url URL] [--db …]
+                                       print an invitation link (and with --token an API token)
+  sopflow user reset --email <e-mail> [--url URL] [--db …]
+                                       print a link with which the person chooses a new password
   sopflow import <file.json>… [--db …] import and publish SOP documents
   sopflow verify <ticket-id> [--db …]  check a ticket: hash chain, replay, row, place in the ledger
   sopflow verify --bundle <evidence.json> [--key KEY] [--head HEAD]
@@ -29,6 +36,7 @@ function fail(message: string): never {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
+  if (command === 'user') return personCommand(rest, DEFAULT_DB, fail)
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
@@ -46,6 +54,15 @@ async function main(argv: string[]): Promise<number> {
       state: { type: 'string' },
       token: { type: 'string' },
       interval: { type: 'string' },
+      email: { type: 'string' },
+      'public-url': { type: 'string' },
+      'oidc-issuer': { type: 'string' },
+      'oidc-client-id': { type: 'string' },
+      'oidc-client-secret': { type: 'string' },
+      'oidc-redirect-uri': { type: 'string' },
+      'oidc-default-role': { type: 'string' },
+      'oidc-role-claim': { type: 'string' },
+      'oidc-label': { type: 'string' },
     },
   })
   const db = values.db ?? DEFAULT_DB
@@ -54,20 +71,23 @@ async function main(argv: string[]): Promise<number> {
       const port = values.port ? Number(values.port) : Number(process.env.PORT ?? 8787)
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         fail(`--port must be a port number, not "${values.port}"`)
+      const publicUrl = values['public-url'] ?? process.env.SOPFLOW_PUBLIC_URL
       const server = await startServer({
         dbPath: db,
         port,
         host: values.host ?? process.env.HOST ?? '127.0.0.1',
         log: (line) => process.stdout.write(`${line}\n`),
+        publicUrl,
+        auth: { oidc: oidcFromFlags(values, publicUrl ?? `http://127.0.0.1:${port}`, fail) },
       })
       process.stdout.write(`\nsopflow is running at ${server.url}  (database: ${db})\n`)
-      if (server.adminToken) {
+      if (server.setupUrl) {
         process.stdout.write(
-          `First administrator token (shown once; keep it safe):\n\n  ${server.adminToken}\n\n`,
+          `First start: open this one-time setup link to choose the administrator's password (valid 24 h):\n\n  ${server.setupUrl}\n\n`,
         )
       } else {
         process.stdout.write(
-          'Sign in with your token; a new one: npx sopflow user add --name <name> --role admin\n',
+          `Sign in at ${publicUrl ?? server.url}; invite a person: npx sopflow user add --name <name> --role <role> --email <e-mail>\n`,
         )
       }
       const stop = async () => {
@@ -85,29 +105,6 @@ async function main(argv: string[]): Promise<number> {
     case 'paths': {
       const { runPaths } = await import('./cli/sopCommands.ts')
       return runPaths(positionals[0])
-    }
-    case 'user': {
-      if (positionals[0] !== 'add') fail('usage: sopflow user add --name <name> --role <role>')
-      if (!values.name?.trim()) fail('--name is required')
-      if (!ROLES.includes(values.role as Role)) fail(`--role must be one of ${ROLES.join(', ')}`)
-      const storage = new SqliteStorage(db)
-      const token = newToken()
-      const user = await storage.createUser(
-        {
-          id: newId('u'),
-          name: values.name.trim(),
-          role: values.role as Role,
-          team: values.team ?? null,
-          createdAt: new Date().toISOString(),
-        },
-        tokenHash(token),
-        'created with the CLI',
-      )
-      await storage.close()
-      process.stdout.write(
-        `Created ${user.role} ${user.name} (${user.id}). Token (shown once):\n\n  ${token}\n\n`,
-      )
-      return 0
     }
     case 'import': {
       if (!positionals.length) fail('usage: sopflow import <file.json>…')

@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server'
 import type { Hono } from 'hono'
 import { compile } from '../engine/index.ts'
 import { createApp, type SopflowApp } from './app.ts'
+import type { AuthConfig } from './auth/auth.ts'
 import { decodePath } from './http/path.ts'
 import { Problem } from './http/problem.ts'
 import { loadOrCreateKey } from './ledger/keys.ts'
@@ -35,6 +36,10 @@ export interface StartOptions {
   witnessUrl?: string | null
   /** How often a tree head is signed while records are added (ms, default 1000). */
   treeHeadIntervalMs?: number
+  /** Signing in: session expiry, attempt limits, single sign-on (see AuthConfig). */
+  auth?: AuthConfig
+  /** The address people open, for the links the server makes (default: its own URL). */
+  publicUrl?: string
 }
 
 export interface RunningServer {
@@ -42,6 +47,8 @@ export interface RunningServer {
   port: number
   /** A token of the first administrator, when this start created the database. */
   adminToken: string
+  /** The one-time link with which the first administrator chooses a password (first start only). */
+  setupUrl: string | null
   app: SopflowApp
   storage: SqliteStorage
   /** The HTTP server (for measuring: its `request` events). */
@@ -161,7 +168,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   })
   await ledger.head()
   ledger.start()
-  const sopflow = createApp({ storage, clock, config: { log }, ledger })
+  const sopflow = createApp({
+    storage,
+    clock,
+    config: { log, auth: options.auth, publicUrl: options.publicUrl },
+    ledger,
+  })
   serveWebApp(sopflow.app, resolve(options.staticDir ?? join(ROOT, 'dist', 'editor')))
   const scheduler = new TimerScheduler(storage, sopflow.tickets, clock, {
     intervalMs: options.timerIntervalMs,
@@ -174,10 +186,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const port = (server.address() as AddressInfo).port
   scheduler.start()
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`
+  const admin = created ? (await storage.listUsers()).find((u) => u.role === 'admin') : undefined
+  const setupUrl = admin
+    ? `${(options.publicUrl ?? url).replace(/\/$/, '')}${sopflow.auth.links.issue(admin.id, 'setup').path}`
+    : null
   return {
     url,
     port,
     adminToken,
+    setupUrl,
     app: sopflow,
     storage,
     http: server,

@@ -1,10 +1,10 @@
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react'
+import { lazy, Suspense, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ApiError, getToken, setToken } from './api/client.ts'
-import { getMe, type Me } from './api/users.ts'
 import { landingPage, mayOpen, pagesFor } from './auth/access.ts'
+import { ChoosePassword } from './auth/ChoosePassword.tsx'
 import { SignIn } from './auth/SignIn.tsx'
 import { SessionContext } from './auth/session.ts'
+import { useSession } from './auth/useSession.ts'
 import { InboxPage } from './console/InboxPage.tsx'
 import { TicketPage } from './console/TicketPage.tsx'
 import { LANGUAGES, setLanguage } from './i18n.ts'
@@ -24,45 +24,6 @@ const DashboardPage = lazy(() =>
   import('./dashboard/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })),
 )
 
-/** The signed-in user of the stored token; a token the server no longer knows signs out. */
-function useSession() {
-  const [me, setMe] = useState<Me | null>(null)
-  const [state, setState] = useState<'checking' | 'in' | 'out'>(() => (getToken() ? 'checking' : 'out'))
-  const [expired, setExpired] = useState(false)
-  useEffect(() => {
-    if (state !== 'checking') return
-    let cancelled = false
-    getMe()
-      .then((u) => {
-        if (cancelled) return
-        setMe(u)
-        setState('in')
-      })
-      .catch((err) => {
-        if (cancelled) return
-        if (err instanceof ApiError && err.status === 401) {
-          setToken(null)
-          setExpired(true)
-        }
-        setState('out')
-      })
-    return () => {
-      cancelled = true
-    }
-  }, [state])
-  const signedIn = useCallback((u: Me) => {
-    setMe(u)
-    setExpired(false)
-    setState('in')
-  }, [])
-  const signOut = useCallback(() => {
-    setToken(null)
-    setMe(null)
-    setState('out')
-  }, [])
-  return { me, state, expired, signedIn, signOut }
-}
-
 /** The app frame: navigation for the user's role, language switch, sign-in, and the page for the route. */
 export function Shell({ route }: { route: Route }) {
   const { t, i18n } = useTranslation()
@@ -71,16 +32,19 @@ export function Shell({ route }: { route: Route }) {
   const [menuOpen, setMenuOpen] = useState(false)
   const page = route.segments[0] ?? ''
   const role = me?.role
+  // The pages of one-time links (setup, invitation, reset) open signed in or not.
+  const linkPage = LINK_PAGES.includes(page)
   useEffect(() => {
-    if (!me) return
+    if (!me || linkPage) return
     // Each role lands on its own page; a page it may not use sends it there too.
     if (!page || !mayOpen(me.role, page)) navigate(`/${landingPage(me.role)}`)
     if (me.role === 'owner' || me.role === 'admin') whenIdle(() => void loadDesigner())
-  }, [me, page])
+  }, [me, page, linkPage])
   const sub = route.segments[1]
   // biome-ignore lint/correctness/useExhaustiveDependencies: close the menu whenever the page changes
   useEffect(() => setMenuOpen(false), [page, sub])
   const current = page === 'tickets' ? 'inbox' : page
+  const ssoError = page === 'signin' ? route.query.get('error') : null
   return (
     <div className="shell">
       <header className={`shell-header ${menuOpen ? 'is-open' : ''}`}>
@@ -127,25 +91,53 @@ export function Shell({ route }: { route: Route }) {
               {t('signIn.signOut')}
             </button>
           )}
+          {me && (
+            <button type="button" className="shell-signout-all" onClick={session.signOutAll}>
+              {t('signIn.signOutEverywhere')}
+            </button>
+          )}
         </div>
       </header>
       <main className="shell-main">
-        {session.state === 'in' && me ? (
+        {linkPage && session.state !== 'checking' ? (
+          <ChoosePassword
+            key={sub}
+            secret={sub ?? ''}
+            onSignedIn={(u) => {
+              session.signedIn(u)
+              navigate(`/${landingPage(u.role)}`)
+            }}
+          />
+        ) : session.state === 'in' && me ? (
           <SessionContext.Provider value={me}>
             {page === 'designer' && <p className="narrow-notice">{t('narrowScreen')}</p>}
             <Suspense fallback={<p className="page muted">{t('loading')}</p>}>
               {mayOpen(me.role, page) && <Page route={route} />}
             </Suspense>
+            {session.lapsed && (
+              // Signing in again over the page keeps the page, and all that was typed into it.
+              <div className="sign-in-overlay" role="dialog" aria-modal="true" aria-label={t('signIn.title')}>
+                <SignIn onSignedIn={session.signedIn} expired />
+              </div>
+            )}
           </SessionContext.Provider>
         ) : session.state === 'checking' ? (
           <p className="page muted">{t('loading')}</p>
         ) : (
-          <SignIn onSignedIn={session.signedIn} expired={session.expired} />
+          <SignIn
+            onSignedIn={session.signedIn}
+            expired={session.expired}
+            error={
+              ssoError ? t(`problems.${ssoError}`, { defaultValue: t('problems.sso_failed') }) : undefined
+            }
+          />
         )}
       </main>
     </div>
   )
 }
+
+const LINK_PAGES = ['setup', 'invite', 'reset']
 
 function Page({ route }: { route: Route }) {
   switch (route.segments[0]) {

@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { Problem } from '../http/problem.ts'
 import type { Storage } from '../storage/types.ts'
+import type { Auth } from './auth.ts'
 import { authenticate } from './authenticate.ts'
 import type { AppEnv } from './identity.ts'
 import { decide, findPermission, type Permission, pathPattern } from './permissions.ts'
@@ -19,10 +20,11 @@ export interface RouteInfo {
  */
 export function permissionGuard(
   storage: Storage,
+  auth: Auth,
   clock: () => Date,
   routes: () => RouteInfo[],
 ): MiddlewareHandler<AppEnv> {
-  const signIn = authenticate(storage, clock)
+  const signIn = authenticate(storage, auth, clock)
   let known: { method: string; re: RegExp }[] | null = null
   const appHas = (method: string, path: string) => {
     known ??= routes()

@@ -60,6 +60,16 @@ export const PERMISSIONS: readonly Permission[] = [
   p('GET', '/api/openapi.json', 'public', ANY_SCOPE),
   p('GET', '/api/docs', 'public', ANY_SCOPE),
   p('GET', '/api/health', 'public', ANY_SCOPE),
+  // Signing in: open, each route checks the session cookie or the one-time link itself.
+  p('GET', '/api/auth/config', 'public', ANY_SCOPE),
+  p('POST', '/api/auth/sign-in', 'public', ANY_SCOPE),
+  p('GET', '/api/auth/session', 'public', ANY_SCOPE),
+  p('POST', '/api/auth/sign-out', 'public', ANY_SCOPE),
+  p('POST', '/api/auth/sign-out-everywhere', 'public', ANY_SCOPE),
+  p('GET', '/api/auth/links/{secret}', 'public', ANY_SCOPE),
+  p('POST', '/api/auth/links/{secret}', 'public', ANY_SCOPE),
+  p('GET', '/api/auth/oidc/start', 'public', ANY_SCOPE),
+  p('GET', '/api/auth/oidc/callback', 'public', ANY_SCOPE),
 
   p('GET', '/api/me', EVERYONE, ANY_SCOPE),
   p('GET', '/api/permissions', EVERYONE, ANY_SCOPE),
@@ -70,6 +80,8 @@ export const PERMISSIONS: readonly Permission[] = [
   p('PUT', '/api/users/{id}/role', ADMIN, ['admin']),
   p('POST', '/api/users/{id}/disable', ADMIN, ['admin']),
   p('POST', '/api/users/{id}/enable', ADMIN, ['admin']),
+  p('POST', '/api/users/invitations', ADMIN, ['admin']),
+  p('POST', '/api/users/{id}/password-reset', ADMIN, ['admin']),
 
   p('GET', '/api/tokens', EVERYONE, ANY_SCOPE),
   p('POST', '/api/tokens', EVERYONE, ANY_SCOPE),

@@ -40,6 +40,15 @@ const API_CODES = [
   'scope_not_held',
   'not_in_permission_table',
   'last_admin',
+  'invalid_credentials',
+  'too_many_attempts',
+  'account_disabled',
+  'csrf_refused',
+  'link_invalid',
+  'password_weak',
+  'email_taken',
+  'sso_not_configured',
+  'sso_failed',
 ] as const
 
 /**
@@ -131,6 +140,8 @@ const TITLES: Record<number, string> = {
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  502: 'Bad Gateway',
   500: 'Internal Server Error',
 }
 

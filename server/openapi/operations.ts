@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { accessSchemas } from '../access/schemas.ts'
 import { ledgerSchemas } from '../ledger/routes.ts'
+import { inviteBody, linkBody, signInBody } from '../routes/auth.ts'
 import { schemas } from '../schemas.ts'
 
 /**
@@ -24,6 +25,79 @@ export const ops: Op[] = [
   { method: 'get', path: '/api/openapi.json', summary: 'This OpenAPI document', tag: 'Service' },
   { method: 'get', path: '/api/docs', summary: 'A readable page of this document', tag: 'Service' },
   { method: 'get', path: '/api/health', summary: 'Whether the server is up', tag: 'Service' },
+  {
+    method: 'get',
+    path: '/api/auth/config',
+    summary: 'The ways to sign in this server offers (password; single sign-on when configured)',
+    tag: 'Signing in',
+  },
+  {
+    method: 'post',
+    path: '/api/auth/sign-in',
+    summary: 'Sign in with an e-mail address and a password; sets the session cookie',
+    tag: 'Signing in',
+    body: signInBody,
+    notes:
+      "The same 401 `invalid_credentials` whether or not the account exists. Failed attempts are limited per account and per address with a growing delay: 429 `too_many_attempts` with `params.seconds`. The answer carries the session's `csrf` token, also in the `sopflow_csrf` cookie: send it as `X-CSRF-Token` on every write made with the session cookie",
+    responses: { '401': 'invalid_credentials', '429': 'too_many_attempts' },
+  },
+  {
+    method: 'get',
+    path: '/api/auth/session',
+    summary: 'The current session: the person, its CSRF token and its expiry',
+    tag: 'Signing in',
+  },
+  {
+    method: 'post',
+    path: '/api/auth/sign-out',
+    summary: 'Sign out: ends this session on the server',
+    tag: 'Signing in',
+  },
+  {
+    method: 'post',
+    path: '/api/auth/sign-out-everywhere',
+    summary: 'Sign out everywhere: ends every session of the signed-in person',
+    tag: 'Signing in',
+  },
+  {
+    method: 'get',
+    path: '/api/auth/links/{secret}',
+    summary: 'What a one-time link (setup, invitation, reset) is for',
+    tag: 'Signing in',
+  },
+  {
+    method: 'post',
+    path: '/api/auth/links/{secret}',
+    summary: 'Choose a password with a one-time link; signs in',
+    tag: 'Signing in',
+    body: linkBody,
+    responses: { '400': 'link_invalid or password_weak' },
+  },
+  {
+    method: 'get',
+    path: '/api/auth/oidc/start',
+    summary: 'Single sign-on: redirects to the OpenID provider',
+    tag: 'Signing in',
+  },
+  {
+    method: 'get',
+    path: '/api/auth/oidc/callback',
+    summary: "Single sign-on: the provider's answer; sets the session cookie and redirects to the web app",
+    tag: 'Signing in',
+  },
+  {
+    method: 'post',
+    path: '/api/users/invitations',
+    summary: 'Invite a person: creates them and returns a one-time link to choose a password',
+    tag: 'Users',
+    body: inviteBody,
+  },
+  {
+    method: 'post',
+    path: '/api/users/{id}/password-reset',
+    summary: "Force a password reset: ends the person's sessions and returns a one-time link",
+    tag: 'Users',
+  },
   { method: 'get', path: '/api/me', summary: 'The signed-in user', tag: 'Users' },
   {
     method: 'get',

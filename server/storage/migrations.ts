@@ -224,6 +224,46 @@ CREATE TRIGGER admin_log_append_only_delete BEFORE DELETE ON admin_log
 BEGIN SELECT RAISE(ABORT, 'the admin-actions log is append-only'); END;
 `,
   },
+  {
+    name: 'people sign in: e-mail and password hash on users; sessions; one-time links',
+    sql: `
+ALTER TABLE users ADD COLUMN email TEXT;
+ALTER TABLE users ADD COLUMN password_hash TEXT;
+CREATE UNIQUE INDEX users_email ON users(lower(email)) WHERE email IS NOT NULL;
+CREATE TABLE sessions (
+  hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  csrf TEXT NOT NULL,
+  via TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  last_seen_at TEXT NOT NULL,
+  idle_expires_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions(user_id);
+CREATE TABLE auth_links (
+  hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  purpose TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  used_at TEXT
+);
+CREATE INDEX auth_links_by_user ON auth_links(user_id);
+CREATE TABLE sign_in_attempts (
+  key TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  not_before INTEGER NOT NULL,
+  last_failure INTEGER NOT NULL
+);
+CREATE TABLE oidc_pending (
+  state TEXT PRIMARY KEY,
+  verifier TEXT NOT NULL,
+  nonce TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+`,
+  },
 ]
 
 /**

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createUser, launch } from './harness.ts'
+import { createPerson, createUser, launch } from './harness.ts'
 
 let h: Awaited<ReturnType<typeof launch>>
 beforeAll(async () => {
@@ -37,8 +37,11 @@ describe('the agent console by keyboard alone, in Vietnamese', () => {
       localStorage.setItem('sopflow.lang', 'vi')
     })
     await page.reload()
-    await tabTo(page, 'input[name="token"]')
-    await page.keyboard.type(agent)
+    const lan = await createPerson(h.server.url, h.adminToken, 'Lan Trần', 'agent')
+    await tabTo(page, 'input[name="email"]')
+    await page.keyboard.type(lan.email)
+    await page.keyboard.press('Tab')
+    await page.keyboard.type(lan.password)
     await page.keyboard.press('Enter')
     await page.waitForSelector('text=Hộp việc')
     await tabTo(page, '.tabs button[role="tab"]:nth-of-type(4)')

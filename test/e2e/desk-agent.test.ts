@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importSop } from '../../server/start.ts'
-import { createUser, launch, signIn } from './harness.ts'
+import { createUser, launch, signIn, tokenSignIn } from './harness.ts'
 
 let h: Awaited<ReturnType<typeof launch>>
 let agent = ''
@@ -191,8 +191,7 @@ describe('the agent at the desk, in Chromium', () => {
       // A fresh load of the bare address, signed out, as a person opening the app would.
       await page.evaluate(() => localStorage.clear())
       await page.goto(`/?as=${role}`)
-      await page.fill('input[name="token"]', token)
-      await page.click('button[type="submit"]')
+      await tokenSignIn(page, token)
       await page.waitForFunction((hash) => location.hash === hash, landing)
       await page.waitForSelector('.shell-nav a')
       expect(await page.locator('.shell-nav a').allInnerTexts(), role).toEqual(nav)

@@ -1,7 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { startServer } from '../../server/start.ts'
 import { example, root } from './helpers.ts'
@@ -99,7 +100,7 @@ describe('crash safety', () => {
     for (const c of children) c.kill('SIGKILL')
   })
 
-  function boot(dbPath: string): Promise<{ child: ChildProcess; url: string; token: string }> {
+  function boot(dbPath: string): Promise<{ child: ChildProcess; url: string; out: string }> {
     return new Promise((resolve, reject) => {
       const child = spawn(
         process.execPath,
@@ -115,9 +116,9 @@ describe('crash safety', () => {
       child.stdout!.on('data', (d) => {
         out += d
         const m = /running at (http:\/\/\S+)/.exec(out)
-        if (m && (out.includes('Sign in with your token') || /token[^\n]*\n\n\s+(sf_\S+)/.test(out))) {
+        if (m && (/Sign in at/.test(out) || /setup link[^\n]*\n\n\s+\S+\n/.test(out))) {
           clearTimeout(timer)
-          resolve({ child, url: m[1], token: /\n\s+(sf_\S+)\n/.exec(out)?.[1] ?? '' })
+          resolve({ child, url: m[1], out })
         }
       })
       child.stderr!.on('data', (d) => {
@@ -134,7 +135,32 @@ describe('crash safety', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sopflow-crash-'))
     const db = join(dir, 'crash.sqlite')
     let server = await boot(db)
-    const admin = server.token
+    // The first start prints a one-time setup link for the first administrator, not a token.
+    expect(server.out).toMatch(new RegExp(`setup link[^\\n]*\\n\\n\\s+${server.url}/#/setup/[\\w-]{43}\\n`))
+    expect(server.out).not.toMatch(/sf_/)
+    // Scripts get an API token from the CLI, beside the running server.
+    const added = await promisify(execFile)(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'server/cli.ts',
+        'user',
+        'add',
+        '--name',
+        'Script',
+        '--role',
+        'admin',
+        '--token',
+        '--db',
+        db,
+      ],
+      { cwd: root },
+    )
+    expect(added.stdout).toMatch(
+      /Invitation link[^\n]*\n\n\s+http:\/\/127\.0\.0\.1:8787\/#\/invite\/[\w-]{43}\n/,
+    )
+    const admin = /API token[^\n]*\n\n\s+(sf_\S+)\n/.exec(added.stdout)?.[1] ?? ''
     expect(admin).toMatch(/^sf_/)
     expect((await api(server.url, admin, 'POST', '/api/sops', { document: FAST_SOP })).status).toBe(201)
     expect((await api(server.url, admin, 'POST', '/api/sops/fast-sla/publish')).status).toBe(201)

@@ -259,6 +259,7 @@ describe('the guard', () => {
       '*',
       permissionGuard(
         server.storage,
+        server.app.auth,
         () => new Date(),
         () => app.routes,
       ),
