@@ -35,7 +35,7 @@ export function permissionGuard(
   }
   return createMiddleware<AppEnv>(async (c, next) => {
     const rule = findPermission(c.req.method, c.req.path)
-    if (rule?.roles === 'public') return next()
+    if (rule?.roles === 'public' || rule?.roles === 'session') return next()
     await signIn(c, async () => {
       if (!rule) {
         if (appHas(c.req.method, c.req.path)) {

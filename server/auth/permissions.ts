@@ -28,8 +28,11 @@ export interface Permission {
   method: Method
   /** As in the OpenAPI document: `/api/tickets/{id}`. */
   path: string
-  /** `public`: no sign-in needed; otherwise the roles allowed. */
-  roles: 'public' | readonly Role[]
+  /**
+   * `public`: no sign-in needed; `session`: a signed-in person's own session (the route reads the
+   * session cookie itself; API tokens are not used there); otherwise the roles allowed.
+   */
+  roles: 'public' | 'session' | readonly Role[]
   /** The scopes, any one of which lets an API token be used here (sessions: the role alone). */
   scopes: readonly Scope[]
   /** A claimed or assigned ticket: only its assignee, or a supervisor or administrator. */
@@ -60,12 +63,13 @@ export const PERMISSIONS: readonly Permission[] = [
   p('GET', '/api/openapi.json', 'public', ANY_SCOPE),
   p('GET', '/api/docs', 'public', ANY_SCOPE),
   p('GET', '/api/health', 'public', ANY_SCOPE),
-  // Signing in: open, each route checks the session cookie or the one-time link itself.
+  // Signing in: open, or a person's own session; each route checks the session cookie or the
+  // one-time link itself.
   p('GET', '/api/auth/config', 'public', ANY_SCOPE),
   p('POST', '/api/auth/sign-in', 'public', ANY_SCOPE),
-  p('GET', '/api/auth/session', 'public', ANY_SCOPE),
+  p('GET', '/api/auth/session', 'session', ANY_SCOPE),
   p('POST', '/api/auth/sign-out', 'public', ANY_SCOPE),
-  p('POST', '/api/auth/sign-out-everywhere', 'public', ANY_SCOPE),
+  p('POST', '/api/auth/sign-out-everywhere', 'session', ANY_SCOPE),
   p('GET', '/api/auth/links/{secret}', 'public', ANY_SCOPE),
   p('POST', '/api/auth/links/{secret}', 'public', ANY_SCOPE),
   p('GET', '/api/auth/oidc/start', 'public', ANY_SCOPE),
@@ -140,7 +144,7 @@ export type Decision = 'allowed' | 'role' | 'scope'
  * route. A token's scopes only narrow what the role allows.
  */
 export function decide(rule: Permission, role: string, scopes: readonly string[] | null): Decision {
-  if (rule.roles === 'public') return 'allowed'
+  if (rule.roles === 'public' || rule.roles === 'session') return 'allowed'
   if (!(rule.roles as readonly string[]).includes(role)) return 'role'
   if (scopes && !rule.scopes.some((s) => scopes.includes(s))) return 'scope'
   return 'allowed'

@@ -9,13 +9,16 @@ export function permissionsMarkdown(): string {
   const head = `| Operation | ${ROLES.join(' | ')} | Token scopes | Assignee only |`
   const rule = `| --- | ${ROLES.map(() => ':-:').join(' | ')} | --- | :-: |`
   const rows = PERMISSIONS.map((p) => {
-    const cells = ROLES.map((r) => (p.roles === 'public' || p.roles.includes(r) ? '✓' : ''))
+    const open = p.roles === 'public' || p.roles === 'session'
+    const cells = ROLES.map((r) => (open || (p.roles as readonly string[]).includes(r) ? '✓' : ''))
     const scopes =
       p.roles === 'public'
         ? 'public: no sign-in'
-        : p.scopes.length === SCOPES.length
-          ? 'any'
-          : p.scopes.join(', ')
+        : p.roles === 'session'
+          ? 'own session only (no tokens)'
+          : p.scopes.length === SCOPES.length
+            ? 'any'
+            : p.scopes.join(', ')
     return `| \`${p.method} ${p.path}\` | ${cells.join(' | ')} | ${scopes} | ${p.ownership ? '✓' : ''} |`
   })
   const scopes = SCOPES.map((s) => `- \`${s}\`: ${SCOPE_TEXT[s]}`)

@@ -31,14 +31,21 @@ export function openApiDocument(): Record<string, unknown> {
     }
     // Who may call it comes from the permission table; an operation missing there is refused.
     const rule = permissionOf(op.method, op.path)
-    const roles = rule ? (rule.roles === 'public' ? 'public' : rule.roles.join(', ')) : 'nobody'
+    const roles = rule
+      ? rule.roles === 'public'
+        ? 'public'
+        : rule.roles === 'session'
+          ? 'any signed-in person, with their session cookie'
+          : rule.roles.join(', ')
+      : 'nobody'
+    const listed = rule && rule.roles !== 'public' && rule.roles !== 'session'
     paths[op.path] ??= {}
     paths[op.path][op.method] = {
       summary: op.summary,
       tags: [op.tag],
       description: [
         `Roles: ${roles}`,
-        rule && rule.roles !== 'public' ? `Token scopes: ${rule.scopes.join(', ')}` : '',
+        listed ? `Token scopes: ${rule.scopes.join(', ')}` : '',
         rule?.ownership
           ? 'Only the assignee of a claimed or assigned ticket, or a supervisor or administrator'
           : '',
@@ -46,11 +53,16 @@ export function openApiDocument(): Record<string, unknown> {
       ]
         .filter(Boolean)
         .join('. '),
-      'x-roles': rule ? (rule.roles === 'public' ? [] : [...rule.roles]) : [],
+      'x-roles': listed ? [...(rule.roles as readonly string[])] : [],
       'x-public': rule?.roles === 'public',
-      'x-scopes': rule && rule.roles !== 'public' ? [...rule.scopes] : [],
+      'x-scopes': listed ? [...rule.scopes] : [],
       'x-ownership': Boolean(rule?.ownership),
-      security: rule?.roles === 'public' ? [] : [{ bearer: rule ? [...rule.scopes] : [] }, { session: [] }],
+      security:
+        rule?.roles === 'public'
+          ? []
+          : rule?.roles === 'session'
+            ? [{ session: [] }]
+            : [{ bearer: rule ? [...rule.scopes] : [] }, { session: [] }],
       parameters: params,
       ...(op.body
         ? {

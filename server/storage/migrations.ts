@@ -312,7 +312,7 @@ BEGIN SELECT RAISE(ABORT, 'published SOP versions are immutable'); END;`)
 }
 
 /** Applies the migrations this database has not seen yet. Returns how many were applied. */
-export function migrate(db: Database.Database): number {
+export function migrate(db: Database.Database, upTo: number = MIGRATIONS.length): number {
   const current = db.pragma('user_version', { simple: true }) as number
   if (current > MIGRATIONS.length) {
     throw new Error(
@@ -320,7 +320,7 @@ export function migrate(db: Database.Database): number {
     )
   }
   let applied = 0
-  for (let i = current; i < MIGRATIONS.length; i++) {
+  for (let i = current; i < upTo; i++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[i].sql)
       MIGRATIONS[i].run?.(db)

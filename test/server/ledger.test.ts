@@ -3,6 +3,7 @@ import { canonicalJson } from '../../engine/index.ts'
 import { checkBundle } from '../../server/services/bundleCheck.ts'
 import { setup } from './helpers.ts'
 import { busyTicket, type Ctx } from './ledgerFixture.ts'
+import { oldInstallation } from './oldInstallation.ts'
 
 let ctx: Ctx
 afterEach(async () => ctx?.storage.close())
@@ -255,13 +256,12 @@ describe('upgrade to the ledger', () => {
     const before = (await ctx.call('GET', `/api/tickets/${id}/verify`, ctx.tokens.auditor)).body
     expect(before.ok).toBe(true)
     await ctx.storage.close()
-    // Back to the schema before the ledger (and the later migrations that would not apply twice),
-    // with the SOP stored as it used to be (not canonical).
+    // The same data in the schema before the ledger, with the SOP stored as it used to be (not
+    // canonical).
     const { default: Database } = await import('better-sqlite3')
-    const db = new Database(path)
-    db.exec(`DROP INDEX audit_leaf; ALTER TABLE audit DROP COLUMN leaf; DROP TABLE ledger_nodes; DROP TABLE ledger_heads;
-      DROP TRIGGER sop_versions_immutable_update;
-      ALTER TABLE users DROP COLUMN disabled_at; DROP TABLE admin_log;`)
+    const old = oldInstallation(path, 3)
+    const db = new Database(old)
+    db.exec('DROP TRIGGER sop_versions_immutable_update')
     const v = db.prepare('SELECT sop_id, version, document FROM sop_versions').get() as any
     const doc = JSON.parse(v.document)
     const reordered = JSON.stringify({ title: doc.title, ...doc })
@@ -271,10 +271,9 @@ describe('upgrade to the ledger', () => {
       v.sop_id,
       v.version,
     )
-    db.pragma('user_version = 3')
     db.close()
     const { createApp } = await import('../../server/app.ts')
-    const storage = new SqliteStorage(path)
+    const storage = new SqliteStorage(old)
     const app = createApp({ storage })
     const upgraded = storage.db
     expect(upgraded.prepare('SELECT count(*) FROM ledger_nodes WHERE level = 0').pluck().get()).toBe(5)
@@ -292,7 +291,7 @@ describe('upgrade to the ledger', () => {
       checkBundle(Buffer.from(await app.tickets.evidence(t, { id: 'u_auditor' } as never))).problems,
     ).toEqual([])
     await storage.close()
-    const again = new SqliteStorage(path)
+    const again = new SqliteStorage(old)
     expect(again.db.prepare('SELECT count(*) FROM ledger_nodes WHERE level = 0').pluck().get()).toBe(5)
     await again.close()
   })

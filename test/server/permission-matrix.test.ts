@@ -17,9 +17,9 @@ const SPEC: Record<string, string> = {
   'GET /api/health': 'public',
   'GET /api/auth/config': 'public',
   'POST /api/auth/sign-in': 'public',
-  'GET /api/auth/session': 'public',
+  'GET /api/auth/session': 'session',
   'POST /api/auth/sign-out': 'public',
-  'POST /api/auth/sign-out-everywhere': 'public',
+  'POST /api/auth/sign-out-everywhere': 'session',
   'GET /api/auth/links/{secret}': 'public',
   'POST /api/auth/links/{secret}': 'public',
   'GET /api/auth/oidc/start': 'public',
@@ -88,7 +88,7 @@ const GROUPS: Record<string, string> = {
 function described(method: string, path: string): string {
   const rule = permissionOf(method, path)
   if (!rule) return 'missing from the table'
-  if (rule.roles === 'public') return 'public'
+  if (rule.roles === 'public' || rule.roles === 'session') return rule.roles
   const roles = [...rule.roles].sort().join(' ')
   const scopes = rule.scopes.length === SCOPES.length ? 'any scope' : [...rule.scopes].sort().join(' ')
   return [roles, scopes, rule.ownership ? 'assignee' : ''].filter(Boolean).join(' | ')
@@ -96,7 +96,7 @@ function described(method: string, path: string): string {
 
 function specified(key: string): string {
   const parts = SPEC[key].split(' | ')
-  if (parts[0] === 'public') return 'public'
+  if (parts[0] === 'public' || parts[0] === 'session') return parts[0]
   const roles = GROUPS[parts[0]] ?? parts[0].split(' ').sort().join(' ')
   const scopes = parts[1] === 'any scope' ? parts[1] : parts[1].split(' ').sort().join(' ')
   return [roles, scopes, parts[2] ?? ''].filter(Boolean).join(' | ')
@@ -133,6 +133,8 @@ const byTable =
   (method: string, path: string): 'allowed' | 401 | 403 => {
     const rule = permissionOf(method, path)
     if (!rule) return 403
+    // A session route answers bearer-token callers as not signed in.
+    if (rule.roles === 'session') return 401
     return decide(rule, role, scopes) === 'allowed' ? 'allowed' : 403
   }
 const dead = (method: string, path: string): 'allowed' | 401 => {
@@ -286,6 +288,9 @@ describe('every route is in the table and in the OpenAPI document', () => {
       const rule = permissionOf(method, path)!
       if (rule.roles === 'public') {
         expect(op.security, path).toEqual([])
+      } else if (rule.roles === 'session') {
+        expect(op['x-roles'], path).toEqual([])
+        expect(op.security, path).toEqual([{ session: [] }])
       } else {
         expect(op['x-roles'], path).toEqual([...rule.roles])
         expect(op.security, path).toEqual([{ bearer: [...rule.scopes] }, { session: [] }])

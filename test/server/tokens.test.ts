@@ -8,6 +8,7 @@ import { permissionGuard } from '../../server/auth/guard.ts'
 import { onError } from '../../server/http/problem.ts'
 import { type RunningServer, startServer } from '../../server/start.ts'
 import { SqliteStorage } from '../../server/storage/sqlite.ts'
+import { oldInstallation } from './oldInstallation.ts'
 
 let server: RunningServer
 let admin: string
@@ -295,16 +296,13 @@ describe('the upgrade to scoped tokens', () => {
       'printed by the CLI',
     )
     await fresh.close()
-    // Back to the tokens table as it was before scopes.
-    const db = new Database(path)
-    db.exec(`CREATE TABLE old_tokens (hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id),
-        label TEXT NOT NULL, created_at TEXT NOT NULL);
-      INSERT INTO old_tokens SELECT hash, user_id, label, created_at FROM tokens;
-      DROP TABLE tokens; ALTER TABLE old_tokens RENAME TO tokens; DROP TABLE admin_log;`)
+    // The same data with the tokens table as it was before scopes.
     const tokensMigration = MIGRATIONS.findIndex((m) => m.name.startsWith('API tokens'))
-    db.pragma(`user_version = ${tokensMigration}`)
+    const old = oldInstallation(path, tokensMigration)
+    const db = new Database(old)
+    expect(db.prepare('SELECT hash FROM tokens').pluck().all()).toEqual([tokenHash('sf_old-secret')])
     db.close()
-    const upgraded = new SqliteStorage(path)
+    const upgraded = new SqliteStorage(old)
     try {
       const identity = await resolveToken(upgraded, 'sf_old-secret')
       expect(identity).toMatchObject({
