@@ -1,6 +1,13 @@
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Hono } from 'hono'
 import { authenticate } from './auth/authenticate.ts'
 import { allow } from './auth/roles.ts'
+import { type AttachmentPolicy, AttachmentStore } from './channels/attachments.ts'
+import { ConnectionService } from './channels/connections.ts'
+import { FormService } from './channels/forms.ts'
+import { ConversationService } from './channels/messages.ts'
+import { connectionRoutes, conversationRoutes, publicChannelRoutes } from './channels/routes.ts'
 import type { AppEnv } from './auth/identity.ts'
 import { noStore, securityHeaders } from './http/headers.ts'
 import { jsonBody, onError, Problem, parse } from './http/problem.ts'
@@ -24,6 +31,15 @@ export interface AppConfig {
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number
   log?: (line: string) => void
+  channels?: {
+    /** Where attachments are stored (content-addressed); default: a folder in the system's temp dir. */
+    attachmentsDir?: string
+    attachments?: AttachmentPolicy
+    /** The region a phone number without a country code is read in (ISO 3166, default VN). */
+    phoneRegion?: string
+    /** Web form submissions per IP and per e-mail or phone in a window (default 10 and 5 in 10 minutes). */
+    formLimits?: { perIp?: number; perAddress?: number; windowMs?: number }
+  }
 }
 
 export interface AppDeps {
@@ -40,6 +56,15 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
   const committer = new GroupCommitter(storage)
   const ledger = given ?? new LedgerService(storage, loadOrCreateKey(null), { clock, log })
   const tickets = new TicketService(storage, committer, clock, ledger)
+  const ch = config.channels ?? {}
+  const files = new AttachmentStore(ch.attachmentsDir ?? join(tmpdir(), 'sopflow-attachments'), ch.attachments)
+  const conversations = new ConversationService(storage, tickets, files, {
+    phoneRegion: ch.phoneRegion ?? 'VN',
+    clock,
+  })
+  const connections = new ConnectionService(storage, clock)
+  const forms = new FormService(storage, tickets, conversations, clock, ch.formLimits)
+  const channelParts = { storage, tickets, connections, conversations, forms }
   const api = new Hono<AppEnv>()
 
   api.onError(onError(log))
@@ -73,6 +98,9 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
   api.get('/docs', (c) => c.html(docsPage(openapi)))
   api.get('/health', (c) => c.json({ ok: true }))
 
+  // Channels customers and gateways reach without an account (signature or status link instead).
+  api.route('/', publicChannelRoutes(channelParts))
+
   api.use('*', authenticate(storage))
   api.get('/me', (c) => {
     const { id, name, role, team } = c.get('user')
@@ -103,6 +131,8 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
   api.route('/audit', auditRoutes(storage, tickets))
   api.route('/ledger', ledgerRoutes(ledger))
   api.route('/keys', keyRoutes(ledger))
+  api.route('/channels', connectionRoutes(channelParts))
+  api.route('/', conversationRoutes(channelParts))
 
   const app = new Hono()
   app.onError(onError(log))
@@ -112,7 +142,7 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
   app.use('*', securityHeaders())
   app.use('/api/*', noStore())
   app.route('/api', api)
-  return { app, tickets, storage, ledger }
+  return { app, tickets, storage, ledger, channels: { conversations, connections, forms } }
 }
 
 export type SopflowApp = ReturnType<typeof createApp>

@@ -11,6 +11,7 @@ const HELP = `sopflow — Standard Operating Procedures that run
 
 Usage:
   sopflow serve [--port 8787] [--host 127.0.0.1] [--db ${DEFAULT_DB}]
+                [--smtp-port 2525 [--smtp-cert cert.pem --smtp-key key.pem]]
   sopflow validate <file.json>…        check SOP documents; exit 1 if any is invalid
   sopflow paths <file.json>            every path to each end step
   sopflow user add --name <name> --role <${ROLES.join('|')}> [--team <team>] [--db …]
@@ -46,6 +47,9 @@ async function main(argv: string[]): Promise<number> {
       state: { type: 'string' },
       token: { type: 'string' },
       interval: { type: 'string' },
+      'smtp-port': { type: 'string' },
+      'smtp-cert': { type: 'string' },
+      'smtp-key': { type: 'string' },
     },
   })
   const db = values.db ?? DEFAULT_DB
@@ -54,12 +58,21 @@ async function main(argv: string[]): Promise<number> {
       const port = values.port ? Number(values.port) : Number(process.env.PORT ?? 8787)
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         fail(`--port must be a port number, not "${values.port}"`)
+      const smtpPort = values['smtp-port'] === undefined ? null : Number(values['smtp-port'])
+      if (smtpPort !== null && (!Number.isInteger(smtpPort) || smtpPort < 0 || smtpPort > 65535))
+        fail(`--smtp-port must be a port number, not "${values['smtp-port']}"`)
+      if (Boolean(values['smtp-cert']) !== Boolean(values['smtp-key']))
+        fail('--smtp-cert and --smtp-key go together (STARTTLS needs both)')
       const server = await startServer({
         dbPath: db,
         port,
         host: values.host ?? process.env.HOST ?? '127.0.0.1',
         log: (line) => process.stdout.write(`${line}\n`),
+        smtpPort,
+        smtpCert: values['smtp-cert'],
+        smtpKey: values['smtp-key'],
       })
+      if (server.smtpPort !== null) process.stdout.write(`\nsopflow receives mail over SMTP on port ${server.smtpPort}\n`)
       process.stdout.write(`\nsopflow is running at ${server.url}  (database: ${db})\n`)
       if (server.adminToken) {
         process.stdout.write(

@@ -33,6 +33,10 @@ const API_CODES = [
   'body_incomplete',
   'malformed_path',
   'too_deeply_nested',
+  'webhook_signature_invalid',
+  'connection_address_taken',
+  'submission_refused',
+  'rate_limited',
 ] as const
 
 /**
@@ -124,6 +128,7 @@ const TITLES: Record<number, string> = {
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
 }
 

@@ -1,4 +1,5 @@
 import type { SopDocument, TicketState } from '../../engine/index.ts'
+import type { ChannelStore } from './channelTypes.ts'
 
 /**
  * The storage interface the API is written against. The embedded implementation is SQLite
@@ -257,6 +258,8 @@ export class ConflictError extends Error {
 
 export interface Storage {
   readonly kind: string
+  /** Channel connections and the conversation of every ticket. */
+  readonly channels: ChannelStore
   close(): Promise<void>
 
   // Users and tokens
