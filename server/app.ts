@@ -2,13 +2,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Hono } from 'hono'
 import { authenticate } from './auth/authenticate.ts'
+import type { AppEnv } from './auth/identity.ts'
 import { allow } from './auth/roles.ts'
 import { type AttachmentPolicy, AttachmentStore } from './channels/attachments.ts'
 import { ConnectionService } from './channels/connections.ts'
 import { FormService } from './channels/forms.ts'
 import { ConversationService } from './channels/messages.ts'
 import { connectionRoutes, conversationRoutes, publicChannelRoutes } from './channels/routes.ts'
-import type { AppEnv } from './auth/identity.ts'
 import { noStore, securityHeaders } from './http/headers.ts'
 import { jsonBody, onError, Problem, parse } from './http/problem.ts'
 import { loadOrCreateKey } from './ledger/keys.ts'
@@ -57,7 +57,10 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
   const ledger = given ?? new LedgerService(storage, loadOrCreateKey(null), { clock, log })
   const tickets = new TicketService(storage, committer, clock, ledger)
   const ch = config.channels ?? {}
-  const files = new AttachmentStore(ch.attachmentsDir ?? join(tmpdir(), 'sopflow-attachments'), ch.attachments)
+  const files = new AttachmentStore(
+    ch.attachmentsDir ?? join(tmpdir(), 'sopflow-attachments'),
+    ch.attachments,
+  )
   const conversations = new ConversationService(storage, tickets, files, {
     phoneRegion: ch.phoneRegion ?? 'VN',
     clock,

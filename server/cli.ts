@@ -72,7 +72,8 @@ async function main(argv: string[]): Promise<number> {
         smtpCert: values['smtp-cert'],
         smtpKey: values['smtp-key'],
       })
-      if (server.smtpPort !== null) process.stdout.write(`\nsopflow receives mail over SMTP on port ${server.smtpPort}\n`)
+      if (server.smtpPort !== null)
+        process.stdout.write(`\nsopflow receives mail over SMTP on port ${server.smtpPort}\n`)
       process.stdout.write(`\nsopflow is running at ${server.url}  (database: ${db})\n`)
       if (server.adminToken) {
         process.stdout.write(

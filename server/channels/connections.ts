@@ -55,7 +55,8 @@ export function newSecret(): string {
 
 function checkAddress(kind: Connection['kind'], address: string): string {
   const a = address.toLowerCase()
-  const ok = kind === 'email' ? /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(a) : /^[a-z0-9][a-z0-9-]{0,62}$/.test(a)
+  const ok =
+    kind === 'email' ? /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(a) : /^[a-z0-9][a-z0-9-]{0,62}$/.test(a)
   if (!ok)
     throw new Problem(
       400,

@@ -9,8 +9,20 @@ import { type ConversationService, ticketReference } from './messages.ts'
 export const formSubmission = z
   .object({
     name: z.string().trim().min(1).max(200),
-    email: z.string().trim().email().max(320).optional().or(z.literal('').transform(() => undefined)),
-    phone: z.string().trim().min(3).max(40).optional().or(z.literal('').transform(() => undefined)),
+    email: z
+      .string()
+      .trim()
+      .email()
+      .max(320)
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
+    phone: z
+      .string()
+      .trim()
+      .min(3)
+      .max(40)
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
     subject: z.string().trim().min(1).max(300),
     message: z.string().trim().min(1).max(20_000),
     fields: z.record(z.string(), z.union([z.string().max(2000), z.number(), z.boolean()])).default({}),
@@ -63,7 +75,7 @@ export class FormService {
 
   async form(slug: string): Promise<Connection> {
     const conn = await this.storage.channels.connectionByAddress(slug)
-    if (!conn || conn.kind !== 'form' || !conn.enabled) throw notFound('Form', slug)
+    if (conn?.kind !== 'form' || !conn.enabled) throw notFound('Form', slug)
     return conn
   }
 
@@ -74,7 +86,12 @@ export class FormService {
     const asked = new Set(conn.settings.askFields ?? [])
     const fields = (latest?.document.fields ?? [])
       .filter((f) => asked.has(f.name))
-      .map((f) => ({ name: f.name, label: f.label, type: f.type, options: (f as { options?: unknown }).options }))
+      .map((f) => ({
+        name: f.name,
+        label: f.label,
+        type: f.type,
+        options: (f as { options?: unknown }).options,
+      }))
     return {
       slug: conn.address,
       title: conn.settings.title || latest?.document.title || conn.name,
@@ -94,7 +111,10 @@ export class FormService {
       [this.perAddress, `addr:${(body.email ?? body.phone ?? '').toLowerCase()}`],
     ] as const) {
       const wait = limiter.take(key, now)
-      if (wait) throw new Problem(429, 'rate_limited', `Too many requests; try again in ${wait} s`, { params: { seconds: wait } })
+      if (wait)
+        throw new Problem(429, 'rate_limited', `Too many requests; try again in ${wait} s`, {
+          params: { seconds: wait },
+        })
     }
     const asked = new Set(conn.settings.askFields ?? [])
     const extra = Object.entries(body.fields).filter(([k]) => asked.has(k))
@@ -105,9 +125,15 @@ export class FormService {
       subject: body.subject,
       text,
     })
-    if (!r.ticketId) throw new Problem(422, 'submission_refused', 'The form cannot open requests now', { params: {} })
+    if (!r.ticketId)
+      throw new Problem(422, 'submission_refused', 'The form cannot open requests now', { params: {} })
     const token = newToken()
-    await this.storage.channels.addStatusLink(statusHash(token), r.ticketId, conn.id, this.clock().toISOString())
+    await this.storage.channels.addStatusLink(
+      statusHash(token),
+      r.ticketId,
+      conn.id,
+      this.clock().toISOString(),
+    )
     return { reference: ticketReference(r.ticketId), token }
   }
 

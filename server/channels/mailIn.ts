@@ -9,12 +9,17 @@ export interface Envelope {
 const AUTOMATED_SENDER = /^(mailer-daemon|postmaster|no-?reply|do-?not-?reply)@/i
 
 /** Whether headers mark a mail as automatic: an auto-reply, a bounce, bulk or list mail. */
-export function isAutomatic(headers: Map<string, HeaderValue>, from: string | null, envelope: Envelope): string | null {
+export function isAutomatic(
+  headers: Map<string, HeaderValue>,
+  from: string | null,
+  envelope: Envelope,
+): string | null {
   const text = (name: string) => {
     const v = headers.get(name)
     if (v === undefined) return null
     if (typeof v === 'string') return v.toLowerCase()
-    if (typeof v === 'object' && v && 'value' in v) return String((v as { value: unknown }).value).toLowerCase()
+    if (typeof v === 'object' && v && 'value' in v)
+      return String((v as { value: unknown }).value).toLowerCase()
     return String(v).toLowerCase()
   }
   const auto = text('auto-submitted')
@@ -31,10 +36,14 @@ export function isAutomatic(headers: Map<string, HeaderValue>, from: string | nu
   return null
 }
 
-function firstAddress(a: AddressObject | AddressObject[] | undefined): { address: string | null; name: string | null } {
+function firstAddress(a: AddressObject | AddressObject[] | undefined): {
+  address: string | null
+  name: string | null
+} {
   const list = Array.isArray(a) ? a : a ? [a] : []
   for (const group of list)
-    for (const v of group.value) if (v.address) return { address: v.address.toLowerCase(), name: v.name || null }
+    for (const v of group.value)
+      if (v.address) return { address: v.address.toLowerCase(), name: v.name || null }
   return { address: null, name: null }
 }
 
@@ -48,7 +57,7 @@ export async function mailToIncoming(raw: Buffer, envelope: Envelope): Promise<I
   }
   const from = firstAddress(mail.from)
   const sender = from.address ?? (envelope.mailFrom || null)
-  if (!sender || !sender.includes('@')) return malformed(raw, envelope)
+  if (!sender?.includes('@')) return malformed(raw, envelope)
   const refs = [
     ...(mail.inReplyTo ? [mail.inReplyTo] : []),
     ...(Array.isArray(mail.references) ? mail.references : mail.references ? [mail.references] : []),

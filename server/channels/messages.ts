@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js'
 import { newId } from '../services/crypto.ts'
 import type { TicketService } from '../services/tickets.ts'
 import type { AttachmentRow, Connection, MessageRow, MessageStatus } from '../storage/channelTypes.ts'
@@ -124,7 +124,11 @@ export class ConversationService {
     return this.open(conn, row)
   }
 
-  private async keep(row: MessageRow, attachments: AttachmentRow[], status: MessageStatus): Promise<Received> {
+  private async keep(
+    row: MessageRow,
+    attachments: AttachmentRow[],
+    status: MessageStatus,
+  ): Promise<Received> {
     await this.storage.channels.addMessage({ ...row, status }, attachments)
     return { messageId: row.id, ticketId: row.ticketId, status, duplicate: false }
   }
@@ -202,7 +206,7 @@ export class ConversationService {
     const now = this.options.clock().toISOString()
     const customer: Customer = {
       id: newId('c'),
-      name: row.senderName ?? (email ?? phone ?? row.sender),
+      name: row.senderName ?? email ?? phone ?? row.sender,
       phone,
       email,
       address: null,

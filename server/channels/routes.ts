@@ -3,9 +3,9 @@ import { z } from 'zod'
 import { type AppEnv, allow, READ_TICKETS, WRITE_TICKETS } from '../auth/roles.ts'
 import { readBodyText } from '../http/body.ts'
 import { jsonBody, notFound, Problem, parse } from '../http/problem.ts'
+import type { TicketService } from '../services/tickets.ts'
 import type { Connection } from '../storage/channelTypes.ts'
 import type { Storage } from '../storage/types.ts'
-import type { TicketService } from '../services/tickets.ts'
 import { type ConnectionService, connectionSchemas } from './connections.ts'
 import type { FormService } from './forms.ts'
 import { type ConversationService, ticketReference } from './messages.ts'
@@ -32,7 +32,7 @@ export function publicChannelRoutes(p: ChannelParts) {
   const app = new Hono<AppEnv>()
   app.post('/channels/:id/messages', async (c) => {
     const conn = await p.storage.channels.getConnection(c.req.param('id'))
-    if (!conn || conn.kind !== 'webhook' || !conn.enabled) throw notFound('Connection', c.req.param('id'))
+    if (conn?.kind !== 'webhook' || !conn.enabled) throw notFound('Connection', c.req.param('id'))
     const body = await readBodyText(c)
     const headers = {
       'webhook-id': c.req.header('webhook-id') ?? '',
@@ -91,7 +91,10 @@ export function connectionRoutes(p: ChannelParts) {
   // A test message through the connection, as if a customer had sent it: it opens a ticket.
   app.post('/:id/test', MANAGE, async (c) => {
     const conn = await p.connections.get(c.req.param('id'))
-    const body = parse(z.object({ text: z.string().trim().min(1).max(2000).optional() }).strict(), await jsonBody(c))
+    const body = parse(
+      z.object({ text: z.string().trim().min(1).max(2000).optional() }).strict(),
+      await jsonBody(c),
+    )
     const user = c.get('user')
     const r = await p.conversations.receive(conn, {
       channel: conn.channel,
@@ -99,7 +102,10 @@ export function connectionRoutes(p: ChannelParts) {
       subject: `Test message: ${conn.name}`,
       text: body.text ?? `A test message through ${conn.name}.`,
     })
-    if (!r.ticketId) throw new Problem(422, 'sop_not_published', `SOP "${conn.sopId}" cannot open tickets now`, { params: { id: conn.sopId } })
+    if (!r.ticketId)
+      throw new Problem(422, 'sop_not_published', `SOP "${conn.sopId}" cannot open tickets now`, {
+        params: { id: conn.sopId },
+      })
     return c.json({ ticketId: r.ticketId, reference: ticketReference(r.ticketId), status: r.status }, 201)
   })
   // The phone system's screen pop: the caller's customer records and their open tickets.
@@ -108,7 +114,13 @@ export function connectionRoutes(p: ChannelParts) {
     const customers = await p.conversations.customersByPhone(phone)
     const open = await Promise.all(
       customers.map((cu) =>
-        p.storage.listTickets({ customerId: cu.id, status: 'open', now: p.tickets.now(), limit: 20, offset: 0 }),
+        p.storage.listTickets({
+          customerId: cu.id,
+          status: 'open',
+          now: p.tickets.now(),
+          limit: 20,
+          offset: 0,
+        }),
       ),
     )
     return c.json({
@@ -134,7 +146,7 @@ export function conversationRoutes(p: ChannelParts) {
   })
   app.get('/attachments/:id', READ, async (c) => {
     const a = await p.storage.channels.getAttachment(c.req.param('id'))
-    if (!a || !a.sha256 || !a.ticketId) throw notFound('Attachment', c.req.param('id'))
+    if (!a?.sha256 || !a.ticketId) throw notFound('Attachment', c.req.param('id'))
     await p.tickets.get(a.ticketId)
     const bytes = p.conversations.files.read(a.sha256)
     return c.body(new Uint8Array(bytes), 200, {

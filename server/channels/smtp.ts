@@ -17,7 +17,8 @@ export interface SmtpOptions {
 }
 
 type SmtpError = Error & { responseCode?: number }
-const smtpError = (code: number, message: string): SmtpError => Object.assign(new Error(message), { responseCode: code })
+const smtpError = (code: number, message: string): SmtpError =>
+  Object.assign(new Error(message), { responseCode: code })
 
 /**
  * The SMTP listener: mail to a mailbox connection's address opens or continues a ticket. `250` is
@@ -34,13 +35,15 @@ export async function startSmtp(storage: Storage, conversations: ConversationSer
     size: maxBytes,
     authOptional: true,
     disabledCommands: tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
-    ...(tls ? { key: readFileSync(options.keyFile as string), cert: readFileSync(options.certFile as string) } : {}),
+    ...(tls
+      ? { key: readFileSync(options.keyFile as string), cert: readFileSync(options.certFile as string) }
+      : {}),
     logger: false,
-    onRcptTo(address, session, callback) {
+    onRcptTo(address, _session, callback) {
       storage.channels
         .connectionByAddress(address.address)
         .then((conn) => {
-          if (!conn || conn.kind !== 'email' || !conn.enabled)
+          if (conn?.kind !== 'email' || !conn.enabled)
             return callback(smtpError(550, `5.1.1 No mailbox here for <${address.address}>`))
           callback()
         })

@@ -15,7 +15,7 @@ export const inboundSchema = z
         name: z.string().trim().max(200).optional(),
       })
       .strict()
-      .refine((s) => s.phone || s.handle || s.email, 'give the sender\'s phone, handle or email'),
+      .refine((s) => s.phone || s.handle || s.email, "give the sender's phone, handle or email"),
     conversationId: z.string().min(1).max(200),
     messageId: z.string().min(1).max(200),
     text: z.string().max(100_000),

@@ -99,7 +99,9 @@ export interface ChannelStore {
   getAttachment(id: string): Promise<(AttachmentRow & { ticketId: string | null }) | null>
 
   addStatusLink(tokenHash: string, ticketId: string, connectionId: string, now: string): Promise<void>
-  statusLink(tokenHash: string): Promise<{ ticketId: string; connectionId: string; revokedAt: string | null } | null>
+  statusLink(
+    tokenHash: string,
+  ): Promise<{ ticketId: string; connectionId: string; revokedAt: string | null } | null>
   revokeStatusLinks(ticketId: string, now: string): Promise<number>
 
   customersByEmail(email: string): Promise<Customer[]>

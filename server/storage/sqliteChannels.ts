@@ -1,11 +1,5 @@
 import type Database from 'better-sqlite3'
-import type {
-  AttachmentRow,
-  ChannelStore,
-  Connection,
-  MessageRow,
-  MessageStatus,
-} from './channelTypes.ts'
+import type { AttachmentRow, ChannelStore, Connection, MessageRow, MessageStatus } from './channelTypes.ts'
 import { toCustomer } from './sqlite.ts'
 import type { Customer } from './types.ts'
 
@@ -57,7 +51,9 @@ export class SqliteChannelStore implements ChannelStore {
   }
 
   async listConnections(): Promise<Connection[]> {
-    return (this.stmt('SELECT * FROM channel_connections ORDER BY kind, name').all() as Row[]).map(toConnection)
+    return (this.stmt('SELECT * FROM channel_connections ORDER BY kind, name').all() as Row[]).map(
+      toConnection,
+    )
   }
 
   async addMessage(m: MessageRow, attachments: AttachmentRow[]): Promise<void> {
@@ -107,7 +103,7 @@ export class SqliteChannelStore implements ChannelStore {
 
   async ticketByPrefix(prefix: string): Promise<string | null> {
     if (!/^[0-9a-f]{6,20}$/.test(prefix)) return null
-    const rows = this.stmt("SELECT id FROM tickets WHERE id >= ? AND id < ? LIMIT 2").all(
+    const rows = this.stmt('SELECT id FROM tickets WHERE id >= ? AND id < ? LIMIT 2').all(
       `t_${prefix}`,
       `t_${prefix}~`,
     ) as Row[]
@@ -116,7 +112,9 @@ export class SqliteChannelStore implements ChannelStore {
 
   async messagesOfTicket(ticketId: string): Promise<MessageRow[]> {
     return (
-      this.stmt('SELECT * FROM channel_messages WHERE ticket_id = ? ORDER BY at, rowid').all(ticketId) as Row[]
+      this.stmt('SELECT * FROM channel_messages WHERE ticket_id = ? ORDER BY at, rowid').all(
+        ticketId,
+      ) as Row[]
     ).map(toMessage)
   }
 
@@ -190,7 +188,12 @@ export class SqliteChannelStore implements ChannelStore {
 }
 
 function connectionParams(c: Connection) {
-  return { ...c, settings: JSON.stringify(c.settings), enabled: c.enabled ? 1 : 0, address: c.address.toLowerCase() }
+  return {
+    ...c,
+    settings: JSON.stringify(c.settings),
+    enabled: c.enabled ? 1 : 0,
+    address: c.address.toLowerCase(),
+  }
 }
 
 function toConnection(r: Row): Connection {
