@@ -5,7 +5,9 @@ import { useMe } from '../auth/session.ts'
 import { formatDuration, formatTime } from '../ui/format.ts'
 import { problemText } from '../ui/problemText.ts'
 import { useNow } from '../ui/useNow.ts'
+import { ticketReference } from '../api/channels.ts'
 import { ActionBar } from './ActionBar.tsx'
+import { ConversationPanel } from './ConversationPanel.tsx'
 import { CustomerPanel } from './CustomerPanel.tsx'
 import { DeskHelp } from './DeskHelp.tsx'
 import { promptNames } from './describeRejection.ts'
@@ -55,7 +57,9 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
           </a>
           <h1>{ticket.subject}</h1>
           <p className="muted meta">
-            <span className="ticket-number">{ticket.id}</span> · {sop.title} v{sop.version} ·{' '}
+            <span className="ticket-number" title={ticket.id}>
+              {ticketReference(ticket.id)}
+            </span> · {sop.title} v{sop.version} ·{' '}
             {t(`channels.${ticket.channel}`)} · {formatTime(ticket.createdAt, i18n.language)} ·{' '}
             <span className={`pill priority-${ticket.priority}`}>{t(`priority.${ticket.priority}`)}</span>{' '}
             <span className={`pill status-${ticket.status}`} data-testid="ticket-status">
@@ -119,6 +123,7 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
               {problemText(tk.failure.problem, t)}
             </p>
           )}
+          <ConversationPanel ticketId={ticket.id} canReply={canAct} />
           <NotesPanel notes={notes} onAdd={tk.note} busy={tk.busy} canAdd={canAct} />
         </section>
         <aside className="side">
