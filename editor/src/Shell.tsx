@@ -16,6 +16,9 @@ const DesignerPage = lazy(() => loadDesigner().then((m) => ({ default: m.Designe
 
 const whenIdle = (run: () => void) =>
   typeof requestIdleCallback === 'function' ? requestIdleCallback(run) : setTimeout(run, 200)
+const ConnectionsPage = lazy(() =>
+  import('./channels/ConnectionsPage.tsx').then((m) => ({ default: m.ConnectionsPage })),
+)
 const AuditPage = lazy(() => import('./audit/AuditPage.tsx').then((m) => ({ default: m.AuditPage })))
 const DashboardPage = lazy(() =>
   import('./dashboard/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })),
@@ -153,6 +156,8 @@ function Page({ route }: { route: Route }) {
       return <DashboardPage route={route} />
     case 'designer':
       return <DesignerPage route={route} />
+    case 'channels':
+      return <ConnectionsPage />
     default:
       return null
   }

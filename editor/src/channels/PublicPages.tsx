@@ -43,7 +43,8 @@ export function ContactPage({ slug }: { slug: string }) {
     )
   }
   const v = f.values
-  const set = (k: keyof typeof v) => (e: { target: { value: string } }) => f.setValues({ ...v, [k]: e.target.value })
+  const set = (k: keyof typeof v) => (e: { target: { value: string } }) =>
+    f.setValues({ ...v, [k]: e.target.value })
   return (
     <form
       className="page public-page card"
@@ -119,9 +120,13 @@ export function StatusPage({ token }: { token: string }) {
       </p>
       <ol className="message-list">
         {data.messages.map((m) => (
-          <li key={`${m.at}-${m.direction}-${m.text.slice(0, 20)}`} className={`message message-${m.direction}`}>
+          <li
+            key={`${m.at}-${m.direction}-${m.text.slice(0, 20)}`}
+            className={`message message-${m.direction}`}
+          >
             <span className="muted small">
-              {m.direction === 'in' ? t('public.you') : (m.from ?? t('public.desk'))} · {formatTime(m.at, lang)}
+              {m.direction === 'in' ? t('public.you') : (m.from ?? t('public.desk'))} ·{' '}
+              {formatTime(m.at, lang)}
             </span>
             <p className="message-text">{m.text}</p>
           </li>
@@ -134,7 +139,12 @@ export function StatusPage({ token }: { token: string }) {
             <textarea name="reply" rows={4} value={s.reply} onChange={(e) => s.setReply(e.target.value)} />
           </label>
           <Failure failure={s.failure} t={t} />
-          <button type="button" className="primary" disabled={s.busy || !s.reply.trim()} onClick={() => void s.send()}>
+          <button
+            type="button"
+            className="primary"
+            disabled={s.busy || !s.reply.trim()}
+            onClick={() => void s.send()}
+          >
             {t('public.sendReply')}
           </button>
         </>

@@ -8,12 +8,21 @@ import {
 } from '../api/channels.ts'
 import { useAsync } from '../ui/useAsync.ts'
 
-type Failure = Error & { problem?: { code?: string; params?: Record<string, string | number>; detail?: string } }
+type Failure = Error & {
+  problem?: { code?: string; params?: Record<string, string | number>; detail?: string }
+}
 
 /** The public form: what the customer typed stays until the request is accepted. */
 export function useContactForm(slug: string) {
   const form = useAsync(() => getPublicForm(slug), [slug])
-  const [values, setValues] = useState({ name: '', email: '', phone: '', subject: '', message: '', website: '' })
+  const [values, setValues] = useState({
+    name: '',
+    email: '',
+    phone: '',
+    subject: '',
+    message: '',
+    website: '',
+  })
   const [fields, setFields] = useState<Record<string, string>>({})
   const [busy, setBusy] = useState(false)
   const [failure, setFailure] = useState<Failure | null>(null)

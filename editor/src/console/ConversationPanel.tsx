@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next'
-import { ApiError } from '../api/client.ts'
 import { type ConversationMessage, downloadAttachment } from '../api/channels.ts'
+import { ApiError } from '../api/client.ts'
 import { formatTime } from '../ui/format.ts'
 import { problemText } from '../ui/problemText.ts'
 import { sanitizeMailHtml } from '../ui/sanitizeMarkdown.ts'
@@ -11,8 +11,9 @@ function Message({ m }: { m: ConversationMessage }) {
   return (
     <li className={`message message-${m.direction}`} data-testid="message">
       <span className="muted small">
-        {t(`channels.${m.channel}`, { defaultValue: m.channel })} · {m.senderName ? `${m.senderName} <${m.sender}>` : m.sender}{' '}
-        · {formatTime(m.at, i18n.language)} · {t(`conversation.${m.direction}`)}
+        {t(`channels.${m.channel}`, { defaultValue: m.channel })} ·{' '}
+        {m.senderName ? `${m.senderName} <${m.sender}>` : m.sender} · {formatTime(m.at, i18n.language)} ·{' '}
+        {t(`conversation.${m.direction}`)}
       </span>
       {m.html ? (
         // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised by DOMPurify, images not loaded
@@ -29,7 +30,11 @@ function Message({ m }: { m: ConversationMessage }) {
                   {a.filename} — {t('conversation.refused', { reason: a.refused })}
                 </span>
               ) : (
-                <button type="button" className="link" onClick={() => void downloadAttachment(a.id, a.filename)}>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => void downloadAttachment(a.id, a.filename)}
+                >
                   {a.filename} ({Math.ceil(a.size / 1024)} kB)
                 </button>
               )}

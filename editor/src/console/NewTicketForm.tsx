@@ -26,7 +26,9 @@ export function NewTicketForm({
 }) {
   const { t } = useTranslation('console')
   const sops = useAsync(listSops, [])
-  const [channel, setChannel] = useState(initialChannel && CHANNELS.includes(initialChannel) ? initialChannel : 'phone')
+  const [channel, setChannel] = useState(
+    initialChannel && CHANNELS.includes(initialChannel) ? initialChannel : 'phone',
+  )
   const caller = useCaller(phone)
   const [subject, setSubject] = useState('')
   const [sopId, setSopId] = useState('')

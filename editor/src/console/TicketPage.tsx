@@ -1,11 +1,11 @@
 import { useCallback, useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
+import { ticketReference } from '../api/channels.ts'
 import { can } from '../auth/access.ts'
 import { useMe } from '../auth/session.ts'
 import { formatDuration, formatTime } from '../ui/format.ts'
 import { problemText } from '../ui/problemText.ts'
 import { useNow } from '../ui/useNow.ts'
-import { ticketReference } from '../api/channels.ts'
 import { ActionBar } from './ActionBar.tsx'
 import { ConversationPanel } from './ConversationPanel.tsx'
 import { CustomerPanel } from './CustomerPanel.tsx'
@@ -59,8 +59,9 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
           <p className="muted meta">
             <span className="ticket-number" title={ticket.id}>
               {ticketReference(ticket.id)}
-            </span> · {sop.title} v{sop.version} ·{' '}
-            {t(`channels.${ticket.channel}`)} · {formatTime(ticket.createdAt, i18n.language)} ·{' '}
+            </span>{' '}
+            · {sop.title} v{sop.version} · {t(`channels.${ticket.channel}`)} ·{' '}
+            {formatTime(ticket.createdAt, i18n.language)} ·{' '}
             <span className={`pill priority-${ticket.priority}`}>{t(`priority.${ticket.priority}`)}</span>{' '}
             <span className={`pill status-${ticket.status}`} data-testid="ticket-status">
               {ticket.status === 'closed' ? t(`outcome.${ticket.outcome ?? 'resolved'}`) : t('status.open')}

@@ -1,6 +1,6 @@
 import { useState } from 'react'
-import { ApiError } from '../api/client.ts'
 import { getConversation, replyToCustomer } from '../api/channels.ts'
+import { ApiError } from '../api/client.ts'
 import { useAsync } from '../ui/useAsync.ts'
 
 /** A ticket's conversation with the customer, and the agent's answer (kept when sending fails). */
