@@ -148,8 +148,11 @@ export class FormService {
     const link = await this.link(token)
     const t = await this.tickets.get(link.ticketId)
     const messages = await this.conversations.conversation(t.id)
+    const conn = await this.storage.channels.getConnection(link.connectionId)
+    const sop = await this.tickets.sopFor(t.sopId, t.sopVersion)
     return {
       reference: ticketReference(t.id),
+      language: conn?.settings.language ?? sop.document.language ?? 'en',
       subject: t.subject,
       status: t.status,
       createdAt: t.createdAt,

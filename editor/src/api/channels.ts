@@ -92,6 +92,7 @@ export interface PublicForm {
 }
 export interface PublicStatus {
   reference: string
+  language: string
   subject: string
   status: 'open' | 'closed'
   createdAt: string

@@ -104,7 +104,7 @@ export function ContactPage({ slug }: { slug: string }) {
 export function StatusPage({ token }: { token: string }) {
   const { i18n } = useTranslation()
   const s = useStatusPage(token)
-  const lang = languageFor(undefined)
+  const lang = languageFor(s.status.data?.language)
   const t = i18n.getFixedT(lang, 'console')
   if (s.status.error) return <p className="page error">{t('public.noStatus')}</p>
   const data = s.status.data
