@@ -72,6 +72,15 @@ describe('inbound webhooks (Standard Webhooks)', () => {
     expect(t?.subject).toBe('Đơn hàng của tôi chưa đến.')
   })
 
+  it('the inbound endpoint and its body are in the OpenAPI document', async () => {
+    const g = await gateway()
+    const doc = await g.call('GET', '/api/openapi.json', null)
+    const op = doc.body.paths['/api/channels/{id}/messages'].post
+    expect(op.description).toContain('webhook-signature')
+    const body = op.requestBody.content['application/json'].schema
+    expect(body.required).toEqual(expect.arrayContaining(['sender', 'conversationId', 'messageId', 'text']))
+  })
+
   it('a bad signature is a 401 and writes nothing', async () => {
     const g = await gateway()
     const forged = await g.deliver(message(), {
