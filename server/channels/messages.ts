@@ -1,5 +1,6 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js'
 import { newId } from '../services/crypto.ts'
+import { KeyedQueue } from '../services/keyedQueue.ts'
 import type { TicketService } from '../services/tickets.ts'
 import type { AttachmentRow, Connection, MessageRow, MessageStatus } from '../storage/channelTypes.ts'
 import type { Customer, Storage, User } from '../storage/types.ts'
@@ -55,7 +56,8 @@ export function normalisePhone(phone: string, region: string): string | null {
  * message a crash left pending, so an acknowledged message always ends on its ticket, once.
  */
 export class ConversationService {
-  private readonly lastRun = new Map<string, Promise<unknown>>()
+  /** Messages of one sender on one connection are taken in turn; other senders' side by side. */
+  private readonly queue = new KeyedQueue()
 
   constructor(
     private readonly storage: Storage,
@@ -71,15 +73,9 @@ export class ConversationService {
 
   /** Stores a message, threads it into its ticket or opens one; resolves once all of it committed. */
   async receive(conn: Connection, m: Incoming): Promise<Received> {
-    // Deliveries of one connection are taken one at a time, so a retry racing its original finds it.
-    const previous = this.lastRun.get(conn.id) ?? Promise.resolve()
-    const run = previous.catch(() => {}).then(() => this.receiveNow(conn, m))
-    this.lastRun.set(conn.id, run)
-    try {
-      return await run
-    } finally {
-      if (this.lastRun.get(conn.id) === run) this.lastRun.delete(conn.id)
-    }
+    // A retry racing its original, or a reply racing the mail it answers, finds it stored.
+    const key = `${conn.id}\n${senderOf(m).toLowerCase()}`
+    return this.queue.run(key, () => this.receiveNow(conn, m))
   }
 
   private async receiveNow(conn: Connection, m: Incoming): Promise<Received> {
