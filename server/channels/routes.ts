@@ -144,6 +144,11 @@ export function conversationRoutes(p: ChannelParts) {
     const { raw: _raw, ...m } = await p.conversations.reply(c.get('user'), c.req.param('id'), body.text)
     return c.json(m, 201)
   })
+  // The customer's status links of a ticket stop working at once.
+  app.post('/tickets/:id/status-links/revoke', WRITE, async (c) => {
+    const t = await p.tickets.get(c.req.param('id'))
+    return c.json({ revoked: await p.storage.channels.revokeStatusLinks(t.id, p.tickets.now()) })
+  })
   app.get('/attachments/:id', READ, async (c) => {
     const a = await p.storage.channels.getAttachment(c.req.param('id'))
     if (!a?.sha256 || !a.ticketId) throw notFound('Attachment', c.req.param('id'))

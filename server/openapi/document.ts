@@ -305,6 +305,13 @@ const ops: Op[] = [
     tag: 'Channels',
     roles: 'agent, senior_agent, supervisor',
   },
+  {
+    method: 'post',
+    path: '/api/tickets/{id}/status-links/revoke',
+    summary: "Revoke the customer's status links of a ticket",
+    tag: 'Channels',
+    roles: 'agent, senior_agent, supervisor',
+  },
   { method: 'get', path: '/api/attachments/{id}', summary: 'Download an attachment', tag: 'Channels' },
   {
     method: 'get',

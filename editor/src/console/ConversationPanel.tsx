@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next'
-import { type ConversationMessage, downloadAttachment } from '../api/channels.ts'
+import { type ConversationMessage, downloadAttachment, ticketReference } from '../api/channels.ts'
 import { ApiError } from '../api/client.ts'
 import { formatTime } from '../ui/format.ts'
 import { problemText } from '../ui/problemText.ts'
@@ -15,6 +15,12 @@ function Message({ m }: { m: ConversationMessage }) {
         {m.senderName ? `${m.senderName} <${m.sender}>` : m.sender} · {formatTime(m.at, i18n.language)} ·{' '}
         {t(`conversation.${m.direction}`)}
       </span>
+      {m.followsTicketId && (
+        <p className="small">
+          {t('conversation.follows')}{' '}
+          <a href={`#/tickets/${m.followsTicketId}`}>{ticketReference(m.followsTicketId)}</a>
+        </p>
+      )}
       {m.html ? (
         // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised by DOMPurify, images not loaded
         <div className="message-html" dangerouslySetInnerHTML={{ __html: sanitizeMailHtml(m.html) }} />
