@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -202,6 +203,52 @@ describe('e-mail in over SMTP', () => {
     }
     expect(row.status).toBe('malformed')
     expect(row.raw.toString()).toContain('no sender at all')
+  })
+
+  it('offers STARTTLS when a certificate is configured, and not without one', async () => {
+    const s = await setup()
+    await s.call('POST', '/api/channels', s.tokens.owner, {
+      kind: 'email',
+      name: 'Support',
+      address: 'support@desk.example',
+      sopId: 'support-ticket',
+    })
+    const dir = mkdtempSync(join(tmpdir(), 'sopflow-tls-'))
+    const [certFile, keyFile] = [join(dir, 'cert.pem'), join(dir, 'key.pem')]
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+      ],
+      { stdio: 'ignore' },
+    )
+    const tls = await startSmtp(s.storage, s.sopflow.channels.conversations, { port: 0, certFile, keyFile })
+    const plain = await startSmtp(s.storage, s.sopflow.channels.conversations, { port: 0 })
+    closers.push(tls.close, plain.close)
+    const mail = { from: 'tls@example.cz', to: 'support@desk.example', subject: 'Over TLS', text: 'secret' }
+    const client = (port: number) =>
+      nodemailer.createTransport({
+        host: '127.0.0.1',
+        port,
+        requireTLS: true,
+        tls: { rejectUnauthorized: false },
+      })
+    const info = await client(tls.port).sendMail(mail)
+    expect(info.response).toMatch(/^250 /)
+    await expect(client(plain.port).sendMail(mail)).rejects.toThrow(/STARTTLS/)
+    expect(await tickets(s)).toHaveLength(1)
   })
 
   it('SIGKILL right after the 250 keeps the message and its ticket', async () => {
