@@ -179,7 +179,7 @@ CREATE TABLE ledger_heads (
   {
     name: 'channels: connections (mailboxes, forms, webhooks), the conversation of messages, attachments, status links',
     sql: `
-CREATE TABLE channel_connections (
+CREATE TABLE IF NOT EXISTS channel_connections (
   id TEXT PRIMARY KEY,
   kind TEXT NOT NULL,
   name TEXT NOT NULL,
@@ -194,7 +194,7 @@ CREATE TABLE channel_connections (
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
-CREATE TABLE channel_messages (
+CREATE TABLE IF NOT EXISTS channel_messages (
   id TEXT PRIMARY KEY,
   connection_id TEXT NOT NULL,
   ticket_id TEXT,
@@ -213,12 +213,12 @@ CREATE TABLE channel_messages (
   raw BLOB,
   at TEXT NOT NULL
 );
-CREATE UNIQUE INDEX channel_messages_external ON channel_messages(connection_id, external_id);
-CREATE INDEX channel_messages_external_any ON channel_messages(external_id);
-CREATE INDEX channel_messages_ticket ON channel_messages(ticket_id, at);
-CREATE INDEX channel_messages_conversation ON channel_messages(connection_id, conversation_id, at);
-CREATE INDEX channel_messages_status ON channel_messages(status, at);
-CREATE TABLE channel_attachments (
+CREATE UNIQUE INDEX IF NOT EXISTS channel_messages_external ON channel_messages(connection_id, external_id);
+CREATE INDEX IF NOT EXISTS channel_messages_external_any ON channel_messages(external_id);
+CREATE INDEX IF NOT EXISTS channel_messages_ticket ON channel_messages(ticket_id, at);
+CREATE INDEX IF NOT EXISTS channel_messages_conversation ON channel_messages(connection_id, conversation_id, at);
+CREATE INDEX IF NOT EXISTS channel_messages_status ON channel_messages(status, at);
+CREATE TABLE IF NOT EXISTS channel_attachments (
   id TEXT PRIMARY KEY,
   message_id TEXT NOT NULL REFERENCES channel_messages(id),
   sha256 TEXT,
@@ -227,15 +227,15 @@ CREATE TABLE channel_attachments (
   size INTEGER NOT NULL,
   refused TEXT
 );
-CREATE INDEX channel_attachments_message ON channel_attachments(message_id);
-CREATE TABLE status_links (
+CREATE INDEX IF NOT EXISTS channel_attachments_message ON channel_attachments(message_id);
+CREATE TABLE IF NOT EXISTS status_links (
   token_hash TEXT PRIMARY KEY,
   ticket_id TEXT NOT NULL,
   connection_id TEXT NOT NULL,
   created_at TEXT NOT NULL,
   revoked_at TEXT
 );
-CREATE INDEX status_links_ticket ON status_links(ticket_id);
+CREATE INDEX IF NOT EXISTS status_links_ticket ON status_links(ticket_id);
 `,
   },
 ]
