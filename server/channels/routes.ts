@@ -78,6 +78,16 @@ export function connectionRoutes(p: ChannelParts) {
     const body = parse(connectionSchemas.create, await jsonBody(c))
     return c.json(shown(await p.connections.create(body)), 201)
   })
+  // Messages that opened no ticket: unreadable (kept raw), unrouted, or auto-replies and bounces.
+  app.get('/held', MANAGE, async (c) => {
+    const status = parse(
+      z.object({ status: z.enum(['malformed', 'unrouted', 'noise']).default('malformed') }).strict(),
+      c.req.query(),
+      'query',
+    ).status
+    const rows = await p.storage.channels.messagesByStatus(status, 200)
+    return c.json(rows.map(({ raw, ...m }) => ({ ...m, rawBytes: raw?.length ?? 0 })))
+  })
   app.get('/:id', MANAGE, async (c) => c.json(shown(await p.connections.get(c.req.param('id')))))
   app.patch('/:id', MANAGE, async (c) => {
     const body = parse(connectionSchemas.update, await jsonBody(c))

@@ -288,6 +288,13 @@ const ops: Op[] = [
   },
   {
     method: 'get',
+    path: '/api/channels/held',
+    summary: 'Messages that opened no ticket (?status=malformed|unrouted|noise)',
+    tag: 'Channels',
+    roles: 'owner, admin',
+  },
+  {
+    method: 'get',
     path: '/api/channels/phone/lookup',
     summary: "Screen pop: a caller's customers by phone number (normalised) and their open tickets",
     tag: 'Channels',

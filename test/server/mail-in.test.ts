@@ -203,6 +203,10 @@ describe('e-mail in over SMTP', () => {
     }
     expect(row.status).toBe('malformed')
     expect(row.raw.toString()).toContain('no sender at all')
+    const held = await s.call('GET', '/api/channels/held?status=malformed', s.tokens.owner)
+    expect(held.body).toHaveLength(1)
+    expect(held.body[0].rawBytes).toBe(row.raw.length)
+    expect((await s.call('GET', '/api/channels/held', s.tokens.agent)).status).toBe(403)
   })
 
   it('offers STARTTLS when a certificate is configured, and not without one', async () => {
