@@ -5,6 +5,8 @@ import { join } from 'node:path'
 import nodemailer from 'nodemailer'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startSmtp } from '../../server/channels/smtp.ts'
+import { startServer } from '../../server/start.ts'
+import { SqliteStorage } from '../../server/storage/sqlite.ts'
 import { bootChild } from './child.ts'
 import { setup } from './helpers.ts'
 
@@ -253,6 +255,61 @@ describe('e-mail in over SMTP', () => {
     expect(info.response).toMatch(/^250 /)
     await expect(client(plain.port).sendMail(mail)).rejects.toThrow(/STARTTLS/)
     expect(await tickets(s)).toHaveLength(1)
+  })
+
+  it('a message stored before its new ticket committed gets that ticket, once, at the next start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sopflow-recover-'))
+    const dbPath = join(dir, 'db.sqlite')
+    const first = await startServer({ dbPath, port: 0 })
+    const conn = await first.app.channels.connections.create({
+      kind: 'email',
+      name: 'Support',
+      address: 'support@desk.example',
+      sopId: 'support-ticket',
+      priority: 'normal',
+      settings: {},
+      enabled: true,
+    })
+    await first.close()
+    // What a crash leaves between storing the message and committing its ticket.
+    const storage = new SqliteStorage(dbPath)
+    await storage.channels.addMessage(
+      {
+        id: 'msg_crashed',
+        connectionId: conn.id,
+        ticketId: 't_0123456789abcdef0123',
+        followsTicketId: null,
+        direction: 'in',
+        channel: 'email',
+        status: 'pending',
+        sender: 'late@example.cz',
+        senderName: 'Late Customer',
+        subject: 'Stored, then the power went',
+        text: 'Hello?',
+        html: null,
+        externalId: '<late@example.cz>',
+        conversationId: null,
+        refs: [],
+        raw: null,
+        at: new Date().toISOString(),
+      },
+      [],
+    )
+    await storage.close()
+    for (let start = 0; start < 2; start++) {
+      const again = await startServer({ dbPath, port: 0 })
+      const t = await again.storage.getTicket('t_0123456789abcdef0123')
+      expect(t).toMatchObject({
+        subject: 'Stored, then the power went',
+        channel: 'email',
+        sopId: 'support-ticket',
+      })
+      expect((await again.storage.getCustomer(t!.customerId!))?.name).toBe('Late Customer')
+      const rows = again.storage.db.prepare('SELECT status FROM channel_messages').all()
+      expect(rows).toEqual([{ status: 'opened' }])
+      expect(again.storage.db.prepare('SELECT count(*) AS n FROM tickets').get()).toEqual({ n: 1 })
+      await again.close()
+    }
   })
 
   it('SIGKILL right after the 250 keeps the message and its ticket', async () => {
