@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Hono } from 'hono'
 import { adminLogRoutes } from './access/adminLog.ts'
 import { permissionRoutes } from './access/permissionsRoute.ts'
@@ -6,6 +8,11 @@ import { userRoutes } from './access/users.ts'
 import { type AuthConfig, createAuth } from './auth/auth.ts'
 import { permissionGuard } from './auth/guard.ts'
 import type { AppEnv } from './auth/identity.ts'
+import { type AttachmentPolicy, AttachmentStore } from './channels/attachments.ts'
+import { ConnectionService } from './channels/connections.ts'
+import { FormService } from './channels/forms.ts'
+import { ConversationService } from './channels/messages.ts'
+import { connectionRoutes, conversationRoutes, publicChannelRoutes } from './channels/routes.ts'
 import { noStore, securityHeaders } from './http/headers.ts'
 import { onError, Problem } from './http/problem.ts'
 import { loadOrCreateKey } from './ledger/keys.ts'
@@ -31,6 +38,15 @@ export interface AppConfig {
   auth?: AuthConfig
   /** The address people open (for links in invitations); default: the request's own origin. */
   publicUrl?: string
+  channels?: {
+    /** Where attachments are stored (content-addressed); default: a folder in the system's temp dir. */
+    attachmentsDir?: string
+    attachments?: AttachmentPolicy
+    /** The region a phone number without a country code is read in (ISO 3166, default VN). */
+    phoneRegion?: string
+    /** Web form submissions per IP and per e-mail or phone in a window (default 10 and 5 in 10 minutes). */
+    formLimits?: { perIp?: number; perAddress?: number; windowMs?: number }
+  }
 }
 
 export interface AppDeps {
@@ -48,6 +64,18 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
   const ledger = given ?? new LedgerService(storage, loadOrCreateKey(null), { clock, log })
   const tickets = new TicketService(storage, committer, clock, ledger)
   const auth = createAuth(storage, clock, config.auth)
+  const ch = config.channels ?? {}
+  const files = new AttachmentStore(
+    ch.attachmentsDir ?? join(tmpdir(), 'sopflow-attachments'),
+    ch.attachments,
+  )
+  const conversations = new ConversationService(storage, tickets, files, {
+    phoneRegion: ch.phoneRegion ?? 'VN',
+    clock,
+  })
+  const connections = new ConnectionService(storage, clock)
+  const forms = new FormService(storage, tickets, conversations, clock, ch.formLimits)
+  const channelParts = { storage, tickets, connections, conversations, forms }
   const api = new Hono<AppEnv>()
 
   api.onError(onError(log))
@@ -91,6 +119,9 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
 
   api.route('/auth', authRoutes(auth, clock))
 
+  // Channels customers and gateways reach without an account (signature or status link instead).
+  api.route('/', publicChannelRoutes(channelParts))
+
   api.get('/me', (c) => {
     const { id, name, role, team } = c.get('user')
     return c.json({ id, name, role, team })
@@ -109,6 +140,8 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
   api.route('/audit', auditRoutes(storage, tickets))
   api.route('/ledger', ledgerRoutes(ledger))
   api.route('/keys', keyRoutes(ledger))
+  api.route('/channels', connectionRoutes(channelParts))
+  api.route('/', conversationRoutes(channelParts))
 
   const app = new Hono()
   app.onError(onError(log))
@@ -118,7 +151,7 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
   app.use('*', securityHeaders())
   app.use('/api/*', noStore())
   app.route('/api', api)
-  return { app, tickets, storage, ledger, auth }
+  return { app, tickets, storage, ledger, auth, channels: { conversations, connections, forms } }
 }
 
 export type SopflowApp = ReturnType<typeof createApp>

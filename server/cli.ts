@@ -14,6 +14,7 @@ Usage:
                [--oidc-issuer URL --oidc-client-id ID [--oidc-client-secret S]
                 [--oidc-redirect-uri URL] [--oidc-default-role ROLE] [--oidc-role-claim CLAIM]
                 [--oidc-label TEXT]]        (or SOPFLOW_OIDC_ISSUER, SOPFLOW_OIDC_CLIENT_ID, …)
+               [--smtp-port 2525 [--smtp-cert cert.pem --smtp-key key.pem]]
   sopflow validate <file.json>…        check SOP documents; exit 1 if any is invalid
   sopflow paths <file.json>            every path to each end step
   sopflow user add --name <name> --role <${ROLES.join('|')}> [--team <team>] [--email <e-mail>]
@@ -63,6 +64,9 @@ async function main(argv: string[]): Promise<number> {
       'oidc-default-role': { type: 'string' },
       'oidc-role-claim': { type: 'string' },
       'oidc-label': { type: 'string' },
+      'smtp-port': { type: 'string' },
+      'smtp-cert': { type: 'string' },
+      'smtp-key': { type: 'string' },
     },
   })
   const db = values.db ?? DEFAULT_DB
@@ -72,6 +76,11 @@ async function main(argv: string[]): Promise<number> {
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         fail(`--port must be a port number, not "${values.port}"`)
       const publicUrl = values['public-url'] ?? process.env.SOPFLOW_PUBLIC_URL
+      const smtpPort = values['smtp-port'] === undefined ? null : Number(values['smtp-port'])
+      if (smtpPort !== null && (!Number.isInteger(smtpPort) || smtpPort < 0 || smtpPort > 65535))
+        fail(`--smtp-port must be a port number, not "${values['smtp-port']}"`)
+      if (Boolean(values['smtp-cert']) !== Boolean(values['smtp-key']))
+        fail('--smtp-cert and --smtp-key go together (STARTTLS needs both)')
       const server = await startServer({
         dbPath: db,
         port,
@@ -79,7 +88,12 @@ async function main(argv: string[]): Promise<number> {
         log: (line) => process.stdout.write(`${line}\n`),
         publicUrl,
         auth: { oidc: oidcFromFlags(values, publicUrl ?? `http://127.0.0.1:${port}`, fail) },
+        smtpPort,
+        smtpCert: values['smtp-cert'],
+        smtpKey: values['smtp-key'],
       })
+      if (server.smtpPort !== null)
+        process.stdout.write(`\nsopflow receives mail over SMTP on port ${server.smtpPort}\n`)
       process.stdout.write(`\nsopflow is running at ${server.url}  (database: ${db})\n`)
       if (server.setupUrl) {
         process.stdout.write(

@@ -8,6 +8,7 @@ import type { Hono } from 'hono'
 import { compile } from '../engine/index.ts'
 import { createApp, type SopflowApp } from './app.ts'
 import type { AuthConfig } from './auth/auth.ts'
+import { startSmtp } from './channels/smtp.ts'
 import { decodePath } from './http/path.ts'
 import { Problem } from './http/problem.ts'
 import { loadOrCreateKey } from './ledger/keys.ts'
@@ -40,6 +41,13 @@ export interface StartOptions {
   auth?: AuthConfig
   /** The address people open, for the links the server makes (default: its own URL). */
   publicUrl?: string
+  /** Listen for mail over SMTP on this port (off when not given; 0 picks a free port). */
+  smtpPort?: number | null
+  /** PEM certificate and key: the SMTP listener then offers STARTTLS. */
+  smtpCert?: string
+  smtpKey?: string
+  /** Largest mail accepted over SMTP, in bytes (default 25 MiB). */
+  smtpMaxBytes?: number
 }
 
 export interface RunningServer {
@@ -53,6 +61,8 @@ export interface RunningServer {
   storage: SqliteStorage
   /** The HTTP server (for measuring: its `request` events). */
   http: ReturnType<typeof serve>
+  /** The SMTP listener's port, when it listens. */
+  smtpPort: number | null
   close(): Promise<void>
 }
 
@@ -171,9 +181,28 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const sopflow = createApp({
     storage,
     clock,
-    config: { log, auth: options.auth, publicUrl: options.publicUrl },
+    config: {
+      log,
+      auth: options.auth,
+      publicUrl: options.publicUrl,
+      channels: dataDir ? { attachmentsDir: join(dataDir, 'attachments') } : {},
+    },
     ledger,
   })
+  // Messages a crash left stored but not yet on their new ticket are finished first.
+  const recovered = await sopflow.channels.conversations.recover()
+  if (recovered) log(`channels: finished ${recovered} stored message(s)`)
+  const smtp =
+    options.smtpPort === undefined || options.smtpPort === null
+      ? null
+      : await startSmtp(storage, sopflow.channels.conversations, {
+          port: options.smtpPort,
+          host: options.host ?? '127.0.0.1',
+          certFile: options.smtpCert,
+          keyFile: options.smtpKey,
+          maxBytes: options.smtpMaxBytes,
+          log,
+        })
   serveWebApp(sopflow.app, resolve(options.staticDir ?? join(ROOT, 'dist', 'editor')))
   const scheduler = new TimerScheduler(storage, sopflow.tickets, clock, {
     intervalMs: options.timerIntervalMs,
@@ -198,8 +227,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     app: sopflow,
     storage,
     http: server,
+    smtpPort: smtp?.port ?? null,
     async close() {
       await scheduler.stop()
+      await smtp?.close()
       await new Promise<void>((ok) => server.close(() => ok()))
       await ledger.stop().catch((e) => log(`ledger: no last tree head: ${(e as Error).message}`))
       await storage.close()

@@ -16,6 +16,9 @@ const DesignerPage = lazy(() => loadDesigner().then((m) => ({ default: m.Designe
 
 const whenIdle = (run: () => void) =>
   typeof requestIdleCallback === 'function' ? requestIdleCallback(run) : setTimeout(run, 200)
+const ConnectionsPage = lazy(() =>
+  import('./channels/ConnectionsPage.tsx').then((m) => ({ default: m.ConnectionsPage })),
+)
 const AuditPage = lazy(() => import('./audit/AuditPage.tsx').then((m) => ({ default: m.AuditPage })))
 const UsersPage = lazy(() => import('./admin/UsersPage.tsx').then((m) => ({ default: m.UsersPage })))
 const TokensPage = lazy(() => import('./admin/TokensPage.tsx').then((m) => ({ default: m.TokensPage })))
@@ -157,6 +160,8 @@ function Page({ route }: { route: Route }) {
       return <TokensPage />
     case 'admin-log':
       return <AdminLogPage />
+    case 'channels':
+      return <ConnectionsPage />
     default:
       return null
   }

@@ -22,7 +22,7 @@ export const SCOPE_TEXT: Record<Scope, string> = {
   admin: 'administration: users, roles, tokens of others, the admin-actions log',
 }
 
-export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
 export interface Permission {
   method: Method
@@ -128,6 +128,27 @@ export const PERMISSIONS: readonly Permission[] = [
   p('GET', '/api/ledger/proof/inclusion', READ, R_TICKETS),
   p('GET', '/api/ledger/proof/consistency', READ, R_TICKETS),
   p('GET', '/api/keys', READ, R_TICKETS),
+
+  p('GET', '/api/tickets/{id}/conversation', READ, R_TICKETS),
+  p('POST', '/api/tickets/{id}/conversation', WORK, ['tickets'], true),
+  p('POST', '/api/tickets/{id}/status-links/revoke', WORK, ['tickets']),
+  p('GET', '/api/attachments/{id}', READ, R_TICKETS),
+
+  // Channels: connections are managed by owners; gateways and customers reach the public routes
+  // without an account (a Standard Webhooks signature, a form, a private status link).
+  p('GET', '/api/channels', EDIT, ['admin']),
+  p('POST', '/api/channels', EDIT, ['admin']),
+  p('GET', '/api/channels/held', EDIT, ['admin']),
+  p('GET', '/api/channels/{id}', EDIT, ['admin']),
+  p('PATCH', '/api/channels/{id}', EDIT, ['admin']),
+  p('DELETE', '/api/channels/{id}', EDIT, ['admin']),
+  p('POST', '/api/channels/{id}/test', EDIT, ['admin']),
+  p('GET', '/api/channels/phone/lookup', READ, ['read', 'tickets', 'ingest']),
+  p('POST', '/api/channels/{id}/messages', 'public', ANY_SCOPE),
+  p('GET', '/api/public/forms/{slug}', 'public', ANY_SCOPE),
+  p('POST', '/api/public/forms/{slug}', 'public', ANY_SCOPE),
+  p('GET', '/api/public/status/{token}', 'public', ANY_SCOPE),
+  p('POST', '/api/public/status/{token}/replies', 'public', ANY_SCOPE),
 
   p('GET', '/api/metrics', OVERSEE, ['read']),
   p('GET', '/api/metrics/tickets', OVERSEE, ['read']),

@@ -49,6 +49,10 @@ const API_CODES = [
   'email_taken',
   'sso_not_configured',
   'sso_failed',
+  'webhook_signature_invalid',
+  'connection_address_taken',
+  'submission_refused',
+  'rate_limited',
 ] as const
 
 /**

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { accessSchemas } from '../access/schemas.ts'
+import { channelOps } from '../channels/openapi.ts'
 import { ledgerSchemas } from '../ledger/routes.ts'
 import { inviteBody, linkBody, signInBody } from '../routes/auth.ts'
 import { schemas } from '../schemas.ts'
@@ -9,7 +10,7 @@ import { schemas } from '../schemas.ts'
  * Who may call each comes from the permission table (server/auth/permissions.ts).
  */
 export type Op = {
-  method: 'get' | 'post' | 'put' | 'delete'
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete'
   path: string
   summary: string
   tag: string
@@ -355,4 +356,5 @@ export const ops: Op[] = [
     tag: 'Audit',
     query: schemas.auditQuery,
   },
+  ...channelOps,
 ]

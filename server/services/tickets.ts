@@ -57,6 +57,8 @@ export interface CreateTicket {
   queue?: string | null
   /** The creator takes the ticket at once (intake of a phone call or a walk-in). */
   assignToMe?: boolean
+  /** The new ticket's id, chosen beforehand (a channel records it with the message first). */
+  id?: string
 }
 
 export interface Idempotency {
@@ -166,7 +168,7 @@ export class TicketService {
       d = startWith(Object.fromEntries(Object.entries(bound).filter(([k]) => !bad.has(k))))
     }
     if (!d.ok) throw rejection(d)
-    const id = newId('t')
+    const id = input.id ?? newId('t')
     const base: TicketRow = {
       id,
       sopId: input.sopId,

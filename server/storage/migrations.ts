@@ -264,6 +264,68 @@ CREATE TABLE oidc_pending (
 );
 `,
   },
+  {
+    name: 'channels: connections (mailboxes, forms, webhooks), the conversation of messages, attachments, status links',
+    sql: `
+CREATE TABLE IF NOT EXISTS channel_connections (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  address TEXT NOT NULL UNIQUE,
+  channel TEXT NOT NULL,
+  sop_id TEXT NOT NULL,
+  queue TEXT,
+  priority TEXT NOT NULL,
+  secret TEXT,
+  settings TEXT NOT NULL DEFAULT '{}',
+  enabled INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS channel_messages (
+  id TEXT PRIMARY KEY,
+  connection_id TEXT NOT NULL,
+  ticket_id TEXT,
+  follows_ticket_id TEXT,
+  direction TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  status TEXT NOT NULL,
+  sender TEXT NOT NULL,
+  sender_name TEXT,
+  subject TEXT NOT NULL,
+  text TEXT NOT NULL,
+  html TEXT,
+  external_id TEXT,
+  conversation_id TEXT,
+  refs TEXT NOT NULL DEFAULT '[]',
+  raw BLOB,
+  at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS channel_messages_external ON channel_messages(connection_id, external_id);
+CREATE INDEX IF NOT EXISTS channel_messages_external_any ON channel_messages(external_id);
+CREATE INDEX IF NOT EXISTS channel_messages_ticket ON channel_messages(ticket_id, at);
+CREATE INDEX IF NOT EXISTS channel_messages_conversation ON channel_messages(connection_id, conversation_id, at);
+CREATE INDEX IF NOT EXISTS channel_messages_status ON channel_messages(status, at);
+CREATE TABLE IF NOT EXISTS channel_attachments (
+  id TEXT PRIMARY KEY,
+  message_id TEXT NOT NULL REFERENCES channel_messages(id),
+  sha256 TEXT,
+  filename TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  refused TEXT
+);
+CREATE INDEX IF NOT EXISTS channel_attachments_message ON channel_attachments(message_id);
+CREATE TABLE IF NOT EXISTS status_links (
+  token_hash TEXT PRIMARY KEY,
+  ticket_id TEXT NOT NULL,
+  connection_id TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE INDEX IF NOT EXISTS status_links_ticket ON status_links(ticket_id);
+`,
+  },
 ]
 
 /**

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3'
 import { canonicalJson, type TicketState } from '../../engine/index.ts'
 import { type FlatCommit, type FlatOutcome, prepareCommitBatch } from './commitBatch.mjs'
 import { migrate } from './migrations.ts'
+import { SqliteChannelStore } from './sqliteChannels.ts'
 import { SqliteAccess } from './sqliteTokens.ts'
 import {
   type AuditRow,
@@ -60,6 +61,7 @@ export class SqliteStorage implements Storage {
   readonly kind = 'sqlite'
   readonly db: Database.Database
   readonly access: SqliteAccess
+  readonly channels: SqliteChannelStore
   private readonly stmts = new Map<string, Database.Statement>()
   private checkpointer: Worker | null = null
   private writer: WriterThread | null = null
@@ -77,6 +79,7 @@ export class SqliteStorage implements Storage {
     this.db.pragma('busy_timeout = 5000')
     migrate(this.db)
     this.access = new SqliteAccess(this.db)
+    this.channels = new SqliteChannelStore(this.db)
     if (options.backgroundCheckpoints && path !== ':memory:') {
       // Checkpoints run in a worker on its own connection; the main connection only checkpoints
       // itself if the log grows far beyond what the worker keeps up with.
@@ -678,7 +681,7 @@ function toVersion(r: Row): SopVersion {
   }
 }
 
-function toCustomer(r: Row): Customer {
+export function toCustomer(r: Row): Customer {
   return {
     id: r.id as string,
     name: r.name as string,

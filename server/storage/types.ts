@@ -1,5 +1,6 @@
 import type { SopDocument, TicketState } from '../../engine/index.ts'
 import type { AccessStorage } from './accessTypes.ts'
+import type { ChannelStore } from './channelTypes.ts'
 
 /**
  * The storage interface the API is written against. The embedded implementation is SQLite
@@ -262,6 +263,8 @@ export interface Storage {
   readonly kind: string
   /** API tokens, user administration and the admin-actions log (./accessTypes.ts). */
   readonly access: AccessStorage
+  /** Channel connections and the conversation of every ticket. */
+  readonly channels: ChannelStore
   close(): Promise<void>
 
   // Users and tokens

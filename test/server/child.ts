@@ -12,11 +12,15 @@ export interface ChildServer {
 }
 
 /** Starts `sopflow serve` as a separate process on a free port. */
-export function bootChild(dbPath: string, env: Record<string, string> = {}): Promise<ChildServer> {
+export function bootChild(
+  dbPath: string,
+  env: Record<string, string> = {},
+  extraArgs: string[] = [],
+): Promise<ChildServer> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'server/cli.ts', 'serve', '--port', '0', '--db', dbPath],
+      ['--import', 'tsx', 'server/cli.ts', 'serve', '--port', '0', '--db', dbPath, ...extraArgs],
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
     )
     let out = ''

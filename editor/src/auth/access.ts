@@ -6,7 +6,16 @@ import { decide, type Method, permissionOf } from '../../../server/auth/permissi
  * module the server's guard uses), so the app offers exactly what the server allows; the server
  * stays the authority and refuses anything else.
  */
-export type Page = 'designer' | 'inbox' | 'tickets' | 'audit' | 'dashboard' | 'users' | 'tokens' | 'admin-log'
+export type Page =
+  | 'designer'
+  | 'inbox'
+  | 'tickets'
+  | 'audit'
+  | 'dashboard'
+  | 'channels'
+  | 'users'
+  | 'tokens'
+  | 'admin-log'
 export type Ability =
   | 'editSops'
   | 'workTickets'
@@ -17,6 +26,7 @@ export type Ability =
   | 'manageUsers'
   | 'ownTokens'
   | 'readAdminLog'
+  | 'manageChannels'
 
 /** The operation of the permission table behind each ability. */
 const ABILITIES: Record<Ability, [Method, string]> = {
@@ -29,6 +39,7 @@ const ABILITIES: Record<Ability, [Method, string]> = {
   manageUsers: ['POST', '/api/users/{id}/disable'],
   ownTokens: ['POST', '/api/tokens'],
   readAdminLog: ['GET', '/api/admin-log'],
+  manageChannels: ['POST', '/api/channels'],
 }
 
 /** The pages in the navigation, in order, with the ability each needs. */
@@ -37,6 +48,7 @@ export const PAGES: { page: Page; needs: Ability }[] = [
   { page: 'designer', needs: 'editSops' },
   { page: 'audit', needs: 'audit' },
   { page: 'dashboard', needs: 'readMetrics' },
+  { page: 'channels', needs: 'manageChannels' },
   { page: 'users', needs: 'manageUsers' },
   { page: 'admin-log', needs: 'readAdminLog' },
 ]

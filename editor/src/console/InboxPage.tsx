@@ -25,11 +25,16 @@ function useSettled<T>(value: T, ms = 250): T {
 }
 
 /** The agent's inbox: their tickets, their team's queue and unassigned tickets, searched and sorted. */
-export function InboxPage(_: { route: Route }) {
+export function InboxPage({ route }: { route: Route }) {
   const { t } = useTranslation('console')
   const me = useMe()
   const [tab, setTab] = useState<Tab>('mine')
-  const [creating, setCreating] = useState(false)
+  // A phone system's screen pop opens #/inbox/new?phone=…&channel=phone.
+  const popped = route.segments[1] === 'new'
+  const [creating, setCreating] = useState(popped)
+  useEffect(() => {
+    if (popped) setCreating(true)
+  }, [popped])
   const [search, setSearch] = useState('')
   const [sort, setSort] = useState<TicketSort>('urgency')
   const [selected, setSelected] = useState(0)
@@ -72,7 +77,14 @@ export function InboxPage(_: { route: Route }) {
           </button>
         )}
       </div>
-      {creating && <NewTicketForm onCancel={() => setCreating(false)} />}
+      {creating && (
+        <NewTicketForm
+          key={route.query.toString()}
+          onCancel={() => setCreating(false)}
+          phone={popped ? (route.query.get('phone') ?? undefined) : undefined}
+          initialChannel={popped ? (route.query.get('channel') ?? undefined) : undefined}
+        />
+      )}
       <div className="inbox-tools">
         <input
           type="search"

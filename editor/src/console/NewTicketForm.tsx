@@ -1,5 +1,6 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { lookupPhone, type PhoneLookup } from '../api/channels.ts'
 import { ApiError } from '../api/client.ts'
 import { type Customer, createCustomer, searchCustomers } from '../api/customers.ts'
 import { listSops } from '../api/sops.ts'
@@ -13,16 +14,33 @@ const CHANNELS = ['phone', 'email', 'chat', 'web', 'social', 'walk-in', 'ivr', '
 const LIVE = new Set(['phone', 'walk-in'])
 
 /** Intake as a contact arrives: channel, customer (search or create), subject, SOP. */
-export function NewTicketForm({ onCancel }: { onCancel: () => void }) {
+export function NewTicketForm({
+  onCancel,
+  phone,
+  initialChannel,
+}: {
+  onCancel: () => void
+  /** The caller's number from a screen pop: their customer record is looked up and chosen. */
+  phone?: string
+  initialChannel?: string
+}) {
   const { t } = useTranslation('console')
   const sops = useAsync(listSops, [])
-  const [channel, setChannel] = useState('phone')
+  const [channel, setChannel] = useState(
+    initialChannel && CHANNELS.includes(initialChannel) ? initialChannel : 'phone',
+  )
+  const caller = useCaller(phone)
   const [subject, setSubject] = useState('')
   const [sopId, setSopId] = useState('')
   const [query, setQuery] = useState('')
   const [found, setFound] = useState<Customer[]>([])
   const [customer, setCustomer] = useState<Customer | null>(null)
-  const [newCustomer, setNewCustomer] = useState({ name: '', phone: '', email: '', address: '' })
+  const [newCustomer, setNewCustomer] = useState({ name: '', phone: phone ?? '', email: '', address: '' })
+  // The caller found by their number is chosen, unless the agent already chose someone.
+  useEffect(() => {
+    const first = caller?.customers[0]
+    if (first) setCustomer((c) => c ?? first)
+  }, [caller])
   const [error, setError] = useState('')
   /** The agent's own choice; until they make one it follows the channel. */
   const [assignChoice, setAssignChoice] = useState<boolean | null>(null)
@@ -61,6 +79,20 @@ export function NewTicketForm({ onCancel }: { onCancel: () => void }) {
   return (
     <form className="card new-ticket" onSubmit={submit} aria-label={t('intake.title')}>
       <h2>{t('intake.title')}</h2>
+      {caller && caller.openTickets.length > 0 && (
+        <section aria-label={t('intake.openTickets')} data-testid="caller-open-tickets">
+          <h3>{t('intake.openTickets')}</h3>
+          <ul className="choices">
+            {caller.openTickets.map((o) => (
+              <li key={o.id}>
+                <a href={`#/tickets/${o.id}`}>
+                  {o.reference} · {o.subject}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <div className="grid2">
         <label>
           {t('ticket.channel')}
@@ -160,4 +192,21 @@ export function NewTicketForm({ onCancel }: { onCancel: () => void }) {
       </div>
     </form>
   )
+}
+
+/** The customers and open tickets of a caller's number (normalised on the server). */
+function useCaller(phone: string | undefined): PhoneLookup | null {
+  const [found, setFound] = useState<PhoneLookup | null>(null)
+  useEffect(() => {
+    if (!phone) return
+    let live = true
+    lookupPhone(phone).then(
+      (r) => live && setFound(r),
+      () => live && setFound(null),
+    )
+    return () => {
+      live = false
+    }
+  }, [phone])
+  return found
 }

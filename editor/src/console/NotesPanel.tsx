@@ -14,7 +14,9 @@ function NotesPanelView(props: {
   const [visibility, setVisibility] = useState<'internal' | 'customer'>('internal')
   return (
     <section className="card notes" aria-label={t('notes.title')}>
-      <h3>{t('notes.title')}</h3>
+      <h3>
+        {t('notes.title')} <span className="pill internal-mark">{t('notes.internalMark')}</span>
+      </h3>
       <ul className="note-list">
         {props.notes.map((n) => (
           <li key={n.seq} className={`note note-${n.visibility}`}>

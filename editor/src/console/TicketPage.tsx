@@ -1,11 +1,13 @@
 import { useCallback, useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
+import { ticketReference } from '../api/channels.ts'
 import { can } from '../auth/access.ts'
 import { useMe } from '../auth/session.ts'
 import { formatDuration, formatTime } from '../ui/format.ts'
 import { problemText } from '../ui/problemText.ts'
 import { useNow } from '../ui/useNow.ts'
 import { ActionBar } from './ActionBar.tsx'
+import { ConversationPanel } from './ConversationPanel.tsx'
 import { CustomerPanel } from './CustomerPanel.tsx'
 import { DeskHelp } from './DeskHelp.tsx'
 import { promptNames } from './describeRejection.ts'
@@ -55,8 +57,11 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
           </a>
           <h1>{ticket.subject}</h1>
           <p className="muted meta">
-            <span className="ticket-number">{ticket.id}</span> · {sop.title} v{sop.version} ·{' '}
-            {t(`channels.${ticket.channel}`)} · {formatTime(ticket.createdAt, i18n.language)} ·{' '}
+            <span className="ticket-number" title={ticket.id}>
+              {ticketReference(ticket.id)}
+            </span>{' '}
+            · {sop.title} v{sop.version} · {t(`channels.${ticket.channel}`)} ·{' '}
+            {formatTime(ticket.createdAt, i18n.language)} ·{' '}
             <span className={`pill priority-${ticket.priority}`}>{t(`priority.${ticket.priority}`)}</span>{' '}
             <span className={`pill status-${ticket.status}`} data-testid="ticket-status">
               {ticket.status === 'closed' ? t(`outcome.${ticket.outcome ?? 'resolved'}`) : t('status.open')}
@@ -119,6 +124,7 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
               {problemText(tk.failure.problem, t)}
             </p>
           )}
+          <ConversationPanel ticketId={ticket.id} canReply={canAct} />
           <NotesPanel notes={notes} onAdd={tk.note} busy={tk.busy} canAdd={canAct} />
         </section>
         <aside className="side">

@@ -69,3 +69,9 @@ export function sanitizeMarkdown(text: string): string {
   const html = marked.parse(text ?? '', { async: false }) as string
   return instance().sanitize(html, { FORBID_TAGS, FORBID_ATTR })
 }
+
+/** An e-mail's HTML as safe HTML: no scripts, forms, frames, styles, and remote images only as links. */
+export function sanitizeMailHtml(html: string): string {
+  if (typeof window === 'undefined') return (html ?? '').replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
+  return instance().sanitize(html ?? '', { FORBID_TAGS, FORBID_ATTR })
+}
