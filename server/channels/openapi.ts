@@ -29,6 +29,7 @@ export const channelOps: Op[] = [
     body: connectionSchemas.create,
     responses: { '409': 'connection_address_taken: another connection uses this address' },
   },
+  { method: 'get', path: '/api/channels/{id}', summary: 'One connection', tag: 'Channels' },
   {
     method: 'patch',
     path: '/api/channels/{id}',

@@ -1,22 +1,52 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { promisify } from 'node:util'
 import { root } from './helpers.ts'
 
 export interface ChildServer {
   child: ChildProcess
   url: string
-  /** The first administrator's token, when this start created the database. */
+  /**
+   * When this start created the database: an administrator's API token, made with
+   * `sopflow user add --token` beside the running server, as scripts do.
+   */
   token: string
   /** Everything the server printed. */
   output: () => string
 }
 
 /** Starts `sopflow serve` as a separate process on a free port. */
-export function bootChild(
+export async function bootChild(
   dbPath: string,
   env: Record<string, string> = {},
   extraArgs: string[] = [],
 ): Promise<ChildServer> {
+  const server = await spawnServer(dbPath, env, extraArgs)
+  if (!/setup link/.test(server.output())) return server
+  const added = await promisify(execFile)(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'server/cli.ts',
+      'user',
+      'add',
+      '--name',
+      'Test administrator',
+      '--role',
+      'admin',
+      '--token',
+      '--db',
+      dbPath,
+    ],
+    { cwd: root, env: { ...process.env, ...env } },
+  )
+  const token = /API token[^\n]*\n\n\s+(sf_\S+)\n/.exec(added.stdout)?.[1]
+  if (!token) throw new Error(`no API token from sopflow user add: ${added.stdout}${added.stderr}`)
+  return { ...server, token }
+}
+
+function spawnServer(dbPath: string, env: Record<string, string>, extraArgs: string[]): Promise<ChildServer> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -28,9 +58,9 @@ export function bootChild(
     child.stdout!.on('data', (d) => {
       out += d
       const m = /running at (http:\/\/\S+)/.exec(out)
-      if (m && (out.includes('Sign in with your token') || /token[^\n]*\n\n\s+(sf_\S+)/.test(out))) {
+      if (m && /setup link[^\n]*\n\n\s+\S+\n|Sign in at /.test(out)) {
         clearTimeout(timer)
-        resolve({ child, url: m[1], token: /\n\s+(sf_\S+)\n/.exec(out)?.[1] ?? '', output: () => out })
+        resolve({ child, url: m[1], token: '', output: () => out })
       }
     })
     child.stderr!.on('data', (d) => {
