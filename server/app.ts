@@ -1,13 +1,17 @@
 import { Hono } from 'hono'
 import { authenticate } from './auth/authenticate.ts'
-import { allow } from './auth/roles.ts'
 import type { AppEnv } from './auth/identity.ts'
+import { allow } from './auth/roles.ts'
 import { noStore, securityHeaders } from './http/headers.ts'
 import { jsonBody, onError, Problem, parse } from './http/problem.ts'
 import { loadOrCreateKey } from './ledger/keys.ts'
 import { LedgerService } from './ledger/ledger.ts'
 import { keyRoutes, ledgerRoutes } from './ledger/routes.ts'
 import { docsPage, openApiDocument } from './openapi/document.ts'
+import { OutboxCommitter } from './outbox/events.ts'
+import type { OutboxStore } from './outbox/outbox.ts'
+import type { ReplyConfig } from './outbox/replies.ts'
+import { outboxRoutes, webhookRoutes } from './outbox/routes.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { customerRoutes } from './routes/customers.ts'
 import { metricsRoutes } from './routes/metrics.ts'
@@ -17,13 +21,15 @@ import { ticketRoutes } from './routes/tickets.ts'
 import { schemas } from './schemas.ts'
 import { newId, newToken, tokenHash } from './services/crypto.ts'
 import { type Clock, TicketService } from './services/tickets.ts'
-import { GroupCommitter } from './storage/groupCommit.ts'
+import { SqliteOutbox } from './storage/sqliteOutbox.ts'
 import type { Storage } from './storage/types.ts'
 
 export interface AppConfig {
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number
   log?: (line: string) => void
+  /** Where replies to customers go (From address, chat webhooks per channel). */
+  replies?: ReplyConfig
 }
 
 export interface AppDeps {
@@ -32,12 +38,22 @@ export interface AppDeps {
   config?: AppConfig
   /** The signed Merkle ledger; by default one with a key for this process only. */
   ledger?: LedgerService
+  /** The outbox's storage; by default in the SQLite database of `storage`. */
+  outbox?: OutboxStore
 }
 
 /** Builds the API from its dependencies: nothing is global, so tests build as many apps as they like. */
-export function createApp({ storage, clock = () => new Date(), config = {}, ledger: given }: AppDeps) {
+export function createApp({
+  storage,
+  clock = () => new Date(),
+  config = {},
+  ledger: given,
+  outbox: givenOutbox,
+}: AppDeps) {
   const log = config.log ?? (() => {})
-  const committer = new GroupCommitter(storage)
+  const outbox = givenOutbox ?? new SqliteOutbox((storage as unknown as { db: SqliteOutbox['db'] }).db)
+  // Every ticket commit carries the messages it causes (webhooks, replies): one transaction.
+  const committer = new OutboxCommitter(storage, outbox, config.replies ?? {})
   const ledger = given ?? new LedgerService(storage, loadOrCreateKey(null), { clock, log })
   const tickets = new TicketService(storage, committer, clock, ledger)
   const api = new Hono<AppEnv>()
@@ -103,6 +119,8 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
   api.route('/audit', auditRoutes(storage, tickets))
   api.route('/ledger', ledgerRoutes(ledger))
   api.route('/keys', keyRoutes(ledger))
+  api.route('/outbox', outboxRoutes(outbox, clock))
+  api.route('/webhooks', webhookRoutes(outbox, clock))
 
   const app = new Hono()
   app.onError(onError(log))
@@ -112,7 +130,7 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
   app.use('*', securityHeaders())
   app.use('/api/*', noStore())
   app.route('/api', api)
-  return { app, tickets, storage, ledger }
+  return { app, tickets, storage, ledger, outbox }
 }
 
 export type SopflowApp = ReturnType<typeof createApp>

@@ -11,6 +11,7 @@ const HELP = `sopflow — Standard Operating Procedures that run
 
 Usage:
   sopflow serve [--port 8787] [--host 127.0.0.1] [--db ${DEFAULT_DB}]
+        [--smtp-relay smtp://user:pass@host:port] [--mail-from "Support <support@example.com>"]
   sopflow validate <file.json>…        check SOP documents; exit 1 if any is invalid
   sopflow paths <file.json>            every path to each end step
   sopflow user add --name <name> --role <${ROLES.join('|')}> [--team <team>] [--db …]
@@ -46,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
       state: { type: 'string' },
       token: { type: 'string' },
       interval: { type: 'string' },
+      'smtp-relay': { type: 'string' },
+      'mail-from': { type: 'string' },
     },
   })
   const db = values.db ?? DEFAULT_DB
@@ -59,6 +62,8 @@ async function main(argv: string[]): Promise<number> {
         port,
         host: values.host ?? process.env.HOST ?? '127.0.0.1',
         log: (line) => process.stdout.write(`${line}\n`),
+        smtpRelay: values['smtp-relay'] ?? process.env.SOPFLOW_SMTP_RELAY ?? null,
+        mailFrom: values['mail-from'] ?? process.env.SOPFLOW_MAIL_FROM,
       })
       process.stdout.write(`\nsopflow is running at ${server.url}  (database: ${db})\n`)
       if (server.adminToken) {

@@ -11,6 +11,9 @@ import { decodePath } from './http/path.ts'
 import { Problem } from './http/problem.ts'
 import { loadOrCreateKey } from './ledger/keys.ts'
 import { LedgerService } from './ledger/ledger.ts'
+import { mailSender } from './outbox/mail.ts'
+import { webhookSender } from './outbox/webhookOut.ts'
+import { OutboxWorker, type WorkerOptions } from './outbox/worker.ts'
 import { newId, newToken, sha256, tokenHash } from './services/crypto.ts'
 import type { Clock } from './services/tickets.ts'
 import { SqliteStorage } from './storage/sqlite.ts'
@@ -35,6 +38,14 @@ export interface StartOptions {
   witnessUrl?: string | null
   /** How often a tree head is signed while records are added (ms, default 1000). */
   treeHeadIntervalMs?: number
+  /** Outgoing mail goes through this relay (smtp://user:pass@host:port; default SOPFLOW_SMTP_RELAY). */
+  smtpRelay?: string | null
+  /** The From address of replies to customers (default SOPFLOW_MAIL_FROM). */
+  mailFrom?: string
+  /** Chat/SMS/social replies: the outbound webhook URL per channel name. */
+  channelWebhooks?: Record<string, string>
+  /** The outbox's delivery worker: polling, lease, backoff, give-up. */
+  outbox?: WorkerOptions
 }
 
 export interface RunningServer {
@@ -46,6 +57,8 @@ export interface RunningServer {
   storage: SqliteStorage
   /** The HTTP server (for measuring: its `request` events). */
   http: ReturnType<typeof serve>
+  /** The outbox's delivery worker. */
+  outbox: OutboxWorker
   close(): Promise<void>
 }
 
@@ -161,7 +174,18 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   })
   await ledger.head()
   ledger.start()
-  const sopflow = createApp({ storage, clock, config: { log }, ledger })
+  const mailFrom = options.mailFrom ?? process.env.SOPFLOW_MAIL_FROM ?? 'sopflow <sopflow@localhost>'
+  const replies = { mailFrom, channelWebhooks: options.channelWebhooks }
+  const sopflow = createApp({ storage, clock, config: { log, replies }, ledger })
+  const worker = new OutboxWorker(
+    sopflow.outbox,
+    {
+      mail: mailSender(options.smtpRelay ?? process.env.SOPFLOW_SMTP_RELAY ?? null),
+      webhook: webhookSender(sopflow.outbox),
+    },
+    clock,
+    { log, ...options.outbox },
+  )
   serveWebApp(sopflow.app, resolve(options.staticDir ?? join(ROOT, 'dist', 'editor')))
   const scheduler = new TimerScheduler(storage, sopflow.tickets, clock, {
     intervalMs: options.timerIntervalMs,
@@ -173,6 +197,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   })
   const port = (server.address() as AddressInfo).port
   scheduler.start()
+  worker.start()
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`
   return {
     url,
@@ -181,8 +206,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     app: sopflow,
     storage,
     http: server,
+    outbox: worker,
     async close() {
       await scheduler.stop()
+      await worker.stop()
       await new Promise<void>((ok) => server.close(() => ok()))
       await ledger.stop().catch((e) => log(`ledger: no last tree head: ${(e as Error).message}`))
       await storage.close()

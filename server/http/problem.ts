@@ -33,6 +33,8 @@ const API_CODES = [
   'body_incomplete',
   'malformed_path',
   'too_deeply_nested',
+  'webhook_url_refused',
+  'outbox_not_failed',
 ] as const
 
 /**

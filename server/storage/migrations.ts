@@ -176,6 +176,43 @@ CREATE TABLE ledger_heads (
 `,
     run: addExistingRecordsToLedger,
   },
+  {
+    name: 'the outbox: messages an action causes, written with it and delivered by a worker; webhook subscriptions',
+    sql: `
+CREATE TABLE outbox (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  ticket_id TEXT,
+  event TEXT NOT NULL,
+  target TEXT NOT NULL,
+  subscription_id TEXT,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'queued',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_at TEXT NOT NULL,
+  lease_until TEXT,
+  created_at TEXT NOT NULL,
+  sent_at TEXT,
+  last_status INTEGER,
+  last_error TEXT
+);
+CREATE INDEX outbox_due ON outbox(status, next_at);
+CREATE INDEX outbox_by_subscription ON outbox(subscription_id, created_at);
+CREATE TABLE webhook_subscriptions (
+  id TEXT PRIMARY KEY,
+  url TEXT NOT NULL,
+  events TEXT NOT NULL,
+  sop_id TEXT,
+  secret TEXT NOT NULL,
+  previous_secret TEXT,
+  previous_until TEXT,
+  allow_private INTEGER NOT NULL DEFAULT 0,
+  active INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL
+);
+`,
+  },
 ]
 
 /**
