@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { sopDocumentSchema } from '../../engine/index.ts'
 import { ledgerSchemas } from '../ledger/routes.ts'
+import { outboxOps, webhooksSection } from '../outbox/openapi.ts'
 import { schemas } from '../schemas.ts'
 
 type Op = {
@@ -245,7 +246,7 @@ const problem = {
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
 export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {}
-  for (const op of ops) {
+  for (const op of [...ops, ...(outboxOps as readonly Op[])]) {
     const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
       name: m[1],
       in: 'path',
@@ -324,6 +325,7 @@ export function openApiDocument(): Record<string, unknown> {
     },
     security: [{ bearer: [] }],
     paths,
+    webhooks: webhooksSection(),
   }
 }
 

@@ -9,13 +9,13 @@ import type { Clock } from '../services/tickets.ts'
 import { OUTBOX_STATUSES, type OutboxStore, WEBHOOK_EVENTS, type WebhookSubscription } from './outbox.ts'
 import { urlProblem } from './ssrf.ts'
 
-const page = z.object({
+export const outboxPage = z.object({
   status: z.enum(OUTBOX_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).default(0),
 })
 
-const subscriptionBody = z
+export const subscriptionBody = z
   .object({
     url: z.string().trim().min(1).max(2000),
     events: z.array(z.enum(WEBHOOK_EVENTS)).min(1),
@@ -25,7 +25,7 @@ const subscriptionBody = z
   })
   .strict()
 
-const rotateBody = z
+export const rotateBody = z
   .object({
     overlapHours: z
       .number()
@@ -56,7 +56,7 @@ export function outboxRoutes(store: OutboxStore, clock: Clock) {
   const app = new Hono<AppEnv>()
   app.use('*', allow())
   app.get('/', (c) => {
-    const q = parse(page, c.req.query(), 'query')
+    const q = parse(outboxPage, c.req.query(), 'query')
     return c.json({ counts: store.counts(), messages: store.list(q) })
   })
   app.get('/:id', (c) => {
@@ -129,7 +129,7 @@ export function webhookRoutes(store: OutboxStore, clock: Clock) {
   })
   app.get('/:id/deliveries', (c) => {
     const s = find(c.req.param('id'))
-    const q = parse(page, c.req.query(), 'query')
+    const q = parse(outboxPage, c.req.query(), 'query')
     return c.json(store.list({ ...q, subscriptionId: s.id }))
   })
   app.post('/:id/deliveries/:mid/resend', (c) => {

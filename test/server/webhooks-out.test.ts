@@ -200,4 +200,20 @@ describe('webhooks to other systems', () => {
     expect(receiver.received.at(-1)?.headers['webhook-id']).toBe(resent.body.id)
     expect(receiver.received.at(-1)?.body).toBe(receiver.received[0].body)
   })
+
+  it('documents every event body and the signature headers in the OpenAPI webhooks section', async () => {
+    ctx = await setupNow()
+    const doc = (await ctx.call('GET', '/api/openapi.json', null)).body
+    expect(Object.keys(doc.webhooks)).toContain('ticket.sla_breached')
+    const created = doc.webhooks['ticket.created'].post
+    expect(created.parameters.map((p: { name: string }) => p.name)).toEqual([
+      'webhook-id',
+      'webhook-timestamp',
+      'webhook-signature',
+    ])
+    expect(created.requestBody.content['application/json'].schema.properties.type).toEqual({
+      const: 'ticket.created',
+    })
+    expect(doc.paths['/api/webhooks/{id}/rotate'].post.requestBody).toBeTruthy()
+  })
 })
