@@ -8,6 +8,7 @@ const parts: Part[] = [
   { name: 'server', module: './server.ts', run: 'runServerBench' },
   { name: 'editor', module: './editor.ts', run: 'runEditorBench' },
   { name: 'ledger', module: './ledger.ts', run: 'runLedgerBench' },
+  { name: 'outbox', module: './outbox.ts', run: 'runOutboxBench' },
 ]
 
 const only = process.argv[2]

@@ -60,6 +60,8 @@ export interface OutboxStore {
   lease(now: string, leaseUntil: string, limit: number): OutboxMessage[]
   /** Every message a crashed process was sending is queued again (at start, one process per database). */
   release(now: string): number
+  /** Runs the marks in `fn` as one transaction (one sync for a whole round of deliveries). */
+  together(fn: () => void): void
   markSent(id: string, now: string, status: number | null): void
   markRetry(id: string, nextAt: string, error: string, status: number | null): void
   markFailed(id: string, error: string, status: number | null): void

@@ -61,11 +61,16 @@ export class OutboxWorker {
     const now = this.clock()
     const lease = new Date(now.getTime() + (this.options.leaseMs ?? 60_000)).toISOString()
     const due = this.store.lease(now.toISOString(), lease, this.options.batch ?? 16)
-    await Promise.all(due.map((m) => this.deliver(m)))
+    const marks = await Promise.all(due.map((m) => this.deliver(m)))
+    // The round's results are recorded together: one transaction, one sync.
+    this.store.together(() => {
+      for (const mark of marks) mark()
+    })
     return due.length
   }
 
-  private async deliver(m: OutboxMessage): Promise<void> {
+  /** Sends one message; returns how to record the result. */
+  private async deliver(m: OutboxMessage): Promise<() => void> {
     let result: Delivery
     try {
       result =
@@ -76,15 +81,16 @@ export class OutboxWorker {
       result = { ok: false, status: null, error: (err as Error).message }
     }
     const now = this.clock()
-    if (result.ok) return this.store.markSent(m.id, now.toISOString(), result.status)
+    if (result.ok) return () => this.store.markSent(m.id, now.toISOString(), result.status)
     const age = now.getTime() - Date.parse(m.createdAt)
     if (result.permanent || age >= (this.options.giveUpMs ?? 3 * 86_400_000)) {
       const why = result.permanent ? result.error : `Gave up after ${m.attempts} attempt(s): ${result.error}`
       this.options.log?.(`outbox: ${m.id} failed: ${why}`)
-      return this.store.markFailed(m.id, why, result.status)
+      return () => this.store.markFailed(m.id, why, result.status)
     }
     const wait = backoffMs(m.attempts, this.options.random ?? Math.random, this.options)
-    this.store.markRetry(m.id, new Date(now.getTime() + wait).toISOString(), result.error, result.status)
+    const next = new Date(now.getTime() + wait).toISOString()
+    return () => this.store.markRetry(m.id, next, result.error, result.status)
   }
 
   private schedule(ms: number): void {

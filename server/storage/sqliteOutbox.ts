@@ -67,6 +67,10 @@ export class SqliteOutbox implements OutboxStore {
     ).run(now).changes
   }
 
+  together(fn: () => void): void {
+    this.db.transaction(fn).immediate()
+  }
+
   markSent(id: string, now: string, status: number | null): void {
     this.stmt(`UPDATE outbox SET status = 'sent', sent_at = ?, lease_until = NULL, last_status = ?,
       last_error = NULL WHERE id = ?`).run(now, status, id)
