@@ -7,6 +7,8 @@ import { jsonBody, onError, Problem, parse } from './http/problem.ts'
 import { loadOrCreateKey } from './ledger/keys.ts'
 import { LedgerService } from './ledger/ledger.ts'
 import { keyRoutes, ledgerRoutes } from './ledger/routes.ts'
+import { NoticeHub, NoticeStore } from './notifications/notifications.ts'
+import { notificationRoutes } from './notifications/routes.ts'
 import { docsPage, openApiDocument } from './openapi/document.ts'
 import { OutboxCommitter } from './outbox/events.ts'
 import type { OutboxStore } from './outbox/outbox.ts'
@@ -52,6 +54,10 @@ export function createApp({
 }: AppDeps) {
   const log = config.log ?? (() => {})
   const outbox = givenOutbox ?? new SqliteOutbox((storage as unknown as { db: SqliteOutbox['db'] }).db)
+  const notices = new NoticeStore(
+    outbox instanceof SqliteOutbox ? outbox.db : (storage as unknown as { db: SqliteOutbox['db'] }).db,
+  )
+  const noticeHub = new NoticeHub()
   // Every ticket commit carries the messages it causes (webhooks, replies): one transaction.
   const committer = new OutboxCommitter(storage, outbox, config.replies ?? {})
   const ledger = given ?? new LedgerService(storage, loadOrCreateKey(null), { clock, log })
@@ -121,6 +127,7 @@ export function createApp({
   api.route('/keys', keyRoutes(ledger))
   api.route('/outbox', outboxRoutes(outbox, clock))
   api.route('/webhooks', webhookRoutes(outbox, clock))
+  api.route('/notifications', notificationRoutes(notices, noticeHub, clock))
 
   const app = new Hono()
   app.onError(onError(log))
@@ -130,7 +137,7 @@ export function createApp({
   app.use('*', securityHeaders())
   app.use('/api/*', noStore())
   app.route('/api', api)
-  return { app, tickets, storage, ledger, outbox }
+  return { app, tickets, storage, ledger, outbox, notices, noticeHub }
 }
 
 export type SopflowApp = ReturnType<typeof createApp>

@@ -11,6 +11,7 @@ import { decodePath } from './http/path.ts'
 import { Problem } from './http/problem.ts'
 import { loadOrCreateKey } from './ledger/keys.ts'
 import { LedgerService } from './ledger/ledger.ts'
+import { noticeSender } from './notifications/deliver.ts'
 import { mailSender } from './outbox/mail.ts'
 import { webhookSender } from './outbox/webhookOut.ts'
 import { OutboxWorker, type WorkerOptions } from './outbox/worker.ts'
@@ -182,6 +183,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     {
       mail: mailSender(options.smtpRelay ?? process.env.SOPFLOW_SMTP_RELAY ?? null),
       webhook: webhookSender(sopflow.outbox),
+      notify: noticeSender(sopflow.notices, sopflow.outbox, sopflow.noticeHub, mailFrom),
     },
     clock,
     { log, ...options.outbox },

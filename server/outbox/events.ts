@@ -1,4 +1,5 @@
 import type { TransitionRecord } from '../../engine/index.ts'
+import { noticeRows } from '../notifications/deliver.ts'
 import { newId } from '../services/crypto.ts'
 import { GroupCommitter } from '../storage/groupCommit.ts'
 import type { CommitOutcome, Customer, Storage, TicketCommit } from '../storage/types.ts'
@@ -112,6 +113,7 @@ export class OutboxCommitter extends GroupCommitter {
       const reply = replyMessage(this.replies, unit.ticket, customer, a.seq, p.text ?? '', now)
       if (reply) rows.push(reply)
     }
+    rows.push(...(await noticeRows(this.store, unit, events, now)))
     if (rows.length) unit = { ...unit, outbox: [...(unit.outbox ?? []), ...rows] }
     return super.commit(unit)
   }

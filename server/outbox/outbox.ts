@@ -51,7 +51,7 @@ export interface WebhookSubscription {
 
 /** The outbox's storage: the rows come in with ticket commits; this reads and moves them on. */
 export interface OutboxStore {
-  /** Adds messages outside a ticket commit (a resend). */
+  /** Adds messages outside a ticket commit (a resend, a notice's e-mail); an id already there is kept. */
   enqueue(rows: OutboxRow[]): void
   /**
    * Takes up to `limit` messages due at `now` (queued, or sending with an expired lease), marks

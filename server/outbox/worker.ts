@@ -10,6 +10,8 @@ export type Delivery =
 export interface Senders {
   mail: (payload: MailPayload) => Promise<Delivery>
   webhook: (message: OutboxMessage, now: Date) => Promise<Delivery>
+  /** Notices to the team (the bell); without it they wait. */
+  notify?: (message: OutboxMessage) => Promise<Delivery>
 }
 
 export interface WorkerOptions extends BackoffOptions {
@@ -73,10 +75,10 @@ export class OutboxWorker {
   private async deliver(m: OutboxMessage): Promise<() => void> {
     let result: Delivery
     try {
-      result =
-        m.kind === 'mail'
-          ? await this.senders.mail(m.payload as unknown as MailPayload)
-          : await this.senders.webhook(m, this.clock())
+      if (m.kind === 'mail') result = await this.senders.mail(m.payload as unknown as MailPayload)
+      else if (m.kind === 'webhook') result = await this.senders.webhook(m, this.clock())
+      else if (this.senders.notify) result = await this.senders.notify(m)
+      else result = { ok: false, status: null, error: 'Notices are not delivered by this worker' }
     } catch (err) {
       result = { ok: false, status: null, error: (err as Error).message }
     }

@@ -394,6 +394,10 @@ export class TicketService {
         continue
       }
       const next = applyState(sop, t, d.state, now, await this.assigneeRole(t))
+      // outbox: an escalated ticket nobody holds lands in the escalation step's role queue.
+      const escalatedTo = d.record.breach?.escalateTo
+      if (escalatedTo && next.assigneeId === null && next.queue === null)
+        next.queue = next.steps.flatMap((id) => sop.steps.get(id)?.roles ?? [])[0] ?? null
       next.version = t.version + 1
       const audit = [link(t, 'timer', now, null, { record: d.record })]
       next.auditSeq = t.auditSeq + 1

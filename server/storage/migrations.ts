@@ -177,7 +177,7 @@ CREATE TABLE ledger_heads (
     run: addExistingRecordsToLedger,
   },
   {
-    name: 'the outbox: messages an action causes, written with it and delivered by a worker; webhook subscriptions',
+    name: 'the outbox: messages an action causes, written with it and delivered by a worker; webhook subscriptions; notifications',
     sql: `
 CREATE TABLE outbox (
   id TEXT PRIMARY KEY,
@@ -210,6 +210,21 @@ CREATE TABLE webhook_subscriptions (
   active INTEGER NOT NULL DEFAULT 1,
   created_at TEXT NOT NULL,
   created_by TEXT NOT NULL
+);
+CREATE TABLE notifications (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  ticket_id TEXT,
+  kind TEXT NOT NULL,
+  params TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  read_at TEXT
+);
+CREATE INDEX notifications_by_user ON notifications(user_id, created_at);
+CREATE TABLE notification_settings (
+  user_id TEXT PRIMARY KEY,
+  email TEXT,
+  email_on INTEGER NOT NULL DEFAULT 1
 );
 `,
   },

@@ -33,9 +33,11 @@ export class SqliteOutbox implements OutboxStore {
     const insert =
       this.stmt(`INSERT INTO outbox (id, kind, ticket_id, event, target, subscription_id, payload,
       next_at, created_at) VALUES (@id, @kind, @ticketId, @event, @target, @subscriptionId, @payload, @nextAt, @createdAt)`)
-    this.db.transaction(() => {
+    const write = () => {
       for (const r of rows) insert.run({ ...r, payload: JSON.stringify(r.payload) })
-    })()
+    }
+    if (this.db.inTransaction) write()
+    else this.db.transaction(write)()
   }
 
   lease(now: string, leaseUntil: string, limit: number): OutboxMessage[] {
@@ -68,7 +70,8 @@ export class SqliteOutbox implements OutboxStore {
   }
 
   together(fn: () => void): void {
-    this.db.transaction(fn).immediate()
+    if (this.db.inTransaction) fn()
+    else this.db.transaction(fn).immediate()
   }
 
   markSent(id: string, now: string, status: number | null): void {

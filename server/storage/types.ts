@@ -187,7 +187,7 @@ export interface TicketCommit {
 export interface OutboxRow {
   /** Stable: the Message-ID of a mail, the `webhook-id` of a webhook, on every attempt. */
   id: string
-  kind: 'mail' | 'webhook'
+  kind: 'mail' | 'webhook' | 'notify'
   ticketId: string | null
   /** The event that caused it (ticket.created, reply, …). */
   event: string
