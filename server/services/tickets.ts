@@ -394,10 +394,6 @@ export class TicketService {
         continue
       }
       const next = applyState(sop, t, d.state, now, await this.assigneeRole(t))
-      // outbox: an escalated ticket nobody holds lands in the escalation step's role queue.
-      const escalatedTo = d.record.breach?.escalateTo
-      if (escalatedTo && next.assigneeId === null && next.queue === null)
-        next.queue = next.steps.flatMap((id) => sop.steps.get(id)?.roles ?? [])[0] ?? null
       next.version = t.version + 1
       const audit = [link(t, 'timer', now, null, { record: d.record })]
       next.auditSeq = t.auditSeq + 1
@@ -596,6 +592,17 @@ export function applyState(
     assigneeId = null
     queue = roles[0]
   }
+  // outbox: a ticket nobody holds, in no queue, whose work moves to steps none of the previous
+  // steps' roles may do (an escalation), lands in the new steps' role queue.
+  const before = t.steps.flatMap((id) => sop.steps.get(id)?.roles ?? [])
+  if (
+    roles.length &&
+    before.length &&
+    assigneeId === null &&
+    queue === null &&
+    !roles.some((r) => before.includes(r))
+  )
+    queue = roles[0]
   return {
     ...t,
     state,
