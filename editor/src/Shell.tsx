@@ -8,6 +8,7 @@ import { SessionContext } from './auth/session.ts'
 import { InboxPage } from './console/InboxPage.tsx'
 import { TicketPage } from './console/TicketPage.tsx'
 import { LANGUAGES, setLanguage } from './i18n.ts'
+import { NotificationBell } from './notifications/NotificationBell.tsx'
 import { navigate, type Route } from './useRoute.ts'
 
 // The flowchart pages load on demand: agents working tickets do not download the designer.
@@ -111,6 +112,7 @@ export function Shell({ route }: { route: Route }) {
               ))}
             </select>
           </label>
+          {me && <NotificationBell />}
           {me && (
             <span className="shell-user muted small">
               {me.name} · {t(`roles.${me.role}`, { defaultValue: me.role })}
