@@ -17,6 +17,7 @@ const DesignerPage = lazy(() => loadDesigner().then((m) => ({ default: m.Designe
 
 const whenIdle = (run: () => void) =>
   typeof requestIdleCallback === 'function' ? requestIdleCallback(run) : setTimeout(run, 200)
+const OutboxPage = lazy(() => import('./outbox/OutboxPage.tsx').then((m) => ({ default: m.OutboxPage })))
 const AuditPage = lazy(() => import('./audit/AuditPage.tsx').then((m) => ({ default: m.AuditPage })))
 const DashboardPage = lazy(() =>
   import('./dashboard/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })),
@@ -155,6 +156,8 @@ function Page({ route }: { route: Route }) {
       return <DashboardPage route={route} />
     case 'designer':
       return <DesignerPage route={route} />
+    case 'outbox':
+      return <OutboxPage />
     default:
       return null
   }

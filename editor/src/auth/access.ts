@@ -3,8 +3,15 @@
  * the server's role checks (server/auth/bearer.ts, the `allow(...)` of each route); the server stays
  * the authority and refuses anything else.
  */
-export type Page = 'designer' | 'inbox' | 'tickets' | 'audit' | 'dashboard'
-export type Ability = 'editSops' | 'workTickets' | 'supervise' | 'readTickets' | 'audit' | 'readMetrics'
+export type Page = 'designer' | 'inbox' | 'tickets' | 'audit' | 'dashboard' | 'outbox'
+export type Ability =
+  | 'editSops'
+  | 'workTickets'
+  | 'supervise'
+  | 'readTickets'
+  | 'audit'
+  | 'readMetrics'
+  | 'administer'
 
 const WORK = ['agent', 'senior_agent', 'supervisor']
 const READ = [...WORK, 'auditor', 'owner']
@@ -17,6 +24,8 @@ const ABILITIES: Record<Ability, string[]> = {
   /** The audit pages read ticket histories (READ on the server); offered to those who check them. */
   audit: ['auditor', 'supervisor', 'owner'],
   readMetrics: ['supervisor', 'auditor', 'owner'],
+  /** The outbox and webhooks: administrators only. */
+  administer: [],
 }
 
 /** The pages in the navigation, in order, with the ability each needs. */
@@ -25,6 +34,7 @@ export const PAGES: { page: Page; needs: Ability }[] = [
   { page: 'designer', needs: 'editSops' },
   { page: 'audit', needs: 'audit' },
   { page: 'dashboard', needs: 'readMetrics' },
+  { page: 'outbox', needs: 'administer' },
 ]
 
 const LANDING: Record<string, Page> = {
