@@ -179,7 +179,7 @@ CREATE TABLE ledger_heads (
   {
     name: 'the outbox: messages an action causes, written with it and delivered by a worker; webhook subscriptions; notifications',
     sql: `
-CREATE TABLE outbox (
+CREATE TABLE IF NOT EXISTS outbox (
   id TEXT PRIMARY KEY,
   kind TEXT NOT NULL,
   ticket_id TEXT,
@@ -196,9 +196,9 @@ CREATE TABLE outbox (
   last_status INTEGER,
   last_error TEXT
 );
-CREATE INDEX outbox_due ON outbox(status, next_at);
-CREATE INDEX outbox_by_subscription ON outbox(subscription_id, created_at);
-CREATE TABLE webhook_subscriptions (
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox(status, next_at);
+CREATE INDEX IF NOT EXISTS outbox_by_subscription ON outbox(subscription_id, created_at);
+CREATE TABLE IF NOT EXISTS webhook_subscriptions (
   id TEXT PRIMARY KEY,
   url TEXT NOT NULL,
   events TEXT NOT NULL,
@@ -211,7 +211,7 @@ CREATE TABLE webhook_subscriptions (
   created_at TEXT NOT NULL,
   created_by TEXT NOT NULL
 );
-CREATE TABLE notifications (
+CREATE TABLE IF NOT EXISTS notifications (
   id TEXT PRIMARY KEY,
   user_id TEXT NOT NULL,
   ticket_id TEXT,
@@ -220,8 +220,8 @@ CREATE TABLE notifications (
   created_at TEXT NOT NULL,
   read_at TEXT
 );
-CREATE INDEX notifications_by_user ON notifications(user_id, created_at);
-CREATE TABLE notification_settings (
+CREATE INDEX IF NOT EXISTS notifications_by_user ON notifications(user_id, created_at);
+CREATE TABLE IF NOT EXISTS notification_settings (
   user_id TEXT PRIMARY KEY,
   email TEXT,
   email_on INTEGER NOT NULL DEFAULT 1
