@@ -9,6 +9,7 @@ const parts: Part[] = [
   { name: 'editor', module: './editor.ts', run: 'runEditorBench' },
   { name: 'ledger', module: './ledger.ts', run: 'runLedgerBench' },
   { name: 'mail', module: './mail.ts', run: 'runMailBench' },
+  { name: 'outbox', module: './outbox.ts', run: 'runOutboxBench' },
 ]
 
 const only = process.argv[2]

@@ -18,7 +18,13 @@ import { onError, Problem } from './http/problem.ts'
 import { loadOrCreateKey } from './ledger/keys.ts'
 import { LedgerService } from './ledger/ledger.ts'
 import { keyRoutes, ledgerRoutes } from './ledger/routes.ts'
+import { NoticeHub, NoticeStore } from './notifications/notifications.ts'
+import { notificationRoutes } from './notifications/routes.ts'
 import { docsPage, openApiDocument } from './openapi/document.ts'
+import { OutboxCommitter } from './outbox/events.ts'
+import type { OutboxStore } from './outbox/outbox.ts'
+import type { ReplyConfig } from './outbox/replies.ts'
+import { outboxRoutes, webhookRoutes } from './outbox/routes.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { authRoutes, userLinkRoutes } from './routes/auth.ts'
 import { customerRoutes } from './routes/customers.ts'
@@ -27,7 +33,7 @@ import { roleRoutes } from './routes/roles.ts'
 import { sopRoutes } from './routes/sops.ts'
 import { ticketRoutes } from './routes/tickets.ts'
 import { type Clock, TicketService } from './services/tickets.ts'
-import { GroupCommitter } from './storage/groupCommit.ts'
+import { SqliteOutbox } from './storage/sqliteOutbox.ts'
 import type { Storage } from './storage/types.ts'
 
 export interface AppConfig {
@@ -47,6 +53,8 @@ export interface AppConfig {
     /** Web form submissions per IP and per e-mail or phone in a window (default 10 and 5 in 10 minutes). */
     formLimits?: { perIp?: number; perAddress?: number; windowMs?: number }
   }
+  /** Where replies to customers go (From address, chat webhooks per channel). */
+  replies?: ReplyConfig
 }
 
 export interface AppDeps {
@@ -55,12 +63,26 @@ export interface AppDeps {
   config?: AppConfig
   /** The signed Merkle ledger; by default one with a key for this process only. */
   ledger?: LedgerService
+  /** The outbox's storage; by default in the SQLite database of `storage`. */
+  outbox?: OutboxStore
 }
 
 /** Builds the API from its dependencies: nothing is global, so tests build as many apps as they like. */
-export function createApp({ storage, clock = () => new Date(), config = {}, ledger: given }: AppDeps) {
+export function createApp({
+  storage,
+  clock = () => new Date(),
+  config = {},
+  ledger: given,
+  outbox: givenOutbox,
+}: AppDeps) {
   const log = config.log ?? (() => {})
-  const committer = new GroupCommitter(storage)
+  const outbox = givenOutbox ?? new SqliteOutbox((storage as unknown as { db: SqliteOutbox['db'] }).db)
+  const notices = new NoticeStore(
+    outbox instanceof SqliteOutbox ? outbox.db : (storage as unknown as { db: SqliteOutbox['db'] }).db,
+  )
+  const noticeHub = new NoticeHub()
+  // Every ticket commit carries the messages it causes (webhooks, replies): one transaction.
+  const committer = new OutboxCommitter(storage, outbox, config.replies ?? {})
   const ledger = given ?? new LedgerService(storage, loadOrCreateKey(null), { clock, log })
   const tickets = new TicketService(storage, committer, clock, ledger)
   const auth = createAuth(storage, clock, config.auth)
@@ -142,6 +164,9 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
   api.route('/keys', keyRoutes(ledger))
   api.route('/channels', connectionRoutes(channelParts))
   api.route('/', conversationRoutes(channelParts))
+  api.route('/outbox', outboxRoutes(outbox, clock))
+  api.route('/webhooks', webhookRoutes(outbox, clock))
+  api.route('/notifications', notificationRoutes(notices, noticeHub, clock))
 
   const app = new Hono()
   app.onError(onError(log))
@@ -151,7 +176,17 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
   app.use('*', securityHeaders())
   app.use('/api/*', noStore())
   app.route('/api', api)
-  return { app, tickets, storage, ledger, auth, channels: { conversations, connections, forms } }
+  return {
+    app,
+    tickets,
+    storage,
+    ledger,
+    auth,
+    channels: { conversations, connections, forms },
+    outbox,
+    notices,
+    noticeHub,
+  }
 }
 
 export type SopflowApp = ReturnType<typeof createApp>

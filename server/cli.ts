@@ -15,6 +15,7 @@ Usage:
                 [--oidc-redirect-uri URL] [--oidc-default-role ROLE] [--oidc-role-claim CLAIM]
                 [--oidc-label TEXT]]        (or SOPFLOW_OIDC_ISSUER, SOPFLOW_OIDC_CLIENT_ID, …)
                [--smtp-port 2525 [--smtp-cert cert.pem --smtp-key key.pem]]
+               [--smtp-relay smtp://user:pass@host:port] [--mail-from "Support <support@example.com>"]
   sopflow validate <file.json>…        check SOP documents; exit 1 if any is invalid
   sopflow paths <file.json>            every path to each end step
   sopflow user add --name <name> --role <${ROLES.join('|')}> [--team <team>] [--email <e-mail>]
@@ -67,6 +68,8 @@ async function main(argv: string[]): Promise<number> {
       'smtp-port': { type: 'string' },
       'smtp-cert': { type: 'string' },
       'smtp-key': { type: 'string' },
+      'smtp-relay': { type: 'string' },
+      'mail-from': { type: 'string' },
     },
   })
   const db = values.db ?? DEFAULT_DB
@@ -91,6 +94,8 @@ async function main(argv: string[]): Promise<number> {
         smtpPort,
         smtpCert: values['smtp-cert'],
         smtpKey: values['smtp-key'],
+        smtpRelay: values['smtp-relay'] ?? process.env.SOPFLOW_SMTP_RELAY ?? null,
+        mailFrom: values['mail-from'] ?? process.env.SOPFLOW_MAIL_FROM,
       })
       if (server.smtpPort !== null)
         process.stdout.write(`\nsopflow receives mail over SMTP on port ${server.smtpPort}\n`)

@@ -13,6 +13,10 @@ import { decodePath } from './http/path.ts'
 import { Problem } from './http/problem.ts'
 import { loadOrCreateKey } from './ledger/keys.ts'
 import { LedgerService } from './ledger/ledger.ts'
+import { noticeSender } from './notifications/deliver.ts'
+import { mailSender } from './outbox/mail.ts'
+import { webhookSender } from './outbox/webhookOut.ts'
+import { OutboxWorker, type WorkerOptions } from './outbox/worker.ts'
 import { newId, newToken, sha256, tokenHash } from './services/crypto.ts'
 import type { Clock } from './services/tickets.ts'
 import { SqliteStorage } from './storage/sqlite.ts'
@@ -48,6 +52,14 @@ export interface StartOptions {
   smtpKey?: string
   /** Largest mail accepted over SMTP, in bytes (default 25 MiB). */
   smtpMaxBytes?: number
+  /** Outgoing mail goes through this relay (smtp://user:pass@host:port; default SOPFLOW_SMTP_RELAY). */
+  smtpRelay?: string | null
+  /** The From address of replies to customers (default SOPFLOW_MAIL_FROM). */
+  mailFrom?: string
+  /** Chat/SMS/social replies: the outbound webhook URL per channel name. */
+  channelWebhooks?: Record<string, string>
+  /** The outbox's delivery worker: polling, lease, backoff, give-up. */
+  outbox?: WorkerOptions
 }
 
 export interface RunningServer {
@@ -63,6 +75,8 @@ export interface RunningServer {
   http: ReturnType<typeof serve>
   /** The SMTP listener's port, when it listens. */
   smtpPort: number | null
+  /** The outbox's delivery worker. */
+  outbox: OutboxWorker
   close(): Promise<void>
 }
 
@@ -178,11 +192,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   })
   await ledger.head()
   ledger.start()
+  const mailFrom = options.mailFrom ?? process.env.SOPFLOW_MAIL_FROM ?? 'sopflow <sopflow@localhost>'
+  const replies = { mailFrom, channelWebhooks: options.channelWebhooks }
   const sopflow = createApp({
     storage,
     clock,
     config: {
       log,
+      replies,
       auth: options.auth,
       publicUrl: options.publicUrl,
       channels: dataDir ? { attachmentsDir: join(dataDir, 'attachments') } : {},
@@ -203,6 +220,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           maxBytes: options.smtpMaxBytes,
           log,
         })
+  const worker = new OutboxWorker(
+    sopflow.outbox,
+    {
+      mail: mailSender(options.smtpRelay ?? process.env.SOPFLOW_SMTP_RELAY ?? null),
+      webhook: webhookSender(sopflow.outbox),
+      notify: noticeSender(sopflow.notices, sopflow.outbox, sopflow.noticeHub, mailFrom),
+    },
+    clock,
+    { log, ...options.outbox },
+  )
   serveWebApp(sopflow.app, resolve(options.staticDir ?? join(ROOT, 'dist', 'editor')))
   const scheduler = new TimerScheduler(storage, sopflow.tickets, clock, {
     intervalMs: options.timerIntervalMs,
@@ -214,6 +241,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   })
   const port = (server.address() as AddressInfo).port
   scheduler.start()
+  worker.start()
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`
   const admin = created ? (await storage.listUsers()).find((u) => u.role === 'admin') : undefined
   const setupUrl = admin
@@ -228,9 +256,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     storage,
     http: server,
     smtpPort: smtp?.port ?? null,
+    outbox: worker,
     async close() {
       await scheduler.stop()
       await smtp?.close()
+      await worker.stop()
       await new Promise<void>((ok) => server.close(() => ok()))
       await ledger.stop().catch((e) => log(`ledger: no last tree head: ${(e as Error).message}`))
       await storage.close()

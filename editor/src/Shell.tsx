@@ -8,6 +8,7 @@ import { useSession } from './auth/useSession.ts'
 import { InboxPage } from './console/InboxPage.tsx'
 import { TicketPage } from './console/TicketPage.tsx'
 import { LANGUAGES, setLanguage } from './i18n.ts'
+import { NotificationBell } from './notifications/NotificationBell.tsx'
 import { navigate, type Route } from './useRoute.ts'
 
 // The flowchart pages load on demand: agents working tickets do not download the designer.
@@ -19,6 +20,7 @@ const whenIdle = (run: () => void) =>
 const ConnectionsPage = lazy(() =>
   import('./channels/ConnectionsPage.tsx').then((m) => ({ default: m.ConnectionsPage })),
 )
+const OutboxPage = lazy(() => import('./outbox/OutboxPage.tsx').then((m) => ({ default: m.OutboxPage })))
 const AuditPage = lazy(() => import('./audit/AuditPage.tsx').then((m) => ({ default: m.AuditPage })))
 const UsersPage = lazy(() => import('./admin/UsersPage.tsx').then((m) => ({ default: m.UsersPage })))
 const TokensPage = lazy(() => import('./admin/TokensPage.tsx').then((m) => ({ default: m.TokensPage })))
@@ -81,6 +83,7 @@ export function Shell({ route }: { route: Route }) {
               ))}
             </select>
           </label>
+          {me && <NotificationBell />}
           {me && (
             <span className="shell-user muted small">
               {me.name} · {t(`roles.${me.role}`, { defaultValue: me.role })} ·{' '}
@@ -162,6 +165,8 @@ function Page({ route }: { route: Route }) {
       return <AdminLogPage />
     case 'channels':
       return <ConnectionsPage />
+    case 'outbox':
+      return <OutboxPage />
     default:
       return null
   }

@@ -150,6 +150,23 @@ export const PERMISSIONS: readonly Permission[] = [
   p('GET', '/api/public/status/{token}', 'public', ANY_SCOPE),
   p('POST', '/api/public/status/{token}/replies', 'public', ANY_SCOPE),
 
+  // Messages out: the outbox and webhook subscriptions are administration; each person reads and
+  // settles their own notifications.
+  p('GET', '/api/outbox', ADMIN, ['admin']),
+  p('GET', '/api/outbox/{id}', ADMIN, ['admin']),
+  p('POST', '/api/outbox/{id}/retry', ADMIN, ['admin']),
+  p('GET', '/api/webhooks', ADMIN, ['admin']),
+  p('POST', '/api/webhooks', ADMIN, ['admin']),
+  p('PUT', '/api/webhooks/{id}', ADMIN, ['admin']),
+  p('POST', '/api/webhooks/{id}/rotate', ADMIN, ['admin']),
+  p('GET', '/api/webhooks/{id}/deliveries', ADMIN, ['admin']),
+  p('POST', '/api/webhooks/{id}/deliveries/{mid}/resend', ADMIN, ['admin']),
+  p('GET', '/api/notifications', EVERYONE, ANY_SCOPE),
+  p('POST', '/api/notifications/read', EVERYONE, ANY_SCOPE),
+  p('GET', '/api/notifications/settings', EVERYONE, ANY_SCOPE),
+  p('PUT', '/api/notifications/settings', EVERYONE, ANY_SCOPE),
+  p('GET', '/api/notifications/stream', EVERYONE, ANY_SCOPE),
+
   p('GET', '/api/metrics', OVERSEE, ['read']),
   p('GET', '/api/metrics/tickets', OVERSEE, ['read']),
   p('GET', '/api/metrics/workload', OVERSEE, ['read']),

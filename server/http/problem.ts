@@ -53,6 +53,8 @@ const API_CODES = [
   'connection_address_taken',
   'submission_refused',
   'rate_limited',
+  'webhook_url_refused',
+  'outbox_not_failed',
 ] as const
 
 /**

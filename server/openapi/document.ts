@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { sopDocumentSchema } from '../../engine/index.ts'
 import { permissionOf } from '../auth/permissions.ts'
+import { webhooksSection } from '../outbox/openapi.ts'
 import { ops } from './operations.ts'
 
 const problem = {
@@ -124,6 +125,7 @@ export function openApiDocument(): Record<string, unknown> {
     },
     security: [{ bearer: [] }, { session: [] }],
     paths,
+    webhooks: webhooksSection(),
   }
 }
 

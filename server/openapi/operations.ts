@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import { accessSchemas } from '../access/schemas.ts'
 import { channelOps } from '../channels/openapi.ts'
 import { ledgerSchemas } from '../ledger/routes.ts'
+import { outboxOps } from '../outbox/openapi.ts'
 import { inviteBody, linkBody, signInBody } from '../routes/auth.ts'
 import { schemas } from '../schemas.ts'
 
@@ -357,4 +358,5 @@ export const ops: Op[] = [
     query: schemas.auditQuery,
   },
   ...channelOps,
+  ...outboxOps,
 ]

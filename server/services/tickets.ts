@@ -594,6 +594,17 @@ export function applyState(
     assigneeId = null
     queue = roles[0]
   }
+  // outbox: a ticket nobody holds, in no queue, whose work moves to steps none of the previous
+  // steps' roles may do (an escalation), lands in the new steps' role queue.
+  const before = t.steps.flatMap((id) => sop.steps.get(id)?.roles ?? [])
+  if (
+    roles.length &&
+    before.length &&
+    assigneeId === null &&
+    queue === null &&
+    !roles.some((r) => before.includes(r))
+  )
+    queue = roles[0]
   return {
     ...t,
     state,

@@ -11,6 +11,7 @@ export interface FlatCommit {
   removeTimers: string[]
   scheduleTimers: Row[]
   idempotency: Row | null
+  outbox?: Row[]
 }
 
 export type FlatOutcome = { ok: true } | { ok: false; conflict: boolean; code: string; message: string }

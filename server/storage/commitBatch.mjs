@@ -14,6 +14,7 @@ import { prepareLedger } from './ledgerAppend.mjs'
  *   removeTimers: string[]
  *   scheduleTimers: Row[]
  *   idempotency: Row | null
+ *   outbox?: Row[]
  * }} FlatCommit
  * @typedef {{ ok: true } | { ok: false, conflict: boolean, code: string, message: string }} FlatOutcome
  */
@@ -34,6 +35,9 @@ const INSERT_TIMER = `INSERT OR REPLACE INTO timers (ticket_id, id, kind, step_i
   VALUES (@ticketId, @id, @kind, @stepId, @transitionId, @dueAt)`
 const INSERT_IDEMPOTENCY = `INSERT INTO idempotency (user_id, key, fingerprint, ticket_id, status, created_at)
   VALUES (@userId, @key, @fingerprint, @ticketId, @status, @createdAt)`
+
+const INSERT_OUTBOX = `INSERT INTO outbox (id, kind, ticket_id, event, target, subscription_id, payload, next_at,
+  created_at) VALUES (@id, @kind, @ticketId, @event, @target, @subscriptionId, @payload, @nextAt, @createdAt)`
 
 class Conflict extends Error {
   /** @param {string} code @param {string} message */
@@ -62,6 +66,7 @@ export function prepareCommitBatch(db, options = {}) {
   const insertTimer = db.prepare(INSERT_TIMER)
   const insertIdempotency = db.prepare(INSERT_IDEMPOTENCY)
   const ledger = prepareLedger(db)
+  const insertOutbox = db.prepare(INSERT_OUTBOX)
 
   /** @param {FlatCommit} u */
   const one = db.transaction((u) => {
@@ -83,6 +88,8 @@ export function prepareCommitBatch(db, options = {}) {
     for (const id of u.removeTimers) removeTimer.run(u.id, id)
     for (const tm of u.scheduleTimers) insertTimer.run(tm)
     if (u.idempotency) insertIdempotency.run(u.idempotency)
+    // Messages the operation causes: in the unit's savepoint, so a conflict rolls them back too.
+    for (const m of u.outbox ?? []) insertOutbox.run(m)
   })
 
   /** @param {FlatCommit[]} units */

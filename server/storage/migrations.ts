@@ -326,6 +326,58 @@ CREATE TABLE IF NOT EXISTS status_links (
 CREATE INDEX IF NOT EXISTS status_links_ticket ON status_links(ticket_id);
 `,
   },
+  {
+    name: 'the outbox: messages an action causes, written with it and delivered by a worker; webhook subscriptions; notifications',
+    sql: `
+CREATE TABLE IF NOT EXISTS outbox (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  ticket_id TEXT,
+  event TEXT NOT NULL,
+  target TEXT NOT NULL,
+  subscription_id TEXT,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'queued',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_at TEXT NOT NULL,
+  lease_until TEXT,
+  created_at TEXT NOT NULL,
+  sent_at TEXT,
+  last_status INTEGER,
+  last_error TEXT
+);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox(status, next_at);
+CREATE INDEX IF NOT EXISTS outbox_by_subscription ON outbox(subscription_id, created_at);
+CREATE TABLE IF NOT EXISTS webhook_subscriptions (
+  id TEXT PRIMARY KEY,
+  url TEXT NOT NULL,
+  events TEXT NOT NULL,
+  sop_id TEXT,
+  secret TEXT NOT NULL,
+  previous_secret TEXT,
+  previous_until TEXT,
+  allow_private INTEGER NOT NULL DEFAULT 0,
+  active INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS notifications (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  ticket_id TEXT,
+  kind TEXT NOT NULL,
+  params TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  read_at TEXT
+);
+CREATE INDEX IF NOT EXISTS notifications_by_user ON notifications(user_id, created_at);
+CREATE TABLE IF NOT EXISTS notification_settings (
+  user_id TEXT PRIMARY KEY,
+  email TEXT,
+  email_on INTEGER NOT NULL DEFAULT 1
+);
+`,
+  },
 ]
 
 /**

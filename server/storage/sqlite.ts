@@ -774,6 +774,9 @@ function flatten(u: TicketCommit): FlatCommit {
     removeTimers: u.removeTimers,
     scheduleTimers: u.scheduleTimers as unknown as Record<string, unknown>[],
     idempotency: (u.idempotency as unknown as Record<string, unknown> | undefined) ?? null,
+    ...(u.outbox?.length
+      ? { outbox: u.outbox.map((m) => ({ ...m, payload: JSON.stringify(m.payload) })) }
+      : {}),
   }
 }
 

@@ -183,6 +183,25 @@ export interface TicketCommit {
   /** Timer ids of this ticket to remove (cancelled, or the one that fired). */
   removeTimers: string[]
   idempotency?: IdempotencyRow
+  /** Messages the operation causes (server/outbox): written in the same transaction, sent later. */
+  outbox?: OutboxRow[]
+}
+
+/** A message waiting in the outbox (see server/outbox/outbox.ts). */
+export interface OutboxRow {
+  /** Stable: the Message-ID of a mail, the `webhook-id` of a webhook, on every attempt. */
+  id: string
+  kind: 'mail' | 'webhook' | 'notify'
+  ticketId: string | null
+  /** The event that caused it (ticket.created, reply, …). */
+  event: string
+  /** The address or URL it goes to. */
+  target: string
+  subscriptionId: string | null
+  payload: Record<string, unknown>
+  createdAt: string
+  /** When it is first tried. */
+  nextAt: string
 }
 
 export type CommitOutcome = { ok: true } | { ok: false; error: Error }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createApp } from '../../server/app.ts'
+import type { ReplyConfig } from '../../server/outbox/replies.ts'
 import { ensureAdmin, importSop } from '../../server/start.ts'
 import { SqliteStorage } from '../../server/storage/sqlite.ts'
 
@@ -20,13 +21,13 @@ export function manualClock(start = '2026-03-02T08:00:00.000Z') {
 }
 
 /** An app on a fresh in-memory database, with an admin, the support SOP published, and users by role. */
-export async function setup(options: { path?: string } = {}) {
+export async function setup(options: { path?: string; replies?: ReplyConfig } = {}) {
   const storage = new SqliteStorage(options.path ?? ':memory:')
   const clock = manualClock()
   const adminToken = (await ensureAdmin(storage, clock().toISOString()))!
   const admin = (await storage.listUsers())[0]
   await importSop(storage, example('support-ticket'), admin.id, clock().toISOString())
-  const sopflow = createApp({ storage, clock, config: { bodyLimit: 64 * 1024 } })
+  const sopflow = createApp({ storage, clock, config: { bodyLimit: 64 * 1024, replies: options.replies } })
   const call = async (
     method: string,
     path: string,

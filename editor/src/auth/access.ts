@@ -16,6 +16,7 @@ export type Page =
   | 'users'
   | 'tokens'
   | 'admin-log'
+  | 'outbox'
 export type Ability =
   | 'editSops'
   | 'workTickets'
@@ -27,6 +28,7 @@ export type Ability =
   | 'ownTokens'
   | 'readAdminLog'
   | 'manageChannels'
+  | 'administer'
 
 /** The operation of the permission table behind each ability. */
 const ABILITIES: Record<Ability, [Method, string]> = {
@@ -40,6 +42,7 @@ const ABILITIES: Record<Ability, [Method, string]> = {
   ownTokens: ['POST', '/api/tokens'],
   readAdminLog: ['GET', '/api/admin-log'],
   manageChannels: ['POST', '/api/channels'],
+  administer: ['POST', '/api/outbox/{id}/retry'],
 }
 
 /** The pages in the navigation, in order, with the ability each needs. */
@@ -51,6 +54,7 @@ export const PAGES: { page: Page; needs: Ability }[] = [
   { page: 'channels', needs: 'manageChannels' },
   { page: 'users', needs: 'manageUsers' },
   { page: 'admin-log', needs: 'readAdminLog' },
+  { page: 'outbox', needs: 'administer' },
 ]
 
 const LANDING: Record<string, Page> = {

@@ -1,0 +1,103 @@
+import type { OutboxRow } from '../storage/types.ts'
+
+export type { OutboxRow } from '../storage/types.ts'
+
+export const OUTBOX_STATUSES = ['queued', 'sending', 'sent', 'failed'] as const
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number]
+
+/** A message in the outbox with its delivery state, as admins see it. */
+export interface OutboxMessage extends OutboxRow {
+  status: OutboxStatus
+  attempts: number
+  /** While `sending`: until when this delivery holds it (a crashed one is taken again after). */
+  leaseUntil: string | null
+  sentAt: string | null
+  /** The HTTP status of the last attempt (webhooks). */
+  lastStatus: number | null
+  /** Why the last attempt failed, or why delivery was given up. */
+  lastError: string | null
+}
+
+/** The ticket events a webhook can subscribe to. */
+export const WEBHOOK_EVENTS = [
+  'ticket.created',
+  'ticket.step_entered',
+  'ticket.action_taken',
+  'ticket.sla_breached',
+  'ticket.note_added',
+  'ticket.assigned',
+  'ticket.closed',
+  'survey.answered',
+] as const
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number]
+
+export interface WebhookSubscription {
+  id: string
+  url: string
+  events: WebhookEvent[]
+  /** Only tickets of this SOP (null: every SOP). */
+  sopId: string | null
+  /** `whsec_…` (Standard Webhooks): the receiver verifies with it. */
+  secret: string
+  /** After a rotation the old secret also signs until `previousUntil`. */
+  previousSecret: string | null
+  previousUntil: string | null
+  /** Loopback and private addresses are allowed (an admin's explicit choice). */
+  allowPrivate: boolean
+  active: boolean
+  createdAt: string
+  createdBy: string
+}
+
+/** The outbox's storage: the rows come in with ticket commits; this reads and moves them on. */
+export interface OutboxStore {
+  /** Adds messages outside a ticket commit (a resend, a notice's e-mail); an id already there is kept. */
+  enqueue(rows: OutboxRow[]): void
+  /**
+   * Takes up to `limit` messages due at `now` (queued, or sending with an expired lease), marks
+   * them sending until `leaseUntil` and counts the attempt.
+   */
+  lease(now: string, leaseUntil: string, limit: number): OutboxMessage[]
+  /** Every message a crashed process was sending is queued again (at start, one process per database). */
+  release(now: string): number
+  /** Runs the marks in `fn` as one transaction (one sync for a whole round of deliveries). */
+  together(fn: () => void): void
+  markSent(id: string, now: string, status: number | null): void
+  markRetry(id: string, nextAt: string, error: string, status: number | null): void
+  markFailed(id: string, error: string, status: number | null): void
+  /** Queues a failed message again, as a fresh attempt series. False: not found or not failed. */
+  retry(id: string, now: string): boolean
+  get(id: string): OutboxMessage | null
+  list(filter: {
+    status?: OutboxStatus
+    subscriptionId?: string
+    limit: number
+    offset: number
+  }): OutboxMessage[]
+  counts(): Record<OutboxStatus, number>
+  nextDue(): string | null
+
+  saveSubscription(s: WebhookSubscription): void
+  getSubscription(id: string): WebhookSubscription | null
+  /** Active subscriptions (cached; every save drops the cache). */
+  subscriptions(): WebhookSubscription[]
+  listSubscriptions(): WebhookSubscription[]
+}
+
+export interface BackoffOptions {
+  /** First retry after about this long (ms). */
+  baseMs?: number
+  /** No wait is longer than this (ms). */
+  maxMs?: number
+}
+
+/**
+ * The wait before retry number `attempt` (1 = after the first failure): exponential, capped, with
+ * jitter over the upper half ("equal jitter"), so that messages failing together do not retry in step.
+ */
+export function backoffMs(attempt: number, random: () => number, options: BackoffOptions = {}): number {
+  const base = options.baseMs ?? 1000
+  const max = options.maxMs ?? 3_600_000
+  const ceiling = Math.min(max, base * 2 ** Math.max(0, attempt - 1))
+  return Math.round(ceiling / 2 + random() * (ceiling / 2))
+}

@@ -1,0 +1,200 @@
+import type Database from 'better-sqlite3'
+import type {
+  OutboxMessage,
+  OutboxRow,
+  OutboxStatus,
+  OutboxStore,
+  WebhookEvent,
+  WebhookSubscription,
+} from '../outbox/outbox.ts'
+
+type Row = Record<string, unknown>
+
+/**
+ * The outbox in SQLite. Rows arrive in the same transaction as the ticket operation that causes
+ * them (commitBatch.mjs); this class reads them and records each delivery attempt.
+ */
+export class SqliteOutbox implements OutboxStore {
+  private readonly stmts = new Map<string, Database.Statement>()
+  private cached: WebhookSubscription[] | null = null
+
+  constructor(readonly db: Database.Database) {}
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.stmts.get(sql)
+    if (!s) {
+      s = this.db.prepare(sql)
+      this.stmts.set(sql, s)
+    }
+    return s
+  }
+
+  enqueue(rows: OutboxRow[]): void {
+    const insert =
+      this.stmt(`INSERT INTO outbox (id, kind, ticket_id, event, target, subscription_id, payload,
+      next_at, created_at) VALUES (@id, @kind, @ticketId, @event, @target, @subscriptionId, @payload, @nextAt, @createdAt)`)
+    const write = () => {
+      for (const r of rows) insert.run({ ...r, payload: JSON.stringify(r.payload) })
+    }
+    if (this.db.inTransaction) write()
+    else this.db.transaction(write)()
+  }
+
+  lease(now: string, leaseUntil: string, limit: number): OutboxMessage[] {
+    return this.db
+      .transaction(() => {
+        const rows = this.stmt(`SELECT * FROM outbox WHERE (status = 'queued' AND next_at <= ?)
+          OR (status = 'sending' AND lease_until <= ?) ORDER BY next_at LIMIT ?`).all(
+          now,
+          now,
+          limit,
+        ) as Row[]
+        const take = this.stmt(
+          `UPDATE outbox SET status = 'sending', lease_until = ?, attempts = attempts + 1 WHERE id = ?`,
+        )
+        for (const r of rows) take.run(leaseUntil, r.id)
+        return rows.map((r) => ({
+          ...toMessage(r),
+          status: 'sending' as const,
+          leaseUntil,
+          attempts: (r.attempts as number) + 1,
+        }))
+      })
+      .immediate()
+  }
+
+  release(now: string): number {
+    return this.stmt(
+      `UPDATE outbox SET status = 'queued', lease_until = NULL, next_at = ? WHERE status = 'sending'`,
+    ).run(now).changes
+  }
+
+  together(fn: () => void): void {
+    if (this.db.inTransaction) fn()
+    else this.db.transaction(fn).immediate()
+  }
+
+  markSent(id: string, now: string, status: number | null): void {
+    this.stmt(`UPDATE outbox SET status = 'sent', sent_at = ?, lease_until = NULL, last_status = ?,
+      last_error = NULL WHERE id = ?`).run(now, status, id)
+  }
+
+  markRetry(id: string, nextAt: string, error: string, status: number | null): void {
+    this.stmt(`UPDATE outbox SET status = 'queued', next_at = ?, lease_until = NULL, last_error = ?,
+      last_status = ? WHERE id = ?`).run(nextAt, error, status, id)
+  }
+
+  markFailed(id: string, error: string, status: number | null): void {
+    this.stmt(`UPDATE outbox SET status = 'failed', lease_until = NULL, last_error = ?, last_status = ?
+      WHERE id = ?`).run(error, status, id)
+  }
+
+  retry(id: string, now: string): boolean {
+    return (
+      this.stmt(`UPDATE outbox SET status = 'queued', next_at = ?, attempts = 0, created_at = ?
+        WHERE id = ? AND status = 'failed'`).run(now, now, id).changes === 1
+    )
+  }
+
+  get(id: string): OutboxMessage | null {
+    const r = this.stmt('SELECT * FROM outbox WHERE id = ?').get(id) as Row | undefined
+    return r ? toMessage(r) : null
+  }
+
+  list(filter: {
+    status?: OutboxStatus
+    subscriptionId?: string
+    limit: number
+    offset: number
+  }): OutboxMessage[] {
+    const where: string[] = []
+    const args: unknown[] = []
+    if (filter.status) {
+      where.push('status = ?')
+      args.push(filter.status)
+    }
+    if (filter.subscriptionId) {
+      where.push('subscription_id = ?')
+      args.push(filter.subscriptionId)
+    }
+    const sql = `SELECT * FROM outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY created_at DESC, id LIMIT ? OFFSET ?`
+    return (this.db.prepare(sql).all(...args, filter.limit, filter.offset) as Row[]).map(toMessage)
+  }
+
+  counts(): Record<OutboxStatus, number> {
+    const out: Record<OutboxStatus, number> = { queued: 0, sending: 0, sent: 0, failed: 0 }
+    for (const r of this.stmt('SELECT status, count(*) AS n FROM outbox GROUP BY status').all() as Row[])
+      out[r.status as OutboxStatus] = r.n as number
+    return out
+  }
+
+  nextDue(): string | null {
+    const r = this.stmt(`SELECT min(next_at) AS t FROM outbox WHERE status = 'queued'`).get() as Row
+    return (r.t as string | null) ?? null
+  }
+
+  saveSubscription(s: WebhookSubscription): void {
+    this.stmt(`INSERT OR REPLACE INTO webhook_subscriptions (id, url, events, sop_id, secret, previous_secret,
+      previous_until, allow_private, active, created_at, created_by) VALUES (@id, @url, @events, @sopId, @secret,
+      @previousSecret, @previousUntil, @allowPrivate, @active, @createdAt, @createdBy)`).run({
+      ...s,
+      events: JSON.stringify(s.events),
+      allowPrivate: s.allowPrivate ? 1 : 0,
+      active: s.active ? 1 : 0,
+    })
+    this.cached = null
+  }
+
+  getSubscription(id: string): WebhookSubscription | null {
+    const r = this.stmt('SELECT * FROM webhook_subscriptions WHERE id = ?').get(id) as Row | undefined
+    return r ? toSubscription(r) : null
+  }
+
+  subscriptions(): WebhookSubscription[] {
+    this.cached ??= this.listSubscriptions().filter((s) => s.active)
+    return this.cached
+  }
+
+  listSubscriptions(): WebhookSubscription[] {
+    return (this.stmt('SELECT * FROM webhook_subscriptions ORDER BY created_at, id').all() as Row[]).map(
+      toSubscription,
+    )
+  }
+}
+
+function toMessage(r: Row): OutboxMessage {
+  return {
+    id: r.id as string,
+    kind: r.kind as OutboxMessage['kind'],
+    ticketId: (r.ticket_id as string | null) ?? null,
+    event: r.event as string,
+    target: r.target as string,
+    subscriptionId: (r.subscription_id as string | null) ?? null,
+    payload: JSON.parse(r.payload as string),
+    createdAt: r.created_at as string,
+    nextAt: r.next_at as string,
+    status: r.status as OutboxStatus,
+    attempts: r.attempts as number,
+    leaseUntil: (r.lease_until as string | null) ?? null,
+    sentAt: (r.sent_at as string | null) ?? null,
+    lastStatus: (r.last_status as number | null) ?? null,
+    lastError: (r.last_error as string | null) ?? null,
+  }
+}
+
+function toSubscription(r: Row): WebhookSubscription {
+  return {
+    id: r.id as string,
+    url: r.url as string,
+    events: JSON.parse(r.events as string) as WebhookEvent[],
+    sopId: (r.sop_id as string | null) ?? null,
+    secret: r.secret as string,
+    previousSecret: (r.previous_secret as string | null) ?? null,
+    previousUntil: (r.previous_until as string | null) ?? null,
+    allowPrivate: r.allow_private === 1,
+    active: r.active === 1,
+    createdAt: r.created_at as string,
+    createdBy: r.created_by as string,
+  }
+}
