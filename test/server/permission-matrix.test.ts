@@ -155,6 +155,11 @@ async function api(method: string, path: string, token: string | null, body?: un
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   })
+  // A stream (server-sent events) stays open: its status is the answer.
+  if (res.headers.get('content-type')?.startsWith('text/event-stream')) {
+    await res.body?.cancel()
+    return { status: res.status, body: null }
+  }
   const text = await res.text()
   return { status: res.status, body: text ? JSON.parse(text) : null }
 }
@@ -252,7 +257,9 @@ describe('the permission matrix', () => {
             },
             body: body ? JSON.stringify(body) : undefined,
           })
-          await res.arrayBuffer()
+          // A stream (server-sent events) stays open: its status is the answer.
+          if (res.headers.get('content-type')?.startsWith('text/event-stream')) await res.body?.cancel()
+          else await res.arrayBuffer()
           calls++
           const want = caller.expect(op.method, op.path)
           const got = res.status === 401 || res.status === 403 ? res.status : 'allowed'
