@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { type AppEnv, allow, READ_TICKETS, WRITE_TICKETS } from '../auth/roles.ts'
-import { jsonBody, notFound, parse } from '../http/problem.ts'
+import { jsonBody, notFound, Problem, parse } from '../http/problem.ts'
 import { schemas } from '../schemas.ts'
 import { newId } from '../services/crypto.ts'
 import type { Clock } from '../services/tickets.ts'
@@ -67,7 +67,17 @@ export function customerRoutes(storage: Storage, clock: Clock) {
     const customer = await storage.getCustomer(c.req.param('id'))
     if (!customer) throw notFound('Customer', c.req.param('id'))
     const body = parse(schemas.survey, await jsonBody(c))
-    if (body.ticketId && !(await storage.getTicket(body.ticketId))) throw notFound('Ticket', body.ticketId)
+    if (body.ticketId) {
+      const ticket = await storage.getTicket(body.ticketId)
+      if (!ticket) throw notFound('Ticket', body.ticketId)
+      if (ticket.customerId !== customer.id)
+        throw new Problem(
+          422,
+          'survey_other_customer',
+          `Ticket ${ticket.id} is not a ticket of customer ${customer.id}; a survey is attached only to the same customer's ticket`,
+          { params: { ticketId: ticket.id, customerId: customer.id } },
+        )
+    }
     const survey = {
       id: newId('s'),
       customerId: customer.id,

@@ -148,6 +148,8 @@ export function ticketRoutes(storage: Storage, tickets: TicketService) {
       assignee = await storage.getUser(body.userId)
       if (!assignee) throw notFound('User', body.userId)
     }
+    const current = await tickets.get(c.req.param('id'))
+    if (assignee) await tickets.requireQualified(assignee, current)
     const t = await tickets.amend(
       c.get('user'),
       c.req.param('id'),
@@ -172,12 +174,23 @@ export function ticketRoutes(storage: Storage, tickets: TicketService) {
 
   app.post('/:id/notes', WRITE, async (c) => {
     const body = parse(schemas.note, await jsonBody(c))
-    const t = await tickets.amend(c.get('user'), c.req.param('id'), (t) => ({
-      ticket: t,
-      type: 'note',
-      payload: { text: body.text, visibility: body.visibility },
-      bump: false,
-    }))
+    // A note on a closed ticket is kept, marked late: it was written after the work ended.
+    const t = await tickets.amend(
+      c.get('user'),
+      c.req.param('id'),
+      (t) => ({
+        ticket: t,
+        type: 'note',
+        payload: {
+          text: body.text,
+          visibility: body.visibility,
+          ...(t.status === 'closed' ? { late: true } : {}),
+        },
+        bump: false,
+      }),
+      undefined,
+      { assigneeOnly: true },
+    )
     return view(c, t, 201)
   })
 

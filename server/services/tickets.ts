@@ -6,11 +6,13 @@ import {
   decide,
   type FieldValue,
   prompt,
+  qualifies,
   start,
   type TicketInput,
   type TicketPrompt,
   type TicketState,
 } from '../../engine/index.ts'
+import { WRITE_TICKETS as WORKING_ROLES } from '../auth/roles.ts'
 import { notFound, Problem } from '../http/problem.ts'
 import type { LedgerService } from '../ledger/ledger.ts'
 import type { GroupCommitter } from '../storage/groupCommit.ts'
@@ -38,7 +40,7 @@ export interface TicketView {
   prompt: TicketPrompt
   customer: Customer | null
   timers: TimerRow[]
-  notes: { seq: number; at: string; authorId: string; text: string; visibility: string }[]
+  notes: { seq: number; at: string; authorId: string; text: string; visibility: string; late?: boolean }[]
   sop: { id: string; version: number; title: string }
   /**
    * Bound fields still empty on the ticket, with the value of what they are bound to now (the
@@ -250,6 +252,7 @@ export class TicketService {
     for (let attempt = 0; ; attempt++) {
       const t = attempt === 0 ? await this.forWrite(id, options.version) : await this.get(id)
       if (options.version !== undefined && t.version !== options.version) throw stale(t, options.version)
+      const intervention = user ? await this.responsibility(user, t) : false
       const sop = await this.sopFor(t.sopId, t.sopVersion)
       const now = this.now()
       const actor = user ? actorOf(user) : { id: 'system', role: 'system' }
@@ -260,7 +263,12 @@ export class TicketService {
       }
       const next = applyState(sop, t, d.state, now, await this.assigneeRole(t))
       next.version = t.version + 1
-      const audit = [link(t, options.type, now, user, { record: d.record })]
+      const audit = [
+        link(t, options.type, now, user, {
+          record: d.record,
+          ...(intervention ? { intervention: true } : {}),
+        }),
+      ]
       next.auditSeq = t.auditSeq + 1
       next.auditHead = audit[0].hash
       const removeTimers = [...d.timers.cancel]
@@ -330,23 +338,85 @@ export class TicketService {
     id: string,
     change: (t: TicketRow) => { ticket: TicketRow; type: AuditType; payload: unknown; bump: boolean },
     version?: number,
+    options: { assigneeOnly?: boolean } = {},
   ): Promise<TicketRow> {
-    return this.amending.run(id, () => this.amendNow(user, id, change, version))
+    return this.amending.run(id, () =>
+      this.amendNow(user, id, change, version, options.assigneeOnly ?? false),
+    )
+  }
+
+  /**
+   * Refuses to give a ticket to someone who cannot work it: a role that works no tickets (owner,
+   * auditor, admin), or one that no current step of the ticket allows (by built-in or organisation
+   * role), or a user outside the team a current step names.
+   */
+  async requireQualified(assignee: User, t: TicketRow): Promise<void> {
+    const sop = await this.sopFor(t.sopId, t.sopVersion)
+    const steps = t.steps.map((id) => sop.steps.get(id)).filter((s) => !!s)
+    const named = [...new Set(steps.flatMap((s) => s.roles))]
+    const workers = WORKING_ROLES as readonly string[]
+    const qualified =
+      workers.includes(assignee.role) &&
+      (!steps.length || steps.some((s) => !s.roles.length || qualifies(s.roles, actorOf(assignee))))
+    if (!qualified) {
+      const needs = named.length ? named : [...workers]
+      throw new Problem(
+        422,
+        'assignee_not_qualified',
+        `${assignee.name} (${assignee.role}) cannot work ticket ${t.id}; it needs: ${needs.join(', ')}`,
+        { params: { name: assignee.name, role: assignee.role, roles: needs.join(', ') } },
+      )
+    }
+    const teams = [
+      ...new Set(steps.map((s) => (s as { team?: string }).team).filter((x): x is string => !!x)),
+    ]
+    if (teams.length && !teams.includes(assignee.team ?? '')) {
+      throw new Problem(
+        422,
+        'assignee_wrong_team',
+        `${assignee.name} is not in team ${teams.join(', ')}, which is responsible for ticket ${t.id} now`,
+        { params: { name: assignee.name, team: teams.join(', ') } },
+      )
+    }
+  }
+
+  /**
+   * The assignee rule: a claimed or assigned ticket is worked only by its assignee, or by a
+   * supervisor or admin, whose intervention is recorded as such (true is returned for it). Anyone
+   * else is refused with `not_assignee`, naming the assignee.
+   */
+  async responsibility(user: User, t: TicketRow): Promise<boolean> {
+    if (!t.assigneeId || t.assigneeId === user.id) return false
+    if (user.role === 'supervisor' || user.role === 'admin') return true
+    const assignee = await this.storage.getUser(t.assigneeId)
+    const name = assignee?.name ?? t.assigneeId
+    throw new Problem(
+      403,
+      'not_assignee',
+      `Ticket ${t.id} is assigned to ${name}; only they or a supervisor may work it`,
+      {
+        params: { id: t.id, assignee: name },
+        assigneeId: t.assigneeId,
+      },
+    )
   }
 
   private async amendNow(
     user: User,
     id: string,
     change: (t: TicketRow) => { ticket: TicketRow; type: AuditType; payload: unknown; bump: boolean },
-    version?: number,
+    version: number | undefined,
+    assigneeOnly: boolean,
   ): Promise<TicketRow> {
     for (let attempt = 0; ; attempt++) {
       const t = await this.get(id)
       if (version !== undefined && t.version !== version) throw stale(t, version)
+      const intervention = assigneeOnly && (await this.responsibility(user, t))
       const now = this.now()
       const { ticket, type, payload, bump } = change(t)
       const next: TicketRow = { ...ticket, updatedAt: now, version: t.version + (bump ? 1 : 0) }
-      const audit = [link(t, type, now, user, payload)]
+      const recorded = intervention ? { ...(payload as object), intervention: true } : payload
+      const audit = [link(t, type, now, user, recorded)]
       next.auditSeq = t.auditSeq + 1
       next.auditHead = audit[0].hash
       const outcome = await this.committer.commit({
@@ -425,8 +495,9 @@ export class TicketService {
       customer,
       timers,
       notes: audit.map((a) => {
-        const p = a.payload as { text: string; visibility: string }
-        return { seq: a.seq, at: a.at, authorId: a.actorId, text: p.text, visibility: p.visibility }
+        const p = a.payload as { text: string; visibility: string; late?: boolean }
+        const note = { seq: a.seq, at: a.at, authorId: a.actorId, text: p.text, visibility: p.visibility }
+        return p.late ? { ...note, late: true } : note
       }),
       sop: { id: t.sopId, version: t.sopVersion, title: sop.document.title },
       bound:
@@ -558,8 +629,10 @@ export function boundValues(
   return out
 }
 
-export function actorOf(user: User): { id: string; role: string } {
-  return { id: user.id, role: user.role }
+export function actorOf(user: User): { id: string; role: string; roles?: string[] } {
+  return user.orgRoles?.length
+    ? { id: user.id, role: user.role, roles: [...user.orgRoles] }
+    : { id: user.id, role: user.role }
 }
 
 /** The ticket row after the engine moved its state: status, steps, deadline, priority, queue. */

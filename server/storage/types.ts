@@ -18,6 +18,8 @@ export interface User {
   role: Role
   team: string | null
   createdAt: string
+  /** Organisation roles (beyond the built-in role) that qualify the user for SOP steps naming them. */
+  orgRoles?: string[]
 }
 
 export interface SopRecord {
