@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { newId, newToken, tokenHash } from './services/crypto.ts'
-import { importSop, startServer } from './start.ts'
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, importSop, startServer } from './start.ts'
 import { SqliteStorage } from './storage/sqlite.ts'
 import { ROLES, type Role } from './storage/types.ts'
 
@@ -10,7 +10,7 @@ const DEFAULT_DB = process.env.SOPFLOW_DB ?? './data/sopflow.db'
 const HELP = `sopflow — Standard Operating Procedures that run
 
 Usage:
-  sopflow serve [--port 8787] [--host 127.0.0.1] [--db ${DEFAULT_DB}]
+  sopflow serve [--port 8787] [--host 127.0.0.1] [--db ${DEFAULT_DB}] [--shutdown-timeout 10]
   sopflow validate <file.json>…        check SOP documents; exit 1 if any is invalid
   sopflow paths <file.json>            every path to each end step
   sopflow user add --name <name> --role <${ROLES.join('|')}> [--team <team>] [--db …]
@@ -46,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
       state: { type: 'string' },
       token: { type: 'string' },
       interval: { type: 'string' },
+      'shutdown-timeout': { type: 'string' },
     },
   })
   const db = values.db ?? DEFAULT_DB
@@ -54,9 +55,15 @@ async function main(argv: string[]): Promise<number> {
       const port = values.port ? Number(values.port) : Number(process.env.PORT ?? 8787)
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         fail(`--port must be a port number, not "${values.port}"`)
+      const shutdownText = values['shutdown-timeout'] ?? process.env.SOPFLOW_SHUTDOWN_TIMEOUT
+      const shutdownTimeoutMs =
+        shutdownText === undefined ? DEFAULT_SHUTDOWN_TIMEOUT_MS : Number(shutdownText) * 1000
+      if (!Number.isFinite(shutdownTimeoutMs) || shutdownTimeoutMs < 1000 || shutdownTimeoutMs > 600_000)
+        fail(`--shutdown-timeout must be a number of seconds from 1 to 600, not "${shutdownText}"`)
       const server = await startServer({
         dbPath: db,
         port,
+        shutdownTimeoutMs,
         host: values.host ?? process.env.HOST ?? '127.0.0.1',
         log: (line) => process.stdout.write(`${line}\n`),
       })
@@ -70,7 +77,15 @@ async function main(argv: string[]): Promise<number> {
           'Sign in with your token; a new one: npx sopflow user add --name <name> --role admin\n',
         )
       }
+      // A second signal, or a shutdown that overruns its bound, ends the process at once.
+      let stopping = false
       const stop = async () => {
+        if (stopping) process.exit(1)
+        stopping = true
+        setTimeout(() => {
+          process.stderr.write('sopflow: shutdown took too long; exiting\n')
+          process.exit(1)
+        }, shutdownTimeoutMs + 1000).unref()
         await server.close()
         process.exit(0)
       }
