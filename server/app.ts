@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { authenticate } from './auth/authenticate.ts'
-import { allow } from './auth/roles.ts'
 import type { AppEnv } from './auth/identity.ts'
+import { allow } from './auth/roles.ts'
 import { noStore, securityHeaders } from './http/headers.ts'
 import { jsonBody, onError, Problem, parse } from './http/problem.ts'
 import { loadOrCreateKey } from './ledger/keys.ts'
@@ -16,6 +16,7 @@ import { sopRoutes } from './routes/sops.ts'
 import { ticketRoutes } from './routes/tickets.ts'
 import { schemas } from './schemas.ts'
 import { newId, newToken, tokenHash } from './services/crypto.ts'
+import { MetricsRunner } from './services/metricsRunner.ts'
 import { type Clock, TicketService } from './services/tickets.ts'
 import { GroupCommitter } from './storage/groupCommit.ts'
 import type { Storage } from './storage/types.ts'
@@ -40,6 +41,7 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
   const committer = new GroupCommitter(storage)
   const ledger = given ?? new LedgerService(storage, loadOrCreateKey(null), { clock, log })
   const tickets = new TicketService(storage, committer, clock, ledger)
+  const metrics = new MetricsRunner(storage, tickets)
   const api = new Hono<AppEnv>()
 
   api.onError(onError(log))
@@ -99,7 +101,7 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
   api.route('/sops', sopRoutes(storage, clock))
   api.route('/customers', customerRoutes(storage, clock))
   api.route('/tickets', ticketRoutes(storage, tickets))
-  api.route('/metrics', metricsRoutes(storage, tickets))
+  api.route('/metrics', metricsRoutes(storage, tickets, metrics))
   api.route('/audit', auditRoutes(storage, tickets))
   api.route('/ledger', ledgerRoutes(ledger))
   api.route('/keys', keyRoutes(ledger))
@@ -112,7 +114,7 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
   app.use('*', securityHeaders())
   app.use('/api/*', noStore())
   app.route('/api', api)
-  return { app, tickets, storage, ledger }
+  return { app, tickets, storage, ledger, metrics }
 }
 
 export type SopflowApp = ReturnType<typeof createApp>

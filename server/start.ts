@@ -234,6 +234,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       // The HTTP side gets most of the time; stopping the writer and the ledger needs the rest.
       await drain(Math.max(timeout - 3000, timeout / 2))
       await scheduler.stop()
+      await sopflow.metrics.close()
       await ledger.stop().catch((e) => log(`ledger: no last tree head: ${(e as Error).message}`))
       await storage.close()
     },

@@ -67,7 +67,19 @@ export class SqliteStorage implements Storage {
    * `backgroundCheckpoints`: WAL checkpoints run in a worker. `writerThread`: ticket commits run
    * in a writer thread on its own connection, so the event loop never waits for a commit's fsync.
    */
-  constructor(path: string, options: { backgroundCheckpoints?: boolean; writerThread?: boolean } = {}) {
+  readonly file: string | null
+
+  /** `readonly`: a read-only connection to a database another connection keeps up to date. */
+  constructor(
+    path: string,
+    options: { backgroundCheckpoints?: boolean; writerThread?: boolean; readonly?: boolean } = {},
+  ) {
+    this.file = path === ':memory:' ? null : path
+    if (options.readonly) {
+      this.db = new Database(path, { readonly: true, fileMustExist: true })
+      this.db.pragma('busy_timeout = 5000')
+      return
+    }
     this.db = new Database(path)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = FULL')

@@ -259,6 +259,8 @@ export class ConflictError extends Error {
 
 export interface Storage {
   readonly kind: string
+  /** The database file, when a second (read-only) connection can open it; null for one in memory. */
+  readonly file?: string | null
   close(): Promise<void>
 
   // Users and tokens
