@@ -38,6 +38,8 @@ export type Clock = () => Date
 export interface TicketView {
   ticket: Omit<TicketRow, 'auditSeq' | 'auditHead'> & { auditSeq: number; auditHead: string | null }
   prompt: TicketPrompt
+  /** Who the ticket is assigned to (only they, or a supervisor, may work it). */
+  assignee: { id: string; name: string } | null
   customer: Customer | null
   timers: TimerRow[]
   notes: { seq: number; at: string; authorId: string; text: string; visibility: string; late?: boolean }[]
@@ -484,13 +486,15 @@ export class TicketService {
 
   async view(user: User | null, t: TicketRow): Promise<TicketView> {
     const sop = await this.sopFor(t.sopId, t.sopVersion)
-    const [customer, timers, audit] = await Promise.all([
+    const [customer, timers, audit, assignee] = await Promise.all([
       t.customerId ? this.storage.getCustomer(t.customerId) : null,
       this.storage.listTimers(t.id),
       this.storage.getAudit(t.id, ['note']),
+      t.assigneeId ? this.storage.getUser(t.assigneeId) : null,
     ])
     return {
       ticket: t,
+      assignee: t.assigneeId ? { id: t.assigneeId, name: assignee?.name ?? t.assigneeId } : null,
       prompt: prompt(sop, t.state, user ? actorOf(user) : null, this.now()),
       customer,
       timers,
