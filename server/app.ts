@@ -13,6 +13,7 @@ import { customerRoutes } from './routes/customers.ts'
 import { metricsRoutes } from './routes/metrics.ts'
 import { roleRoutes } from './routes/roles.ts'
 import { sopRoutes } from './routes/sops.ts'
+import { teamRoutes } from './routes/teams.ts'
 import { ticketRoutes } from './routes/tickets.ts'
 import { schemas } from './schemas.ts'
 import { newId, newToken, tokenHash } from './services/crypto.ts'
@@ -95,9 +96,12 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
       tokenHash(token),
       'created by admin',
     )
+    // A team named for the first time becomes one of the organisation's teams.
+    if (user.team) storage.teams.createTeam({ id: user.team, name: user.team, createdAt: user.createdAt })
     return c.json({ user, token }, 201)
   })
-  api.route('/roles', roleRoutes())
+  api.route('/roles', roleRoutes(storage, clock))
+  api.route('/teams', teamRoutes(storage, clock))
   api.route('/sops', sopRoutes(storage, clock))
   api.route('/customers', customerRoutes(storage, clock))
   api.route('/tickets', ticketRoutes(storage, tickets))

@@ -158,7 +158,7 @@ export class TicketService {
     for (const k of Object.keys(input.fields ?? {})) delete bound[k]
     const startWith = (b: Record<string, FieldValue>) =>
       start(sop, {
-        actor: actorOf(user),
+        actor: this.actorFor(user),
         now,
         fields: { ...b, ...input.fields },
         priority: input.priority,
@@ -257,7 +257,7 @@ export class TicketService {
       const intervention = user ? await this.responsibility(user, t) : false
       const sop = await this.sopFor(t.sopId, t.sopVersion)
       const now = this.now()
-      const actor = user ? actorOf(user) : { id: 'system', role: 'system' }
+      const actor = user ? this.actorFor(user) : { id: 'system', role: 'system' }
       const d = decide(sop, t.state, input, actor, now)
       if (!d.ok) {
         if (user && !MALFORMED.has(d.rejection.code)) await this.recordRejection(user, t, input, d, now)
@@ -359,7 +359,7 @@ export class TicketService {
     const workers = WORKING_ROLES as readonly string[]
     const qualified =
       workers.includes(assignee.role) &&
-      (!steps.length || steps.some((s) => !s.roles.length || qualifies(s.roles, actorOf(assignee))))
+      (!steps.length || steps.some((s) => !s.roles.length || qualifies(s.roles, this.actorFor(assignee))))
     if (!qualified) {
       const needs = named.length ? named : [...workers]
       throw new Problem(
@@ -495,7 +495,7 @@ export class TicketService {
     return {
       ticket: t,
       assignee: t.assigneeId ? { id: t.assigneeId, name: assignee?.name ?? t.assigneeId } : null,
-      prompt: prompt(sop, t.state, user ? actorOf(user) : null, this.now()),
+      prompt: prompt(sop, t.state, user ? this.actorFor(user) : null, this.now()),
       customer,
       timers,
       notes: audit.map((a) => {
@@ -573,6 +573,11 @@ export class TicketService {
   async evidence(t: TicketRow, user: User, size?: number): Promise<string> {
     if (!this.ledger) throw new Problem(503, 'ledger_unavailable', 'This server keeps no ledger')
     return buildEvidence(this.storage, this.ledger, t, user, this.now(), size)
+  }
+
+  /** A user as the engine sees them: their built-in role and their organisation roles. */
+  actorFor(user: User): { id: string; role: string; roles?: string[] } {
+    return actorOf({ ...user, orgRoles: this.storage.teams.orgRolesOf(user.id) })
   }
 
   private async assigneeRole(t: TicketRow): Promise<string | null> {

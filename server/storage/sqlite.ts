@@ -3,6 +3,7 @@ import Database from 'better-sqlite3'
 import { canonicalJson, type TicketState } from '../../engine/index.ts'
 import { type FlatCommit, type FlatOutcome, prepareCommitBatch } from './commitBatch.mjs'
 import { migrate } from './migrations.ts'
+import { SqliteTeams } from './sqliteTeams.ts'
 import {
   type AuditRow,
   type AuditType,
@@ -68,6 +69,7 @@ export class SqliteStorage implements Storage {
    * in a writer thread on its own connection, so the event loop never waits for a commit's fsync.
    */
   readonly file: string | null
+  readonly teams: SqliteTeams
 
   /** `readonly`: a read-only connection to a database another connection keeps up to date. */
   constructor(
@@ -78,6 +80,7 @@ export class SqliteStorage implements Storage {
     if (options.readonly) {
       this.db = new Database(path, { readonly: true, fileMustExist: true })
       this.db.pragma('busy_timeout = 5000')
+      this.teams = new SqliteTeams(this.db)
       return
     }
     this.db = new Database(path)
@@ -86,6 +89,7 @@ export class SqliteStorage implements Storage {
     this.db.pragma('foreign_keys = ON')
     this.db.pragma('busy_timeout = 5000')
     migrate(this.db)
+    this.teams = new SqliteTeams(this.db)
     if (options.backgroundCheckpoints && path !== ':memory:') {
       // Checkpoints run in a worker on its own connection; the main connection only checkpoints
       // itself if the log grows far beyond what the worker keeps up with.

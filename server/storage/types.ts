@@ -1,4 +1,5 @@
 import type { SopDocument, TicketState } from '../../engine/index.ts'
+import type { SqliteTeams } from './sqliteTeams.ts'
 
 /**
  * The storage interface the API is written against. The embedded implementation is SQLite
@@ -261,6 +262,8 @@ export interface Storage {
   readonly kind: string
   /** The database file, when a second (read-only) connection can open it; null for one in memory. */
   readonly file?: string | null
+  /** Teams and organisation roles. */
+  readonly teams: SqliteTeams
   close(): Promise<void>
 
   // Users and tokens

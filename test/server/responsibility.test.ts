@@ -267,3 +267,99 @@ describe('surveys and late notes', () => {
     ])
   })
 })
+
+/** A small SOP whose one working step is given to an organisation role and, optionally, a team. */
+function billingSop(team?: string) {
+  return {
+    schema: 'sopflow/v1',
+    id: team ? 'billing-team' : 'billing',
+    title: 'Billing correction',
+    department: 'Billing',
+    purpose: 'Corrections of an invoice, done by billing specialists.',
+    fields: [{ name: 'amount', label: 'Amount', type: 'number' }],
+    initial: 'correct',
+    steps: [
+      {
+        id: 'correct',
+        kind: 'task',
+        title: 'Correct the invoice',
+        roles: ['billing_specialist'],
+        ...(team ? { team } : {}),
+      },
+      { id: 'done', kind: 'end', title: 'Done', outcome: 'resolved' },
+    ],
+    transitions: [{ id: 'finish', from: 'correct', to: 'done', action: 'finish', label: 'Corrected' }],
+  }
+}
+
+async function publish(c: Ctx, doc: { id: string }) {
+  expect((await c.call('POST', '/api/sops', c.tokens.owner, { document: doc })).status).toBe(201)
+  expect((await c.call('POST', `/api/sops/${doc.id}/publish`, c.tokens.owner)).status).toBe(201)
+}
+
+describe('organisation roles and teams', () => {
+  it('qualifies a user with an organisation role for a step naming it, offered with the built-in roles', async () => {
+    ctx = await setup()
+    const made = await ctx.call('POST', '/api/roles', ctx.tokens.admin, {
+      name: 'billing_specialist',
+      label: 'Billing specialist',
+    })
+    expect(made.status).toBe(201)
+    expect(
+      (await ctx.call('POST', '/api/roles', ctx.tokens.agent, { name: 'x_role', label: 'X' })).status,
+    ).toBe(403)
+    const again = await ctx.call('POST', '/api/roles', ctx.tokens.admin, { name: 'agent', label: 'Agent' })
+    expect(again.body.code).toBe('role_exists')
+    const offered = await ctx.call('GET', '/api/roles', ctx.tokens.owner)
+    expect(offered.body.roles).toEqual(['agent', 'senior_agent', 'supervisor', 'billing_specialist'])
+    await publish(ctx, billingSop())
+    const t = await openTicket(ctx, { sopId: 'billing' })
+
+    const refused = await send(ctx, t.id, 'actions', ctx.tokens.agent, { action: 'finish' })
+    expect(refused.body.code).toBe('role_not_permitted')
+    const unassignable = await send(ctx, t.id, 'assign', ctx.tokens.supervisor, { userId: ctx.users.agent })
+    expect(unassignable.body.code).toBe('assignee_not_qualified')
+
+    const unknown = await ctx.call('PUT', `/api/roles/members/${ctx.users.agent}`, ctx.tokens.admin, {
+      roles: ['billing_specialist', 'astronaut'],
+    })
+    expect(unknown.status).toBe(422)
+    expect(unknown.body.code).toBe('unknown_role')
+    const given = await ctx.call('PUT', `/api/roles/members/${ctx.users.agent}`, ctx.tokens.admin, {
+      roles: ['billing_specialist'],
+    })
+    expect(given.body.orgRoles).toEqual(['billing_specialist'])
+    const assigned = await send(ctx, t.id, 'assign', ctx.tokens.supervisor, { userId: ctx.users.agent })
+    expect(assigned.status).toBe(200)
+    const done = await send(ctx, t.id, 'actions', ctx.tokens.agent, { action: 'finish' })
+    expect(done.status).toBe(200)
+    expect(done.body.ticket.status).toBe('closed')
+    const verify = await ctx.call('GET', `/api/tickets/${t.id}/verify`, ctx.tokens.auditor)
+    expect(verify.body.ok).toBe(true)
+  })
+
+  it('assigns work in a step that names a team only to members of that team', async () => {
+    ctx = await setup()
+    expect(
+      (await ctx.call('POST', '/api/teams', ctx.tokens.admin, { id: 'billing', name: 'Billing' })).status,
+    ).toBe(201)
+    const teams = await ctx.call('GET', '/api/teams', ctx.tokens.agent)
+    expect(teams.body.map((t: { id: string }) => t.id)).toEqual(['billing', 'hanoi'])
+    await ctx.call('POST', '/api/roles', ctx.tokens.admin, { name: 'billing_specialist', label: 'Billing' })
+    const billing = await ctx.call('POST', '/api/users', ctx.tokens.admin, {
+      name: 'Hana Nováková',
+      role: 'agent',
+      team: 'billing',
+    })
+    for (const id of [ctx.users.agent, billing.body.user.id])
+      await ctx.call('PUT', `/api/roles/members/${id}`, ctx.tokens.admin, { roles: ['billing_specialist'] })
+    await publish(ctx, billingSop('billing'))
+    const t = await openTicket(ctx, { sopId: 'billing-team' })
+    const wrong = await send(ctx, t.id, 'assign', ctx.tokens.supervisor, { userId: ctx.users.agent })
+    expect(wrong.status).toBe(422)
+    expect(wrong.body.code).toBe('assignee_wrong_team')
+    expect(wrong.body.params.team).toBe('billing')
+    const right = await send(ctx, t.id, 'assign', ctx.tokens.supervisor, { userId: billing.body.user.id })
+    expect(right.status).toBe(200)
+  })
+})
