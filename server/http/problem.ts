@@ -31,6 +31,7 @@ const API_CODES = [
   'role_exists',
   'unknown_role',
   'team_exists',
+  'outside_team',
   'draft_conflict',
   'ledger_rewritten',
   'ledger_size_unknown',

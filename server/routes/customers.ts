@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { type AppEnv, allow, READ_TICKETS, WRITE_TICKETS } from '../auth/roles.ts'
+import { type AppEnv, allow, READ_TICKETS, teamScope, WRITE_TICKETS } from '../auth/roles.ts'
 import { jsonBody, notFound, Problem, parse } from '../http/problem.ts'
 import { schemas } from '../schemas.ts'
 import { newId } from '../services/crypto.ts'
@@ -36,7 +36,13 @@ export function customerRoutes(storage: Storage, clock: Clock) {
     const customer = await storage.getCustomer(c.req.param('id'))
     if (!customer) throw notFound('Customer', c.req.param('id'))
     const [tickets, surveys] = await Promise.all([
-      storage.listTickets({ customerId: customer.id, now: now(), limit: 100, offset: 0 }),
+      storage.listTickets({
+        customerId: customer.id,
+        visibleTo: teamScope(c.get('user')) ?? undefined,
+        now: now(),
+        limit: 100,
+        offset: 0,
+      }),
       storage.listSurveys({ customerId: customer.id }),
     ])
     return c.json({

@@ -1,6 +1,6 @@
 import { type Context, Hono } from 'hono'
 import { canonicalJson } from '../../engine/index.ts'
-import { type AppEnv, allow, READ_TICKETS, WRITE_TICKETS } from '../auth/roles.ts'
+import { type AppEnv, allow, READ_TICKETS, teamScope, WRITE_TICKETS } from '../auth/roles.ts'
 import { jsonBody, notFound, Problem, parse } from '../http/problem.ts'
 import { schemas } from '../schemas.ts'
 import { sha256 } from '../services/crypto.ts'
@@ -29,6 +29,25 @@ export function ticketRoutes(storage: Storage, tickets: TicketService) {
       overdue: t.status === 'open' && t.dueAt !== null && t.dueAt <= tickets.now(),
     }
   }
+  /** The ticket, when this user may read it (data access follows the work, see `teamScope`). */
+  const readable = async (c: Context<AppEnv>) => {
+    const t = await tickets.get(c.req.param('id') as string)
+    const user = c.get('user')
+    const scope = teamScope(user)
+    if (scope && t.assigneeId && t.assigneeId !== user.id) {
+      const assignee = await storage.getUser(t.assigneeId)
+      if (assignee?.team !== scope.team)
+        throw new Problem(
+          403,
+          'outside_team',
+          `Ticket ${t.id} is another team's work; your team is ${scope.team}`,
+          {
+            params: { id: t.id, team: scope.team },
+          },
+        )
+    }
+    return t
+  }
   const view = async (c: Context<AppEnv>, t: TicketRow, status: 200 | 201 = 200) =>
     c.json(await tickets.view(c.get('user'), t), status)
 
@@ -40,6 +59,7 @@ export function ticketRoutes(storage: Storage, tickets: TicketService) {
       step: q.step,
       assigneeId: q.assignee === 'me' ? user.id : q.assignee,
       unassigned: q.unassigned === 'true',
+      visibleTo: teamScope(user) ?? undefined,
       queue: q.queue,
       channel: q.channel,
       sopId: q.sop,
@@ -63,7 +83,7 @@ export function ticketRoutes(storage: Storage, tickets: TicketService) {
 
   // A ticket whose row disagrees with its history is served flagged, with every problem named.
   app.get('/:id', READ, async (c) => {
-    const t = await tickets.get(c.req.param('id'))
+    const t = await readable(c)
     const integrity = await tickets.integrity(t.id)
     try {
       return c.json({ ...(await tickets.view(c.get('user'), t)), integrity })
@@ -195,7 +215,7 @@ export function ticketRoutes(storage: Storage, tickets: TicketService) {
   })
 
   app.get('/:id/history', READ, async (c) => {
-    const t = await tickets.get(c.req.param('id'))
+    const t = await readable(c)
     const [audit, users] = await Promise.all([storage.getAudit(t.id), storage.listUsers()])
     const names = new Map(users.map((u) => [u.id, u.name]))
     return c.json(
@@ -213,10 +233,10 @@ export function ticketRoutes(storage: Storage, tickets: TicketService) {
     )
   })
 
-  app.get('/:id/verify', READ, async (c) => c.json(await tickets.verify(c.req.param('id'))))
+  app.get('/:id/verify', READ, async (c) => c.json(await tickets.verify((await readable(c)).id)))
 
   app.get('/:id/evidence', READ, async (c) => {
-    const t = await tickets.get(c.req.param('id'))
+    const t = await readable(c)
     const size = c.req.query('size')
     if (size !== undefined && !/^\d+$/.test(size))
       throw new Problem(400, 'invalid_request', `Invalid query: size must be a tree size, not "${size}"`)

@@ -389,8 +389,10 @@ export class TicketService {
    */
   async responsibility(user: User, t: TicketRow): Promise<boolean> {
     if (!t.assigneeId || t.assigneeId === user.id) return false
-    if (user.role === 'supervisor' || user.role === 'admin') return true
+    if (user.role === 'admin') return true
     const assignee = await this.storage.getUser(t.assigneeId)
+    // A supervisor of a team intervenes in their team's work (one in no team, in any).
+    if (user.role === 'supervisor' && (!user.team || assignee?.team === user.team)) return true
     const name = assignee?.name ?? t.assigneeId
     throw new Problem(
       403,

@@ -423,6 +423,12 @@ export class SqliteStorage implements Storage {
     if (filter.status) eq('status', filter.status)
     if (filter.assigneeId) eq('assignee_id', filter.assigneeId)
     if (filter.unassigned) where.push('assignee_id IS NULL')
+    if (filter.visibleTo) {
+      where.push(
+        '(assignee_id IS NULL OR assignee_id = ? OR assignee_id IN (SELECT id FROM users WHERE team = ?))',
+      )
+      args.push(filter.visibleTo.userId, filter.visibleTo.team)
+    }
     if (filter.queue) eq('queue', filter.queue)
     if (filter.channel) eq('channel', filter.channel)
     if (filter.sopId) eq('sop_id', filter.sopId)

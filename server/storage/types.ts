@@ -192,6 +192,8 @@ export interface TicketFilter {
   assigneeId?: string
   /** Only tickets nobody is assigned to. */
   unassigned?: boolean
+  /** Only tickets this team member may read: unassigned, their own, or their team's. */
+  visibleTo?: { userId: string; team: string }
   queue?: string
   channel?: string
   sopId?: string

@@ -259,7 +259,7 @@ describe('upgrade to the ledger', () => {
     const { default: Database } = await import('better-sqlite3')
     const db = new Database(path)
     db.exec(`DROP INDEX audit_leaf; ALTER TABLE audit DROP COLUMN leaf; DROP TABLE ledger_nodes; DROP TABLE ledger_heads;
-      DROP TRIGGER sop_versions_immutable_update;`)
+      DROP TRIGGER sop_versions_immutable_update; DROP TABLE user_org_roles; DROP TABLE org_roles; DROP TABLE teams;`)
     const v = db.prepare('SELECT sop_id, version, document FROM sop_versions').get() as any
     const doc = JSON.parse(v.document)
     const reordered = JSON.stringify({ title: doc.title, ...doc })

@@ -363,3 +363,55 @@ describe('organisation roles and teams', () => {
     expect(right.status).toBe(200)
   })
 })
+
+describe('data access follows the work', () => {
+  it('keeps owners to SOPs and aggregate metrics: no tickets, no customers, no tickets behind a figure', async () => {
+    ctx = await setup()
+    const customer = (await ctx.call('POST', '/api/customers', ctx.tokens.agent, { name: 'Lan' })).body
+    const t = await openTicket(ctx, { customerId: customer.id })
+    for (const path of [
+      '/api/tickets',
+      `/api/tickets/${t.id}`,
+      `/api/tickets/${t.id}/history`,
+      '/api/customers?q=Lan',
+      `/api/customers/${customer.id}`,
+      '/api/metrics/tickets?figure=tickets',
+    ]) {
+      const r = await ctx.call('GET', path, ctx.tokens.owner)
+      expect(r.status, path).toBe(403)
+    }
+    expect((await ctx.call('GET', '/api/metrics', ctx.tokens.owner)).status).toBe(200)
+    expect((await ctx.call('GET', '/api/sops', ctx.tokens.owner)).status).toBe(200)
+    // Auditors read everything, and write nothing.
+    expect((await ctx.call('GET', `/api/tickets/${t.id}/history`, ctx.tokens.auditor)).status).toBe(200)
+    expect((await ctx.call('GET', `/api/customers/${customer.id}`, ctx.tokens.auditor)).status).toBe(200)
+    expect((await send(ctx, t.id, 'notes', ctx.tokens.auditor, { text: 'x' })).status).toBe(403)
+  })
+
+  it("shows an agent unassigned tickets and their team's, not another team's; a supervisor intervenes only in their team", async () => {
+    ctx = await setup()
+    const saigon = await ctx.call('POST', '/api/users', ctx.tokens.admin, {
+      name: 'Phạm Minh',
+      role: 'agent',
+      team: 'saigon',
+    })
+    const theirs = await openTicket(ctx, { assignToMe: true, subject: 'Saigon work' }, saigon.body.token)
+    const ours = await openTicket(ctx, { assignToMe: true, subject: 'Hanoi work' })
+    const open = await openTicket(ctx, { subject: 'Nobody yet' }, saigon.body.token)
+    const colleague = await addUser(ctx, 'Đỗ Hà', 'agent') // team hanoi
+
+    const list = await ctx.call('GET', '/api/tickets', colleague.token)
+    expect(list.body.map((x: { id: string }) => x.id).sort()).toEqual([ours.id, open.id].sort())
+    const other = await ctx.call('GET', `/api/tickets/${theirs.id}`, colleague.token)
+    expect(other.status).toBe(403)
+    expect(other.body.code).toBe('outside_team')
+    expect((await ctx.call('GET', `/api/tickets/${ours.id}`, colleague.token)).status).toBe(200)
+    expect((await ctx.call('GET', `/api/tickets/${theirs.id}`, ctx.tokens.auditor)).status).toBe(200)
+
+    const intervene = await send(ctx, theirs.id, 'notes', ctx.tokens.supervisor, { text: 'from Hanoi' })
+    expect(intervene.status).toBe(403)
+    expect(intervene.body.code).toBe('not_assignee')
+    const own = await send(ctx, ours.id, 'notes', ctx.tokens.supervisor, { text: 'from Hanoi' })
+    expect(own.status).toBe(201)
+  })
+})

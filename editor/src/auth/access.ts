@@ -7,7 +7,7 @@ export type Page = 'designer' | 'inbox' | 'tickets' | 'audit' | 'dashboard'
 export type Ability = 'editSops' | 'workTickets' | 'supervise' | 'readTickets' | 'audit' | 'readMetrics'
 
 const WORK = ['agent', 'senior_agent', 'supervisor']
-const READ = [...WORK, 'auditor', 'owner']
+const READ = [...WORK, 'auditor']
 
 const ABILITIES: Record<Ability, string[]> = {
   editSops: ['owner'],
@@ -15,7 +15,7 @@ const ABILITIES: Record<Ability, string[]> = {
   supervise: ['supervisor'],
   readTickets: READ,
   /** The audit pages read ticket histories (READ on the server); offered to those who check them. */
-  audit: ['auditor', 'supervisor', 'owner'],
+  audit: ['auditor', 'supervisor'],
   readMetrics: ['supervisor', 'auditor', 'owner'],
 }
 
