@@ -182,7 +182,7 @@ describe('the agent at the desk, in Chromium', () => {
     const { page } = h
     const cases = [
       ['agent', '#/inbox', ['Inbox']],
-      ['owner', '#/designer', ['Designer', 'Audit', 'Dashboard']],
+      ['owner', '#/designer', ['Designer', 'Dashboard']],
       ['supervisor', '#/dashboard', ['Inbox', 'Audit', 'Dashboard']],
       ['auditor', '#/audit', ['Audit', 'Dashboard']],
     ] as const
