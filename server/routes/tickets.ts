@@ -137,6 +137,8 @@ export function ticketRoutes(storage: Storage, tickets: TicketService) {
   app.post('/:id/claim', WRITE, async (c) => {
     const body = parse(schemas.claim, await jsonBody(c))
     const user = c.get('user')
+    // One takes only work one can do (a supervisor may take any ticket of their team to intervene).
+    if (user.role !== 'supervisor') await tickets.requireQualified(user, await readable(c))
     const t = await tickets.amend(
       user,
       c.req.param('id'),

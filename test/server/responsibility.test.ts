@@ -143,7 +143,7 @@ describe('assignment only to someone who can work the ticket', () => {
     expect(after.body.ticket.version).toBe(t.version)
   })
 
-  it('refuses an agent for a step only senior agents and supervisors work, and accepts a senior agent', async () => {
+  it('refuses to assign to or let an agent claim a step only senior agents and supervisors work; accepts a senior agent', async () => {
     ctx = await setup()
     const id = await toManagerReview(ctx)
     const refused = await send(ctx, id, 'assign', ctx.tokens.supervisor, {
@@ -152,6 +152,9 @@ describe('assignment only to someone who can work the ticket', () => {
     expect(refused.status).toBe(422)
     expect(refused.body.code).toBe('assignee_not_qualified')
     expect(refused.body.params.roles).toBe('senior_agent, supervisor')
+    const claim = await send(ctx, id, 'claim', ctx.tokens.agent, {})
+    expect(claim.status).toBe(422)
+    expect(claim.body.code).toBe('assignee_not_qualified')
     const ok = await send(ctx, id, 'assign', ctx.tokens.supervisor, {
       userId: ctx.users.senior_agent,
     })
