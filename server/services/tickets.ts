@@ -6,13 +6,11 @@ import {
   decide,
   type FieldValue,
   prompt,
-  qualifies,
   start,
   type TicketInput,
   type TicketPrompt,
   type TicketState,
 } from '../../engine/index.ts'
-import { WRITE_TICKETS as WORKING_ROLES } from '../auth/roles.ts'
 import { notFound, Problem } from '../http/problem.ts'
 import type { LedgerService } from '../ledger/ledger.ts'
 import type { GroupCommitter } from '../storage/groupCommit.ts'
@@ -31,6 +29,7 @@ import {
 import { linkHash, newId, sha256 } from './crypto.ts'
 import { buildEvidence } from './evidence.ts'
 import { KeyedQueue } from './keyedQueue.ts'
+import { requireQualified, responsibility } from './responsibility.ts'
 import { entryOf, type VerifyResult, verifyAudit } from './verification.ts'
 
 export type Clock = () => Date
@@ -347,62 +346,14 @@ export class TicketService {
     )
   }
 
-  /**
-   * Refuses to give a ticket to someone who cannot work it: a role that works no tickets (owner,
-   * auditor, admin), or one that no current step of the ticket allows (by built-in or organisation
-   * role), or a user outside the team a current step names.
-   */
+  /** Refuses to give a ticket to someone who cannot work it now (see `requireQualified`). */
   async requireQualified(assignee: User, t: TicketRow): Promise<void> {
-    const sop = await this.sopFor(t.sopId, t.sopVersion)
-    const steps = t.steps.map((id) => sop.steps.get(id)).filter((s) => !!s)
-    const named = [...new Set(steps.flatMap((s) => s.roles))]
-    const workers = WORKING_ROLES as readonly string[]
-    const qualified =
-      workers.includes(assignee.role) &&
-      (!steps.length || steps.some((s) => !s.roles.length || qualifies(s.roles, this.actorFor(assignee))))
-    if (!qualified) {
-      const needs = named.length ? named : [...workers]
-      throw new Problem(
-        422,
-        'assignee_not_qualified',
-        `${assignee.name} (${assignee.role}) cannot work ticket ${t.id}; it needs: ${needs.join(', ')}`,
-        { params: { name: assignee.name, role: assignee.role, roles: needs.join(', ') } },
-      )
-    }
-    const teams = [
-      ...new Set(steps.map((s) => (s as { team?: string }).team).filter((x): x is string => !!x)),
-    ]
-    if (teams.length && !teams.includes(assignee.team ?? '')) {
-      throw new Problem(
-        422,
-        'assignee_wrong_team',
-        `${assignee.name} is not in team ${teams.join(', ')}, which is responsible for ticket ${t.id} now`,
-        { params: { name: assignee.name, team: teams.join(', ') } },
-      )
-    }
+    requireQualified(await this.sopFor(t.sopId, t.sopVersion), t, assignee, this.actorFor(assignee))
   }
 
-  /**
-   * The assignee rule: a claimed or assigned ticket is worked only by its assignee, or by a
-   * supervisor or admin, whose intervention is recorded as such (true is returned for it). Anyone
-   * else is refused with `not_assignee`, naming the assignee.
-   */
-  async responsibility(user: User, t: TicketRow): Promise<boolean> {
-    if (!t.assigneeId || t.assigneeId === user.id) return false
-    if (user.role === 'admin') return true
-    const assignee = await this.storage.getUser(t.assigneeId)
-    // A supervisor of a team intervenes in their team's work (one in no team, in any).
-    if (user.role === 'supervisor' && (!user.team || assignee?.team === user.team)) return true
-    const name = assignee?.name ?? t.assigneeId
-    throw new Problem(
-      403,
-      'not_assignee',
-      `Ticket ${t.id} is assigned to ${name}; only they or a supervisor may work it`,
-      {
-        params: { id: t.id, assignee: name },
-        assigneeId: t.assigneeId,
-      },
-    )
+  /** The assignee rule (see `responsibility`): true when the write is a supervisor's intervention. */
+  responsibility(user: User, t: TicketRow): Promise<boolean> {
+    return responsibility(this.storage, user, t)
   }
 
   private async amendNow(
