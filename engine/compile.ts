@@ -179,7 +179,7 @@ function buildMachine(doc: SopDocument, parts: Parts): AnyStateMachine {
     types: {
       context: {} as TicketContext,
       input: {} as Partial<TicketContext>,
-      events: {} as { type: string; role?: string; fields?: Record<string, FieldValue> },
+      events: {} as { type: string; role?: string; roles?: string[]; fields?: Record<string, FieldValue> },
     },
     actions: {
       entered: (_: unknown, _params: { stepId: string }) => {},
@@ -199,7 +199,12 @@ function buildMachine(doc: SopDocument, parts: Parts): AnyStateMachine {
         const t = transitions.get(params.id)
         if (!t) return false
         const roles = rolesFor(t)
-        if (roles.length && !roles.includes(event.role ?? '')) return false
+        if (
+          roles.length &&
+          !roles.includes(event.role ?? '') &&
+          !(event.roles ?? []).some((r) => roles.includes(r))
+        )
+          return false
         const guard = guards.get(t.id)
         return guard ? guard(event.fields ? { ...context.fields, ...event.fields } : context.fields) : true
       },

@@ -126,7 +126,7 @@ function decideAction(
       allowed,
     })
   }
-  const permitted = candidates.filter((t) => roleAllowed(sop, t, actor.role))
+  const permitted = candidates.filter((t) => roleAllowed(sop, t, actor))
   if (!permitted.length) {
     const roles = [...new Set(candidates.flatMap((t) => rolesFor(sop, t)))]
     return reject({
@@ -153,6 +153,7 @@ function decideAction(
   const [snapshot, actions] = pureTransition(sop.machine, snapshotOf(sop, state), {
     type: input.action,
     role: actor.role,
+    ...(actor.roles?.length ? { roles: actor.roles } : {}),
     fields,
   })
   const taken = takenIds(actions)
@@ -211,7 +212,8 @@ function decideUpdate(
 ): Decision {
   const fields = input.fields ?? {}
   const ticks = input.ticks ?? {}
-  const bad = checkFields(sop, fields) ?? checkTicks(sop, state, ticks)
+  const bad =
+    checkFields(sop, fields) ?? checkTicks(sop, state, ticks) ?? checkUpdateRoles(sop, state, input, actor)
   if (bad) return bad
   const [snapshot, actions] = pureTransition(sop.machine, snapshotOf(sop, state), {
     type: EVENT_UPDATE,
@@ -570,9 +572,53 @@ export function rolesFor(sop: CompiledSop, t: Transition): string[] {
   return t.roles ?? sop.steps.get(t.from)?.roles ?? []
 }
 
-export function roleAllowed(sop: CompiledSop, t: Transition, role: string): boolean {
+export function roleAllowed(sop: CompiledSop, t: Transition, role: string | Actor): boolean {
   const roles = rolesFor(sop, t)
-  return !roles.length || roles.includes(role)
+  return !roles.length || qualifies(roles, role)
+}
+
+/** Whether an actor holds one of these roles: their built-in role or one of their organisation roles. */
+export function qualifies(roles: readonly string[], who: string | Actor): boolean {
+  if (typeof who === 'string') return roles.includes(who)
+  return roles.includes(who.role) || (who.roles ?? []).some((r) => roles.includes(r))
+}
+
+/**
+ * Step roles bind updates as they bind actions: a step's checklist is ticked only by its roles, and
+ * fields are written only by a role allowed in one of the current steps (any role when a current
+ * step names none).
+ */
+function checkUpdateRoles(
+  sop: CompiledSop,
+  state: TicketState,
+  input: Extract<TicketInput, { kind: 'update' }>,
+  actor: Actor,
+): Decision | null {
+  for (const stepId of Object.keys(input.ticks ?? {})) {
+    const roles = sop.steps.get(stepId)?.roles ?? []
+    if (roles.length && !qualifies(roles, actor)) {
+      return reject({
+        code: 'role_not_permitted',
+        message: `Role "${actor.role}" may not tick the checklist of step "${stepId}"; it needs: ${roles.join(', ')}`,
+        stepId,
+        roles: [...roles],
+      })
+    }
+  }
+  const names = Object.keys(input.fields ?? {})
+  if (!names.length) return null
+  const steps = Object.keys(state.active)
+    .map((id) => sop.steps.get(id))
+    .filter((s): s is Step => !!s && s.kind !== 'group' && s.kind !== 'parallel')
+  if (!steps.length || steps.some((s) => !s.roles.length || qualifies(s.roles, actor))) return null
+  const roles = [...new Set(steps.flatMap((s) => s.roles))]
+  return reject({
+    code: 'role_not_permitted',
+    message: `Role "${actor.role}" may not write fields in step "${steps[0].id}"; it needs: ${roles.join(', ')}`,
+    stepId: steps[0].id,
+    roles,
+    fields: names.map((field) => ({ field, message: 'not writable by this role in the current step' })),
+  })
 }
 
 export function isEmpty(v: FieldValue | undefined): boolean {

@@ -119,6 +119,11 @@ export const stepSchema = z.object({
   requiredFields: z.array(z.string()).default([]),
   /** Roles allowed to act in this step; empty means any signed-in role that works tickets. */
   roles: z.array(z.string().min(1)).default([]),
+  /**
+   * The team (department) responsible for this step, by its id; unset means any team. Work in the
+   * step is assigned only to members of this team. The server knows the teams, not the engine.
+   */
+  team: z.string().min(1).max(100).optional(),
   sla: slaSchema.optional(),
   /** For `end` steps: how the ticket ends. */
   outcome: outcomeSchema.optional(),

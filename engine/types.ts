@@ -9,6 +9,8 @@ export type Priority = 'low' | 'normal' | 'high' | 'urgent'
 export interface Actor {
   id: string
   role: string
+  /** Organisation roles (e.g. `billing_specialist`) that qualify the actor for steps naming them. */
+  roles?: string[]
 }
 
 export const SYSTEM_ACTOR: Actor = { id: 'system', role: 'system' }

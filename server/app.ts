@@ -31,7 +31,9 @@ import { customerRoutes } from './routes/customers.ts'
 import { metricsRoutes } from './routes/metrics.ts'
 import { roleRoutes } from './routes/roles.ts'
 import { sopRoutes } from './routes/sops.ts'
+import { teamRoutes } from './routes/teams.ts'
 import { ticketRoutes } from './routes/tickets.ts'
+import { MetricsRunner } from './services/metricsRunner.ts'
 import { type Clock, TicketService } from './services/tickets.ts'
 import { SqliteOutbox } from './storage/sqliteOutbox.ts'
 import type { Storage } from './storage/types.ts'
@@ -98,6 +100,7 @@ export function createApp({
   const connections = new ConnectionService(storage, clock)
   const forms = new FormService(storage, tickets, conversations, clock, ch.formLimits)
   const channelParts = { storage, tickets, connections, conversations, forms }
+  const metrics = new MetricsRunner(storage, tickets)
   const api = new Hono<AppEnv>()
 
   api.onError(onError(log))
@@ -154,11 +157,12 @@ export function createApp({
   api.route('/admin/tokens', adminTokenRoutes(storage, clock))
   api.route('/admin-log', adminLogRoutes(storage))
   api.route('/users', userLinkRoutes(auth, clock, config.publicUrl))
-  api.route('/roles', roleRoutes())
+  api.route('/roles', roleRoutes(storage, clock))
+  api.route('/teams', teamRoutes(storage, clock))
   api.route('/sops', sopRoutes(storage, clock))
   api.route('/customers', customerRoutes(storage, clock))
   api.route('/tickets', ticketRoutes(storage, tickets))
-  api.route('/metrics', metricsRoutes(storage, tickets))
+  api.route('/metrics', metricsRoutes(storage, tickets, metrics))
   api.route('/audit', auditRoutes(storage, tickets))
   api.route('/ledger', ledgerRoutes(ledger))
   api.route('/keys', keyRoutes(ledger))
@@ -186,6 +190,7 @@ export function createApp({
     outbox,
     notices,
     noticeHub,
+    metrics,
   }
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { oidcFromFlags, personCommand } from './cli/userCommands.ts'
-import { importSop, startServer } from './start.ts'
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, importSop, startServer } from './start.ts'
 import { SqliteStorage } from './storage/sqlite.ts'
 import { ROLES } from './storage/types.ts'
 
@@ -16,6 +16,7 @@ Usage:
                 [--oidc-label TEXT]]        (or SOPFLOW_OIDC_ISSUER, SOPFLOW_OIDC_CLIENT_ID, …)
                [--smtp-port 2525 [--smtp-cert cert.pem --smtp-key key.pem]]
                [--smtp-relay smtp://user:pass@host:port] [--mail-from "Support <support@example.com>"]
+               [--shutdown-timeout 10]
   sopflow validate <file.json>…        check SOP documents; exit 1 if any is invalid
   sopflow paths <file.json>            every path to each end step
   sopflow user add --name <name> --role <${ROLES.join('|')}> [--team <team>] [--email <e-mail>]
@@ -70,6 +71,7 @@ async function main(argv: string[]): Promise<number> {
       'smtp-key': { type: 'string' },
       'smtp-relay': { type: 'string' },
       'mail-from': { type: 'string' },
+      'shutdown-timeout': { type: 'string' },
     },
   })
   const db = values.db ?? DEFAULT_DB
@@ -84,9 +86,15 @@ async function main(argv: string[]): Promise<number> {
         fail(`--smtp-port must be a port number, not "${values['smtp-port']}"`)
       if (Boolean(values['smtp-cert']) !== Boolean(values['smtp-key']))
         fail('--smtp-cert and --smtp-key go together (STARTTLS needs both)')
+      const shutdownText = values['shutdown-timeout'] ?? process.env.SOPFLOW_SHUTDOWN_TIMEOUT
+      const shutdownTimeoutMs =
+        shutdownText === undefined ? DEFAULT_SHUTDOWN_TIMEOUT_MS : Number(shutdownText) * 1000
+      if (!Number.isFinite(shutdownTimeoutMs) || shutdownTimeoutMs < 1000 || shutdownTimeoutMs > 600_000)
+        fail(`--shutdown-timeout must be a number of seconds from 1 to 600, not "${shutdownText}"`)
       const server = await startServer({
         dbPath: db,
         port,
+        shutdownTimeoutMs,
         host: values.host ?? process.env.HOST ?? '127.0.0.1',
         log: (line) => process.stdout.write(`${line}\n`),
         publicUrl,
@@ -109,7 +117,15 @@ async function main(argv: string[]): Promise<number> {
           `Sign in at ${publicUrl ?? server.url}; invite a person: npx sopflow user add --name <name> --role <role> --email <e-mail>\n`,
         )
       }
+      // A second signal, or a shutdown that overruns its bound, ends the process at once.
+      let stopping = false
       const stop = async () => {
+        if (stopping) process.exit(1)
+        stopping = true
+        setTimeout(() => {
+          process.stderr.write('sopflow: shutdown took too long; exiting\n')
+          process.exit(1)
+        }, shutdownTimeoutMs + 1000).unref()
         await server.close()
         process.exit(0)
       }

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import type { Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { dirname, extname, join, normalize, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -22,6 +23,45 @@ import type { Clock } from './services/tickets.ts'
 import { SqliteStorage } from './storage/sqlite.ts'
 import type { Storage, User } from './storage/types.ts'
 import { TimerScheduler } from './timers/scheduler.ts'
+
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000
+
+/**
+ * Graceful draining of an HTTP server. The returned function stops accepting, closes idle
+ * keep-alive connections, marks every later answer `Connection: close` (so each busy connection
+ * ends after its current request), and waits for requests in flight; at the deadline the
+ * connections still open are cut.
+ */
+export function drainer(server: HttpServer): (withinMs: number) => Promise<void> {
+  let draining = false
+  let inFlight = 0
+  let settled: (() => void) | null = null
+  server.prependListener('request', (_req, res) => {
+    inFlight++
+    if (draining) res.setHeader('connection', 'close')
+    res.once('close', () => {
+      inFlight--
+      if (draining && inFlight === 0) settled?.()
+    })
+  })
+  return async (withinMs) => {
+    draining = true
+    const closed = new Promise<void>((ok) => server.close(() => ok()))
+    server.closeIdleConnections()
+    // A connection that goes idle after its answer (Connection: close ends it anyway) is closed.
+    const sweep = setInterval(() => server.closeIdleConnections(), 50)
+    const idle = inFlight === 0 ? Promise.resolve() : new Promise<void>((ok) => (settled = ok))
+    let timer: NodeJS.Timeout | undefined
+    const deadline = new Promise<'late'>((ok) => (timer = setTimeout(() => ok('late'), withinMs)))
+    const outcome = await Promise.race([Promise.all([closed, idle]), deadline])
+    clearInterval(sweep)
+    clearTimeout(timer)
+    if (outcome === 'late') {
+      server.closeAllConnections()
+      await Promise.race([closed, new Promise((ok) => setTimeout(ok, 500))])
+    }
+  }
+}
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -60,6 +100,8 @@ export interface StartOptions {
   channelWebhooks?: Record<string, string>
   /** The outbox's delivery worker: polling, lease, backoff, give-up. */
   outbox?: WorkerOptions
+  /** How long a shutdown may take before open connections are cut (ms, default 10,000). */
+  shutdownTimeoutMs?: number
 }
 
 export interface RunningServer {
@@ -77,6 +119,11 @@ export interface RunningServer {
   smtpPort: number | null
   /** The outbox's delivery worker. */
   outbox: OutboxWorker
+  /**
+   * Shuts down: stops accepting connections, closes idle keep-alive connections, answers requests
+   * still arriving with `Connection: close`, lets requests in flight finish their commits, then
+   * stops the timers, the ledger and the database, all within the shutdown timeout.
+   */
   close(): Promise<void>
 }
 
@@ -240,6 +287,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const s = serve({ fetch: sopflow.app.fetch, port: options.port ?? 8787, hostname: host }, () => ok(s))
   })
   const port = (server.address() as AddressInfo).port
+  const drain = drainer(server as unknown as HttpServer)
   scheduler.start()
   worker.start()
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`
@@ -258,10 +306,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     smtpPort: smtp?.port ?? null,
     outbox: worker,
     async close() {
+      const timeout = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS
+      // The HTTP side gets most of the time; stopping the writer and the ledger needs the rest.
+      await drain(Math.max(timeout - 3000, timeout / 2))
       await scheduler.stop()
       await smtp?.close()
       await worker.stop()
-      await new Promise<void>((ok) => server.close(() => ok()))
+      await sopflow.metrics.close()
       await ledger.stop().catch((e) => log(`ledger: no last tree head: ${(e as Error).message}`))
       await storage.close()
     },

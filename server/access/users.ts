@@ -71,6 +71,8 @@ export function userRoutes(storage: Storage, clock: Clock) {
       tokenHash(secret),
       logEntry(actor, at, 'user.create', { type: 'user', id: user.id }, null, userView(user)),
     )
+    // A team named for the first time becomes one of the organisation's teams.
+    if (created.team) storage.teams.createTeam({ id: created.team, name: created.team, createdAt: at })
     return c.json({ user: userView(created), token: secret }, 201)
   })
 

@@ -42,6 +42,9 @@ export interface Permission {
 const EVERYONE: readonly Role[] = ROLES
 const WORK: readonly Role[] = ['agent', 'senior_agent', 'supervisor', 'admin']
 const READ: readonly Role[] = [...WORK, 'auditor', 'owner']
+/** Tickets and customers' personal data: not owners, who see SOPs and aggregate figures only. */
+const READ_TICKETS: readonly Role[] = [...WORK, 'auditor']
+const CHECK: readonly Role[] = ['supervisor', 'auditor', 'admin']
 const EDIT: readonly Role[] = ['owner', 'admin']
 const SUPERVISE: readonly Role[] = ['supervisor', 'admin']
 const OVERSEE: readonly Role[] = ['supervisor', 'auditor', 'owner', 'admin']
@@ -78,6 +81,10 @@ export const PERMISSIONS: readonly Permission[] = [
   p('GET', '/api/me', EVERYONE, ANY_SCOPE),
   p('GET', '/api/permissions', EVERYONE, ANY_SCOPE),
   p('GET', '/api/roles', EVERYONE, ANY_SCOPE),
+  p('POST', '/api/roles', ADMIN, ['admin']),
+  p('PUT', '/api/roles/members/{userId}', ADMIN, ['admin']),
+  p('GET', '/api/teams', EVERYONE, ANY_SCOPE),
+  p('POST', '/api/teams', ADMIN, ['admin']),
 
   p('GET', '/api/users', ['supervisor', 'auditor', 'admin'], ['read', 'admin']),
   p('POST', '/api/users', ADMIN, ['admin']),
@@ -105,34 +112,34 @@ export const PERMISSIONS: readonly Permission[] = [
   p('POST', '/api/sops/{id}/archive', EDIT, ['sops']),
   p('POST', '/api/sops/{id}/unarchive', EDIT, ['sops']),
 
-  p('GET', '/api/customers', READ, ['read', 'tickets', 'ingest']),
+  p('GET', '/api/customers', READ_TICKETS, ['read', 'tickets', 'ingest']),
   p('POST', '/api/customers', WORK, ['tickets', 'ingest']),
-  p('GET', '/api/customers/{id}', READ, R_TICKETS),
+  p('GET', '/api/customers/{id}', READ_TICKETS, R_TICKETS),
   p('PUT', '/api/customers/{id}', WORK, ['tickets']),
   p('POST', '/api/customers/{id}/surveys', WORK, ['tickets', 'ingest']),
 
-  p('GET', '/api/tickets', READ, R_TICKETS),
+  p('GET', '/api/tickets', READ_TICKETS, R_TICKETS),
   p('POST', '/api/tickets', WORK, ['tickets', 'ingest']),
-  p('GET', '/api/tickets/{id}', READ, R_TICKETS),
+  p('GET', '/api/tickets/{id}', READ_TICKETS, R_TICKETS),
   p('POST', '/api/tickets/{id}/actions', WORK, ['tickets'], true),
   p('POST', '/api/tickets/{id}/update', WORK, ['tickets'], true),
   p('POST', '/api/tickets/{id}/override', SUPERVISE, ['tickets']),
-  p('POST', '/api/tickets/{id}/claim', WORK, ['tickets']),
+  p('POST', '/api/tickets/{id}/claim', WORK, ['tickets'], true),
   p('POST', '/api/tickets/{id}/assign', SUPERVISE, ['tickets']),
   p('POST', '/api/tickets/{id}/notes', WORK, ['tickets'], true),
-  p('GET', '/api/tickets/{id}/history', READ, R_TICKETS),
-  p('GET', '/api/tickets/{id}/verify', READ, R_TICKETS),
-  p('GET', '/api/tickets/{id}/evidence', READ, R_TICKETS),
+  p('GET', '/api/tickets/{id}/history', READ_TICKETS, R_TICKETS),
+  p('GET', '/api/tickets/{id}/verify', READ_TICKETS, R_TICKETS),
+  p('GET', '/api/tickets/{id}/evidence', READ_TICKETS, R_TICKETS),
 
   p('GET', '/api/ledger/head', READ, R_TICKETS),
   p('GET', '/api/ledger/proof/inclusion', READ, R_TICKETS),
   p('GET', '/api/ledger/proof/consistency', READ, R_TICKETS),
   p('GET', '/api/keys', READ, R_TICKETS),
 
-  p('GET', '/api/tickets/{id}/conversation', READ, R_TICKETS),
+  p('GET', '/api/tickets/{id}/conversation', READ_TICKETS, R_TICKETS),
   p('POST', '/api/tickets/{id}/conversation', WORK, ['tickets'], true),
   p('POST', '/api/tickets/{id}/status-links/revoke', WORK, ['tickets']),
-  p('GET', '/api/attachments/{id}', READ, R_TICKETS),
+  p('GET', '/api/attachments/{id}', READ_TICKETS, R_TICKETS),
 
   // Channels: connections are managed by owners; gateways and customers reach the public routes
   // without an account (a Standard Webhooks signature, a form, a private status link).
@@ -143,7 +150,7 @@ export const PERMISSIONS: readonly Permission[] = [
   p('PATCH', '/api/channels/{id}', EDIT, ['admin']),
   p('DELETE', '/api/channels/{id}', EDIT, ['admin']),
   p('POST', '/api/channels/{id}/test', EDIT, ['admin']),
-  p('GET', '/api/channels/phone/lookup', READ, ['read', 'tickets', 'ingest']),
+  p('GET', '/api/channels/phone/lookup', READ_TICKETS, ['read', 'tickets', 'ingest']),
   p('POST', '/api/channels/{id}/messages', 'public', ANY_SCOPE),
   p('GET', '/api/public/forms/{slug}', 'public', ANY_SCOPE),
   p('POST', '/api/public/forms/{slug}', 'public', ANY_SCOPE),
@@ -168,10 +175,10 @@ export const PERMISSIONS: readonly Permission[] = [
   p('GET', '/api/notifications/stream', EVERYONE, ANY_SCOPE),
 
   p('GET', '/api/metrics', OVERSEE, ['read']),
-  p('GET', '/api/metrics/tickets', OVERSEE, ['read']),
+  p('GET', '/api/metrics/tickets', CHECK, ['read']),
   p('GET', '/api/metrics/workload', OVERSEE, ['read']),
   p('GET', '/api/metrics/options', OVERSEE, ['read']),
-  p('GET', '/api/audit/tickets', OVERSEE, R_TICKETS),
+  p('GET', '/api/audit/tickets', CHECK, R_TICKETS),
 ]
 
 /** The answer of the table for one caller: go on, or why not. */

@@ -161,6 +161,20 @@ export const ops: Op[] = [
     summary: "The roles that work tickets, for an SOP's steps and actions",
     tag: 'Users',
   },
+  {
+    method: 'post',
+    path: '/api/roles',
+    summary: 'Add an organisation role (e.g. billing_specialist), usable in SOP steps',
+    tag: 'Users',
+  },
+  {
+    method: 'put',
+    path: '/api/roles/members/{userId}',
+    summary: "Set a user's organisation roles (beside their built-in role)",
+    tag: 'Users',
+  },
+  { method: 'get', path: '/api/teams', summary: 'The teams (departments) of the organisation', tag: 'Users' },
+  { method: 'post', path: '/api/teams', summary: 'Add a team', tag: 'Users' },
   { method: 'get', path: '/api/sops', summary: 'List SOPs', tag: 'SOPs' },
   {
     method: 'post',

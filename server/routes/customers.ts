@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
-import type { AppEnv } from '../auth/roles.ts'
-import { jsonBody, notFound, parse } from '../http/problem.ts'
+import { type AppEnv, teamScope } from '../auth/roles.ts'
+import { jsonBody, notFound, Problem, parse } from '../http/problem.ts'
 import { schemas } from '../schemas.ts'
 import { newId } from '../services/crypto.ts'
 import type { Clock } from '../services/tickets.ts'
@@ -34,7 +34,13 @@ export function customerRoutes(storage: Storage, clock: Clock) {
     const customer = await storage.getCustomer(c.req.param('id'))
     if (!customer) throw notFound('Customer', c.req.param('id'))
     const [tickets, surveys] = await Promise.all([
-      storage.listTickets({ customerId: customer.id, now: now(), limit: 100, offset: 0 }),
+      storage.listTickets({
+        customerId: customer.id,
+        visibleTo: teamScope(c.get('user')) ?? undefined,
+        now: now(),
+        limit: 100,
+        offset: 0,
+      }),
       storage.listSurveys({ customerId: customer.id }),
     ])
     return c.json({
@@ -65,7 +71,17 @@ export function customerRoutes(storage: Storage, clock: Clock) {
     const customer = await storage.getCustomer(c.req.param('id'))
     if (!customer) throw notFound('Customer', c.req.param('id'))
     const body = parse(schemas.survey, await jsonBody(c))
-    if (body.ticketId && !(await storage.getTicket(body.ticketId))) throw notFound('Ticket', body.ticketId)
+    if (body.ticketId) {
+      const ticket = await storage.getTicket(body.ticketId)
+      if (!ticket) throw notFound('Ticket', body.ticketId)
+      if (ticket.customerId !== customer.id)
+        throw new Problem(
+          422,
+          'survey_other_customer',
+          `Ticket ${ticket.id} is not a ticket of customer ${customer.id}; a survey is attached only to the same customer's ticket`,
+          { params: { ticketId: ticket.id, customerId: customer.id } },
+        )
+    }
     const survey = {
       id: newId('s'),
       customerId: customer.id,

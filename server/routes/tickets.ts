@@ -1,6 +1,6 @@
 import { type Context, Hono } from 'hono'
 import { canonicalJson } from '../../engine/index.ts'
-import type { AppEnv } from '../auth/roles.ts'
+import { type AppEnv, teamScope } from '../auth/roles.ts'
 import { jsonBody, notFound, Problem, parse } from '../http/problem.ts'
 import { schemas } from '../schemas.ts'
 import { sha256 } from '../services/crypto.ts'
@@ -25,6 +25,25 @@ export function ticketRoutes(storage: Storage, tickets: TicketService) {
       overdue: t.status === 'open' && t.dueAt !== null && t.dueAt <= tickets.now(),
     }
   }
+  /** The ticket, when this user may read it (data access follows the work, see `teamScope`). */
+  const readable = async (c: Context<AppEnv>) => {
+    const t = await tickets.get(c.req.param('id') as string)
+    const user = c.get('user')
+    const scope = teamScope(user)
+    if (scope && t.assigneeId && t.assigneeId !== user.id) {
+      const assignee = await storage.getUser(t.assigneeId)
+      if (assignee?.team !== scope.team)
+        throw new Problem(
+          403,
+          'outside_team',
+          `Ticket ${t.id} is another team's work; your team is ${scope.team}`,
+          {
+            params: { id: t.id, team: scope.team },
+          },
+        )
+    }
+    return t
+  }
   const view = async (c: Context<AppEnv>, t: TicketRow, status: 200 | 201 = 200) =>
     c.json(await tickets.view(c.get('user'), t), status)
 
@@ -36,6 +55,7 @@ export function ticketRoutes(storage: Storage, tickets: TicketService) {
       step: q.step,
       assigneeId: q.assignee === 'me' ? user.id : q.assignee,
       unassigned: q.unassigned === 'true',
+      visibleTo: teamScope(user) ?? undefined,
       queue: q.queue,
       channel: q.channel,
       sopId: q.sop,
@@ -59,7 +79,7 @@ export function ticketRoutes(storage: Storage, tickets: TicketService) {
 
   // A ticket whose row disagrees with its history is served flagged, with every problem named.
   app.get('/:id', async (c) => {
-    const t = await tickets.get(c.req.param('id'))
+    const t = await readable(c)
     const integrity = await tickets.integrity(t.id)
     try {
       return c.json({ ...(await tickets.view(c.get('user'), t)), integrity })
@@ -113,6 +133,8 @@ export function ticketRoutes(storage: Storage, tickets: TicketService) {
   app.post('/:id/claim', async (c) => {
     const body = parse(schemas.claim, await jsonBody(c))
     const user = c.get('user')
+    // One takes only work one can do (a supervisor may take any ticket of their team to intervene).
+    if (user.role !== 'supervisor') await tickets.requireQualified(user, await readable(c))
     const t = await tickets.amend(
       user,
       c.req.param('id'),
@@ -144,6 +166,8 @@ export function ticketRoutes(storage: Storage, tickets: TicketService) {
       assignee = await storage.getUser(body.userId)
       if (!assignee) throw notFound('User', body.userId)
     }
+    const current = await tickets.get(c.req.param('id'))
+    if (assignee) await tickets.requireQualified(assignee, current)
     const t = await tickets.amend(
       c.get('user'),
       c.req.param('id'),
@@ -168,17 +192,28 @@ export function ticketRoutes(storage: Storage, tickets: TicketService) {
 
   app.post('/:id/notes', async (c) => {
     const body = parse(schemas.note, await jsonBody(c))
-    const t = await tickets.amend(c.get('user'), c.req.param('id'), (t) => ({
-      ticket: t,
-      type: 'note',
-      payload: { text: body.text, visibility: body.visibility },
-      bump: false,
-    }))
+    // A note on a closed ticket is kept, marked late: it was written after the work ended.
+    const t = await tickets.amend(
+      c.get('user'),
+      c.req.param('id'),
+      (t) => ({
+        ticket: t,
+        type: 'note',
+        payload: {
+          text: body.text,
+          visibility: body.visibility,
+          ...(t.status === 'closed' ? { late: true } : {}),
+        },
+        bump: false,
+      }),
+      undefined,
+      { assigneeOnly: true },
+    )
     return view(c, t, 201)
   })
 
   app.get('/:id/history', async (c) => {
-    const t = await tickets.get(c.req.param('id'))
+    const t = await readable(c)
     const [audit, users] = await Promise.all([storage.getAudit(t.id), storage.listUsers()])
     const names = new Map(users.map((u) => [u.id, u.name]))
     return c.json(
@@ -196,10 +231,10 @@ export function ticketRoutes(storage: Storage, tickets: TicketService) {
     )
   })
 
-  app.get('/:id/verify', async (c) => c.json(await tickets.verify(c.req.param('id'))))
+  app.get('/:id/verify', async (c) => c.json(await tickets.verify((await readable(c)).id)))
 
   app.get('/:id/evidence', async (c) => {
-    const t = await tickets.get(c.req.param('id'))
+    const t = await readable(c)
     const size = c.req.query('size')
     if (size !== undefined && !/^\d+$/.test(size))
       throw new Problem(400, 'invalid_request', `Invalid query: size must be a tree size, not "${size}"`)

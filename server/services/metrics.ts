@@ -2,6 +2,9 @@ import type { CompiledSop, Targets, TransitionRecord } from '../../engine/index.
 import type { AuditRow, MetricsFilter, Storage, Survey, TicketRow } from '../storage/types.ts'
 import type { TicketService } from './tickets.ts'
 
+/** Where the compiled SOP version of a ticket comes from. */
+export type SopSource = Pick<TicketService, 'sopFor'>
+
 /**
  * The supervisor's figures. Each is defined once here and in the README's "Metrics" section;
  * the dashboard's help repeats the same definitions.
@@ -153,7 +156,7 @@ interface Loaded {
   sops: Map<string, CompiledSop>
 }
 
-async function load(storage: Storage, tickets: TicketService, filter: MetricsFilter): Promise<Loaded> {
+async function load(storage: Storage, tickets: SopSource, filter: MetricsFilter): Promise<Loaded> {
   const rows = await storage.ticketsForMetrics(filter)
   const ids = rows.map((t) => t.id)
   const [audits, surveys] = await Promise.all([
@@ -297,7 +300,7 @@ async function targetsFor(storage: Storage, filter: MetricsFilter, rows: TicketR
 /** The supervisor's figures, computed from the tickets and their transition log. */
 export async function computeMetrics(
   storage: Storage,
-  tickets: TicketService,
+  tickets: SopSource,
   filter: MetricsFilter,
 ): Promise<Metrics> {
   const l = await load(storage, tickets, filter)

@@ -49,7 +49,7 @@ export function deriveRow(
         status: 'open',
         outcome: null,
         priority: (t.priority as TicketRow['priority']) ?? 'normal',
-        assigneeId: null,
+        assigneeId: (t.assigneeId as string | undefined) ?? null,
         queue: 'queue' in t ? ((t.queue as string | null) ?? null) : UNKNOWN,
         version: 0,
         createdAt: a.at,

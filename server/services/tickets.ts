@@ -29,6 +29,7 @@ import {
 import { linkHash, newId, sha256 } from './crypto.ts'
 import { buildEvidence } from './evidence.ts'
 import { KeyedQueue } from './keyedQueue.ts'
+import { requireQualified, responsibility } from './responsibility.ts'
 import { entryOf, type VerifyResult, verifyAudit } from './verification.ts'
 
 export type Clock = () => Date
@@ -36,9 +37,11 @@ export type Clock = () => Date
 export interface TicketView {
   ticket: Omit<TicketRow, 'auditSeq' | 'auditHead'> & { auditSeq: number; auditHead: string | null }
   prompt: TicketPrompt
+  /** Who the ticket is assigned to (only they, or a supervisor, may work it). */
+  assignee: { id: string; name: string } | null
   customer: Customer | null
   timers: TimerRow[]
-  notes: { seq: number; at: string; authorId: string; text: string; visibility: string }[]
+  notes: { seq: number; at: string; authorId: string; text: string; visibility: string; late?: boolean }[]
   sop: { id: string; version: number; title: string }
   /**
    * Bound fields still empty on the ticket, with the value of what they are bound to now (the
@@ -156,7 +159,7 @@ export class TicketService {
     for (const k of Object.keys(input.fields ?? {})) delete bound[k]
     const startWith = (b: Record<string, FieldValue>) =>
       start(sop, {
-        actor: actorOf(user),
+        actor: this.actorFor(user),
         now,
         fields: { ...b, ...input.fields },
         priority: input.priority,
@@ -252,9 +255,10 @@ export class TicketService {
     for (let attempt = 0; ; attempt++) {
       const t = attempt === 0 ? await this.forWrite(id, options.version) : await this.get(id)
       if (options.version !== undefined && t.version !== options.version) throw stale(t, options.version)
+      const intervention = user ? await this.responsibility(user, t) : false
       const sop = await this.sopFor(t.sopId, t.sopVersion)
       const now = this.now()
-      const actor = user ? actorOf(user) : { id: 'system', role: 'system' }
+      const actor = user ? this.actorFor(user) : { id: 'system', role: 'system' }
       const d = decide(sop, t.state, input, actor, now)
       if (!d.ok) {
         if (user && !MALFORMED.has(d.rejection.code)) await this.recordRejection(user, t, input, d, now)
@@ -262,7 +266,12 @@ export class TicketService {
       }
       const next = applyState(sop, t, d.state, now, await this.assigneeRole(t))
       next.version = t.version + 1
-      const audit = [link(t, options.type, now, user, { record: d.record })]
+      const audit = [
+        link(t, options.type, now, user, {
+          record: d.record,
+          ...(intervention ? { intervention: true } : {}),
+        }),
+      ]
       next.auditSeq = t.auditSeq + 1
       next.auditHead = audit[0].hash
       const removeTimers = [...d.timers.cancel]
@@ -332,23 +341,39 @@ export class TicketService {
     id: string,
     change: (t: TicketRow) => { ticket: TicketRow; type: AuditType; payload: unknown; bump: boolean },
     version?: number,
+    options: { assigneeOnly?: boolean } = {},
   ): Promise<TicketRow> {
-    return this.amending.run(id, () => this.amendNow(user, id, change, version))
+    return this.amending.run(id, () =>
+      this.amendNow(user, id, change, version, options.assigneeOnly ?? false),
+    )
+  }
+
+  /** Refuses to give a ticket to someone who cannot work it now (see `requireQualified`). */
+  async requireQualified(assignee: User, t: TicketRow): Promise<void> {
+    requireQualified(await this.sopFor(t.sopId, t.sopVersion), t, assignee, this.actorFor(assignee))
+  }
+
+  /** The assignee rule (see `responsibility`): true when the write is a supervisor's intervention. */
+  responsibility(user: User, t: TicketRow): Promise<boolean> {
+    return responsibility(this.storage, user, t)
   }
 
   private async amendNow(
     user: User,
     id: string,
     change: (t: TicketRow) => { ticket: TicketRow; type: AuditType; payload: unknown; bump: boolean },
-    version?: number,
+    version: number | undefined,
+    assigneeOnly: boolean,
   ): Promise<TicketRow> {
     for (let attempt = 0; ; attempt++) {
       const t = await this.get(id)
       if (version !== undefined && t.version !== version) throw stale(t, version)
+      const intervention = assigneeOnly && (await this.responsibility(user, t))
       const now = this.now()
       const { ticket, type, payload, bump } = change(t)
       const next: TicketRow = { ...ticket, updatedAt: now, version: t.version + (bump ? 1 : 0) }
-      const audit = [link(t, type, now, user, payload)]
+      const recorded = intervention ? { ...(payload as object), intervention: true } : payload
+      const audit = [link(t, type, now, user, recorded)]
       next.auditSeq = t.auditSeq + 1
       next.auditHead = audit[0].hash
       const outcome = await this.committer.commit({
@@ -416,19 +441,22 @@ export class TicketService {
 
   async view(user: User | null, t: TicketRow): Promise<TicketView> {
     const sop = await this.sopFor(t.sopId, t.sopVersion)
-    const [customer, timers, audit] = await Promise.all([
+    const [customer, timers, audit, assignee] = await Promise.all([
       t.customerId ? this.storage.getCustomer(t.customerId) : null,
       this.storage.listTimers(t.id),
       this.storage.getAudit(t.id, ['note']),
+      t.assigneeId ? this.storage.getUser(t.assigneeId) : null,
     ])
     return {
       ticket: t,
-      prompt: prompt(sop, t.state, user ? actorOf(user) : null, this.now()),
+      assignee: t.assigneeId ? { id: t.assigneeId, name: assignee?.name ?? t.assigneeId } : null,
+      prompt: prompt(sop, t.state, user ? this.actorFor(user) : null, this.now()),
       customer,
       timers,
       notes: audit.map((a) => {
-        const p = a.payload as { text: string; visibility: string }
-        return { seq: a.seq, at: a.at, authorId: a.actorId, text: p.text, visibility: p.visibility }
+        const p = a.payload as { text: string; visibility: string; late?: boolean }
+        const note = { seq: a.seq, at: a.at, authorId: a.actorId, text: p.text, visibility: p.visibility }
+        return p.late ? { ...note, late: true } : note
       }),
       sop: { id: t.sopId, version: t.sopVersion, title: sop.document.title },
       bound:
@@ -502,6 +530,11 @@ export class TicketService {
     return buildEvidence(this.storage, this.ledger, t, user, this.now(), size)
   }
 
+  /** A user as the engine sees them: their built-in role and their organisation roles. */
+  actorFor(user: User): { id: string; role: string; roles?: string[] } {
+    return actorOf({ ...user, orgRoles: this.storage.teams.orgRolesOf(user.id) })
+  }
+
   private async assigneeRole(t: TicketRow): Promise<string | null> {
     return t.assigneeId ? ((await this.storage.getUser(t.assigneeId))?.role ?? null) : null
   }
@@ -560,8 +593,10 @@ export function boundValues(
   return out
 }
 
-export function actorOf(user: User): { id: string; role: string } {
-  return { id: user.id, role: user.role }
+export function actorOf(user: User): { id: string; role: string; roles?: string[] } {
+  return user.orgRoles?.length
+    ? { id: user.id, role: user.role, roles: [...user.orgRoles] }
+    : { id: user.id, role: user.role }
 }
 
 /** The ticket row after the engine moved its state: status, steps, deadline, priority, queue. */

@@ -375,6 +375,27 @@ CREATE TABLE IF NOT EXISTS notification_settings (
   user_id TEXT PRIMARY KEY,
   email TEXT,
   email_on INTEGER NOT NULL DEFAULT 1
+`,
+  },
+  {
+    name: 'teams, and organisation roles that qualify users for SOP steps beside their built-in role',
+    sql: `
+CREATE TABLE teams (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+INSERT INTO teams (id, name, created_at)
+  SELECT DISTINCT team, team, min(created_at) FROM users WHERE team IS NOT NULL AND team <> '' GROUP BY team;
+CREATE TABLE org_roles (
+  name TEXT PRIMARY KEY,
+  label TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE user_org_roles (
+  user_id TEXT NOT NULL REFERENCES users(id),
+  role TEXT NOT NULL REFERENCES org_roles(name),
+  PRIMARY KEY (user_id, role)
 );
 `,
   },

@@ -4,6 +4,7 @@ import { canonicalJson, type TicketState } from '../../engine/index.ts'
 import { type FlatCommit, type FlatOutcome, prepareCommitBatch } from './commitBatch.mjs'
 import { migrate } from './migrations.ts'
 import { SqliteChannelStore } from './sqliteChannels.ts'
+import { SqliteTeams } from './sqliteTeams.ts'
 import { SqliteAccess } from './sqliteTokens.ts'
 import {
   type AuditRow,
@@ -67,11 +68,27 @@ export class SqliteStorage implements Storage {
   private writer: WriterThread | null = null
   private commitBatch: ((units: FlatCommit[]) => FlatOutcome[]) | null = null
 
+  readonly file: string | null
+  readonly teams: SqliteTeams
+
   /**
    * `backgroundCheckpoints`: WAL checkpoints run in a worker. `writerThread`: ticket commits run
    * in a writer thread on its own connection, so the event loop never waits for a commit's fsync.
+   * `readonly`: a read-only connection to a database another connection keeps up to date.
    */
-  constructor(path: string, options: { backgroundCheckpoints?: boolean; writerThread?: boolean } = {}) {
+  constructor(
+    path: string,
+    options: { backgroundCheckpoints?: boolean; writerThread?: boolean; readonly?: boolean } = {},
+  ) {
+    this.file = path === ':memory:' ? null : path
+    if (options.readonly) {
+      this.db = new Database(path, { readonly: true, fileMustExist: true })
+      this.db.pragma('busy_timeout = 5000')
+      this.access = new SqliteAccess(this.db)
+      this.channels = new SqliteChannelStore(this.db)
+      this.teams = new SqliteTeams(this.db)
+      return
+    }
     this.db = new Database(path)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = FULL')
@@ -80,6 +97,7 @@ export class SqliteStorage implements Storage {
     migrate(this.db)
     this.access = new SqliteAccess(this.db)
     this.channels = new SqliteChannelStore(this.db)
+    this.teams = new SqliteTeams(this.db)
     if (options.backgroundCheckpoints && path !== ':memory:') {
       // Checkpoints run in a worker on its own connection; the main connection only checkpoints
       // itself if the log grows far beyond what the worker keeps up with.
@@ -413,6 +431,12 @@ export class SqliteStorage implements Storage {
     if (filter.status) eq('status', filter.status)
     if (filter.assigneeId) eq('assignee_id', filter.assigneeId)
     if (filter.unassigned) where.push('assignee_id IS NULL')
+    if (filter.visibleTo) {
+      where.push(
+        '(assignee_id IS NULL OR assignee_id = ? OR assignee_id IN (SELECT id FROM users WHERE team = ?))',
+      )
+      args.push(filter.visibleTo.userId, filter.visibleTo.team)
+    }
     if (filter.queue) eq('queue', filter.queue)
     if (filter.channel) eq('channel', filter.channel)
     if (filter.sopId) eq('sop_id', filter.sopId)

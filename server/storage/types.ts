@@ -1,6 +1,7 @@
 import type { SopDocument, TicketState } from '../../engine/index.ts'
 import type { AccessStorage } from './accessTypes.ts'
 import type { ChannelStore } from './channelTypes.ts'
+import type { SqliteTeams } from './sqliteTeams.ts'
 
 /**
  * The storage interface the API is written against. The embedded implementation is SQLite
@@ -22,6 +23,8 @@ export interface User {
   createdAt: string
   /** When the user was disabled (refused at the next request), or null. */
   disabledAt?: string | null
+  /** Organisation roles (beyond the built-in role) that qualify the user for SOP steps naming them. */
+  orgRoles?: string[]
 }
 
 export interface SopRecord {
@@ -212,6 +215,8 @@ export interface TicketFilter {
   assigneeId?: string
   /** Only tickets nobody is assigned to. */
   unassigned?: boolean
+  /** Only tickets this team member may read: unassigned, their own, or their team's. */
+  visibleTo?: { userId: string; team: string }
   queue?: string
   channel?: string
   sopId?: string
@@ -284,6 +289,10 @@ export interface Storage {
   readonly access: AccessStorage
   /** Channel connections and the conversation of every ticket. */
   readonly channels: ChannelStore
+  /** The database file, when a second (read-only) connection can open it; null for one in memory. */
+  readonly file?: string | null
+  /** Teams and organisation roles. */
+  readonly teams: SqliteTeams
   close(): Promise<void>
 
   // Users and tokens

@@ -9,7 +9,7 @@ describe('GET /api/roles', () => {
     ctx = await setup()
     const owner = await ctx.call('GET', '/api/roles', ctx.tokens.owner)
     expect(owner.status).toBe(200)
-    expect(owner.body).toEqual({ roles: ['agent', 'senior_agent', 'supervisor'] })
+    expect(owner.body).toEqual({ roles: ['agent', 'senior_agent', 'supervisor'], organisation: [] })
     expect((await ctx.call('GET', '/api/roles', ctx.tokens.auditor)).body).toEqual(owner.body)
     const anonymous = await ctx.call('GET', '/api/roles', null)
     expect(anonymous.status).toBe(401)

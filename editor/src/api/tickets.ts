@@ -14,9 +14,11 @@ export interface TicketSummary extends Ticket {
 export interface TicketView {
   ticket: Ticket & { state: TicketState }
   prompt: TicketPrompt
+  /** Who the ticket is assigned to: only they, or a supervisor, may work it. */
+  assignee: { id: string; name: string } | null
   customer: Customer | null
   timers: { id: string; kind: string; stepId: string; dueAt: string }[]
-  notes: { seq: number; at: string; authorId: string; text: string; visibility: string }[]
+  notes: { seq: number; at: string; authorId: string; text: string; visibility: string; late?: boolean }[]
   sop: { id: string; version: number; title: string }
   /** Bound fields the ticket does not hold yet, with the customer's current value. */
   bound: Record<string, FieldValue>

@@ -4,7 +4,7 @@ import { formatTime } from '../ui/format.ts'
 
 /** Notes taken during the interaction, with the standard note template. A failed note keeps its text. */
 function NotesPanelView(props: {
-  notes: { seq: number; at: string; authorId: string; text: string; visibility: string }[]
+  notes: { seq: number; at: string; authorId: string; text: string; visibility: string; late?: boolean }[]
   onAdd: (text: string, visibility: 'internal' | 'customer') => Promise<boolean>
   busy: boolean
   canAdd: boolean
@@ -22,6 +22,7 @@ function NotesPanelView(props: {
           <li key={n.seq} className={`note note-${n.visibility}`}>
             <span className="muted small">
               {formatTime(n.at, i18n.language)} · {t(`notes.${n.visibility}`)}
+              {n.late && <strong className="note-late"> · {t('notes.late')}</strong>}
             </span>
             <p>{n.text}</p>
           </li>

@@ -24,7 +24,10 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
   const tk = useTicket(ticketId)
   const me = useMe()
   const now = useNow()
-  const canAct = can(me?.role, 'workTickets')
+  const assignee = tk.data?.assignee ?? null
+  // A ticket someone else has is read-only here, unless one supervises (an intervention).
+  const elsewhere = assignee !== null && assignee.id !== me?.id && !can(me?.role, 'supervise')
+  const canAct = can(me?.role, 'workTickets') && !elsewhere
   const prompt = tk.data?.prompt ?? null
   const names = useMemo(() => promptNames(prompt), [prompt])
   const help = useTicketShortcuts(ticketId, prompt, canAct && !tk.busy, tk.act)
@@ -78,6 +81,11 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
               {due < 0 ? t('ticket.overdueBy', { time: formatDuration(-due) }) : formatDuration(due)}
             </strong>
           </div>
+        )}
+        {elsewhere && assignee && (
+          <p className="pill assigned-elsewhere" data-testid="assigned-elsewhere">
+            {t('ticket.assignedTo', { name: assignee.name })}
+          </p>
         )}
         {!ticket.assigneeId && open && canAct && (
           <button type="button" className="primary" onClick={tk.claim} disabled={tk.busy}>

@@ -26,6 +26,7 @@ export type Step = {
   checklist?: { id: string; text: string; required: boolean }[]
   requiredFields?: string[]
   roles?: string[]
+  team?: string
   sla?: { due: string; escalateTo?: string; notify?: string }
   outcome?: string
 }

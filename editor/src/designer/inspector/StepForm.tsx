@@ -8,6 +8,7 @@ import type { Designer, Step } from '../useDesigner.ts'
 import { ChecklistEditor } from './ChecklistEditor.tsx'
 import { RolesInput } from './RolesInput.tsx'
 import { SlaSection } from './SlaSection.tsx'
+import { TeamSelect } from './TeamSelect.tsx'
 import { useKnownRoles } from './useKnownRoles.ts'
 
 const WORK = new Set(['task', 'wait', 'decision'])
@@ -129,6 +130,7 @@ export function StepForm({ d, step }: { d: Designer; step: Step }) {
             value={step.roles}
             onChange={(r) => set({ roles: r.length ? r : undefined })}
           />
+          <TeamSelect value={step.team} onChange={(team) => set({ team })} />
         </>
       )}
       <SlaSection step={step} steps={d.doc.steps} roles={roles.roles} onChange={(sla) => set({ sla })} />

@@ -1,0 +1,72 @@
+import type Database from 'better-sqlite3'
+
+export interface Team {
+  id: string
+  name: string
+  createdAt: string
+}
+
+export interface OrgRole {
+  /** The name SOP steps use, e.g. `billing_specialist`. */
+  name: string
+  label: string
+  createdAt: string
+}
+
+/** Teams and organisation roles on the SQLite database (tables of the migration that adds them). */
+export class SqliteTeams {
+  constructor(private readonly db: Database.Database) {}
+
+  listTeams(): Team[] {
+    return (this.db.prepare('SELECT * FROM teams ORDER BY name').all() as Record<string, string>[]).map(
+      (r) => ({
+        id: r.id,
+        name: r.name,
+        createdAt: r.created_at,
+      }),
+    )
+  }
+
+  getTeam(id: string): Team | null {
+    return this.listTeams().find((t) => t.id === id) ?? null
+  }
+
+  /** Adds a team; false when one with this id exists. */
+  createTeam(team: Team): boolean {
+    const r = this.db
+      .prepare('INSERT OR IGNORE INTO teams (id, name, created_at) VALUES (?, ?, ?)')
+      .run(team.id, team.name, team.createdAt)
+    return r.changes === 1
+  }
+
+  listOrgRoles(): OrgRole[] {
+    return (this.db.prepare('SELECT * FROM org_roles ORDER BY name').all() as Record<string, string>[]).map(
+      (r) => ({ name: r.name, label: r.label, createdAt: r.created_at }),
+    )
+  }
+
+  /** Adds an organisation role; false when one with this name exists. */
+  createOrgRole(role: OrgRole): boolean {
+    const r = this.db
+      .prepare('INSERT OR IGNORE INTO org_roles (name, label, created_at) VALUES (?, ?, ?)')
+      .run(role.name, role.label, role.createdAt)
+    return r.changes === 1
+  }
+
+  orgRolesOf(userId: string): string[] {
+    return (
+      this.db.prepare('SELECT role FROM user_org_roles WHERE user_id = ? ORDER BY role').all(userId) as {
+        role: string
+      }[]
+    ).map((r) => r.role)
+  }
+
+  /** Replaces a user's organisation roles, in one transaction. */
+  setOrgRoles(userId: string, roles: string[]): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM user_org_roles WHERE user_id = ?').run(userId)
+      const add = this.db.prepare('INSERT INTO user_org_roles (user_id, role) VALUES (?, ?)')
+      for (const r of roles) add.run(userId, r)
+    })()
+  }
+}

@@ -1,0 +1,134 @@
+import type { ChildProcess } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { Agent, request } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { bootChild } from './child.ts'
+
+const children: ChildProcess[] = []
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
+})
+
+/** One client with one keep-alive connection: every request of a client reuses it. */
+function client(url: string, token: string) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+  const call = (method: string, path: string, body?: unknown) =>
+    new Promise<{ status: number; connection: string | undefined; body: any }>((resolve, reject) => {
+      const data = body === undefined ? undefined : JSON.stringify(body)
+      const req = request(`${url}${path}`, {
+        method,
+        agent,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          ...(data ? { 'content-length': Buffer.byteLength(data) } : {}),
+        },
+      })
+      req.on('response', (res) => {
+        let text = ''
+        res.setEncoding('utf8')
+        res.on('data', (d) => {
+          text += d
+        })
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            connection: res.headers.connection,
+            body: JSON.parse(text),
+          }),
+        )
+        res.on('error', reject)
+      })
+      req.on('error', reject)
+      req.end(data)
+    })
+  return { call, close: () => agent.destroy() }
+}
+
+describe('SIGTERM under keep-alive write load', () => {
+  it('exits within the 10 s bound, and after a restart every acknowledged write is there and every chain verifies', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sopflow-shutdown-'))
+    const db = join(dir, 'shutdown.sqlite')
+    let server = await bootChild(db)
+    children.push(server.child)
+    const adminToken = server.token
+    const admin = client(server.url, adminToken)
+    const tokens: string[] = []
+    for (let n = 0; n < 6; n++) {
+      const r = await admin.call('POST', '/api/users', { name: `Agent ${n}`, role: 'agent' })
+      expect(r.status).toBe(201)
+      tokens.push(r.body.token)
+    }
+    /** Acknowledged writes: ticket id → the notes the server answered 201 for. */
+    const acknowledged = new Map<string, string[]>()
+    let signalled = 0
+    let afterSignal = 0
+    let closeAnswers = 0
+    let stop = false
+    const work = async (token: string, n: number) => {
+      const c = client(server.url, token)
+      let i = 0
+      while (!stop) {
+        i++
+        try {
+          const created = await c.call('POST', '/api/tickets', {
+            sopId: 'support-ticket',
+            channel: 'phone',
+            subject: `agent ${n} #${i}`,
+            assignToMe: true,
+          })
+          if (created.connection === 'close') closeAnswers++
+          if (created.status !== 201) continue
+          if (signalled) afterSignal++
+          const id = created.body.ticket.id as string
+          acknowledged.set(id, [])
+          for (let k = 0; k < 3 && !stop; k++) {
+            const text = `note ${k} of agent ${n}`
+            const note = await c.call('POST', `/api/tickets/${id}/notes`, { text })
+            if (note.connection === 'close') closeAnswers++
+            if (note.status === 201) acknowledged.get(id)!.push(text)
+          }
+        } catch {
+          // The server stopped under this request: it was not acknowledged.
+          if (signalled) await new Promise((r) => setTimeout(r, 20))
+        }
+      }
+      c.close()
+    }
+    const agents = tokens.map((t, n) => work(t, n))
+    await new Promise((r) => setTimeout(r, 2000))
+    expect(acknowledged.size).toBeGreaterThan(5)
+
+    const exited = new Promise<{ code: number | null; at: number }>((ok) =>
+      server.child.once('exit', (code) => ok({ code, at: Date.now() })),
+    )
+    signalled = Date.now()
+    server.child.kill('SIGTERM')
+    const { code, at } = await exited
+    stop = true
+    await Promise.all(agents)
+    admin.close()
+    expect(code).toBe(0)
+    expect(at - signalled).toBeLessThan(10_000)
+    // Busy connections were told to close rather than kept open for more writes.
+    expect(closeAnswers).toBeGreaterThan(0)
+    expect(afterSignal).toBeLessThan(50)
+
+    server = await bootChild(db)
+    children.push(server.child)
+    const check = client(server.url, adminToken)
+    for (const [id, notes] of acknowledged) {
+      const t = await check.call('GET', `/api/tickets/${id}`)
+      expect(t.status).toBe(200)
+      const stored = (t.body.notes as { text: string }[]).map((x) => x.text)
+      for (const text of notes) expect(stored).toContain(text)
+      const v = await check.call('GET', `/api/tickets/${id}/verify`)
+      expect(v.body.ok, `${id}: ${JSON.stringify(v.body.problems)}`).toBe(true)
+    }
+    check.close()
+    server.child.kill('SIGTERM')
+    await new Promise((r) => server.child.once('exit', r))
+  }, 120_000)
+})
