@@ -1,7 +1,7 @@
 import type { AnyMachineSnapshot } from 'xstate'
 import { type CompiledSop, EVENT_AFTER, EVENT_GOTO, EVENT_SLA, EVENT_UPDATE } from './compile.ts'
 import type { Outcome, Step, Transition } from './document.ts'
-import { addDuration, parseDuration } from './duration.ts'
+import { type DurationClock, dueAfter, dueAfterMs } from './due.ts'
 import { canonicalJson } from './hash.ts'
 import { pureInitialTransition, pureTransition } from './pureTransition.ts'
 import type {
@@ -294,7 +294,7 @@ function decideTimer(sop: CompiledSop, state: TicketState, id: string, actor: Ac
         stepId: t.from,
       })
     }
-    const notDue = checkDue(id, entry.enteredAt, t.after, now)
+    const notDue = checkDue(sop, id, entry.enteredAt, t.after, t, now)
     if (notDue) return notDue
     const [snapshot, actions] = pureTransition(sop.machine, snapshotOf(sop, state), {
       type: `${EVENT_AFTER}${t.id}`,
@@ -312,7 +312,7 @@ function decideTimer(sop: CompiledSop, state: TicketState, id: string, actor: Ac
       stepId: step.id,
     })
   }
-  const notDue = checkDue(id, entry.enteredAt, step.sla.due, now)
+  const notDue = checkDue(sop, id, entry.enteredAt, step.sla.due, step.sla, now)
   if (notDue) return notDue
   const breach = { escalateTo: step.sla.escalateTo ?? null, notify: step.sla.notify ?? null, stepId: step.id }
   const [snapshot, actions] = step.sla.escalateTo
@@ -321,8 +321,15 @@ function decideTimer(sop: CompiledSop, state: TicketState, id: string, actor: Ac
   return accept(sop, state, snapshot, actions, { ...base, breach })
 }
 
-function checkDue(id: string, enteredAt: string, duration: string, now: string): Decision | null {
-  const dueAt = addDuration(enteredAt, duration)
+function checkDue(
+  sop: CompiledSop,
+  id: string,
+  enteredAt: string,
+  duration: string,
+  clock: DurationClock,
+  now: string,
+): Decision | null {
+  const dueAt = dueAfter(sop, enteredAt, duration, clock)
   if (Date.parse(now) >= Date.parse(dueAt)) return null
   return reject({ code: 'timer_not_due', message: `Timer "${id}" is due at ${dueAt}, not before` })
 }
@@ -469,7 +476,9 @@ interface TimerSpec {
   kind: 'sla' | 'delay'
   ref: string
   transitionId: string | null
-  ms: number
+  /** The duration and how it is counted (business or wall-clock time). */
+  duration: string
+  clock: DurationClock
 }
 
 /** The timers each step has while active, worked out once per compiled SOP. */
@@ -486,9 +495,9 @@ function specsOf(sop: CompiledSop, stepId: string): TimerSpec[] {
     specs = []
     const step = sop.steps.get(stepId)
     if (step?.sla)
-      specs.push({ kind: 'sla', ref: stepId, transitionId: null, ms: parseDuration(step.sla.due) })
+      specs.push({ kind: 'sla', ref: stepId, transitionId: null, duration: step.sla.due, clock: step.sla })
     for (const t of sop.outgoing.get(stepId) ?? []) {
-      if (t.after) specs.push({ kind: 'delay', ref: t.id, transitionId: t.id, ms: parseDuration(t.after) })
+      if (t.after) specs.push({ kind: 'delay', ref: t.id, transitionId: t.id, duration: t.after, clock: t })
     }
     bySop.set(stepId, specs)
   }
@@ -507,7 +516,7 @@ function timersOf(sop: CompiledSop, stepId: string, seq: number, nowMs: number):
     kind: spec.kind,
     stepId,
     transitionId: spec.transitionId,
-    dueAt: new Date(nowMs + spec.ms).toISOString(),
+    dueAt: new Date(dueAfterMs(sop, nowMs, spec.duration, spec.clock)).toISOString(),
   }))
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { timeKindSchema } from './calendar.ts'
 import { isDuration } from './duration.ts'
 
 /** The schema id every SOP document of this format carries. */
@@ -91,6 +92,10 @@ export const slaSchema = z.object({
   escalateTo: id.optional(),
   /** On breach: notify this role. */
   notify: z.string().min(1).optional(),
+  /** Counted in `business` time (the calendar's open hours) or `calendar` (wall-clock) time, the default. */
+  time: timeKindSchema.optional(),
+  /** The calendar business time counts in (else the SOP's `calendar`). */
+  calendar: id.optional(),
 })
 export type Sla = z.infer<typeof slaSchema>
 
@@ -156,6 +161,10 @@ export const transitionSchema = z.object({
     .optional(),
   /** Taken by itself this long after the step was entered (an ISO-8601 duration). */
   after: isoDuration.optional(),
+  /** How `after` is counted: `business` (the calendar's open hours) or `calendar` (wall-clock), the default. */
+  time: timeKindSchema.optional(),
+  /** The calendar a business-time `after` counts in (else the SOP's `calendar`). */
+  calendar: id.optional(),
   label: z.string().default(''),
   /** CEL expression over `ticket.<field>`; the transition is only taken when it is true. */
   guard: z.string().optional(),
@@ -236,6 +245,8 @@ export const sopDocumentSchema = z.object({
   glossary: z.array(z.object({ term: z.string().min(1), definition: z.string().min(1) })).default([]),
   /** Service targets for the dashboard (optional). */
   targets: targetsSchema.optional(),
+  /** The calendar business-time durations count in unless they name another. */
+  calendar: id.optional(),
   fields: z.array(ticketFieldSchema).default([]),
   /** The top-level step a ticket starts in. */
   initial: id,

@@ -3,7 +3,7 @@ import type { ActorLogic, EventObject, Snapshot } from 'xstate'
 import type { CompiledSop } from './compile.ts'
 import { actionTransitions, decide, isEmpty, leaves, rolesFor, start, timerId } from './decide.ts'
 import type { TicketField } from './document.ts'
-import { addDuration } from './duration.ts'
+import { dueAfter } from './due.ts'
 import { canonicalJson } from './hash.ts'
 import type { Actor, FieldValue, SopPath, TicketInput, TicketState } from './types.ts'
 import { referencedFields, triggerOf } from './validate.ts'
@@ -253,7 +253,7 @@ function eventsFor(sop: CompiledSop, ticket: TicketState, at: string): PathEvent
   for (const [stepId, entry] of Object.entries(ticket.active)) {
     const step = sop.steps.get(stepId)!
     if (step.sla?.escalateTo) {
-      const dueAt = addDuration(entry.enteredAt, step.sla.due)
+      const dueAt = dueAfter(sop, entry.enteredAt, step.sla.due, step.sla)
       events.push({
         type: 'input',
         input: { kind: 'timer', timerId: timerId('sla', stepId, entry.seq) },
@@ -263,7 +263,7 @@ function eventsFor(sop: CompiledSop, ticket: TicketState, at: string): PathEvent
     }
     for (const t of sop.outgoing.get(stepId) ?? []) {
       if (!t.after) continue
-      const dueAt = addDuration(entry.enteredAt, t.after)
+      const dueAt = dueAfter(sop, entry.enteredAt, t.after, t)
       events.push({
         type: 'input',
         input: { kind: 'timer', timerId: timerId('delay', t.id, entry.seq) },

@@ -1,7 +1,7 @@
 import type { CompiledSop } from './compile.ts'
 import { actionTransitions, check, isEmpty, leaves, timerId } from './decide.ts'
 import type { Step, Transition } from './document.ts'
-import { addDuration } from './duration.ts'
+import { dueAfter } from './due.ts'
 import type { ActionPrompt, Actor, FieldPrompt, StepPrompt, TicketPrompt, TicketState } from './types.ts'
 
 /**
@@ -41,7 +41,7 @@ export function prompt(sop: CompiledSop, state: TicketState, actor: Actor | null
             transitionId: t.id,
             stepId,
             label: t.label,
-            dueAt: addDuration(entry.enteredAt, t.after),
+            dueAt: dueAfter(sop, entry.enteredAt, t.after, t),
           })
       }
     }
@@ -126,7 +126,7 @@ function stepPrompt(sop: CompiledSop, state: TicketState, step: Step, now: strin
   const entry = state.active[step.id]
   const done = new Set(state.checklist[step.id] ?? [])
   const text = [step.title, step.instructions, ...step.checklist.map((c) => c.text)].join('\n').toLowerCase()
-  const sla = step.sla ? { ...step.sla, dueAt: addDuration(entry.enteredAt, step.sla.due) } : null
+  const sla = step.sla ? { ...step.sla, dueAt: dueAfter(sop, entry.enteredAt, step.sla.due, step.sla) } : null
   return {
     stepId: step.id,
     kind: step.kind,

@@ -56,6 +56,23 @@ export interface Model {
 }
 
 function checkDocument(doc: SopDocument, broken: Broken, out: Diagnostics): void {
+  // Business time needs a calendar to count in.
+  for (const s of doc.steps) {
+    if (s.sla?.time === 'business' && !s.sla.calendar && !doc.calendar)
+      out.error(
+        'business_time_without_calendar',
+        `Step "${s.id}" counts its SLA in business time but names no calendar, and the SOP has none`,
+        { stepId: s.id, property: 'sla.calendar' },
+      )
+  }
+  for (const t of doc.transitions) {
+    if (t.after && t.time === 'business' && !t.calendar && !doc.calendar)
+      out.error(
+        'business_time_without_calendar',
+        `Transition "${t.id}" counts its delay in business time but names no calendar, and the SOP has none`,
+        { transitionId: t.id, property: 'calendar', variant: 'delay' },
+      )
+  }
   // Ids and fields.
   const steps = new Map<string, Step>()
   for (const s of doc.steps) {

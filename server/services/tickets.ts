@@ -1,9 +1,9 @@
 import {
-  addDuration,
   type CompiledSop,
   compile,
   type Decision,
   decide,
+  dueAfter,
   type FieldValue,
   prompt,
   start,
@@ -579,7 +579,7 @@ export function applyState(
     for (const [id, entry] of Object.entries(state.active)) {
       const sla = sop.steps.get(id)?.sla
       if (!sla) continue
-      const due = addDuration(entry.enteredAt, sla.due)
+      const due = dueAfter(sop, entry.enteredAt, sla.due, sla)
       if (!dueAt || due < dueAt) dueAt = due
     }
   }

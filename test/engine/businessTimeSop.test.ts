@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest'
+import {
+  type Calendar,
+  calendarSchema,
+  compile,
+  decide,
+  type SopDocumentInput,
+  SopError,
+  SYSTEM_ACTOR,
+  start,
+  validate,
+} from '../../engine/index.ts'
+
+const desk: Calendar = calendarSchema.parse({
+  id: 'prague_desk',
+  title: 'Prague desk',
+  timeZone: 'Europe/Prague',
+  week: Object.fromEntries(
+    ['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [{ from: '08:00', to: '17:00' }]]),
+  ),
+})
+
+const doc = (): SopDocumentInput => ({
+  schema: 'sopflow/v1',
+  id: 'callback',
+  title: 'Call back',
+  department: 'Care',
+  purpose: 'Call the customer back within four business hours.',
+  calendar: 'prague_desk',
+  initial: 'call',
+  steps: [
+    {
+      id: 'call',
+      kind: 'task',
+      title: 'Call back',
+      roles: ['agent'],
+      sla: { due: 'PT4H', time: 'business', escalateTo: 'lead', notify: 'supervisor' },
+    },
+    { id: 'wait', kind: 'wait', title: 'Wait for the papers' },
+    { id: 'lead', kind: 'task', title: 'Lead calls', roles: ['supervisor'] },
+    { id: 'done', kind: 'end', title: 'Done', outcome: 'resolved' },
+  ],
+  transitions: [
+    { id: 'called', from: 'call', to: 'wait', action: 'called' },
+    { id: 'papers_late', from: 'wait', to: 'done', after: 'PT2H', time: 'business' },
+    { id: 'lead_done', from: 'lead', to: 'done', action: 'done' },
+  ],
+})
+const agent = { id: 'u1', role: 'agent' }
+
+describe('SOP durations in business time', () => {
+  it('a business-time SLA opened Friday 16:00 falls due Monday 11:00 and is not due before', () => {
+    const sop = compile(doc(), { calendars: { prague_desk: desk } })
+    const started = start(sop, { actor: agent, now: '2026-03-06T15:00:00.000Z' })
+    if (!started.ok) throw new Error(started.rejection.message)
+    expect(started.timers.schedule).toEqual([
+      expect.objectContaining({ id: 'sla:call:0', dueAt: '2026-03-09T10:00:00.000Z' }),
+    ])
+    const early = decide(
+      sop,
+      started.state,
+      { kind: 'timer', timerId: 'sla:call:0' },
+      SYSTEM_ACTOR,
+      '2026-03-06T19:00:00.000Z',
+    )
+    expect(early).toMatchObject({ ok: false, rejection: { code: 'timer_not_due' } })
+    const due = decide(
+      sop,
+      started.state,
+      { kind: 'timer', timerId: 'sla:call:0' },
+      SYSTEM_ACTOR,
+      '2026-03-09T10:00:00.000Z',
+    )
+    expect(due).toMatchObject({ ok: true, record: { breach: { stepId: 'call', escalateTo: 'lead' } } })
+  })
+
+  it('a business-time delay counts open hours: entered 16:30 Friday, taken 09:30 Monday', () => {
+    const sop = compile(doc(), { calendars: { prague_desk: desk } })
+    const started = start(sop, { actor: agent, now: '2026-03-06T15:00:00.000Z' })
+    if (!started.ok) throw new Error('start')
+    const called = decide(
+      sop,
+      started.state,
+      { kind: 'action', action: 'called' },
+      agent,
+      '2026-03-06T15:30:00.000Z',
+    )
+    if (!called.ok) throw new Error(called.rejection.message)
+    expect(called.timers.schedule).toEqual([
+      expect.objectContaining({ id: 'delay:papers_late:1', dueAt: '2026-03-09T08:30:00.000Z' }),
+    ])
+  })
+
+  it('compiling without a calendar the SOP names fails with missing_calendar', () => {
+    expect(() => compile(doc())).toThrow(SopError)
+    try {
+      compile(doc())
+    } catch (err) {
+      expect(err).toMatchObject({ code: 'missing_calendar', id: 'prague_desk' })
+    }
+  })
+
+  it('business time without any calendar is a validation error on the step', () => {
+    const d = doc()
+    delete d.calendar
+    const result = validate(d)
+    expect(result.valid).toBe(false)
+    expect(
+      result.diagnostics
+        .filter((x) => x.code === 'business_time_without_calendar')
+        .map((x) => x.stepId ?? x.transitionId),
+    ).toEqual(['call', 'papers_late'])
+  })
+
+  it('wall-clock SLAs (no "time") add no calendar to the document and count 24-hour days', () => {
+    const d = doc()
+    delete d.calendar
+    d.steps![0].sla = { due: 'PT4H', escalateTo: 'lead' }
+    d.transitions![1] = { id: 'papers_late', from: 'wait', to: 'done', after: 'PT2H' }
+    const sop = compile(d)
+    expect(sop.document).not.toHaveProperty('calendar')
+    const started = start(sop, { actor: agent, now: '2026-03-06T15:00:00.000Z' })
+    expect(started.ok && started.timers.schedule[0].dueAt).toBe('2026-03-06T19:00:00.000Z')
+  })
+})
