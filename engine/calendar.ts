@@ -57,8 +57,10 @@ export const calendarSchema = z.object({
   week: z.partialRecord(z.enum(WEEKDAYS), z.array(hoursSchema)).default({}),
   /** Countries/regions whose public holidays close the desk (date-holidays codes: CZ, VN, US-CA). */
   holidayRegions: z.array(z.string().regex(/^[A-Z]{2}(?:-[A-Za-z0-9]+)*$/)).default([]),
-  /** Public holidays resolved to dates: closed all day. */
-  holidays: z.array(z.object({ date: isoDate, name: z.string().default('') })).default([]),
+  /** Public holidays as dates: closed all day. `region` marks those resolved from `holidayRegions`. */
+  holidays: z
+    .array(z.object({ date: isoDate, name: z.string().default(''), region: z.string().optional() }))
+    .default([]),
   /** Extra closed days. */
   closures: z.array(z.object({ date: isoDate, name: z.string().default('') })).default([]),
   /** Extra opening days, with their hours (they win over the week and holidays). */

@@ -1,7 +1,8 @@
 import { Hono } from 'hono'
 import { authenticate } from './auth/authenticate.ts'
-import { allow } from './auth/roles.ts'
 import type { AppEnv } from './auth/identity.ts'
+import { allow } from './auth/roles.ts'
+import { calendarRoutes } from './calendars/routes.ts'
 import { noStore, securityHeaders } from './http/headers.ts'
 import { jsonBody, onError, Problem, parse } from './http/problem.ts'
 import { loadOrCreateKey } from './ledger/keys.ts'
@@ -97,6 +98,7 @@ export function createApp({ storage, clock = () => new Date(), config = {}, ledg
   })
   api.route('/roles', roleRoutes())
   api.route('/sops', sopRoutes(storage, clock))
+  api.route('/calendars', calendarRoutes(storage, clock))
   api.route('/customers', customerRoutes(storage, clock))
   api.route('/tickets', ticketRoutes(storage, tickets))
   api.route('/metrics', metricsRoutes(storage, tickets))

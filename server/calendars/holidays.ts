@@ -9,8 +9,8 @@ export function resolveHolidays(
   regions: readonly string[],
   fromYear: number,
   toYear: number,
-): { date: string; name: string }[] {
-  const byDate = new Map<string, string>()
+): { date: string; name: string; region: string }[] {
+  const byDate = new Map<string, { name: string; region: string }>()
   for (const region of regions) {
     const [country, state, area] = region.split('-')
     const hd = new Holidays(country, state, area)
@@ -18,11 +18,11 @@ export function resolveHolidays(
       for (const h of hd.getHolidays(year) || []) {
         if (h.type !== 'public' && h.type !== 'bank') continue
         const date = h.date.slice(0, 10)
-        if (!byDate.has(date)) byDate.set(date, h.name)
+        if (!byDate.has(date)) byDate.set(date, { name: h.name, region })
       }
     }
   }
-  return [...byDate].sort(([a], [b]) => a.localeCompare(b)).map(([date, name]) => ({ date, name }))
+  return [...byDate].sort(([a], [b]) => a.localeCompare(b)).map(([date, h]) => ({ date, ...h }))
 }
 
 /** Whether date-holidays knows a country/region code. */

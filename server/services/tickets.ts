@@ -1,6 +1,5 @@
 import {
   type CompiledSop,
-  compile,
   type Decision,
   decide,
   dueAfter,
@@ -11,6 +10,7 @@ import {
   type TicketPrompt,
   type TicketState,
 } from '../../engine/index.ts'
+import { compilePinned } from '../calendars/store.ts'
 import { notFound, Problem } from '../http/problem.ts'
 import type { LedgerService } from '../ledger/ledger.ts'
 import type { GroupCommitter } from '../storage/groupCommit.ts'
@@ -103,7 +103,7 @@ export class TicketService {
     if (!sop) {
       const v = await this.storage.getVersion(sopId, version)
       if (!v) throw notFound('SOP version', key)
-      sop = compile(v.document, { sha256 })
+      sop = compilePinned(this.storage, v)
       this.compiled.set(key, sop)
     }
     return sop

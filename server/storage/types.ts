@@ -278,7 +278,8 @@ export interface Storage {
   saveDraft(id: string, draft: Record<string, unknown>, now: string, baseRevision?: number): Promise<number>
   setArchived(id: string, archived: boolean, now: string): Promise<void>
   /** Appends the next numbered version of an SOP (numbering is atomic). */
-  publishVersion(v: Omit<SopVersion, 'version'>): Promise<SopVersion>
+  /** Publishes the next version; `within` runs in the same transaction (calendar pins). */
+  publishVersion(v: Omit<SopVersion, 'version'>, within?: (version: number) => void): Promise<SopVersion>
   getVersion(sopId: string, version: number): Promise<SopVersion | null>
   latestVersion(sopId: string): Promise<SopVersion | null>
   listVersions(sopId: string): Promise<SopVersionMeta[]>

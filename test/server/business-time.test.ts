@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest'
+import { createApp } from '../../server/app.ts'
+import { TimerScheduler } from '../../server/timers/scheduler.ts'
+import { setup } from './helpers.ts'
+
+type Ctx = Awaited<ReturnType<typeof setup>>
+const H = 3_600_000
+const weekdays = (hours: { from: string; to: string }[]) =>
+  Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, hours]))
+
+const pragueDesk = {
+  title: 'Prague desk',
+  timeZone: 'Europe/Prague',
+  week: weekdays([{ from: '08:00', to: '17:00' }]),
+  holidayRegions: ['CZ'],
+}
+
+const callback = {
+  schema: 'sopflow/v1',
+  id: 'callback',
+  title: 'Call back',
+  department: 'Care',
+  purpose: 'Call the customer back within four business hours.',
+  calendar: 'prague_desk',
+  initial: 'call',
+  steps: [
+    {
+      id: 'call',
+      kind: 'task',
+      title: 'Call back',
+      roles: ['agent'],
+      sla: { due: 'PT4H', time: 'business', escalateTo: 'lead' },
+    },
+    { id: 'lead', kind: 'task', title: 'Lead calls back', roles: ['supervisor'] },
+    { id: 'done', kind: 'end', title: 'Done', outcome: 'resolved' },
+  ],
+  transitions: [
+    { id: 'called', from: 'call', to: 'done', action: 'called' },
+    { id: 'lead_called', from: 'lead', to: 'done', action: 'lead_called' },
+  ],
+}
+
+async function publish(ctx: Ctx, doc: Record<string, unknown>) {
+  const existing = await ctx.call('GET', `/api/sops/${doc.id}`, ctx.tokens.owner)
+  if (existing.status === 404)
+    expect((await ctx.call('POST', '/api/sops', ctx.tokens.owner, { document: doc })).status).toBe(201)
+  else
+    expect((await ctx.call('PUT', `/api/sops/${doc.id}`, ctx.tokens.owner, { document: doc })).status).toBe(
+      200,
+    )
+  return ctx.call('POST', `/api/sops/${doc.id}/publish`, ctx.tokens.owner)
+}
+
+/** Moves the test clock (which starts Monday 2026-03-02 08:00 UTC) to an instant. */
+const moveTo = (ctx: Ctx, iso: string) => ctx.clock.advance(Date.parse(iso) - ctx.clock().getTime())
+
+describe('business time through the server', () => {
+  it('stores calendars as versions, resolving public holidays; bad calendars are refused and nothing is stored', async () => {
+    const ctx = await setup()
+    const bad = await ctx.call('PUT', '/api/calendars/prague_desk', ctx.tokens.owner, {
+      ...pragueDesk,
+      timeZone: 'Europe/Praha',
+    })
+    expect(bad.status).toBe(400)
+    expect(bad.body.errors).toEqual([expect.objectContaining({ path: 'timeZone' })])
+    const region = await ctx.call('PUT', '/api/calendars/prague_desk', ctx.tokens.owner, {
+      ...pragueDesk,
+      holidayRegions: ['XX'],
+    })
+    expect(region.status).toBe(400)
+    expect(region.body.detail).toContain('XX')
+    expect((await ctx.call('GET', '/api/calendars/prague_desk', ctx.tokens.agent)).status).toBe(404)
+    expect((await ctx.call('PUT', '/api/calendars/prague_desk', ctx.tokens.agent, pragueDesk)).status).toBe(
+      403,
+    )
+
+    const v1 = await ctx.call('PUT', '/api/calendars/prague_desk', ctx.tokens.owner, pragueDesk)
+    expect(v1.status).toBe(201)
+    expect(v1.body.version).toBe(1)
+    expect(v1.body.calendar.holidays).toContainEqual({
+      date: '2026-04-03',
+      name: 'Velký pátek',
+      region: 'CZ',
+    })
+    const v2 = await ctx.call('PUT', '/api/calendars/prague_desk', ctx.tokens.owner, {
+      ...v1.body.calendar,
+      closures: [{ date: '2026-03-09', name: 'Office move' }],
+    })
+    expect(v2.body.version).toBe(2)
+    // Holidays resolved from a region are resolved again, not doubled.
+    expect(v2.body.calendar.holidays).toEqual(v1.body.calendar.holidays)
+    const got = await ctx.call('GET', '/api/calendars/prague_desk', ctx.tokens.agent)
+    expect(got.body.versions.map((v: { version: number }) => v.version)).toEqual([1, 2])
+    expect(
+      (await ctx.call('GET', '/api/calendars/prague_desk/versions/1', ctx.tokens.agent)).body.calendar
+        .closures,
+    ).toEqual([])
+  })
+
+  it('refuses to publish an SOP whose calendar does not exist', async () => {
+    const ctx = await setup()
+    const r = await publish(ctx, callback)
+    expect(r.status).toBe(422)
+    expect(r.body).toMatchObject({ code: 'missing_calendar', params: { id: 'prague_desk' } })
+    expect((await ctx.call('GET', '/api/sops/callback', ctx.tokens.owner)).body.versions).toEqual([])
+  })
+
+  it('a 4-hour business SLA opened Friday 16:00 in Prague fires once on Monday 11:00; replay stays valid after the calendar is edited', async () => {
+    const ctx = await setup()
+    expect((await ctx.call('PUT', '/api/calendars/prague_desk', ctx.tokens.owner, pragueDesk)).status).toBe(
+      201,
+    )
+    expect((await publish(ctx, callback)).status).toBe(201)
+    moveTo(ctx, '2026-03-06T15:00:00.000Z') // Friday 16:00 in Prague
+    const opened = await ctx.call('POST', '/api/tickets', ctx.tokens.agent, {
+      sopId: 'callback',
+      channel: 'phone',
+      subject: 'Call me back',
+    })
+    expect(opened.status).toBe(201)
+    const id = opened.body.ticket.id
+    expect(opened.body.timers).toEqual([
+      expect.objectContaining({ id: 'sla:call:0', dueAt: '2026-03-09T10:00:00.000Z' }),
+    ])
+
+    // The calendar changes after the ticket started: the next two Mondays are closed.
+    const edit = await ctx.call('PUT', '/api/calendars/prague_desk', ctx.tokens.owner, {
+      ...pragueDesk,
+      closures: [
+        { date: '2026-03-09', name: 'Office move' },
+        { date: '2026-03-16', name: 'Office move' },
+      ],
+    })
+    expect(edit.body.version).toBe(2)
+
+    // A restarted server compiles the ticket's SOP version again, with the calendar version it pins.
+    const restarted = createApp({ storage: ctx.storage, clock: ctx.clock })
+    const scheduler = new TimerScheduler(ctx.storage, restarted.tickets, ctx.clock)
+    moveTo(ctx, '2026-03-06T19:00:00.000Z') // wall-clock due time: nobody at work
+    expect(await scheduler.tick()).toBe(0)
+    moveTo(ctx, '2026-03-09T09:59:59.000Z')
+    expect(await scheduler.tick()).toBe(0)
+    moveTo(ctx, '2026-03-09T10:00:00.000Z')
+    expect(await scheduler.tick()).toBe(1)
+    ctx.clock.advance(H)
+    expect(await scheduler.tick()).toBe(0)
+    const after = await ctx.call('GET', `/api/tickets/${id}`, ctx.tokens.agent)
+    expect(after.body.ticket.steps).toEqual(['lead'])
+    expect((await restarted.tickets.verify(id)).ok).toBe(true)
+
+    // A new SOP version pins the edited calendar: Monday is closed, so its SLA falls due Tuesday 11:00.
+    expect((await publish(ctx, { ...callback, purpose: `${callback.purpose} Edited.` })).status).toBe(201)
+    moveTo(ctx, '2026-03-13T15:00:00.000Z')
+    const next = await ctx.call('POST', '/api/tickets', ctx.tokens.agent, {
+      sopId: 'callback',
+      channel: 'phone',
+      subject: 'Call me back again',
+    })
+    expect(next.body.timers[0].dueAt).toBe('2026-03-17T10:00:00.000Z')
+  })
+})
