@@ -1,4 +1,5 @@
 import type { AnyMachineSnapshot } from 'xstate'
+import { slaDueMs, slaHeld, slaTimerId, updateClocks } from './clocks.ts'
 import { type CompiledSop, EVENT_AFTER, EVENT_GOTO, EVENT_SLA, EVENT_UPDATE } from './compile.ts'
 import type { Outcome, Step, Transition } from './document.ts'
 import { type DurationClock, dueAfter, dueAfterMs } from './due.ts'
@@ -263,8 +264,9 @@ export function timerId(kind: 'sla' | 'delay', id: string, seq: number): string 
 }
 
 function decideTimer(sop: CompiledSop, state: TicketState, id: string, actor: Actor, now: string): Decision {
-  const m = /^(sla|delay):([^:]+):(\d+)$/.exec(id)
-  if (!m) return reject({ code: 'invalid_input', message: `"${id}" is not a timer id` })
+  const m = /^(sla|delay):([^:@]+):(\d+)(?:@(\d+))?$/.exec(id)
+  if (!m || (m[1] === 'delay' && m[4] !== undefined))
+    return reject({ code: 'invalid_input', message: `"${id}" is not a timer id` })
   const [, kind, ref, seqText] = m
   const seq = Number(seqText)
   const base = {
@@ -312,8 +314,16 @@ function decideTimer(sop: CompiledSop, state: TicketState, id: string, actor: Ac
       stepId: step.id,
     })
   }
-  const notDue = checkDue(sop, id, entry.enteredAt, step.sla.due, step.sla, now)
-  if (notDue) return notDue
+  if (slaTimerId(step.id, entry) !== id || slaHeld(sop, step.id, Boolean(state.pausedSince))) {
+    return reject({
+      code: 'timer_stale',
+      message: `Timer "${id}" no longer applies: the SLA of step "${step.id}" was paused`,
+      stepId: step.id,
+    })
+  }
+  const slaDue = new Date(slaDueMs(sop, step, entry)).toISOString()
+  if (Date.parse(now) < Date.parse(slaDue))
+    return reject({ code: 'timer_not_due', message: `Timer "${id}" is due at ${slaDue}, not before` })
   const breach = { escalateTo: step.sla.escalateTo ?? null, notify: step.sla.notify ?? null, stepId: step.id }
   const [snapshot, actions] = step.sla.escalateTo
     ? pureTransition(sop.machine, snapshotOf(sop, state), { type: `${EVENT_SLA}${step.id}` })
@@ -414,7 +424,7 @@ function accept(
     } else if (a.type === 'exited') {
       const id = (a.params as { stepId: string }).stepId
       const entry = active[id]
-      if (entry && entry.seq !== seq) cancel.push(...timerIdsOf(sop, id, entry.seq))
+      if (entry && entry.seq !== seq) cancel.push(...timerIdsOf(sop, id, entry))
       delete active[id]
       delete checklist[id]
     }
@@ -422,12 +432,15 @@ function accept(
   const nowMs = Date.parse(base.now)
   // A finished machine exits everything; the ticket stays at the end step it reached.
   if (closed) for (const id of to) active[id] ??= { enteredAt: base.now, seq }
-  const schedule: TimerRecord[] = []
+  const clocks = updateClocks(sop, state, active, seq, base.now, closed)
+  const schedule: TimerRecord[] = [...clocks.schedule]
+  cancel.push(...clocks.cancel)
   for (const [id, entry] of Object.entries(active)) {
     if (closed) {
-      if (entry.seq !== seq) cancel.push(...timerIdsOf(sop, id, entry.seq))
+      if (entry.seq !== seq) cancel.push(...timerIdsOf(sop, id, entry))
     } else if (entry.seq === seq) {
-      schedule.push(...timersOf(sop, id, seq, nowMs))
+      const held = slaHeld(sop, id, clocks.pausedSince !== undefined)
+      schedule.push(...timersOf(sop, id, seq, nowMs).filter((t) => !held || t.kind !== 'sla'))
     }
   }
   const outcome: Outcome | null = closed
@@ -466,6 +479,7 @@ function accept(
     checklist,
     seq: seq + 1,
     head: recordHash(sop, record),
+    ...(clocks.pausedSince ? { pausedSince: clocks.pausedSince } : {}),
   }
   snapshots.set(next, snapshot)
   return { ok: true, state: next, record, timers: { schedule, cancel } }
@@ -504,9 +518,11 @@ function specsOf(sop: CompiledSop, stepId: string): TimerSpec[] {
   return specs
 }
 
-/** Ids of the timers a step entered at record `seq` has. */
-function timerIdsOf(sop: CompiledSop, stepId: string, seq: number): string[] {
-  return specsOf(sop, stepId).map((spec) => timerId(spec.kind, spec.ref, seq))
+/** Ids of the timers an active step has now. */
+function timerIdsOf(sop: CompiledSop, stepId: string, entry: TicketState['active'][string]): string[] {
+  return specsOf(sop, stepId).map((spec) =>
+    spec.kind === 'sla' ? slaTimerId(stepId, entry) : timerId(spec.kind, spec.ref, entry.seq),
+  )
 }
 
 /** The timers a step entered at record `seq`, at `nowMs`, schedules. */

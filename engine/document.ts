@@ -129,6 +129,12 @@ export const stepSchema = z.object({
   outcome: outcomeSchema.optional(),
   /** For `wait` steps: who the ticket waits for (see `WAIT_KINDS`); unset means no interruption. */
   waitKind: waitKindSchema.optional(),
+  /**
+   * For `wait` steps: while the ticket waits here, the SLAs of its other active steps pause, and
+   * resume (rescheduled by the open time they lay paused) when it leaves. Typically true when
+   * waiting on the customer; for a third party as the desk decides.
+   */
+  pausesClocks: z.boolean().optional(),
 })
 export type Step = z.infer<typeof stepSchema>
 

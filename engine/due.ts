@@ -16,9 +16,15 @@ export function calendarOf(sop: CompiledSop, clock: DurationClock | undefined): 
   return (name && sop.calendars.get(name)) || ALWAYS_OPEN
 }
 
-/** Milliseconds `iso` (an ISO-8601 duration) after `startMs`, counted as the clock says. */
-export function dueAfterMs(sop: CompiledSop, startMs: number, iso: string, clock?: DurationClock): number {
-  return addBusinessMs(calendarOf(sop, clock), startMs, parseDuration(iso))
+/** Milliseconds `iso` (an ISO-8601 duration, plus `extraMs`) after `startMs`, counted as the clock says. */
+export function dueAfterMs(
+  sop: CompiledSop,
+  startMs: number,
+  iso: string,
+  clock?: DurationClock,
+  extraMs = 0,
+): number {
+  return addBusinessMs(calendarOf(sop, clock), startMs, parseDuration(iso) + extraMs)
 }
 
 /** The ISO time `iso` after `start`, counted as the clock says. */

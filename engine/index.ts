@@ -1,5 +1,6 @@
 export * from './businessTime.ts'
 export * from './calendar.ts'
+export * from './clocks.ts'
 export * from './compile.ts'
 export * from './decide.ts'
 export * from './document.ts'

@@ -1,5 +1,6 @@
 import { type AdjacencyMap, getAdjacencyMap } from '@xstate/graph'
 import type { ActorLogic, EventObject, Snapshot } from 'xstate'
+import { slaDueMs, slaTimerId } from './clocks.ts'
 import type { CompiledSop } from './compile.ts'
 import { actionTransitions, decide, isEmpty, leaves, rolesFor, start, timerId } from './decide.ts'
 import type { TicketField } from './document.ts'
@@ -253,10 +254,10 @@ function eventsFor(sop: CompiledSop, ticket: TicketState, at: string): PathEvent
   for (const [stepId, entry] of Object.entries(ticket.active)) {
     const step = sop.steps.get(stepId)!
     if (step.sla?.escalateTo) {
-      const dueAt = dueAfter(sop, entry.enteredAt, step.sla.due, step.sla)
+      const dueAt = new Date(slaDueMs(sop, step, entry)).toISOString()
       events.push({
         type: 'input',
-        input: { kind: 'timer', timerId: timerId('sla', stepId, entry.seq) },
+        input: { kind: 'timer', timerId: slaTimerId(stepId, entry) },
         actor: SYSTEM,
         at: later(at, dueAt),
       })

@@ -34,8 +34,13 @@ export interface TicketState {
   context: TicketContext
   status: 'open' | 'closed'
   outcome: Outcome | null
-  /** Active steps (leaves and their containers), with the time and record number they were entered. */
-  active: Record<string, { enteredAt: string; seq: number }>
+  /**
+   * Active steps (leaves and their containers), with the time and record number they were entered;
+   * for an SLA that was paused, the open time it lay paused and the record that last resumed it.
+   */
+  active: Record<string, { enteredAt: string; seq: number; pausedMs?: number; resumed?: number }>
+  /** Since when the ticket's SLA clocks are paused (a wait step that pauses them is active). */
+  pausedSince?: string
   /** Checklist items ticked, per step id. */
   checklist: Record<string, string[]>
   /** How many records the ticket has: the next record's seq. */
@@ -183,6 +188,8 @@ export interface StepPrompt {
     escalateTo: string | null
     notify: string | null
     timerId: string
+    /** The clock is paused (a wait step that pauses clocks is active); `dueAt` is then as if it resumed now. */
+    paused?: boolean
   } | null
   /** Glossary entries whose term appears in the step's title, instructions or checklist. */
   glossary: { term: string; definition: string }[]

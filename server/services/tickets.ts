@@ -2,9 +2,10 @@ import {
   type CompiledSop,
   type Decision,
   decide,
-  dueAfter,
   type FieldValue,
   prompt,
+  slaDueMs,
+  slaHeld,
   start,
   type TicketInput,
   type TicketPrompt,
@@ -577,9 +578,9 @@ export function applyState(
   let dueAt: string | null = null
   if (state.status === 'open') {
     for (const [id, entry] of Object.entries(state.active)) {
-      const sla = sop.steps.get(id)?.sla
-      if (!sla) continue
-      const due = dueAfter(sop, entry.enteredAt, sla.due, sla)
+      const step = sop.steps.get(id)
+      if (!step?.sla || slaHeld(sop, id, Boolean(state.pausedSince))) continue
+      const due = new Date(slaDueMs(sop, step, entry)).toISOString()
       if (!dueAt || due < dueAt) dueAt = due
     }
   }

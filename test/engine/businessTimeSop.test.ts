@@ -123,3 +123,128 @@ describe('SOP durations in business time', () => {
     expect(started.ok && started.timers.schedule[0].dueAt).toBe('2026-03-06T19:00:00.000Z')
   })
 })
+
+describe('SLA clocks that pause while the ticket waits on the customer', () => {
+  const pausing = (): SopDocumentInput => ({
+    schema: 'sopflow/v1',
+    id: 'pausing',
+    title: 'Repair',
+    department: 'Care',
+    purpose: 'Repair within four business hours of our own time.',
+    calendar: 'prague_desk',
+    initial: 'handle',
+    steps: [
+      {
+        id: 'handle',
+        kind: 'group',
+        title: 'Handle',
+        initial: 'diagnose',
+        sla: { due: 'PT4H', time: 'business', notify: 'supervisor' },
+      },
+      { id: 'diagnose', kind: 'task', title: 'Diagnose', parent: 'handle', roles: ['agent'] },
+      {
+        id: 'await_customer',
+        kind: 'wait',
+        title: 'Wait for the customer',
+        parent: 'handle',
+        waitKind: 'customer',
+        pausesClocks: true,
+      },
+      { id: 'fixed', kind: 'end', title: 'Fixed', parent: 'handle', outcome: 'resolved' },
+      { id: 'gone', kind: 'end', title: 'No answer', outcome: 'no_response' },
+    ],
+    transitions: [
+      { id: 'ask', from: 'diagnose', to: 'await_customer', action: 'ask_customer' },
+      { id: 'fix', from: 'diagnose', to: 'fixed', action: 'fix' },
+      { id: 'replied', from: 'await_customer', to: 'diagnose', action: 'customer_replied' },
+      { id: 'silent', from: 'await_customer', to: 'gone', after: 'P5D' },
+      { id: 'handled', from: 'handle', to: 'gone' },
+    ],
+  })
+
+  it('pausing 3 business hours across a weekend moves the SLA by exactly 3 business hours, under a new timer id', () => {
+    const sop = compile(pausing(), { calendars: { prague_desk: desk } })
+    const s0 = start(sop, { actor: agent, now: '2026-03-06T14:00:00.000Z' }) // Friday 15:00 Prague
+    if (!s0.ok) throw new Error(s0.rejection.message)
+    expect(s0.timers.schedule).toEqual([
+      expect.objectContaining({ id: 'sla:handle:0', dueAt: '2026-03-09T09:00:00.000Z' }),
+    ])
+    const s1 = decide(
+      sop,
+      s0.state,
+      { kind: 'action', action: 'ask_customer' },
+      agent,
+      '2026-03-06T15:00:00.000Z',
+    )
+    if (!s1.ok) throw new Error(s1.rejection.message)
+    expect(s1.timers.cancel).toEqual(['sla:handle:0'])
+    expect(s1.timers.schedule.map((t) => t.id)).toEqual(['delay:silent:1'])
+    expect(s1.state.pausedSince).toBe('2026-03-06T15:00:00.000Z')
+    // The old timer no longer fires while paused.
+    const stale = decide(
+      sop,
+      s1.state,
+      { kind: 'timer', timerId: 'sla:handle:0' },
+      SYSTEM_ACTOR,
+      '2026-03-09T09:00:00.000Z',
+    )
+    expect(stale).toMatchObject({ ok: false, rejection: { code: 'timer_stale' } })
+    // The customer answers Monday 10:00 Prague: 3 business hours paused (Fri 16–17, Mon 08–10).
+    const s2 = decide(
+      sop,
+      s1.state,
+      { kind: 'action', action: 'customer_replied' },
+      agent,
+      '2026-03-09T09:00:00.000Z',
+    )
+    if (!s2.ok) throw new Error(s2.rejection.message)
+    expect(s2.state.pausedSince).toBeUndefined()
+    expect(s2.state.active.handle).toMatchObject({ pausedMs: 3 * 3_600_000, resumed: 2 })
+    expect(s2.timers.schedule).toEqual([
+      expect.objectContaining({ id: 'sla:handle:0@2', dueAt: '2026-03-09T12:00:00.000Z' }),
+    ])
+    const early = decide(
+      sop,
+      s2.state,
+      { kind: 'timer', timerId: 'sla:handle:0@2' },
+      SYSTEM_ACTOR,
+      '2026-03-09T11:59:00.000Z',
+    )
+    expect(early).toMatchObject({ ok: false, rejection: { code: 'timer_not_due' } })
+    const fired = decide(
+      sop,
+      s2.state,
+      { kind: 'timer', timerId: 'sla:handle:0@2' },
+      SYSTEM_ACTOR,
+      '2026-03-09T12:00:00.000Z',
+    )
+    expect(fired).toMatchObject({ ok: true, record: { breach: { stepId: 'handle' } } })
+  })
+
+  it('a wait step without pausesClocks leaves the SLA running', () => {
+    const d = pausing()
+    d.steps![2] = { ...d.steps![2], pausesClocks: undefined }
+    const sop = compile(d, { calendars: { prague_desk: desk } })
+    const s0 = start(sop, { actor: agent, now: '2026-03-06T14:00:00.000Z' })
+    if (!s0.ok) throw new Error('start')
+    const s1 = decide(
+      sop,
+      s0.state,
+      { kind: 'action', action: 'ask_customer' },
+      agent,
+      '2026-03-06T15:00:00.000Z',
+    )
+    expect(s1.ok && s1.timers.cancel).toEqual([])
+    expect(s1.ok && s1.state.pausedSince).toBeUndefined()
+    const fired =
+      s1.ok &&
+      decide(
+        sop,
+        s1.state,
+        { kind: 'timer', timerId: 'sla:handle:0' },
+        SYSTEM_ACTOR,
+        '2026-03-09T09:00:00.000Z',
+      )
+    expect(fired).toMatchObject({ ok: true })
+  })
+})
