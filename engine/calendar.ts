@@ -36,7 +36,7 @@ export type Hours = z.infer<typeof hoursSchema>
 
 export function isTimeZone(zone: string): boolean {
   try {
-    Temporal.Now.instant().toZonedDateTimeISO(zone)
+    Temporal.ZonedDateTime.from({ timeZone: zone, year: 2000, month: 1, day: 1 })
     return true
   } catch {
     return false

@@ -1,6 +1,7 @@
 import type { AnyMachineSnapshot } from 'xstate'
 import { slaDueMs, slaHeld, slaTimerId, updateClocks } from './clocks.ts'
 import { type CompiledSop, EVENT_AFTER, EVENT_GOTO, EVENT_SLA, EVENT_UPDATE } from './compile.ts'
+import { alignToWindow, outsideWindow } from './contactWindow.ts'
 import type { Outcome, Step, Transition } from './document.ts'
 import { type DurationClock, dueAfter, dueAfterMs } from './due.ts'
 import { canonicalJson } from './hash.ts'
@@ -188,6 +189,18 @@ function decideAction(
       })
     }
   }
+  if (first.window) {
+    const next = outsideWindow(sop, first.window, merged, now)
+    if (next) {
+      return reject({
+        code: 'outside_contact_window',
+        message: `"${input.action}" contacts the customer, who may not be contacted now; next allowed at ${next}`,
+        stepId: first.from,
+        transitionId: first.id,
+        nextAllowedAt: next,
+      })
+    }
+  }
   if (onlyCheck) return CHECKED
   return accept(sop, state, snapshot, actions, {
     kind: 'action',
@@ -296,7 +309,7 @@ function decideTimer(sop: CompiledSop, state: TicketState, id: string, actor: Ac
         stepId: t.from,
       })
     }
-    const notDue = checkDue(sop, id, entry.enteredAt, t.after, t, now)
+    const notDue = checkDue(sop, id, entry.enteredAt, t.after, t, now, state.context.fields)
     if (notDue) return notDue
     const [snapshot, actions] = pureTransition(sop.machine, snapshotOf(sop, state), {
       type: `${EVENT_AFTER}${t.id}`,
@@ -336,10 +349,17 @@ function checkDue(
   id: string,
   enteredAt: string,
   duration: string,
-  clock: DurationClock,
+  clock: DurationClock & { window?: string },
   now: string,
+  fields: Record<string, FieldValue>,
 ): Decision | null {
-  const dueAt = dueAfter(sop, enteredAt, duration, clock)
+  const dueMs = alignToWindow(
+    sop,
+    clock.window,
+    fields,
+    Date.parse(dueAfter(sop, enteredAt, duration, clock)),
+  )
+  const dueAt = new Date(dueMs).toISOString()
   if (Date.parse(now) >= Date.parse(dueAt)) return null
   return reject({ code: 'timer_not_due', message: `Timer "${id}" is due at ${dueAt}, not before` })
 }
@@ -440,7 +460,7 @@ function accept(
       if (entry.seq !== seq) cancel.push(...timerIdsOf(sop, id, entry))
     } else if (entry.seq === seq) {
       const held = slaHeld(sop, id, clocks.pausedSince !== undefined)
-      schedule.push(...timersOf(sop, id, seq, nowMs).filter((t) => !held || t.kind !== 'sla'))
+      schedule.push(...timersOf(sop, id, seq, nowMs, context.fields).filter((t) => !held || t.kind !== 'sla'))
     }
   }
   const outcome: Outcome | null = closed
@@ -493,6 +513,8 @@ interface TimerSpec {
   /** The duration and how it is counted (business or wall-clock time). */
   duration: string
   clock: DurationClock
+  /** For delays: the contact window the due time moves into. */
+  window?: string
 }
 
 /** The timers each step has while active, worked out once per compiled SOP. */
@@ -511,7 +533,15 @@ function specsOf(sop: CompiledSop, stepId: string): TimerSpec[] {
     if (step?.sla)
       specs.push({ kind: 'sla', ref: stepId, transitionId: null, duration: step.sla.due, clock: step.sla })
     for (const t of sop.outgoing.get(stepId) ?? []) {
-      if (t.after) specs.push({ kind: 'delay', ref: t.id, transitionId: t.id, duration: t.after, clock: t })
+      if (t.after)
+        specs.push({
+          kind: 'delay',
+          ref: t.id,
+          transitionId: t.id,
+          duration: t.after,
+          clock: t,
+          window: t.window,
+        })
     }
     bySop.set(stepId, specs)
   }
@@ -526,13 +556,21 @@ function timerIdsOf(sop: CompiledSop, stepId: string, entry: TicketState['active
 }
 
 /** The timers a step entered at record `seq`, at `nowMs`, schedules. */
-function timersOf(sop: CompiledSop, stepId: string, seq: number, nowMs: number): TimerRecord[] {
+function timersOf(
+  sop: CompiledSop,
+  stepId: string,
+  seq: number,
+  nowMs: number,
+  fields: Record<string, FieldValue>,
+): TimerRecord[] {
   return specsOf(sop, stepId).map((spec) => ({
     id: timerId(spec.kind, spec.ref, seq),
     kind: spec.kind,
     stepId,
     transitionId: spec.transitionId,
-    dueAt: new Date(dueAfterMs(sop, nowMs, spec.duration, spec.clock)).toISOString(),
+    dueAt: new Date(
+      alignToWindow(sop, spec.window, fields, dueAfterMs(sop, nowMs, spec.duration, spec.clock)),
+    ).toISOString(),
   }))
 }
 

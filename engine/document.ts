@@ -171,6 +171,11 @@ export const transitionSchema = z.object({
   time: timeKindSchema.optional(),
   /** The calendar a business-time `after` counts in (else the SOP's `calendar`). */
   calendar: id.optional(),
+  /**
+   * A contact window (a calendar of the times the customer may be contacted): an action is refused
+   * outside it, naming the next allowed time; a delay is moved to the next allowed time.
+   */
+  window: id.optional(),
   label: z.string().default(''),
   /** CEL expression over `ticket.<field>`; the transition is only taken when it is true. */
   guard: z.string().optional(),
@@ -253,6 +258,8 @@ export const sopDocumentSchema = z.object({
   targets: targetsSchema.optional(),
   /** The calendar business-time durations count in unless they name another. */
   calendar: id.optional(),
+  /** The ticket field holding the customer's IANA time zone: contact windows count in it when set. */
+  customerTimeZoneField: z.string().optional(),
   fields: z.array(ticketFieldSchema).default([]),
   /** The top-level step a ticket starts in. */
   initial: id,

@@ -130,6 +130,7 @@ export const REJECTION_CODES = [
   'timer_not_due',
   'unknown_step',
   'invalid_input',
+  'outside_contact_window',
 ] as const
 export type RejectionCode = (typeof REJECTION_CODES)[number]
 
@@ -146,6 +147,8 @@ export interface Rejection {
   guards?: { transitionId: string; guard: string }[]
   fields?: { field: string; message: string }[]
   roles?: string[]
+  /** For `outside_contact_window`: the next time the customer may be contacted (ISO). */
+  nextAllowedAt?: string
 }
 
 export interface Accepted {

@@ -623,6 +623,7 @@ function rejection(d: Extract<Decision, { ok: false }>): Problem {
   for (const k of ['stepId', 'transitionId'] as const) if (r[k]) params[k] = r[k]
   for (const k of ['missing', 'roles', 'allowed'] as const) if (r[k]) params[k] = r[k].join(', ')
   if (r.fields) params.fields = r.fields.map((f) => f.field).join(', ')
+  if (r.nextAllowedAt) params.nextAllowedAt = r.nextAllowedAt
   return new Problem(422, r.code, r.message, { rejection: r, params })
 }
 

@@ -248,3 +248,150 @@ describe('SLA clocks that pause while the ticket waits on the customer', () => {
     expect(fired).toMatchObject({ ok: true })
   })
 })
+
+describe('contact windows', () => {
+  // Not during the customer's working hours (08:00–17:00 on working days), not 11:30–13:30, not on holidays.
+  const callWindow: Calendar = calendarSchema.parse({
+    id: 'call_window',
+    title: 'Call window',
+    timeZone: 'Asia/Ho_Chi_Minh',
+    week: {
+      ...Object.fromEntries(
+        ['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [
+          d,
+          [
+            { from: '07:00', to: '08:00' },
+            { from: '17:00', to: '21:00' },
+          ],
+        ]),
+      ),
+      sat: [
+        { from: '08:00', to: '11:30' },
+        { from: '13:30', to: '21:00' },
+      ],
+      sun: [
+        { from: '08:00', to: '11:30' },
+        { from: '13:30', to: '21:00' },
+      ],
+    },
+    holidays: [{ date: '2026-04-30', name: 'Ngày Giải phóng miền Nam' }],
+  })
+  const sales = (): SopDocumentInput => ({
+    schema: 'sopflow/v1',
+    id: 'after_sale',
+    title: 'After-sale call',
+    department: 'Sales',
+    purpose: 'Call the customer after the sale, at a time that suits them.',
+    customerTimeZoneField: 'customer_tz',
+    fields: [{ name: 'customer_tz', label: 'Customer time zone', type: 'text' }],
+    initial: 'call',
+    steps: [
+      { id: 'call', kind: 'task', title: 'Call the customer', roles: ['agent'] },
+      { id: 'later', kind: 'wait', title: 'Follow up in 30 days' },
+      { id: 'done', kind: 'end', title: 'Done', outcome: 'sold' },
+    ],
+    transitions: [
+      { id: 'called', from: 'call', to: 'later', action: 'call_customer', window: 'call_window' },
+      { id: 'follow_up', from: 'later', to: 'done', after: 'P30D', window: 'call_window' },
+    ],
+  })
+  const sop = compile(sales(), { calendars: { call_window: callWindow } })
+
+  it('refuses a contact during the customer’s working hours, naming the next allowed time', () => {
+    const s0 = start(sop, { actor: agent, now: '2026-03-09T03:00:00.000Z' }) // Monday 10:00 in Hanoi
+    if (!s0.ok) throw new Error('start')
+    const refused = decide(
+      sop,
+      s0.state,
+      { kind: 'action', action: 'call_customer' },
+      agent,
+      '2026-03-09T03:00:00.000Z',
+    )
+    expect(refused).toMatchObject({
+      ok: false,
+      rejection: {
+        code: 'outside_contact_window',
+        transitionId: 'called',
+        nextAllowedAt: '2026-03-09T10:00:00.000Z',
+      },
+    })
+    const weekendLunch = decide(
+      sop,
+      s0.state,
+      { kind: 'action', action: 'call_customer' },
+      agent,
+      '2026-03-14T05:00:00.000Z',
+    )
+    expect(weekendLunch).toMatchObject({
+      ok: false,
+      rejection: { nextAllowedAt: '2026-03-14T06:30:00.000Z' },
+    })
+    const holiday = decide(
+      sop,
+      s0.state,
+      { kind: 'action', action: 'call_customer' },
+      agent,
+      '2026-04-30T11:00:00.000Z',
+    )
+    expect(holiday).toMatchObject({ ok: false, rejection: { nextAllowedAt: '2026-05-01T00:00:00.000Z' } })
+    const allowed = decide(
+      sop,
+      s0.state,
+      { kind: 'action', action: 'call_customer' },
+      agent,
+      '2026-03-09T10:30:00.000Z',
+    )
+    expect(allowed.ok).toBe(true)
+  })
+
+  it('counts the window in the customer’s own time zone when the ticket holds it', () => {
+    const s0 = start(sop, {
+      actor: agent,
+      now: '2026-03-09T03:00:00.000Z',
+      fields: { customer_tz: 'Europe/Prague' },
+    })
+    if (!s0.ok) throw new Error('start')
+    // 03:00 UTC is 04:00 in Prague: the window opens at 07:00 Prague (06:00 UTC).
+    const refused = decide(
+      sop,
+      s0.state,
+      { kind: 'action', action: 'call_customer' },
+      agent,
+      '2026-03-09T03:00:00.000Z',
+    )
+    expect(refused).toMatchObject({ ok: false, rejection: { nextAllowedAt: '2026-03-09T06:00:00.000Z' } })
+  })
+
+  it('a delay of P30D is moved to the next contact window', () => {
+    const s0 = start(sop, { actor: agent, now: '2026-03-09T10:30:00.000Z' })
+    if (!s0.ok) throw new Error('start')
+    // Called at 13:00 UTC (20:00 Hanoi); 30 days later is Wednesday 20:00 in Hanoi, inside the window.
+    const called = decide(
+      sop,
+      s0.state,
+      { kind: 'action', action: 'call_customer' },
+      agent,
+      '2026-03-09T13:00:00.000Z',
+    )
+    if (!called.ok) throw new Error(called.rejection.message)
+    expect(called.timers.schedule).toEqual([expect.objectContaining({ dueAt: '2026-04-08T13:00:00.000Z' })])
+    // Called Saturday 10:00 in Hanoi: 30 days later is Monday 10:00, working hours → 17:00 that day.
+    const saturday = decide(
+      sop,
+      s0.state,
+      { kind: 'action', action: 'call_customer' },
+      agent,
+      '2026-03-14T03:00:00.000Z',
+    )
+    if (!saturday.ok) throw new Error(saturday.rejection.message)
+    expect(saturday.timers.schedule).toEqual([expect.objectContaining({ dueAt: '2026-04-13T10:00:00.000Z' })])
+    const early = decide(
+      sop,
+      called.state,
+      { kind: 'timer', timerId: 'delay:follow_up:1' },
+      SYSTEM_ACTOR,
+      '2026-04-08T12:59:00.000Z',
+    )
+    expect(early).toMatchObject({ ok: false, rejection: { code: 'timer_not_due' } })
+  })
+})

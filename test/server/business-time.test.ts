@@ -159,3 +159,57 @@ describe('business time through the server', () => {
     expect(next.body.timers[0].dueAt).toBe('2026-03-17T10:00:00.000Z')
   })
 })
+
+describe('contact windows through the server', () => {
+  it('refuses a call outside the customer’s window with 422 and the next allowed time; the ticket stays where it was', async () => {
+    const ctx = await setup()
+    const evenings = [{ from: '17:00', to: '21:00' }]
+    const window = {
+      title: 'Evenings',
+      timeZone: 'Asia/Ho_Chi_Minh',
+      week: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, evenings])),
+      holidayRegions: ['VN'],
+    }
+    expect((await ctx.call('PUT', '/api/calendars/evenings', ctx.tokens.owner, window)).status).toBe(201)
+    const doc = {
+      schema: 'sopflow/v1',
+      id: 'pre_sale',
+      title: 'Pre-sale call',
+      department: 'Sales',
+      purpose: 'Offer the product by phone, never in the customer’s working hours.',
+      initial: 'call',
+      steps: [
+        { id: 'call', kind: 'task', title: 'Call the customer', roles: ['agent'] },
+        { id: 'done', kind: 'end', title: 'Done', outcome: 'sold' },
+      ],
+      transitions: [{ id: 'called', from: 'call', to: 'done', action: 'call_customer', window: 'evenings' }],
+    }
+    expect((await publish(ctx, doc)).status).toBe(201)
+    moveTo(ctx, '2026-03-09T03:00:00.000Z') // Monday 10:00 in Hanoi
+    const opened = await ctx.call('POST', '/api/tickets', ctx.tokens.agent, {
+      sopId: 'pre_sale',
+      channel: 'phone',
+      subject: 'Offer',
+    })
+    const id = opened.body.ticket.id
+    const refused = await ctx.call('POST', `/api/tickets/${id}/actions`, ctx.tokens.agent, {
+      action: 'call_customer',
+      version: 1,
+    })
+    expect(refused.status).toBe(422)
+    expect(refused.body).toMatchObject({
+      code: 'outside_contact_window',
+      params: { nextAllowedAt: '2026-03-09T10:00:00.000Z' },
+      rejection: { nextAllowedAt: '2026-03-09T10:00:00.000Z' },
+    })
+    const view = await ctx.call('GET', `/api/tickets/${id}`, ctx.tokens.agent)
+    expect(view.body.ticket).toMatchObject({ version: 1, steps: ['call'] })
+    expect(view.body.prompt.actions[0].blocked).toMatchObject({ code: 'outside_contact_window' })
+    moveTo(ctx, '2026-03-09T10:00:00.000Z')
+    const called = await ctx.call('POST', `/api/tickets/${id}/actions`, ctx.tokens.agent, {
+      action: 'call_customer',
+      version: 1,
+    })
+    expect(called.status).toBe(200)
+  })
+})
