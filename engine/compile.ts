@@ -122,6 +122,7 @@ export function calendarsNamed(doc: SopDocument): string[] {
       names.add(clock.calendar ?? doc.calendar!)
   }
   for (const s of doc.steps) add(s.sla)
+  for (const t of doc.policy?.targets ?? []) add(t)
   for (const t of doc.transitions) {
     if (t.after) add(t)
     if (t.window) names.add(t.window)

@@ -5,6 +5,7 @@ import { alignToWindow, outsideWindow } from './contactWindow.ts'
 import type { Outcome, Step, Transition } from './document.ts'
 import { type DurationClock, dueAfter, dueAfterMs } from './due.ts'
 import { canonicalJson } from './hash.ts'
+import { clockTarget, policyDueMs, policyTimerId, updatePolicy } from './policy.ts'
 import { pureInitialTransition, pureTransition } from './pureTransition.ts'
 import type {
   Accepted,
@@ -277,6 +278,7 @@ export function timerId(kind: 'sla' | 'delay', id: string, seq: number): string 
 }
 
 function decideTimer(sop: CompiledSop, state: TicketState, id: string, actor: Actor, now: string): Decision {
+  if (id.startsWith('policy:')) return decidePolicyTimer(sop, state, id, actor, now)
   const m = /^(sla|delay):([^:@]+):(\d+)(?:@(\d+))?$/.exec(id)
   if (!m || (m[1] === 'delay' && m[4] !== undefined))
     return reject({ code: 'invalid_input', message: `"${id}" is not a timer id` })
@@ -342,6 +344,48 @@ function decideTimer(sop: CompiledSop, state: TicketState, id: string, actor: Ac
     ? pureTransition(sop.machine, snapshotOf(sop, state), { type: `${EVENT_SLA}${step.id}` })
     : [snapshotOf(sop, state), []]
   return accept(sop, state, snapshot, actions, { ...base, breach })
+}
+
+function decidePolicyTimer(
+  sop: CompiledSop,
+  state: TicketState,
+  id: string,
+  actor: Actor,
+  now: string,
+): Decision {
+  const metric = id.split(':')[1]
+  const clock = state.policy?.[metric]
+  if (!clock || policyTimerId(metric, clock) !== id || state.pausedSince) {
+    return reject({
+      code: 'timer_stale',
+      message: `Timer "${id}" no longer applies: the ${metric.replace('_', ' ')} clock stopped or was paused`,
+    })
+  }
+  const target = clockTarget(sop, clock)
+  const dueAt = new Date(policyDueMs(sop, target, clock)).toISOString()
+  if (Date.parse(now) < Date.parse(dueAt))
+    return reject({ code: 'timer_not_due', message: `Timer "${id}" is due at ${dueAt}, not before` })
+  const breach = {
+    escalateTo: target.escalateTo ?? null,
+    notify: target.notify ?? null,
+    policy: metric,
+    stepId: leaves(state.value)[0],
+  }
+  const [snapshot, actions] = target.escalateTo
+    ? pureTransition(sop.machine, snapshotOf(sop, state), { type: `${EVENT_GOTO}${target.escalateTo}` })
+    : [snapshotOf(sop, state), []]
+  return accept(sop, state, snapshot, actions, {
+    kind: 'timer',
+    actor,
+    now,
+    action: null,
+    timerId: id,
+    input: {},
+    ticks: {},
+    target: null,
+    reason: null,
+    breach,
+  })
 }
 
 function checkDue(
@@ -453,8 +497,19 @@ function accept(
   // A finished machine exits everything; the ticket stays at the end step it reached.
   if (closed) for (const id of to) active[id] ??= { enteredAt: base.now, seq }
   const clocks = updateClocks(sop, state, active, seq, base.now, closed)
-  const schedule: TimerRecord[] = [...clocks.schedule]
-  cancel.push(...clocks.cancel)
+  const policy = updatePolicy(sop, state.policy, {
+    kind: base.kind,
+    now: base.now,
+    seq,
+    taken: takenIds(actions).flatMap((id) => sop.transitions.get(id) ?? []),
+    firedTimer: base.timerId?.startsWith('policy:') ? base.timerId : null,
+    closed,
+    priority: context.priority,
+    pausedBefore: state.pausedSince,
+    pausedAfter: clocks.pausedSince !== undefined,
+  })
+  const schedule: TimerRecord[] = [...clocks.schedule, ...policy.schedule]
+  cancel.push(...clocks.cancel, ...policy.cancel)
   for (const [id, entry] of Object.entries(active)) {
     if (closed) {
       if (entry.seq !== seq) cancel.push(...timerIdsOf(sop, id, entry))
@@ -500,6 +555,7 @@ function accept(
     seq: seq + 1,
     head: recordHash(sop, record),
     ...(clocks.pausedSince ? { pausedSince: clocks.pausedSince } : {}),
+    ...(policy.policy ? { policy: policy.policy } : {}),
   }
   snapshots.set(next, snapshot)
   return { ok: true, state: next, record, timers: { schedule, cancel } }

@@ -189,6 +189,10 @@ export const transitionSchema = z.object({
   skipRequirements: z.boolean().default(false),
   /** The step's main way forward, drawn as its primary action (else its first action that does not skip). */
   primary: z.boolean().optional(),
+  /** The action answers the customer: it stops the first-reply and next-reply clocks. */
+  reply: z.boolean().optional(),
+  /** The action records a message from the customer: it starts the next-reply clock. */
+  customerMessage: z.boolean().optional(),
 })
 export type Transition = z.infer<typeof transitionSchema>
 
@@ -258,6 +262,25 @@ export const sopDocumentSchema = z.object({
   targets: targetsSchema.optional(),
   /** The calendar business-time durations count in unless they name another. */
   calendar: id.optional(),
+  /** Ticket-level SLA targets: first reply, next reply and resolution, per priority. */
+  policy: z
+    .object({
+      targets: z.array(
+        z.object({
+          metric: z.enum(['first_reply', 'next_reply', 'resolution']),
+          /** The priorities it applies to; absent means every priority. The first target that applies wins. */
+          priorities: z.array(z.enum(['urgent', 'high', 'normal', 'low'])).optional(),
+          due: isoDuration,
+          time: timeKindSchema.optional(),
+          calendar: id.optional(),
+          /** On breach: notify this role. */
+          notify: z.string().min(1).optional(),
+          /** On breach: move the ticket to this step. */
+          escalateTo: id.optional(),
+        }),
+      ),
+    })
+    .optional(),
   /** The ticket field holding the customer's IANA time zone: contact windows count in it when set. */
   customerTimeZoneField: z.string().optional(),
   fields: z.array(ticketFieldSchema).default([]),

@@ -41,6 +41,11 @@ export interface TicketState {
   active: Record<string, { enteredAt: string; seq: number; pausedMs?: number; resumed?: number }>
   /** Since when the ticket's SLA clocks are paused (a wait step that pauses them is active). */
   pausedSince?: string
+  /** The ticket-level policy clocks running (first reply, next reply, resolution), by metric. */
+  policy?: Record<
+    string,
+    { enteredAt: string; seq: number; target: number; pausedMs?: number; resumed?: number }
+  >
   /** Checklist items ticked, per step id. */
   checklist: Record<string, string[]>
   /** How many records the ticket has: the next record's seq. */
@@ -53,7 +58,8 @@ export interface TicketState {
 export interface TimerRecord {
   /** Deterministic id: unique within a ticket. */
   id: string
-  kind: 'sla' | 'delay'
+  kind: 'sla' | 'delay' | 'policy'
+  /** The step (for a policy timer: the metric). */
   stepId: string
   /** For `delay`: the delayed transition. */
   transitionId: string | null
@@ -96,7 +102,13 @@ export interface TransitionRecord {
   entered: string[]
   fieldChanges: FieldChange[]
   /** SLA breached by this record (kind `timer` on an SLA timer). */
-  breach: { stepId: string; notify: string | null; escalateTo: string | null } | null
+  breach: {
+    stepId: string
+    notify: string | null
+    escalateTo: string | null
+    /** For a ticket-level policy target: its metric. */
+    policy?: string
+  } | null
   status: 'open' | 'closed'
   outcome: Outcome | null
 }

@@ -152,7 +152,7 @@ export interface TreeHeadRow {
 export interface TimerRow {
   ticketId: string
   id: string
-  kind: 'sla' | 'delay'
+  kind: 'sla' | 'delay' | 'policy'
   stepId: string
   transitionId: string | null
   dueAt: string
