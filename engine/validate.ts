@@ -58,11 +58,15 @@ export interface Model {
 function checkDocument(doc: SopDocument, broken: Broken, out: Diagnostics): void {
   for (const t of doc.policy?.targets ?? []) {
     if (t.escalateTo && !doc.steps.some((s) => s.id === t.escalateTo))
-      out.error('unknown_target', `The ${t.metric} policy escalates to "${t.escalateTo}", which does not exist`, {
-        property: 'policy',
-        variant: 'escalation',
-        params: { target: t.escalateTo, step: t.metric },
-      })
+      out.error(
+        'unknown_target',
+        `The ${t.metric} policy escalates to "${t.escalateTo}", which does not exist`,
+        {
+          property: 'policy',
+          variant: 'escalation',
+          params: { target: t.escalateTo, step: t.metric },
+        },
+      )
     if (t.time === 'business' && !t.calendar && !doc.calendar)
       out.error(
         'business_time_without_calendar',
