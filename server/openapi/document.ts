@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { sopDocumentSchema } from '../../engine/index.ts'
+import { calendarSchema, sopDocumentSchema } from '../../engine/index.ts'
 import { ledgerSchemas } from '../ledger/routes.ts'
 import { schemas } from '../schemas.ts'
 
@@ -72,6 +72,34 @@ const ops: Op[] = [
     roles: 'owner',
   },
   { method: 'get', path: '/api/sops/{id}/versions/{n}', summary: 'A published version', tag: 'SOPs' },
+  {
+    method: 'get',
+    path: '/api/calendars',
+    summary: 'Calendars: the latest version of each',
+    tag: 'Calendars',
+  },
+  {
+    method: 'get',
+    path: '/api/calendars/{id}',
+    summary: 'A calendar: its latest version and the list of versions',
+    tag: 'Calendars',
+  },
+  {
+    method: 'put',
+    path: '/api/calendars/{id}',
+    summary: 'Save a calendar as its next immutable version (public holidays of `holidayRegions` resolved)',
+    tag: 'Calendars',
+    body: calendarSchema,
+    roles: 'owner',
+    notes:
+      'SOP versions published afterwards pin this version; earlier SOP versions keep the calendar version they pinned.',
+  },
+  {
+    method: 'get',
+    path: '/api/calendars/{id}/versions/{n}',
+    summary: 'A calendar version',
+    tag: 'Calendars',
+  },
   { method: 'post', path: '/api/sops/{id}/archive', summary: 'Archive an SOP', tag: 'SOPs', roles: 'owner' },
   { method: 'get', path: '/api/customers', summary: 'Search customers (?q=)', tag: 'Customers' },
   {

@@ -213,3 +213,14 @@ describe('contact windows through the server', () => {
     expect(called.status).toBe(200)
   })
 })
+
+describe('calendar API documentation', () => {
+  it('lists the calendar routes in the OpenAPI document, with the calendar body', async () => {
+    const ctx = await setup()
+    const doc = await ctx.call('GET', '/api/openapi.json', null)
+    expect(doc.body.paths['/api/calendars/{id}'].put.requestBody).toBeTruthy()
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/api/calendars', '/api/calendars/{id}', '/api/calendars/{id}/versions/{n}']),
+    )
+  })
+})
