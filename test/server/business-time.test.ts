@@ -224,3 +224,36 @@ describe('calendar API documentation', () => {
     )
   })
 })
+
+describe('metrics in business time', () => {
+  it('reports FRT and ATHT in the open hours of the SOP’s calendar beside wall-clock time', async () => {
+    const ctx = await setup()
+    expect((await ctx.call('PUT', '/api/calendars/prague_desk', ctx.tokens.owner, pragueDesk)).status).toBe(
+      201,
+    )
+    expect((await publish(ctx, callback)).status).toBe(201)
+    moveTo(ctx, '2026-03-06T15:00:00.000Z') // Friday 16:00 in Prague
+    const opened = await ctx.call('POST', '/api/tickets', ctx.tokens.agent, {
+      sopId: 'callback',
+      channel: 'phone',
+      subject: 'Call me back',
+    })
+    moveTo(ctx, '2026-03-09T08:00:00.000Z') // Monday 09:00: answered and closed
+    const called = await ctx.call('POST', `/api/tickets/${opened.body.ticket.id}/actions`, ctx.tokens.agent, {
+      action: 'called',
+      version: 1,
+    })
+    expect(called.status).toBe(200)
+    const m = await ctx.call(
+      'GET',
+      '/api/metrics?sop=callback&from=2026-03-06T00:00:00.000Z&to=2026-03-07T00:00:00.000Z',
+      ctx.tokens.supervisor,
+    )
+    expect(m.status).toBe(200)
+    expect(m.body.frt.avgMs).toBe(65 * H)
+    expect(m.body.business).toEqual({
+      frt: { avgMs: 2 * H, medianMs: 2 * H },
+      atht: { avgMs: 2 * H, medianMs: 2 * H },
+    })
+  })
+})
