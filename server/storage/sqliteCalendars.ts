@@ -121,6 +121,12 @@ export class SqliteCalendars {
     return Object.fromEntries(rows.map((r) => [r.calendar_id, r.calendar_version]))
   }
 
+  /** For an evidence bundle: the calendars an SOP version pins, when it pins any. */
+  bundled(sopId: string, sopVersion: number): { calendars?: Record<string, Calendar> } {
+    const calendars = this.pinned(sopId, sopVersion)
+    return Object.keys(calendars).length ? { calendars } : {}
+  }
+
   /** The calendars an SOP version runs on, as data for `compile`. */
   pinned(sopId: string, sopVersion: number): Record<string, Calendar> {
     const out: Record<string, Calendar> = {}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../server/app.ts'
+import { checkBundle } from '../../server/services/bundleCheck.ts'
 import { TimerScheduler } from '../../server/timers/scheduler.ts'
 import { setup } from './helpers.ts'
 
@@ -147,6 +148,12 @@ describe('business time through the server', () => {
     const after = await ctx.call('GET', `/api/tickets/${id}`, ctx.tokens.agent)
     expect(after.body.ticket.steps).toEqual(['lead'])
     expect((await restarted.tickets.verify(id)).ok).toBe(true)
+    // The evidence bundle carries the pinned calendar, so its records replay offline. (The two
+    // app instances here sign with different ledger keys, so only the replay is checked.)
+    const bundle = await ctx.call('GET', `/api/tickets/${id}/evidence`, ctx.tokens.auditor)
+    expect(Object.keys(bundle.body.sop.calendars)).toEqual(['prague_desk'])
+    const checked = checkBundle(Buffer.from(JSON.stringify(bundle.body)))
+    expect(checked.result?.replay).toMatchObject({ ok: true })
 
     // A new SOP version pins the edited calendar: Monday is closed, so its SLA falls due Tuesday 11:00.
     expect((await publish(ctx, { ...callback, purpose: `${callback.purpose} Edited.` })).status).toBe(201)
