@@ -179,7 +179,7 @@ CREATE TABLE ledger_heads (
   {
     name: 'calendars with immutable versions, and the calendar versions each SOP version runs on',
     sql: `
-CREATE TABLE calendar_versions (
+CREATE TABLE IF NOT EXISTS calendar_versions (
   calendar_id TEXT NOT NULL,
   version INTEGER NOT NULL,
   document TEXT NOT NULL,
@@ -187,9 +187,9 @@ CREATE TABLE calendar_versions (
   created_by TEXT NOT NULL,
   PRIMARY KEY (calendar_id, version)
 ) WITHOUT ROWID;
-CREATE TRIGGER calendar_versions_immutable BEFORE UPDATE ON calendar_versions
+CREATE TRIGGER IF NOT EXISTS calendar_versions_immutable BEFORE UPDATE ON calendar_versions
 BEGIN SELECT RAISE(ABORT, 'calendar versions are immutable'); END;
-CREATE TABLE sop_calendar_pins (
+CREATE TABLE IF NOT EXISTS sop_calendar_pins (
   sop_id TEXT NOT NULL,
   sop_version INTEGER NOT NULL,
   calendar_id TEXT NOT NULL,
@@ -197,7 +197,7 @@ CREATE TABLE sop_calendar_pins (
   PRIMARY KEY (sop_id, sop_version, calendar_id),
   FOREIGN KEY (calendar_id, calendar_version) REFERENCES calendar_versions(calendar_id, version)
 ) WITHOUT ROWID;
-CREATE TRIGGER sop_calendar_pins_immutable BEFORE UPDATE ON sop_calendar_pins
+CREATE TRIGGER IF NOT EXISTS sop_calendar_pins_immutable BEFORE UPDATE ON sop_calendar_pins
 BEGIN SELECT RAISE(ABORT, 'calendar pins are immutable'); END;`,
   },
 ]
