@@ -1,4 +1,5 @@
 import { type AnyStateMachine, assign, setup } from 'xstate'
+import type { Calendar } from './calendar.ts'
 import type { Effect, SopDocument, Step, TicketField, Transition } from './document.ts'
 import { SopError } from './errors.ts'
 import { GuardEnvironment, type GuardFn } from './guard.ts'
@@ -23,6 +24,8 @@ export interface CompiledSop {
   guards: ReadonlyMap<string, GuardFn>
   /** The SHA-256 function (text → lowercase hex) records are chained with. */
   sha256: (text: string) => string
+  /** The calendars its business-time durations count in (the versions this SOP version pins), by id. */
+  calendars: ReadonlyMap<string, Calendar>
 }
 
 export interface CompileOptions {
@@ -31,6 +34,11 @@ export interface CompileOptions {
    * pass its native one (the server passes Node's crypto). Any correct SHA-256 gives the same hashes.
    */
   sha256?: (text: string) => string
+  /**
+   * The calendars the document's business-time durations name, by id (data: the host resolves the
+   * versions it pins). A named calendar that is missing throws `SopError('missing_calendar')`.
+   */
+  calendars?: Readonly<Record<string, Calendar>>
 }
 
 /** Events the compiled machine understands. */
@@ -78,6 +86,18 @@ export function compile(input: unknown, options: CompileOptions = {}): CompiledS
   const guards = new Map<string, GuardFn>()
   for (const t of doc.transitions) if (t.guard) guards.set(t.id, env.compile(t.guard))
 
+  const calendars = new Map<string, Calendar>()
+  for (const name of calendarsNamed(doc)) {
+    const calendar = options.calendars?.[name]
+    if (!calendar) {
+      throw new SopError(
+        'missing_calendar',
+        `SOP "${doc.id}" counts business time in calendar "${name}", which does not exist`,
+        { id: name },
+      )
+    }
+    calendars.set(name, calendar)
+  }
   const machine = buildMachine(doc, { steps, transitions, outgoing, guards })
   return {
     document: doc,
@@ -90,7 +110,24 @@ export function compile(input: unknown, options: CompileOptions = {}): CompiledS
     ancestors,
     sha256: options.sha256 ?? sha256Hex,
     guards,
+    calendars,
   }
+}
+
+/** Ids of the calendars a document's business-time durations count in. */
+export function calendarsNamed(doc: SopDocument): string[] {
+  const names = new Set<string>()
+  const add = (clock: { time?: string; calendar?: string } | undefined) => {
+    if (clock?.time === 'business' && (clock.calendar ?? doc.calendar))
+      names.add(clock.calendar ?? doc.calendar!)
+  }
+  for (const s of doc.steps) add(s.sla)
+  for (const t of doc.policy?.targets ?? []) add(t)
+  for (const t of doc.transitions) {
+    if (t.after) add(t)
+    if (t.window) names.add(t.window)
+  }
+  return [...names].sort()
 }
 
 interface Parts {

@@ -1,8 +1,11 @@
 import type { AnyMachineSnapshot } from 'xstate'
+import { slaDueMs, slaHeld, slaTimerId, updateClocks } from './clocks.ts'
 import { type CompiledSop, EVENT_AFTER, EVENT_GOTO, EVENT_SLA, EVENT_UPDATE } from './compile.ts'
+import { alignToWindow, outsideWindow } from './contactWindow.ts'
 import type { Outcome, Step, Transition } from './document.ts'
-import { addDuration, parseDuration } from './duration.ts'
+import { type DurationClock, dueAfter, dueAfterMs } from './due.ts'
 import { canonicalJson } from './hash.ts'
+import { clockTarget, policyDueMs, policyTimerId, updatePolicy } from './policy.ts'
 import { pureInitialTransition, pureTransition } from './pureTransition.ts'
 import type {
   Accepted,
@@ -188,6 +191,18 @@ function decideAction(
       })
     }
   }
+  if (first.window) {
+    const next = outsideWindow(sop, first.window, merged, now)
+    if (next) {
+      return reject({
+        code: 'outside_contact_window',
+        message: `"${input.action}" contacts the customer, who may not be contacted now; next allowed at ${next}`,
+        stepId: first.from,
+        transitionId: first.id,
+        nextAllowedAt: next,
+      })
+    }
+  }
   if (onlyCheck) return CHECKED
   return accept(sop, state, snapshot, actions, {
     kind: 'action',
@@ -265,8 +280,10 @@ export function timerId(kind: 'sla' | 'delay', id: string, seq: number): string 
 }
 
 function decideTimer(sop: CompiledSop, state: TicketState, id: string, actor: Actor, now: string): Decision {
-  const m = /^(sla|delay):([^:]+):(\d+)$/.exec(id)
-  if (!m) return reject({ code: 'invalid_input', message: `"${id}" is not a timer id` })
+  if (id.startsWith('policy:')) return decidePolicyTimer(sop, state, id, actor, now)
+  const m = /^(sla|delay):([^:@]+):(\d+)(?:@(\d+))?$/.exec(id)
+  if (!m || (m[1] === 'delay' && m[4] !== undefined))
+    return reject({ code: 'invalid_input', message: `"${id}" is not a timer id` })
   const [, kind, ref, seqText] = m
   const seq = Number(seqText)
   const base = {
@@ -296,7 +313,7 @@ function decideTimer(sop: CompiledSop, state: TicketState, id: string, actor: Ac
         stepId: t.from,
       })
     }
-    const notDue = checkDue(id, entry.enteredAt, t.after, now)
+    const notDue = checkDue(sop, id, entry.enteredAt, t.after, t, now, state.context.fields)
     if (notDue) return notDue
     const [snapshot, actions] = pureTransition(sop.machine, snapshotOf(sop, state), {
       type: `${EVENT_AFTER}${t.id}`,
@@ -314,8 +331,16 @@ function decideTimer(sop: CompiledSop, state: TicketState, id: string, actor: Ac
       stepId: step.id,
     })
   }
-  const notDue = checkDue(id, entry.enteredAt, step.sla.due, now)
-  if (notDue) return notDue
+  if (slaTimerId(step.id, entry) !== id || slaHeld(sop, step.id, Boolean(state.pausedSince))) {
+    return reject({
+      code: 'timer_stale',
+      message: `Timer "${id}" no longer applies: the SLA of step "${step.id}" was paused`,
+      stepId: step.id,
+    })
+  }
+  const slaDue = new Date(slaDueMs(sop, step, entry)).toISOString()
+  if (Date.parse(now) < Date.parse(slaDue))
+    return reject({ code: 'timer_not_due', message: `Timer "${id}" is due at ${slaDue}, not before` })
   const breach = { escalateTo: step.sla.escalateTo ?? null, notify: step.sla.notify ?? null, stepId: step.id }
   const [snapshot, actions] = step.sla.escalateTo
     ? pureTransition(sop.machine, snapshotOf(sop, state), { type: `${EVENT_SLA}${step.id}` })
@@ -323,8 +348,64 @@ function decideTimer(sop: CompiledSop, state: TicketState, id: string, actor: Ac
   return accept(sop, state, snapshot, actions, { ...base, breach })
 }
 
-function checkDue(id: string, enteredAt: string, duration: string, now: string): Decision | null {
-  const dueAt = addDuration(enteredAt, duration)
+function decidePolicyTimer(
+  sop: CompiledSop,
+  state: TicketState,
+  id: string,
+  actor: Actor,
+  now: string,
+): Decision {
+  const metric = id.split(':')[1]
+  const clock = state.policy?.[metric]
+  if (!clock || policyTimerId(metric, clock) !== id || state.pausedSince) {
+    return reject({
+      code: 'timer_stale',
+      message: `Timer "${id}" no longer applies: the ${metric.replace('_', ' ')} clock stopped or was paused`,
+    })
+  }
+  const target = clockTarget(sop, clock)
+  const dueAt = new Date(policyDueMs(sop, target, clock)).toISOString()
+  if (Date.parse(now) < Date.parse(dueAt))
+    return reject({ code: 'timer_not_due', message: `Timer "${id}" is due at ${dueAt}, not before` })
+  const breach = {
+    escalateTo: target.escalateTo ?? null,
+    notify: target.notify ?? null,
+    policy: metric,
+    stepId: leaves(state.value)[0],
+  }
+  const [snapshot, actions] = target.escalateTo
+    ? pureTransition(sop.machine, snapshotOf(sop, state), { type: `${EVENT_GOTO}${target.escalateTo}` })
+    : [snapshotOf(sop, state), []]
+  return accept(sop, state, snapshot, actions, {
+    kind: 'timer',
+    actor,
+    now,
+    action: null,
+    timerId: id,
+    input: {},
+    ticks: {},
+    target: null,
+    reason: null,
+    breach,
+  })
+}
+
+function checkDue(
+  sop: CompiledSop,
+  id: string,
+  enteredAt: string,
+  duration: string,
+  clock: DurationClock & { window?: string },
+  now: string,
+  fields: Record<string, FieldValue>,
+): Decision | null {
+  const dueMs = alignToWindow(
+    sop,
+    clock.window,
+    fields,
+    Date.parse(dueAfter(sop, enteredAt, duration, clock)),
+  )
+  const dueAt = new Date(dueMs).toISOString()
   if (Date.parse(now) >= Date.parse(dueAt)) return null
   return reject({ code: 'timer_not_due', message: `Timer "${id}" is due at ${dueAt}, not before` })
 }
@@ -409,7 +490,7 @@ function accept(
     } else if (a.type === 'exited') {
       const id = (a.params as { stepId: string }).stepId
       const entry = active[id]
-      if (entry && entry.seq !== seq) cancel.push(...timerIdsOf(sop, id, entry.seq))
+      if (entry && entry.seq !== seq) cancel.push(...timerIdsOf(sop, id, entry))
       delete active[id]
       delete checklist[id]
     }
@@ -417,12 +498,26 @@ function accept(
   const nowMs = Date.parse(base.now)
   // A finished machine exits everything; the ticket stays at the end step it reached.
   if (closed) for (const id of to) active[id] ??= { enteredAt: base.now, seq }
-  const schedule: TimerRecord[] = []
+  const clocks = updateClocks(sop, state, active, seq, base.now, closed)
+  const policy = updatePolicy(sop, state.policy, {
+    kind: base.kind,
+    now: base.now,
+    seq,
+    taken: takenIds(actions).flatMap((id) => sop.transitions.get(id) ?? []),
+    firedTimer: base.timerId?.startsWith('policy:') ? base.timerId : null,
+    closed,
+    priority: context.priority,
+    pausedBefore: state.pausedSince,
+    pausedAfter: clocks.pausedSince !== undefined,
+  })
+  const schedule: TimerRecord[] = [...clocks.schedule, ...policy.schedule]
+  cancel.push(...clocks.cancel, ...policy.cancel)
   for (const [id, entry] of Object.entries(active)) {
     if (closed) {
-      if (entry.seq !== seq) cancel.push(...timerIdsOf(sop, id, entry.seq))
+      if (entry.seq !== seq) cancel.push(...timerIdsOf(sop, id, entry))
     } else if (entry.seq === seq) {
-      schedule.push(...timersOf(sop, id, seq, nowMs))
+      const held = slaHeld(sop, id, clocks.pausedSince !== undefined)
+      schedule.push(...timersOf(sop, id, seq, nowMs, context.fields).filter((t) => !held || t.kind !== 'sla'))
     }
   }
   const outcome: Outcome | null = closed
@@ -461,6 +556,8 @@ function accept(
     checklist,
     seq: seq + 1,
     head: recordHash(sop, record),
+    ...(clocks.pausedSince ? { pausedSince: clocks.pausedSince } : {}),
+    ...(policy.policy ? { policy: policy.policy } : {}),
   }
   snapshots.set(next, snapshot)
   return { ok: true, state: next, record, timers: { schedule, cancel } }
@@ -471,7 +568,11 @@ interface TimerSpec {
   kind: 'sla' | 'delay'
   ref: string
   transitionId: string | null
-  ms: number
+  /** The duration and how it is counted (business or wall-clock time). */
+  duration: string
+  clock: DurationClock
+  /** For delays: the contact window the due time moves into. */
+  window?: string
 }
 
 /** The timers each step has while active, worked out once per compiled SOP. */
@@ -488,28 +589,46 @@ function specsOf(sop: CompiledSop, stepId: string): TimerSpec[] {
     specs = []
     const step = sop.steps.get(stepId)
     if (step?.sla)
-      specs.push({ kind: 'sla', ref: stepId, transitionId: null, ms: parseDuration(step.sla.due) })
+      specs.push({ kind: 'sla', ref: stepId, transitionId: null, duration: step.sla.due, clock: step.sla })
     for (const t of sop.outgoing.get(stepId) ?? []) {
-      if (t.after) specs.push({ kind: 'delay', ref: t.id, transitionId: t.id, ms: parseDuration(t.after) })
+      if (t.after)
+        specs.push({
+          kind: 'delay',
+          ref: t.id,
+          transitionId: t.id,
+          duration: t.after,
+          clock: t,
+          window: t.window,
+        })
     }
     bySop.set(stepId, specs)
   }
   return specs
 }
 
-/** Ids of the timers a step entered at record `seq` has. */
-function timerIdsOf(sop: CompiledSop, stepId: string, seq: number): string[] {
-  return specsOf(sop, stepId).map((spec) => timerId(spec.kind, spec.ref, seq))
+/** Ids of the timers an active step has now. */
+function timerIdsOf(sop: CompiledSop, stepId: string, entry: TicketState['active'][string]): string[] {
+  return specsOf(sop, stepId).map((spec) =>
+    spec.kind === 'sla' ? slaTimerId(stepId, entry) : timerId(spec.kind, spec.ref, entry.seq),
+  )
 }
 
 /** The timers a step entered at record `seq`, at `nowMs`, schedules. */
-function timersOf(sop: CompiledSop, stepId: string, seq: number, nowMs: number): TimerRecord[] {
+function timersOf(
+  sop: CompiledSop,
+  stepId: string,
+  seq: number,
+  nowMs: number,
+  fields: Record<string, FieldValue>,
+): TimerRecord[] {
   return specsOf(sop, stepId).map((spec) => ({
     id: timerId(spec.kind, spec.ref, seq),
     kind: spec.kind,
     stepId,
     transitionId: spec.transitionId,
-    dueAt: new Date(nowMs + spec.ms).toISOString(),
+    dueAt: new Date(
+      alignToWindow(sop, spec.window, fields, dueAfterMs(sop, nowMs, spec.duration, spec.clock)),
+    ).toISOString(),
   }))
 }
 

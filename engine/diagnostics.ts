@@ -33,6 +33,7 @@ export const DIAGNOSTIC_CODES = {
   unknown_target: ['escalation'],
   escalation_without_owner: [],
   sla_without_owner: [],
+  business_time_without_calendar: ['delay'],
   // Transitions and guards.
   unknown_source: [],
   trigger_conflict: [],

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { timeKindSchema } from './calendar.ts'
 import { isDuration } from './duration.ts'
 
 /** The schema id every SOP document of this format carries. */
@@ -91,6 +92,10 @@ export const slaSchema = z.object({
   escalateTo: id.optional(),
   /** On breach: notify this role. */
   notify: z.string().min(1).optional(),
+  /** Counted in `business` time (the calendar's open hours) or `calendar` (wall-clock) time, the default. */
+  time: timeKindSchema.optional(),
+  /** The calendar business time counts in (else the SOP's `calendar`). */
+  calendar: id.optional(),
 })
 export type Sla = z.infer<typeof slaSchema>
 
@@ -129,6 +134,12 @@ export const stepSchema = z.object({
   outcome: outcomeSchema.optional(),
   /** For `wait` steps: who the ticket waits for (see `WAIT_KINDS`); unset means no interruption. */
   waitKind: waitKindSchema.optional(),
+  /**
+   * For `wait` steps: while the ticket waits here, the SLAs of its other active steps pause, and
+   * resume (rescheduled by the open time they lay paused) when it leaves. Typically true when
+   * waiting on the customer; for a third party as the desk decides.
+   */
+  pausesClocks: z.boolean().optional(),
 })
 export type Step = z.infer<typeof stepSchema>
 
@@ -161,6 +172,15 @@ export const transitionSchema = z.object({
     .optional(),
   /** Taken by itself this long after the step was entered (an ISO-8601 duration). */
   after: isoDuration.optional(),
+  /** How `after` is counted: `business` (the calendar's open hours) or `calendar` (wall-clock), the default. */
+  time: timeKindSchema.optional(),
+  /** The calendar a business-time `after` counts in (else the SOP's `calendar`). */
+  calendar: id.optional(),
+  /**
+   * A contact window (a calendar of the times the customer may be contacted): an action is refused
+   * outside it, naming the next allowed time; a delay is moved to the next allowed time.
+   */
+  window: id.optional(),
   label: z.string().default(''),
   /** CEL expression over `ticket.<field>`; the transition is only taken when it is true. */
   guard: z.string().optional(),
@@ -174,6 +194,10 @@ export const transitionSchema = z.object({
   skipRequirements: z.boolean().default(false),
   /** The step's main way forward, drawn as its primary action (else its first action that does not skip). */
   primary: z.boolean().optional(),
+  /** The action answers the customer: it stops the first-reply and next-reply clocks. */
+  reply: z.boolean().optional(),
+  /** The action records a message from the customer: it starts the next-reply clock. */
+  customerMessage: z.boolean().optional(),
 })
 export type Transition = z.infer<typeof transitionSchema>
 
@@ -241,6 +265,29 @@ export const sopDocumentSchema = z.object({
   glossary: z.array(z.object({ term: z.string().min(1), definition: z.string().min(1) })).default([]),
   /** Service targets for the dashboard (optional). */
   targets: targetsSchema.optional(),
+  /** The calendar business-time durations count in unless they name another. */
+  calendar: id.optional(),
+  /** Ticket-level SLA targets: first reply, next reply and resolution, per priority. */
+  policy: z
+    .object({
+      targets: z.array(
+        z.object({
+          metric: z.enum(['first_reply', 'next_reply', 'resolution']),
+          /** The priorities it applies to; absent means every priority. The first target that applies wins. */
+          priorities: z.array(z.enum(['urgent', 'high', 'normal', 'low'])).optional(),
+          due: isoDuration,
+          time: timeKindSchema.optional(),
+          calendar: id.optional(),
+          /** On breach: notify this role. */
+          notify: z.string().min(1).optional(),
+          /** On breach: move the ticket to this step. */
+          escalateTo: id.optional(),
+        }),
+      ),
+    })
+    .optional(),
+  /** The ticket field holding the customer's IANA time zone: contact windows count in it when set. */
+  customerTimeZoneField: z.string().optional(),
   fields: z.array(ticketFieldSchema).default([]),
   /** The top-level step a ticket starts in. */
   initial: id,

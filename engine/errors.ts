@@ -6,6 +6,7 @@ export const SOP_ERROR_CODES = [
   'unknown_step',
   'unknown_transition',
   'sop_mismatch',
+  'missing_calendar',
 ] as const
 export type SopErrorCode = (typeof SOP_ERROR_CODES)[number]
 

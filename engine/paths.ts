@@ -1,9 +1,10 @@
 import { type AdjacencyMap, getAdjacencyMap } from '@xstate/graph'
 import type { ActorLogic, EventObject, Snapshot } from 'xstate'
+import { slaDueMs, slaTimerId } from './clocks.ts'
 import type { CompiledSop } from './compile.ts'
 import { actionTransitions, decide, isEmpty, leaves, rolesFor, start, timerId } from './decide.ts'
 import type { TicketField } from './document.ts'
-import { addDuration } from './duration.ts'
+import { dueAfter } from './due.ts'
 import { canonicalJson } from './hash.ts'
 import type { Actor, FieldValue, SopPath, TicketInput, TicketState } from './types.ts'
 import { referencedFields, triggerOf } from './validate.ts'
@@ -253,17 +254,17 @@ function eventsFor(sop: CompiledSop, ticket: TicketState, at: string): PathEvent
   for (const [stepId, entry] of Object.entries(ticket.active)) {
     const step = sop.steps.get(stepId)!
     if (step.sla?.escalateTo) {
-      const dueAt = addDuration(entry.enteredAt, step.sla.due)
+      const dueAt = new Date(slaDueMs(sop, step, entry)).toISOString()
       events.push({
         type: 'input',
-        input: { kind: 'timer', timerId: timerId('sla', stepId, entry.seq) },
+        input: { kind: 'timer', timerId: slaTimerId(stepId, entry) },
         actor: SYSTEM,
         at: later(at, dueAt),
       })
     }
     for (const t of sop.outgoing.get(stepId) ?? []) {
       if (!t.after) continue
-      const dueAt = addDuration(entry.enteredAt, t.after)
+      const dueAt = dueAfter(sop, entry.enteredAt, t.after, t)
       events.push({
         type: 'input',
         input: { kind: 'timer', timerId: timerId('delay', t.id, entry.seq) },

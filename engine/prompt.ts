@@ -1,7 +1,8 @@
+import { slaDueMs, slaHeld, slaTimerId } from './clocks.ts'
 import type { CompiledSop } from './compile.ts'
-import { actionTransitions, check, isEmpty, leaves, timerId } from './decide.ts'
+import { actionTransitions, check, isEmpty, leaves } from './decide.ts'
 import type { Step, Transition } from './document.ts'
-import { addDuration } from './duration.ts'
+import { dueAfter } from './due.ts'
 import type { ActionPrompt, Actor, FieldPrompt, StepPrompt, TicketPrompt, TicketState } from './types.ts'
 
 /**
@@ -41,7 +42,7 @@ export function prompt(sop: CompiledSop, state: TicketState, actor: Actor | null
             transitionId: t.id,
             stepId,
             label: t.label,
-            dueAt: addDuration(entry.enteredAt, t.after),
+            dueAt: dueAfter(sop, entry.enteredAt, t.after, t),
           })
       }
     }
@@ -126,7 +127,10 @@ function stepPrompt(sop: CompiledSop, state: TicketState, step: Step, now: strin
   const entry = state.active[step.id]
   const done = new Set(state.checklist[step.id] ?? [])
   const text = [step.title, step.instructions, ...step.checklist.map((c) => c.text)].join('\n').toLowerCase()
-  const sla = step.sla ? { ...step.sla, dueAt: addDuration(entry.enteredAt, step.sla.due) } : null
+  const paused = slaHeld(sop, step.id, Boolean(state.pausedSince))
+  const sla = step.sla
+    ? { ...step.sla, dueAt: new Date(slaDueMs(sop, step, entry, state.pausedSince, now)).toISOString() }
+    : null
   return {
     stepId: step.id,
     kind: step.kind,
@@ -156,10 +160,11 @@ function stepPrompt(sop: CompiledSop, state: TicketState, step: Step, now: strin
       ? {
           due: sla.due,
           dueAt: sla.dueAt,
-          breached: Date.parse(now) >= Date.parse(sla.dueAt),
+          breached: !paused && Date.parse(now) >= Date.parse(sla.dueAt),
           escalateTo: sla.escalateTo ?? null,
           notify: sla.notify ?? null,
-          timerId: timerId('sla', step.id, entry.seq),
+          timerId: slaTimerId(step.id, entry),
+          ...(paused ? { paused: true } : {}),
         }
       : null,
     glossary: sop.document.glossary.filter((g) => text.includes(g.term.toLowerCase())),

@@ -36,8 +36,18 @@ export interface TicketState {
   context: TicketContext
   status: 'open' | 'closed'
   outcome: Outcome | null
-  /** Active steps (leaves and their containers), with the time and record number they were entered. */
-  active: Record<string, { enteredAt: string; seq: number }>
+  /**
+   * Active steps (leaves and their containers), with the time and record number they were entered;
+   * for an SLA that was paused, the open time it lay paused and the record that last resumed it.
+   */
+  active: Record<string, { enteredAt: string; seq: number; pausedMs?: number; resumed?: number }>
+  /** Since when the ticket's SLA clocks are paused (a wait step that pauses them is active). */
+  pausedSince?: string
+  /** The ticket-level policy clocks running (first reply, next reply, resolution), by metric. */
+  policy?: Record<
+    string,
+    { enteredAt: string; seq: number; target: number; pausedMs?: number; resumed?: number }
+  >
   /** Checklist items ticked, per step id. */
   checklist: Record<string, string[]>
   /** How many records the ticket has: the next record's seq. */
@@ -50,7 +60,8 @@ export interface TicketState {
 export interface TimerRecord {
   /** Deterministic id: unique within a ticket. */
   id: string
-  kind: 'sla' | 'delay'
+  kind: 'sla' | 'delay' | 'policy'
+  /** The step (for a policy timer: the metric). */
   stepId: string
   /** For `delay`: the delayed transition. */
   transitionId: string | null
@@ -93,7 +104,13 @@ export interface TransitionRecord {
   entered: string[]
   fieldChanges: FieldChange[]
   /** SLA breached by this record (kind `timer` on an SLA timer). */
-  breach: { stepId: string; notify: string | null; escalateTo: string | null } | null
+  breach: {
+    stepId: string
+    notify: string | null
+    escalateTo: string | null
+    /** For a ticket-level policy target: its metric. */
+    policy?: string
+  } | null
   status: 'open' | 'closed'
   outcome: Outcome | null
 }
@@ -127,6 +144,7 @@ export const REJECTION_CODES = [
   'timer_not_due',
   'unknown_step',
   'invalid_input',
+  'outside_contact_window',
 ] as const
 export type RejectionCode = (typeof REJECTION_CODES)[number]
 
@@ -143,6 +161,8 @@ export interface Rejection {
   guards?: { transitionId: string; guard: string }[]
   fields?: { field: string; message: string }[]
   roles?: string[]
+  /** For `outside_contact_window`: the next time the customer may be contacted (ISO). */
+  nextAllowedAt?: string
 }
 
 export interface Accepted {
@@ -185,6 +205,8 @@ export interface StepPrompt {
     escalateTo: string | null
     notify: string | null
     timerId: string
+    /** The clock is paused (a wait step that pauses clocks is active); `dueAt` is then as if it resumed now. */
+    paused?: boolean
   } | null
   /** Glossary entries whose term appears in the step's title, instructions or checklist. */
   glossary: { term: string; definition: string }[]

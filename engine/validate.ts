@@ -56,6 +56,41 @@ export interface Model {
 }
 
 function checkDocument(doc: SopDocument, broken: Broken, out: Diagnostics): void {
+  for (const t of doc.policy?.targets ?? []) {
+    if (t.escalateTo && !doc.steps.some((s) => s.id === t.escalateTo))
+      out.error(
+        'unknown_target',
+        `The ${t.metric} policy escalates to "${t.escalateTo}", which does not exist`,
+        {
+          property: 'policy',
+          variant: 'escalation',
+          params: { target: t.escalateTo, step: t.metric },
+        },
+      )
+    if (t.time === 'business' && !t.calendar && !doc.calendar)
+      out.error(
+        'business_time_without_calendar',
+        `The ${t.metric} policy counts business time but names no calendar, and the SOP has none`,
+        { property: 'policy', params: { step: t.metric } },
+      )
+  }
+  // Business time needs a calendar to count in.
+  for (const s of doc.steps) {
+    if (s.sla?.time === 'business' && !s.sla.calendar && !doc.calendar)
+      out.error(
+        'business_time_without_calendar',
+        `Step "${s.id}" counts its SLA in business time but names no calendar, and the SOP has none`,
+        { stepId: s.id, property: 'sla.calendar' },
+      )
+  }
+  for (const t of doc.transitions) {
+    if (t.after && t.time === 'business' && !t.calendar && !doc.calendar)
+      out.error(
+        'business_time_without_calendar',
+        `Transition "${t.id}" counts its delay in business time but names no calendar, and the SOP has none`,
+        { transitionId: t.id, property: 'calendar', variant: 'delay' },
+      )
+  }
   // Ids and fields.
   const steps = new Map<string, Step>()
   for (const s of doc.steps) {

@@ -152,6 +152,8 @@ export function checkFlow(m: Model, out: Diagnostics): void {
     if (s.parent) reach(s.parent)
   }
   reach(initial.id)
+  // A ticket-level policy escalates from wherever the ticket is.
+  for (const t of m.doc.policy?.targets ?? []) if (t.escalateTo) reach(t.escalateTo)
   while (queue.length) {
     const s = steps.get(queue.shift()!)!
     if (s.kind === 'group' && s.initial) reach(s.initial)

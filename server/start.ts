@@ -6,9 +6,9 @@ import { dirname, extname, join, normalize, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
 import type { Hono } from 'hono'
-import { compile } from '../engine/index.ts'
 import { createApp, type SopflowApp } from './app.ts'
 import type { AuthConfig } from './auth/auth.ts'
+import { compileWithLatest, publishPinned } from './calendars/store.ts'
 import { startSmtp } from './channels/smtp.ts'
 import { decodePath } from './http/path.ts'
 import { Problem } from './http/problem.ts'
@@ -175,7 +175,7 @@ export async function importSop(
   by: string,
   now: string,
 ): Promise<{ id: string; version: number | null }> {
-  const compiled = compile(document, { sha256 })
+  const compiled = compileWithLatest(storage, document)
   const id = compiled.document.id
   const existing = await storage.getSop(id)
   if (!existing) {
@@ -192,10 +192,8 @@ export async function importSop(
   }
   const latest = await storage.latestVersion(id)
   if (latest?.hash === compiled.hash) return { id, version: latest.version }
-  const v = await storage.publishVersion({
+  const v = await publishPinned(storage, compiled, {
     sopId: id,
-    hash: compiled.hash,
-    document: compiled.document,
     publishedAt: now,
     publishedBy: by,
   })

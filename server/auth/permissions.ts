@@ -111,6 +111,10 @@ export const PERMISSIONS: readonly Permission[] = [
   p('GET', '/api/sops/{id}/versions/{n}', READ, R_SOPS),
   p('POST', '/api/sops/{id}/archive', EDIT, ['sops']),
   p('POST', '/api/sops/{id}/unarchive', EDIT, ['sops']),
+  p('GET', '/api/calendars', READ, R_SOPS),
+  p('GET', '/api/calendars/{id}', READ, R_SOPS),
+  p('PUT', '/api/calendars/{id}', EDIT, ['sops']),
+  p('GET', '/api/calendars/{id}/versions/{n}', READ, R_SOPS),
 
   p('GET', '/api/customers', READ_TICKETS, ['read', 'tickets', 'ingest']),
   p('POST', '/api/customers', WORK, ['tickets', 'ingest']),

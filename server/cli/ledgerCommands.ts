@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { compile, fromHex, verifyConsistency } from '../../engine/index.ts'
+import { fromHex, verifyConsistency } from '../../engine/index.ts'
+import { compilePinned } from '../calendars/store.ts'
 import { loadOrCreateKey, publicKeyFrom } from '../ledger/keys.ts'
 import { LedgerService, lastHead } from '../ledger/ledger.ts'
 import { headSignatureValid } from '../ledger/treeHead.ts'
@@ -61,7 +62,7 @@ export async function runVerifyTicket(db: string, id: string): Promise<number> {
       return 1
     }
     const audit = await storage.getAudit(id)
-    const result = verifyAudit(compile(version.document, { sha256 }), t, audit)
+    const result = verifyAudit(compilePinned(storage, version), t, audit)
     if (version.text !== undefined && sha256(version.text) !== version.hash) {
       result.ok = false
       result.problems.push(`the stored SOP document does not match its hash ${version.hash}`)

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { calendarSchema } from '../../engine/index.ts'
 import { accessSchemas } from '../access/schemas.ts'
 import { channelOps } from '../channels/openapi.ts'
 import { ledgerSchemas } from '../ledger/routes.ts'
@@ -210,6 +211,33 @@ export const ops: Op[] = [
     tag: 'SOPs',
   },
   { method: 'get', path: '/api/sops/{id}/versions/{n}', summary: 'A published version', tag: 'SOPs' },
+  {
+    method: 'get',
+    path: '/api/calendars',
+    summary: 'Calendars: the latest version of each',
+    tag: 'Calendars',
+  },
+  {
+    method: 'get',
+    path: '/api/calendars/{id}',
+    summary: 'A calendar: its latest version and the list of versions',
+    tag: 'Calendars',
+  },
+  {
+    method: 'put',
+    path: '/api/calendars/{id}',
+    summary: 'Save a calendar as its next immutable version (public holidays of `holidayRegions` resolved)',
+    tag: 'Calendars',
+    body: calendarSchema,
+    notes:
+      'SOP versions published afterwards pin this version; earlier SOP versions keep the calendar version they pinned.',
+  },
+  {
+    method: 'get',
+    path: '/api/calendars/{id}/versions/{n}',
+    summary: 'A calendar version',
+    tag: 'Calendars',
+  },
   { method: 'post', path: '/api/sops/{id}/archive', summary: 'Archive an SOP', tag: 'SOPs' },
   { method: 'post', path: '/api/sops/{id}/unarchive', summary: 'Bring an archived SOP back', tag: 'SOPs' },
   { method: 'get', path: '/api/customers', summary: 'Search customers (?q=)', tag: 'Customers' },

@@ -1,9 +1,9 @@
 import { Hono } from 'hono'
-import { compile, validate } from '../../engine/index.ts'
+import { validate } from '../../engine/index.ts'
 import type { AppEnv } from '../auth/roles.ts'
+import { compileWithLatest, publishPinned } from '../calendars/store.ts'
 import { jsonBody, notFound, Problem, parse } from '../http/problem.ts'
 import { schemas } from '../schemas.ts'
-import { sha256 } from '../services/crypto.ts'
 import type { Clock } from '../services/tickets.ts'
 import type { Storage } from '../storage/types.ts'
 
@@ -85,7 +85,7 @@ export function sopRoutes(storage: Storage, clock: Clock) {
   app.post('/:id/publish', async (c) => {
     const sop = await load(c.req.param('id'))
     if (sop.archived) throw new Problem(422, 'sop_archived', `SOP "${sop.id}" is archived`)
-    const compiled = compile(sop.draft, { sha256 })
+    const compiled = compileWithLatest(storage, sop.draft)
     const latest = await storage.latestVersion(sop.id)
     if (latest?.hash === compiled.hash) {
       throw new Problem(
@@ -97,10 +97,8 @@ export function sopRoutes(storage: Storage, clock: Clock) {
         },
       )
     }
-    const v = await storage.publishVersion({
+    const v = await publishPinned(storage, compiled, {
       sopId: sop.id,
-      hash: compiled.hash,
-      document: compiled.document,
       publishedAt: now(),
       publishedBy: c.get('user').id,
     })

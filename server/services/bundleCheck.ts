@@ -1,6 +1,13 @@
 import { createPublicKey, hash, verify } from 'node:crypto'
 import { z } from 'zod'
-import { canonicalJson, compile, fromHex, leafHash, verifyInclusion } from '../../engine/index.ts'
+import {
+  calendarSchema,
+  canonicalJson,
+  compile,
+  fromHex,
+  leafHash,
+  verifyInclusion,
+} from '../../engine/index.ts'
 import { publicKeyFrom } from '../ledger/keys.ts'
 import { sha256Bytes } from '../ledger/sha.ts'
 import { headSignatureValid } from '../ledger/treeHead.ts'
@@ -49,7 +56,16 @@ export const bundleSchema = z
         .strict(),
     ),
     signature: base64(86),
-    sop: z.object({ document: text, hash: hex, id: text, version: z.number().int().min(1) }).strict(),
+    sop: z
+      .object({
+        document: text,
+        hash: hex,
+        id: text,
+        version: z.number().int().min(1),
+        /** The calendar versions the SOP version pins (for business-time deadlines). */
+        calendars: z.record(z.string(), calendarSchema).optional(),
+      })
+      .strict(),
     ticket: z
       .object({
         assigneeId: maybe(text),
@@ -214,7 +230,7 @@ export function checkBundle(
   // The records' chain, replay, and the summary.
   let sop: ReturnType<typeof compile> | null = null
   try {
-    sop = compile(JSON.parse(s.document))
+    sop = compile(JSON.parse(s.document), { calendars: s.calendars })
   } catch (err) {
     out.problems.push(`the SOP document cannot be compiled: ${(err as Error).message}`)
   }

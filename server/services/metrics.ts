@@ -1,4 +1,10 @@
-import type { CompiledSop, Targets, TransitionRecord } from '../../engine/index.ts'
+import {
+  ALWAYS_OPEN,
+  businessMsBetween,
+  type CompiledSop,
+  type Targets,
+  type TransitionRecord,
+} from '../../engine/index.ts'
 import type { AuditRow, MetricsFilter, Storage, Survey, TicketRow } from '../storage/types.ts'
 import type { TicketService } from './tickets.ts'
 
@@ -18,6 +24,11 @@ export interface Figures {
   frt: { avgMs: number | null; medianMs: number | null; count: number }
   /** Average total handling time: created → closed, over closed tickets. */
   atht: { avgMs: number | null; medianMs: number | null; count: number }
+  /** FRT and ATHT in business time: open hours of each SOP version's calendar (wall-clock time without one). */
+  business?: {
+    frt: { avgMs: number | null; medianMs: number | null }
+    atht: { avgMs: number | null; medianMs: number | null }
+  }
   /**
    * First contact resolution: of the closed tickets that were not cancelled (spam, duplicates), the
    * share that ended resolved without an interruption: no wait the SOP marks as a third-party
@@ -178,18 +189,24 @@ function figures(l: Loaded): { figures: Figures; drill: Record<DrillKey, string[
   const drill = Object.fromEntries(DRILL_KEYS.map((k) => [k, [] as string[]])) as Record<DrillKey, string[]>
   const frt: number[] = []
   const atht: number[] = []
+  const frtBusiness: number[] = []
+  const athtBusiness: number[] = []
   let breaches = 0
   for (const t of l.rows) {
     drill.tickets.push(t.id)
     if (t.status === 'open') drill.open.push(t.id)
-    const w = walkTicket(sopOf(l, t), l.audits.get(t.id) ?? [])
+    const sop = sopOf(l, t)
+    const w = walkTicket(sop, l.audits.get(t.id) ?? [])
     const created = Date.parse(t.createdAt)
+    const calendar = (sop.document.calendar && sop.calendars.get(sop.document.calendar)) || ALWAYS_OPEN
     if (w.firstResponseAt) {
       frt.push(Date.parse(w.firstResponseAt) - created)
+      frtBusiness.push(businessMsBetween(calendar, created, Date.parse(w.firstResponseAt)))
       drill.frt.push(t.id)
     }
     if (t.status === 'closed' && t.closedAt) {
       atht.push(Date.parse(t.closedAt) - created)
+      athtBusiness.push(businessMsBetween(calendar, created, Date.parse(t.closedAt)))
       drill.atht.push(t.id)
     }
     breaches += w.breaches
@@ -212,6 +229,10 @@ function figures(l: Loaded): { figures: Figures; drill: Record<DrillKey, string[
       closed: n - drill.open.length,
       frt: { avgMs: avg(frt), medianMs: median(frt), count: frt.length },
       atht: { avgMs: avg(atht), medianMs: median(atht), count: atht.length },
+      business: {
+        frt: { avgMs: avg(frtBusiness), medianMs: median(frtBusiness) },
+        atht: { avgMs: avg(athtBusiness), medianMs: median(athtBusiness) },
+      },
       fcr: {
         rate: drill.fcrOf.length ? drill.fcr.length / drill.fcrOf.length : null,
         count: drill.fcr.length,

@@ -1,16 +1,17 @@
 import {
-  addDuration,
   type CompiledSop,
-  compile,
   type Decision,
   decide,
   type FieldValue,
   prompt,
+  slaDueMs,
+  slaHeld,
   start,
   type TicketInput,
   type TicketPrompt,
   type TicketState,
 } from '../../engine/index.ts'
+import { compilePinned } from '../calendars/store.ts'
 import { notFound, Problem } from '../http/problem.ts'
 import type { LedgerService } from '../ledger/ledger.ts'
 import type { GroupCommitter } from '../storage/groupCommit.ts'
@@ -108,7 +109,7 @@ export class TicketService {
     if (!sop) {
       const v = await this.storage.getVersion(sopId, version)
       if (!v) throw notFound('SOP version', key)
-      sop = compile(v.document, { sha256 })
+      sop = compilePinned(this.storage, v)
       this.compiled.set(key, sop)
     }
     return sop
@@ -614,9 +615,9 @@ export function applyState(
   let dueAt: string | null = null
   if (state.status === 'open') {
     for (const [id, entry] of Object.entries(state.active)) {
-      const sla = sop.steps.get(id)?.sla
-      if (!sla) continue
-      const due = addDuration(entry.enteredAt, sla.due)
+      const step = sop.steps.get(id)
+      if (!step?.sla || slaHeld(sop, id, Boolean(state.pausedSince))) continue
+      const due = new Date(slaDueMs(sop, step, entry)).toISOString()
       if (!dueAt || due < dueAt) dueAt = due
     }
   }
@@ -670,6 +671,7 @@ function rejection(d: Extract<Decision, { ok: false }>): Problem {
   for (const k of ['stepId', 'transitionId'] as const) if (r[k]) params[k] = r[k]
   for (const k of ['missing', 'roles', 'allowed'] as const) if (r[k]) params[k] = r[k].join(', ')
   if (r.fields) params.fields = r.fields.map((f) => f.field).join(', ')
+  if (r.nextAllowedAt) params.nextAllowedAt = r.nextAllowedAt
   return new Problem(422, r.code, r.message, { rejection: r, params })
 }
 

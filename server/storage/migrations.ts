@@ -398,6 +398,31 @@ CREATE TABLE user_org_roles (
   PRIMARY KEY (user_id, role)
 );
 `,
+`,
+  },
+  {
+    name: 'calendars with immutable versions, and the calendar versions each SOP version runs on',
+    sql: `
+CREATE TABLE IF NOT EXISTS calendar_versions (
+  calendar_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  document TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  PRIMARY KEY (calendar_id, version)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS calendar_versions_immutable BEFORE UPDATE ON calendar_versions
+BEGIN SELECT RAISE(ABORT, 'calendar versions are immutable'); END;
+CREATE TABLE IF NOT EXISTS sop_calendar_pins (
+  sop_id TEXT NOT NULL,
+  sop_version INTEGER NOT NULL,
+  calendar_id TEXT NOT NULL,
+  calendar_version INTEGER NOT NULL,
+  PRIMARY KEY (sop_id, sop_version, calendar_id),
+  FOREIGN KEY (calendar_id, calendar_version) REFERENCES calendar_versions(calendar_id, version)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS sop_calendar_pins_immutable BEFORE UPDATE ON sop_calendar_pins
+BEGIN SELECT RAISE(ABORT, 'calendar pins are immutable'); END;`,
   },
 ]
 

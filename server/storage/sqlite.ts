@@ -288,7 +288,10 @@ export class SqliteStorage implements Storage {
     this.stmt('UPDATE sops SET archived = ?, updated_at = ? WHERE id = ?').run(archived ? 1 : 0, now, id)
   }
 
-  async publishVersion(v: Omit<SopVersion, 'version'>): Promise<SopVersion> {
+  async publishVersion(
+    v: Omit<SopVersion, 'version'>,
+    within?: (version: number) => void,
+  ): Promise<SopVersion> {
     // Stored as canonical JSON: the version's hash is SHA-256 over exactly these bytes.
     const text = canonicalJson(v.document)
     return this.db
@@ -301,6 +304,7 @@ export class SqliteStorage implements Storage {
           `INSERT INTO sop_versions (sop_id, version, hash, document, published_at, published_by)
          VALUES (?, ?, ?, ?, ?, ?)`,
         ).run(v.sopId, version, v.hash, text, v.publishedAt, v.publishedBy)
+        within?.(version)
         return { ...v, version, text }
       })
       .immediate()

@@ -159,7 +159,7 @@ export interface TreeHeadRow {
 export interface TimerRow {
   ticketId: string
   id: string
-  kind: 'sla' | 'delay'
+  kind: 'sla' | 'delay' | 'policy'
   stepId: string
   transitionId: string | null
   dueAt: string
@@ -314,7 +314,8 @@ export interface Storage {
   saveDraft(id: string, draft: Record<string, unknown>, now: string, baseRevision?: number): Promise<number>
   setArchived(id: string, archived: boolean, now: string): Promise<void>
   /** Appends the next numbered version of an SOP (numbering is atomic). */
-  publishVersion(v: Omit<SopVersion, 'version'>): Promise<SopVersion>
+  /** Publishes the next version; `within` runs in the same transaction (calendar pins). */
+  publishVersion(v: Omit<SopVersion, 'version'>, within?: (version: number) => void): Promise<SopVersion>
   getVersion(sopId: string, version: number): Promise<SopVersion | null>
   latestVersion(sopId: string): Promise<SopVersion | null>
   listVersions(sopId: string): Promise<SopVersionMeta[]>

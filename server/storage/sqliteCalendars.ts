@@ -1,0 +1,139 @@
+import type Database from 'better-sqlite3'
+import { type Calendar, calendarSchema, canonicalJson } from '../../engine/index.ts'
+
+export interface CalendarVersion {
+  id: string
+  version: number
+  calendar: Calendar
+  createdAt: string
+  createdBy: string
+}
+
+export type CalendarVersionMeta = Omit<CalendarVersion, 'calendar'> & { title: string; timeZone: string }
+
+interface Row {
+  calendar_id: string
+  version: number
+  document: string
+  created_at: string
+  created_by: string
+}
+
+const toVersion = (r: Row): CalendarVersion => ({
+  id: r.calendar_id,
+  version: r.version,
+  calendar: calendarSchema.parse(JSON.parse(r.document)),
+  createdAt: r.created_at,
+  createdBy: r.created_by,
+})
+const toMeta = (v: CalendarVersion): CalendarVersionMeta => ({
+  id: v.id,
+  version: v.version,
+  title: v.calendar.title,
+  timeZone: v.calendar.timeZone,
+  createdAt: v.createdAt,
+  createdBy: v.createdBy,
+})
+
+/**
+ * Calendars in SQLite: every save is a new, immutable version; an SOP version pins the calendar
+ * versions it runs on, so its tickets' deadlines never move when a calendar is edited later.
+ */
+export class SqliteCalendars {
+  constructor(private readonly db: Database.Database) {}
+
+  /** The latest version of every calendar, by id. */
+  list(): CalendarVersionMeta[] {
+    const rows = this.db
+      .prepare(
+        `SELECT c.* FROM calendar_versions c
+         JOIN (SELECT calendar_id, max(version) AS v FROM calendar_versions GROUP BY calendar_id) m
+           ON m.calendar_id = c.calendar_id AND m.v = c.version
+         ORDER BY c.calendar_id`,
+      )
+      .all() as Row[]
+    return rows.map((r) => toMeta(toVersion(r)))
+  }
+
+  versions(id: string): CalendarVersionMeta[] {
+    const rows = this.db
+      .prepare('SELECT * FROM calendar_versions WHERE calendar_id = ? ORDER BY version')
+      .all(id) as Row[]
+    return rows.map((r) => toMeta(toVersion(r)))
+  }
+
+  get(id: string, version?: number): CalendarVersion | null {
+    const row = (
+      version === undefined
+        ? this.db
+            .prepare('SELECT * FROM calendar_versions WHERE calendar_id = ? ORDER BY version DESC LIMIT 1')
+            .get(id)
+        : this.db
+            .prepare('SELECT * FROM calendar_versions WHERE calendar_id = ? AND version = ?')
+            .get(id, version)
+    ) as Row | undefined
+    return row ? toVersion(row) : null
+  }
+
+  /** Saves a calendar as its next version. */
+  add(calendar: Calendar, at: string, by: string): CalendarVersion {
+    return this.db
+      .transaction(() => {
+        const { n } = this.db
+          .prepare('SELECT coalesce(max(version), 0) AS n FROM calendar_versions WHERE calendar_id = ?')
+          .get(calendar.id) as { n: number }
+        this.db
+          .prepare(
+            'INSERT INTO calendar_versions (calendar_id, version, document, created_at, created_by) VALUES (?, ?, ?, ?, ?)',
+          )
+          .run(calendar.id, n + 1, canonicalJson(calendar), at, by)
+        return { id: calendar.id, version: n + 1, calendar, createdAt: at, createdBy: by }
+      })
+      .immediate()
+  }
+
+  /** Ids among `ids` that have no calendar. */
+  missing(ids: readonly string[]): string[] {
+    return ids.filter((id) => !this.get(id))
+  }
+
+  /**
+   * Pins the latest version of each calendar to an SOP version (call inside the publishing
+   * transaction). Throws when a calendar does not exist.
+   */
+  pinLatest(sopId: string, sopVersion: number, ids: readonly string[]): void {
+    const insert = this.db.prepare(
+      `INSERT INTO sop_calendar_pins (sop_id, sop_version, calendar_id, calendar_version)
+       SELECT ?, ?, calendar_id, max(version) FROM calendar_versions WHERE calendar_id = ? GROUP BY calendar_id`,
+    )
+    for (const id of ids) {
+      if (!insert.run(sopId, sopVersion, id).changes) throw new Error(`No calendar "${id}" to pin`)
+    }
+  }
+
+  /** The calendar versions an SOP version runs on, by calendar id. */
+  pins(sopId: string, sopVersion: number): Record<string, number> {
+    const rows = this.db
+      .prepare(
+        'SELECT calendar_id, calendar_version FROM sop_calendar_pins WHERE sop_id = ? AND sop_version = ?',
+      )
+      .all(sopId, sopVersion) as { calendar_id: string; calendar_version: number }[]
+    return Object.fromEntries(rows.map((r) => [r.calendar_id, r.calendar_version]))
+  }
+
+  /** For an evidence bundle: the calendars an SOP version pins, when it pins any. */
+  bundled(sopId: string, sopVersion: number): { calendars?: Record<string, Calendar> } {
+    const calendars = this.pinned(sopId, sopVersion)
+    return Object.keys(calendars).length ? { calendars } : {}
+  }
+
+  /** The calendars an SOP version runs on, as data for `compile`. */
+  pinned(sopId: string, sopVersion: number): Record<string, Calendar> {
+    const out: Record<string, Calendar> = {}
+    for (const [id, version] of Object.entries(this.pins(sopId, sopVersion))) {
+      const v = this.get(id, version)
+      if (v) out[id] = v.calendar
+    }
+    return out
+  }
+}
