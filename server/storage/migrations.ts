@@ -398,7 +398,6 @@ CREATE TABLE user_org_roles (
   PRIMARY KEY (user_id, role)
 );
 `,
-`,
   },
   {
     name: 'calendars with immutable versions, and the calendar versions each SOP version runs on',
