@@ -46,8 +46,11 @@ const versions = new Map<string, number>()
 beforeAll(async () => {
   h = await launch()
   const admin = (await h.server.storage.listUsers())[0]
-  for (const doc of examples)
-    versions.set(doc.id, (await importSop(h.server.storage, doc, admin.id, new Date().toISOString())).version)
+  for (const doc of examples) {
+    const { version } = await importSop(h.server.storage, doc, admin.id, new Date().toISOString())
+    expect(version, doc.id).toBeGreaterThan(0)
+    versions.set(doc.id, version as number)
+  }
   owner = await createUser(h.server.url, h.adminToken, 'Olga Owner', 'owner')
 }, 60_000)
 afterAll(async () => h?.close())
