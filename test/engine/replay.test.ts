@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  canonicalJson,
   compile,
   decide,
   paths,
@@ -28,6 +29,19 @@ function play(index: number): { records: TransitionRecord[]; state: TicketState 
 }
 
 describe('replay', () => {
+  it('gives the same records whatever the order of an input’s members, so a canonical copy replays', () => {
+    const actor = { id: 'u1', role: 'agent' }
+    const at = '2026-03-02T08:00:00.000Z'
+    const one = start(sop, { actor, now: at, fields: { customer_name: 'An', amount: 5 } })
+    const other = start(sop, { actor, now: at, fields: { amount: 5, customer_name: 'An' } })
+    if (!one.ok || !other.ok) throw new Error('start rejected')
+    expect(one.record.fieldChanges.map((c) => c.field)).toEqual(['amount', 'customer_name'])
+    expect(canonicalJson(other.record)).toBe(canonicalJson(one.record))
+    // Member order lost (as in an evidence bundle's canonical JSON): the history still replays.
+    const copy = JSON.parse(canonicalJson([one.record])) as TransitionRecord[]
+    expect(replay(sop, copy, { head: one.state.head }).ok).toBe(true)
+  })
+
   it('reconstructs the state after every record', () => {
     const { records, state } = play(4)
     const r = replay(sop, records, { head: state.head })
