@@ -51,7 +51,7 @@ export class GuardEnvironment {
 
   compile(expression: string): GuardFn {
     const program = this.env.parse(expression)
-    return (fields) => {
+    const evaluate: GuardFn = (fields) => {
       const ticket: Record<string, FieldValue> = {}
       for (const key in fields) {
         const v = fields[key]
@@ -63,7 +63,71 @@ export class GuardEnvironment {
         return false
       }
     }
+    // Reading an unset field is an error in CEL, which the guard turns into false. Where that is
+    // certain from the expression's shape, a missing field answers false without evaluating.
+    const reads = strictReads(program.ast as unknown as Node)
+    if (!reads?.length) return evaluate
+    return (fields) => {
+      for (const name of reads) {
+        const v = fields[name]
+        if (v === undefined || v === null || v === '') return false
+      }
+      return evaluate(fields)
+    }
   }
+}
+
+/** The parts of cel-js's AST read here. */
+type Node = { op: string; args: unknown }
+
+/** Operators and functions under which an error need not make the whole guard fail. */
+const ABSORBING = new Set(['||', '?:', '.?', '[?]'])
+const ABSORBING_CALLS = new Set([
+  'has',
+  'exists',
+  'exists_one',
+  'all',
+  'map',
+  'filter',
+  'or',
+  'orValue',
+  'optional',
+])
+
+/**
+ * The ticket fields a guard reads, when reading any of them unset makes the guard false for
+ * certain: the guard is a conjunction (`a && b && …`) of parts in which no operator could absorb
+ * an error (no `||`, no `?:`, no `&&` below a negation or comparison, no optional access, no
+ * `has()` or macros). Null otherwise.
+ */
+export function strictReads(ast: Node): string[] | null {
+  const reads = new Set<string>()
+  const parts: Node[] = []
+  const conjuncts = (n: Node) => {
+    if (n.op === '&&') for (const a of n.args as Node[]) conjuncts(a)
+    else parts.push(n)
+  }
+  conjuncts(ast)
+  const strict = (n: Node): boolean => {
+    if (ABSORBING.has(n.op) || n.op === '&&') return false
+    if ((n.op === 'call' || n.op === 'rcall') && ABSORBING_CALLS.has((n.args as [string])[0])) return false
+    if (n.op === '.') {
+      const [target, name] = n.args as [Node, string]
+      if (target.op === 'id' && target.args === 'ticket') reads.add(name)
+    }
+    return children(n).every(strict)
+  }
+  return parts.every(strict) ? [...reads] : null
+}
+
+function children(n: Node): Node[] {
+  const out: Node[] = []
+  const add = (x: unknown) => {
+    if (Array.isArray(x)) for (const y of x) add(y)
+    else if (x && typeof x === 'object' && 'op' in x) out.push(x as Node)
+  }
+  if (n.op !== 'value' && n.op !== 'id') add(n.args)
+  return out
 }
 
 function cleanMessage(err: unknown): string {

@@ -44,6 +44,8 @@ export interface RunningServer {
   adminToken: string
   app: SopflowApp
   storage: SqliteStorage
+  /** The HTTP server (for measuring: its `request` events). */
+  http: ReturnType<typeof serve>
   close(): Promise<void>
 }
 
@@ -178,6 +180,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     adminToken,
     app: sopflow,
     storage,
+    http: server,
     async close() {
       await scheduler.stop()
       await new Promise<void>((ok) => server.close(() => ok()))

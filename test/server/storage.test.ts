@@ -1,96 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { compile, start } from '../../engine/index.ts'
-import { linkHash, sha256 } from '../../server/services/crypto.ts'
-import { applyState, entryOf } from '../../server/services/tickets.ts'
 import { ensureAdmin, importSop } from '../../server/start.ts'
 import { SqliteStorage } from '../../server/storage/sqlite.ts'
-import {
-  type AuditRow,
-  ConflictError,
-  type TicketCommit,
-  type TicketRow,
-} from '../../server/storage/types.ts'
-
-const fixture = JSON.parse(
-  readFileSync(join(import.meta.dirname, '..', 'fixtures', 'support-ticket.json'), 'utf8'),
-)
-const NOW = '2026-03-02T09:00:00.000Z'
-
-/** A new ticket's commit: its first state, its first audit row and its timers. */
-function newTicket(id: string, sopVersion: number, adminId: string): TicketCommit {
-  const sop = compile(fixture, { sha256 })
-  const d = start(sop, { actor: { id: adminId, role: 'admin' }, now: NOW })
-  if (!d.ok) throw new Error(d.rejection.message)
-  const base: TicketRow = {
-    id,
-    sopId: fixture.id,
-    sopVersion,
-    sopHash: sop.hash,
-    channel: 'phone',
-    customerId: null,
-    subject: 'Storage test',
-    status: 'open',
-    outcome: null,
-    priority: 'normal',
-    assigneeId: null,
-    queue: null,
-    version: 1,
-    createdAt: NOW,
-    updatedAt: NOW,
-    closedAt: null,
-    dueAt: null,
-    steps: [],
-    state: d.state,
-    auditSeq: 1,
-    auditHead: null,
-  }
-  const row: AuditRow = {
-    ticketId: id,
-    seq: 0,
-    type: 'created',
-    at: NOW,
-    actorId: adminId,
-    role: 'admin',
-    payload: { record: d.record },
-    prevHash: null,
-    hash: '',
-  }
-  row.hash = linkHash(null, entryOf(row))
-  const ticket = { ...applyState(sop, base, d.state, NOW), version: 1, auditSeq: 1, auditHead: row.hash }
-  return {
-    ticket,
-    expected: null,
-    audit: [row],
-    scheduleTimers: d.timers.schedule.map((t) => ({ ...t, ticketId: id })),
-    removeTimers: [],
-  }
-}
-
-/** A change of subject, with a note, to a ticket that expects it at `version`. */
-function touch(t: TicketRow, version: number, subject: string, actorId: string): TicketCommit {
-  const row: AuditRow = {
-    ticketId: t.id,
-    seq: t.auditSeq,
-    type: 'note',
-    at: NOW,
-    actorId,
-    role: 'admin',
-    payload: { text: subject, visibility: 'internal' },
-    prevHash: t.auditHead,
-    hash: '',
-  }
-  row.hash = linkHash(t.auditHead, entryOf(row))
-  return {
-    ticket: { ...t, subject, version: version + 1, auditSeq: t.auditSeq + 1, auditHead: row.hash },
-    expected: { version, auditSeq: t.auditSeq },
-    audit: [row],
-    scheduleTimers: [],
-    removeTimers: [],
-  }
-}
+import { ConflictError } from '../../server/storage/types.ts'
+import { fixture, NOW, newTicket, touch } from './commitFixtures.ts'
 
 for (const writerThread of [true, false]) {
   describe(`SQLite storage, commits ${writerThread ? 'in a writer thread' : 'on its own connection'}`, () => {
