@@ -4,6 +4,7 @@ import {
   addDuration,
   canonicalJson,
   chainHash,
+  contentHash,
   isDuration,
   parseDuration,
   SOP_ERROR_CODES,
@@ -23,6 +24,14 @@ describe('durations', () => {
     expect(parseDuration('P1W2DT3H4M5S')).toBe(((((7 + 2) * 24 + 3) * 60 + 4) * 60 + 5) * 1000)
     expect(parseDuration('PT1.5H')).toBe(5_400_000)
     expect(parseDuration('PT0.5S')).toBe(500)
+    // Several digits on both sides of the point, in every unit.
+    expect(parseDuration('P12.25W')).toBe(12.25 * 7 * 86_400_000)
+    expect(parseDuration('P12.25D')).toBe(12.25 * 86_400_000)
+    expect(parseDuration('PT12.25H')).toBe(12.25 * 3_600_000)
+    expect(parseDuration('PT12.25M')).toBe(12.25 * 60_000)
+    expect(parseDuration('PT12.25S')).toBe(12_250)
+    for (const bad of ['P1.xW', 'P1.xD', 'PT1.xH', 'PT1.xM', 'PT1.xS', 'P1.W', 'PT1.H', 'PT.5S'])
+      expect(isDuration(bad), bad).toBe(false)
     // Asked again (from the cache), the same.
     expect(parseDuration('P1W2DT3H4M5S')).toBe(((((7 + 2) * 24 + 3) * 60 + 4) * 60 + 5) * 1000)
     expect(addDuration('2026-03-02T23:30:00.000Z', 'PT45M')).toBe('2026-03-03T00:15:00.000Z')
@@ -75,6 +84,11 @@ describe('canonical JSON and the chain', () => {
     canonicalJson(value)
     expect(Object.keys(value)).toEqual(['b', 'a'])
     expect(Object.keys(value.a[0])).toEqual(['d', 'c'])
+  })
+
+  it('hashes a value by its canonical JSON', () => {
+    expect(contentHash({ b: 1, a: [2] })).toBe(sha256Hex('{"a":[2],"b":1}'))
+    expect(contentHash({ a: [2], b: 1 })).toBe(contentHash({ b: 1, a: [2] }))
   })
 
   it('links each record to the one before, and names the first link that is wrong', () => {
