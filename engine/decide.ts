@@ -806,9 +806,13 @@ function checkTicks(sop: CompiledSop, state: TicketState, ticks: Record<string, 
   return null
 }
 
+/**
+ * The changed fields, by field name: a record is the same whatever the order of the members of
+ * its input (an evidence bundle holds it as canonical JSON, its members sorted).
+ */
 function diffFields(before: Record<string, FieldValue>, after: Record<string, FieldValue>): FieldChange[] {
   const changes: FieldChange[] = []
-  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+  for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
     const a = before[key] ?? null
     const b = after[key] ?? null
     if (a !== b) changes.push({ field: key, from: a, to: b })

@@ -80,7 +80,12 @@ describe('paths', () => {
       ],
     }
     const sop = compile(doc)
+    const began = performance.now()
     const found = paths(sop, { limit: 300 })
+    // Quickly: it takes about half a second; the bound allows for a machine shared by many
+    // (a walk that tried the thousands of routes it skips would take minutes). Code instrumented
+    // for mutation testing is slower, by the factor its configuration names.
+    expect(performance.now() - began).toBeLessThan(10_000 * Number(process.env.SOPFLOW_TIME_FACTOR ?? 1))
     expect(found.length).toBeGreaterThan(1)
     expect(found.length).toBeLessThanOrEqual(300)
     expect(new Set(found.map((p) => p.endStepId))).toEqual(new Set(['done', 'stopped']))

@@ -180,7 +180,7 @@ describe('tickets', () => {
     expect(stale.body.code).toBe('stale_version')
   })
 
-  it('fires SLA timers once, as the system, including after a restart', async () => {
+  it('fires SLA timers once, as the system (after a process restart: test/server/process.test.ts)', async () => {
     ctx = await setup()
     const { ticket } = await openTicket(ctx)
     let r = await act(ctx, ticket.id, 1, 'start', { fields: intake, ticks: { intake: ['greet', 'listen'] } })
@@ -208,12 +208,33 @@ describe('tickets', () => {
   it('lets supervisors reassign and override with a reason, and nobody else', async () => {
     ctx = await setup()
     const { ticket } = await openTicket(ctx)
-    const agentTry = await ctx.call('POST', `/api/tickets/${ticket.id}/override`, ctx.tokens.agent, {
-      target: 'close_out',
-      reason: 'x',
-      version: 1,
-    })
-    expect(agentTry.status).toBe(403)
+    // Every other role is refused both, and the ticket stays as it was.
+    for (const role of ['agent', 'senior_agent', 'owner', 'auditor']) {
+      const tried = await ctx.call('POST', `/api/tickets/${ticket.id}/override`, ctx.tokens[role], {
+        target: 'close_out',
+        reason: 'x',
+        version: 1,
+      })
+      expect({ role, status: tried.status, code: tried.body.code }).toEqual({
+        role,
+        status: 403,
+        code: 'forbidden',
+      })
+      const moved = await ctx.call('POST', `/api/tickets/${ticket.id}/assign`, ctx.tokens[role], {
+        userId: ctx.users.agent,
+        version: 1,
+      })
+      expect({ role, status: moved.status, code: moved.body.code }).toEqual({
+        role,
+        status: 403,
+        code: 'forbidden',
+      })
+    }
+    const untouched = await ctx.call('GET', `/api/tickets/${ticket.id}`, ctx.tokens.supervisor)
+    expect(untouched.body.ticket).toMatchObject({ version: 1, steps: ['intake'], assigneeId: null })
+    expect(
+      (await ctx.call('GET', `/api/tickets/${ticket.id}/history`, ctx.tokens.supervisor)).body,
+    ).toHaveLength(1)
     const noReason = await ctx.call('POST', `/api/tickets/${ticket.id}/override`, ctx.tokens.supervisor, {
       target: 'close_out',
       reason: '',

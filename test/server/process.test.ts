@@ -57,8 +57,18 @@ describe('over a real socket', () => {
       expect(me.body.role).toBe('admin')
       const sops = await api(server.url, server.adminToken, 'GET', '/api/sops')
       expect(sops.body.map((s: { id: string }) => s.id)).toContain('support-ticket')
+      // The built web app (the suite builds it first): its page for any route, and its script.
       const page = await fetch(`${server.url}/inbox`)
-      expect(page.status === 200 || page.status === 404).toBe(true)
+      expect(page.status).toBe(200)
+      expect(page.headers.get('content-type')).toContain('text/html')
+      const html = await page.text()
+      expect(html).toContain('<div id="root"></div>')
+      const script = /<script type="module"[^>]* src="([^"]+)"/.exec(html)?.[1]
+      expect(script).toMatch(/^\/assets\/.+\.js$/)
+      const js = await fetch(`${server.url}${script}`)
+      expect(js.status).toBe(200)
+      expect(js.headers.get('content-type')).toContain('javascript')
+      expect((await js.text()).length).toBeGreaterThan(10_000)
       await api(server.url, server.adminToken, 'POST', '/api/sops', {
         document: { ...example('support-ticket'), id: 'support-fixture' },
       })
@@ -130,6 +140,56 @@ describe('crash safety', () => {
       })
     })
   }
+
+  it('fires an SLA timer that fell due while the server was stopped once, after a real restart, and never again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sopflow-restart-'))
+    const db = join(dir, 'restart.sqlite')
+    let server = await boot(db)
+    const admin = server.token
+    const slow = {
+      ...FAST_SOP,
+      id: 'restart-sla',
+      steps: FAST_SOP.steps.map((s) => (s.sla ? { ...s, sla: { ...s.sla, due: 'PT3S' } } : s)),
+    }
+    expect((await api(server.url, admin, 'POST', '/api/sops', { document: slow })).status).toBe(201)
+    expect((await api(server.url, admin, 'POST', '/api/sops/restart-sla/publish')).status).toBe(201)
+    const created = await api(server.url, admin, 'POST', '/api/tickets', {
+      sopId: 'restart-sla',
+      channel: 'phone',
+      subject: 'Due while stopped',
+    })
+    expect(created.status).toBe(201)
+    const id = created.body.ticket.id as string
+    const dueAt = Date.parse(created.body.ticket.dueAt)
+    // A clean stop before the deadline: the process is gone, and the deadline passes.
+    server.child.kill('SIGTERM')
+    await new Promise((r) => server.child.once('exit', r))
+    expect(Date.now()).toBeLessThan(dueAt)
+    await new Promise((r) => setTimeout(r, Math.max(0, dueAt - Date.now()) + 500))
+    const timers = async () =>
+      (await api(server.url, admin, 'GET', `/api/tickets/${id}/history`)).body.filter(
+        (a: { type: string }) => a.type === 'timer',
+      )
+    server = await boot(db)
+    const startedAt = Date.now()
+    while ((await timers()).length === 0 && Date.now() - startedAt < 10_000)
+      await new Promise((r) => setTimeout(r, 200))
+    let fired = await timers()
+    expect(fired).toHaveLength(1)
+    expect(fired[0]).toMatchObject({ actorId: 'system' })
+    expect(fired[0].payload.record.to).toEqual(['review'])
+    // Another restart and a few more ticks later, it has not fired again.
+    server.child.kill('SIGTERM')
+    await new Promise((r) => server.child.once('exit', r))
+    server = await boot(db)
+    await new Promise((r) => setTimeout(r, 2500))
+    fired = await timers()
+    expect(fired).toHaveLength(1)
+    const t = await api(server.url, admin, 'GET', `/api/tickets/${id}`)
+    expect(t.body.ticket.steps).toEqual(['review'])
+    expect((await api(server.url, admin, 'GET', `/api/tickets/${id}/verify`)).body.ok).toBe(true)
+    server.child.kill('SIGKILL')
+  }, 90_000)
 
   it('keeps every acknowledged action through SIGKILLs; chains verify; due timers fire once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sopflow-crash-'))

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next'
 import type { VersionMeta } from '../api/sops.ts'
+import { formatDuration } from '../flow/duration.ts'
 import { SopDiagram } from '../flow/SopDiagram.tsx'
 import type { DocShape } from '../flow/toFlow.ts'
 import { Markdown } from '../ui/Markdown.tsx'
@@ -87,23 +88,23 @@ export function PrintView({
       <h2>{t('print.instructions')}</h2>
       <ol className="print-steps">
         {order.map((s) => (
-          <li key={s.id}>
+          <li key={s.id} data-kind={s.kind}>
             <h3>{s.title}</h3>
             {s.instructions && <Markdown text={s.instructions} />}
             {s.checklist?.length ? (
-              <ul>
+              <ul className="print-checklist">
                 {s.checklist.map((c) => (
                   <li key={c.id}>☐ {c.text}</li>
                 ))}
               </ul>
             ) : null}
             {s.sla && (
-              <p className="small">
-                SLA: {s.sla.due}
+              <p className="small print-sla">
+                SLA: {formatDuration(s.sla.due, i18n.language)}
                 {s.sla.escalateTo ? ` → ${doc.steps.find((x) => x.id === s.sla?.escalateTo)?.title}` : ''}
               </p>
             )}
-            <ul className="small">
+            <ul className="small print-exits">
               {doc.transitions
                 .filter((x) => x.from === s.id)
                 .map((x) => (
@@ -128,7 +129,7 @@ function orderSteps(doc: Doc) {
     const s = doc.steps.find((x) => x.id === id)
     if (!s || seen.has(id)) return
     seen.add(id)
-    if (s.kind !== 'end' && s.kind !== 'group' && s.kind !== 'parallel') out.push(s)
+    out.push(s)
     if (s.initial) visit(s.initial)
     for (const c of doc.steps.filter((x) => x.parent === id)) visit(c.id)
     for (const t of doc.transitions.filter((x) => x.from === id)) visit(t.to)

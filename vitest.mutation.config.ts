@@ -1,0 +1,31 @@
+import { defineConfig } from 'vitest/config'
+
+/**
+ * The tests Stryker runs against each mutant (`npm run mutation`): those that run sopflow's code in
+ * their own process. Browser tests, and tests that start sopflow as another process (crash,
+ * restart, abuse, the CLI), cannot see a mutant and are left out. `SOPFLOW_MUTATION_TESTS=engine`
+ * keeps only the engine's own tests (and the examples'), for a quicker run over `engine/`; it leaves
+ * out the property tests too, which try hundreds of random documents each (seconds per mutant).
+ */
+const engineOnly = process.env.SOPFLOW_MUTATION_TESTS === 'engine'
+export default defineConfig({
+  test: {
+    root: '.',
+    include: [
+      'test/engine/**/*.test.ts',
+      'test/examples/**/*.test.ts',
+      ...(engineOnly ? [] : ['test/server/**/*.test.ts', 'test/independent-verifier/**/*.test.ts']),
+    ],
+    exclude: [
+      'test/server/process.test.ts',
+      'test/server/abuse.test.ts',
+      ...(engineOnly ? ['test/engine/properties.test.ts'] : []),
+    ],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Instrumented code runs several times slower: tests with a time bound allow for it.
+    env: { SOPFLOW_TIME_FACTOR: '10' },
+    fileParallelism: false,
+    maxWorkers: 1,
+  },
+})
