@@ -375,6 +375,7 @@ CREATE TABLE IF NOT EXISTS notification_settings (
   user_id TEXT PRIMARY KEY,
   email TEXT,
   email_on INTEGER NOT NULL DEFAULT 1
+);
 `,
   },
   {
