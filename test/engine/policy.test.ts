@@ -21,7 +21,7 @@ const desk: Calendar = calendarSchema.parse({
   ),
 })
 
-export const helpDesk = (): SopDocumentInput => ({
+const helpDesk = (): SopDocumentInput => ({
   schema: 'sopflow/v1',
   id: 'help_desk',
   title: 'Help desk',

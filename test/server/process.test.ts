@@ -141,11 +141,36 @@ describe('crash safety', () => {
     })
   }
 
+  /** An administrator's API token, made with the CLI beside the running server, as scripts do. */
+  async function adminToken(db: string): Promise<string> {
+    const added = await promisify(execFile)(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'server/cli.ts',
+        'user',
+        'add',
+        '--name',
+        'Restart admin',
+        '--role',
+        'admin',
+        '--token',
+        '--db',
+        db,
+      ],
+      { cwd: root },
+    )
+    const token = /API token[^\n]*\n\n\s+(sf_\S+)\n/.exec(added.stdout)?.[1]
+    if (!token) throw new Error(`no token: ${added.stdout}`)
+    return token
+  }
+
   it('fires an SLA timer that fell due while the server was stopped once, after a real restart, and never again', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sopflow-restart-'))
     const db = join(dir, 'restart.sqlite')
     let server = await boot(db)
-    const admin = server.token
+    const admin = await adminToken(db)
     const slow = {
       ...FAST_SOP,
       id: 'restart-sla',
