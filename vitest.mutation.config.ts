@@ -23,8 +23,6 @@ export default defineConfig({
     ],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Instrumented code runs several times slower: tests with a time bound allow for it.
-    env: { SOPFLOW_TIME_FACTOR: '10' },
     fileParallelism: false,
     maxWorkers: 1,
   },

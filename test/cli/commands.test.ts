@@ -34,17 +34,29 @@ const get = (path: string, token: string) =>
   fetch(`${server!.url}${path}`, { headers: { authorization: `Bearer ${token}` } })
 
 describe('sopflow user add', () => {
-  it('creates a user whose printed token signs in with that name, role and team', async () => {
+  it('creates a user whose printed API token (with --token) signs in with that name, role and team', async () => {
     const db = fresh()
-    const r = await cli('user', 'add', '--name', ' Lan ', '--role', 'agent', '--team', 'hanoi', '--db', db)
+    const r = await cli(
+      'user',
+      'add',
+      '--name',
+      ' Lan ',
+      '--role',
+      'agent',
+      '--team',
+      'hanoi',
+      '--token',
+      '--db',
+      db,
+    )
     expect(r.code).toBe(0)
-    const m = /Created agent Lan \((u_\w+)\)\. Token \(shown once\):\n\n {2}(sf_\S+)\n/.exec(r.out)
-    expect(m, r.out).not.toBeNull()
-    const [, id, token] = m!
+    const id = /Created agent Lan \((u_\w+)\)\./.exec(r.out)?.[1]
+    const token = /API token \(shown once\):\n\n {2}(sf_\S+)\n/.exec(r.out)?.[1]
+    expect([id, token], r.out).toEqual([expect.stringMatching(/^u_/), expect.stringMatching(/^sf_/)])
     // The token itself is not kept: only its hash.
-    expect(readFileSync(db).includes(Buffer.from(token))).toBe(false)
+    expect(readFileSync(db).includes(Buffer.from(token!))).toBe(false)
     server = await startServer({ dbPath: db, port: 0, seedExamples: false })
-    const me = await get('/api/me', token)
+    const me = await get('/api/me', token!)
     expect(me.status).toBe(200)
     expect(await me.json()).toMatchObject({ id, name: 'Lan', role: 'agent', team: 'hanoi' })
     expect((await get('/api/me', `${token}x`)).status).toBe(401)

@@ -6,7 +6,7 @@ import { PROBLEM_CODES } from '../../server/http/problem.ts'
 
 const root = join(import.meta.dirname, '..', '..')
 const LANGS = ['en', 'vi', 'cs'] as const
-const NAMESPACES = ['common', 'console', 'designer', 'insight'] as const
+const NAMESPACES = ['admin', 'common', 'console', 'designer', 'insight'] as const
 type Lang = (typeof LANGS)[number]
 type Tree = { [k: string]: string | Tree }
 
@@ -50,6 +50,7 @@ const SAME_IN: Record<'vi' | 'cs', Record<string, string>> = {
     SMS: 'the channel’s name in Vietnamese too',
     'E-mail': 'the word Vietnamese uses',
     Chat: 'the channel’s name in Vietnamese support desks',
+    Webhook: 'the technical term, used as is in Vietnamese',
   },
   cs: {
     sopflow: 'the product’s name',
@@ -71,6 +72,8 @@ const SAME_IN: Record<'vi' | 'cs', Record<string, string>> = {
     Text: 'the Czech word (text)',
     Segment: 'the Czech word (segment)',
     role: 'the Czech plural of role',
+    Role: 'the Czech word (role)',
+    Webhook: 'the technical term, used as is in Czech',
     '{{count}} min': 'the Czech abbreviation of minuta',
   },
 }

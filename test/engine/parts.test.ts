@@ -137,6 +137,7 @@ describe('engine errors', () => {
       'unknown_step',
       'unknown_transition',
       'sop_mismatch',
+      'missing_calendar',
     ])
   })
 })

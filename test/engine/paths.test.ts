@@ -36,7 +36,7 @@ describe('paths', () => {
     }
   })
 
-  it('walks loops once and finishes quickly on a document with many branches and a cycle', () => {
+  it('walks loops once and finishes on a document with many branches and a cycle', () => {
     // A care cycle: each round asks six yes/no questions, each sending the ticket two ways, then
     // either closes or waits for the next round. Its simple routes number in the thousands.
     const questions = ['q1', 'q2', 'q3', 'q4', 'q5', 'q6']
@@ -80,12 +80,9 @@ describe('paths', () => {
       ],
     }
     const sop = compile(doc)
-    const began = performance.now()
+    // It finishes (in about half a second; a walk that tried the thousands of routes it skips
+    // would not end within the test's time-out). How fast is for the bench, not for this test.
     const found = paths(sop, { limit: 300 })
-    // Quickly: it takes about half a second; the bound allows for a machine shared by many
-    // (a walk that tried the thousands of routes it skips would take minutes). Code instrumented
-    // for mutation testing is slower, by the factor its configuration names.
-    expect(performance.now() - began).toBeLessThan(10_000 * Number(process.env.SOPFLOW_TIME_FACTOR ?? 1))
     expect(found.length).toBeGreaterThan(1)
     expect(found.length).toBeLessThanOrEqual(300)
     expect(new Set(found.map((p) => p.endStepId))).toEqual(new Set(['done', 'stopped']))

@@ -97,13 +97,13 @@ const NEXT: Record<string, Record<string, string>> = {
 }
 
 export type Actor = 'a1' | 'a2' | 'a3' | 'a4' | 'supervisor'
-/** Teams of the plan's people; a4 belongs to no team. */
+/** Teams of the plan's people; a4 and the supervisor, who oversees every team, belong to none. */
 export const TEAMS: Record<Actor, string | null> = {
   a1: 'hanoi',
   a2: 'hanoi',
   a3: 'praha',
   a4: null,
-  supervisor: 'hanoi',
+  supervisor: null,
 }
 export type Op =
   | { at: number; kind: 'claim'; by: Actor }
