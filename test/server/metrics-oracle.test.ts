@@ -58,7 +58,10 @@ async function ok(method: string, path: string, token: string, body?: unknown) {
 beforeAll(async () => {
   ctx = await setup()
   // The plan's supervisor oversees every team (a supervisor in a team may act only on its tickets).
-  const sup = await ok('POST', '/api/users', ctx.tokens.admin, { name: 'Plan supervisor', role: 'supervisor' })
+  const sup = await ok('POST', '/api/users', ctx.tokens.admin, {
+    name: 'Plan supervisor',
+    role: 'supervisor',
+  })
   tokens.supervisor = sup.token
   userIds.supervisor = sup.user.id
   for (const a of ['a1', 'a2', 'a3', 'a4'] as const) {
