@@ -84,7 +84,10 @@ describe('the designer never loses work', () => {
     await retype(page, 'textarea[name="sop-purpose"]', 'Typed just before leaving for the dashboard')
     // Leave at once, well before the autosave pause is over.
     await page.getByRole('link', { name: 'Dashboard' }).click()
+    // The address changes at the click; the app shows the dashboard only once the draft is saved,
+    // well before the autosave would have run.
     await page.waitForURL(/#\/dashboard/)
+    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor()
     expect((await serverDraft('support-ticket')).document.purpose).toBe(
       'Typed just before leaving for the dashboard',
     )
