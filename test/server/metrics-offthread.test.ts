@@ -51,18 +51,25 @@ describe('GET /api/metrics off the main thread', () => {
 
   it('answers /api/health while a big metrics query runs, before the metrics', async () => {
     await get('/api/metrics') // the worker is started and warm
-    const order: string[] = []
-    const metrics = get('/api/metrics').then(async (r) => {
-      await r.arrayBuffer()
-      order.push('metrics')
-    })
-    await new Promise((r) => setTimeout(r, 5))
-    const health = get('/api/health').then(async (r) => {
-      expect(r.status).toBe(200)
-      await r.arrayBuffer()
-      order.push('health')
-    })
-    await Promise.all([metrics, health])
-    expect(order).toEqual(['health', 'metrics'])
+    // A health check sent just after a metrics query overtakes it when the query does not hold
+    // the event loop. One race can go either way on a busy machine, so it is run five times:
+    // computed on the main thread, the health check would lose every one.
+    let overtaken = 0
+    for (let round = 0; round < 5; round++) {
+      const order: string[] = []
+      const metrics = get('/api/metrics').then(async (r) => {
+        await r.arrayBuffer()
+        order.push('metrics')
+      })
+      await new Promise((r) => setTimeout(r, 5))
+      const health = get('/api/health').then(async (r) => {
+        expect(r.status).toBe(200)
+        await r.arrayBuffer()
+        order.push('health')
+      })
+      await Promise.all([metrics, health])
+      if (order[0] === 'health') overtaken++
+    }
+    expect(overtaken).toBeGreaterThan(0)
   })
 })
