@@ -78,8 +78,16 @@ export function deriveRow(
       const state = states[k++]
       if (!state) break
       const assignee: string | null | typeof UNKNOWN = cur.assigneeId
-      const role: string | null | typeof UNKNOWN =
-        assignee === null ? null : assignee === UNKNOWN ? UNKNOWN : (roles.get(assignee) ?? UNKNOWN)
+      // A record keeps the assignee's roles when organisation roles are among them.
+      const recorded = Array.isArray(p.assigneeRoles) ? (p.assigneeRoles as string[]) : null
+      const role: string | readonly string[] | null | typeof UNKNOWN =
+        assignee === null
+          ? null
+          : recorded
+            ? recorded
+            : assignee === UNKNOWN
+              ? UNKNOWN
+              : (roles.get(assignee) ?? UNKNOWN)
       const before: DerivedRow = cur
       cur = { ...apply(sop, before, state, a.at, role), version: (before.version as number) + 1 }
     } else if (a.type === 'assignment') {
@@ -114,7 +122,7 @@ function apply(
   t: DerivedRow,
   state: TicketState,
   at: string,
-  assigneeRole: string | null | typeof UNKNOWN,
+  assigneeRole: string | readonly string[] | null | typeof UNKNOWN,
 ): DerivedRow {
   const known = applyState(sop, t as TicketRow, state, at, assigneeRole === UNKNOWN ? null : assigneeRole)
   const out: DerivedRow = { ...known }

@@ -265,12 +265,14 @@ export class TicketService {
         if (user && !MALFORMED.has(d.rejection.code)) await this.recordRejection(user, t, input, d, now)
         throw rejection(d)
       }
-      const next = applyState(sop, t, d.state, now, await this.assigneeRole(t))
+      const held = await this.assigneeRoles(t)
+      const next = applyState(sop, t, d.state, now, held)
       next.version = t.version + 1
       const audit = [
         link(t, options.type, now, user, {
           record: d.record,
           ...(intervention ? { intervention: true } : {}),
+          ...orgRolesRecord(held),
         }),
       ]
       next.auditSeq = t.auditSeq + 1
@@ -421,9 +423,10 @@ export class TicketService {
         if (outcome.ok) return 'stale'
         continue
       }
-      const next = applyState(sop, t, d.state, now, await this.assigneeRole(t))
+      const held = await this.assigneeRoles(t)
+      const next = applyState(sop, t, d.state, now, held)
       next.version = t.version + 1
-      const audit = [link(t, 'timer', now, null, { record: d.record })]
+      const audit = [link(t, 'timer', now, null, { record: d.record, ...orgRolesRecord(held) })]
       next.auditSeq = t.auditSeq + 1
       next.auditHead = audit[0].hash
       const outcome = await this.committer.commit({
@@ -536,8 +539,11 @@ export class TicketService {
     return actorOf({ ...user, orgRoles: this.storage.teams.orgRolesOf(user.id) })
   }
 
-  private async assigneeRole(t: TicketRow): Promise<string | null> {
-    return t.assigneeId ? ((await this.storage.getUser(t.assigneeId))?.role ?? null) : null
+  /** The assignee's roles: their built-in role, then their organisation roles. */
+  private async assigneeRoles(t: TicketRow): Promise<string[] | null> {
+    if (!t.assigneeId) return null
+    const user = await this.storage.getUser(t.assigneeId)
+    return user ? [user.role, ...this.storage.teams.orgRolesOf(user.id)] : null
   }
 
   private async replayed(user: User, idem: Idempotency) {
@@ -594,6 +600,15 @@ export function boundValues(
   return out
 }
 
+/**
+ * The assignee's roles as the record keeps them when organisation roles are among them: whether the
+ * assignee keeps the ticket at the new steps depends on them, and the history must say so (the
+ * user's organisation roles may change later). Built-in roles alone are known from the history.
+ */
+function orgRolesRecord(held: string[] | null): { assigneeRoles?: string[] } {
+  return held && held.length > 1 ? { assigneeRoles: held } : {}
+}
+
 export function actorOf(user: User): { id: string; role: string; roles?: string[] } {
   return user.orgRoles?.length
     ? { id: user.id, role: user.role, roles: [...user.orgRoles] }
@@ -606,8 +621,10 @@ export function applyState(
   t: TicketRow,
   state: TicketState,
   now: string,
-  assigneeRole: string | null = null,
+  assigneeRoles: string | readonly string[] | null = null,
 ): TicketRow {
+  const held =
+    assigneeRoles === null ? [] : typeof assigneeRoles === 'string' ? [assigneeRoles] : assigneeRoles
   const steps = Object.keys(state.active).filter((id) => {
     const kind = sop.steps.get(id)?.kind
     return kind !== 'group' && kind !== 'parallel'
@@ -625,8 +642,9 @@ export function applyState(
   let assigneeId = t.assigneeId
   if (queue !== t.queue) assigneeId = null
   // When the work moves to steps only other roles may do (an escalation), it goes to their queue.
+  // The assignee keeps it when any of their roles (built-in or organisation) may do the new steps.
   const roles = steps.flatMap((id) => sop.steps.get(id)?.roles ?? [])
-  if (roles.length && assigneeRole && !roles.includes(assigneeRole)) {
+  if (roles.length && held.length && !roles.some((r) => held.includes(r))) {
     assigneeId = null
     queue = roles[0]
   }
