@@ -109,7 +109,13 @@ export const schemas = {
     status: z.enum(['open', 'closed']).optional(),
     step: z.string().optional(),
     assignee: z.string().optional(),
-    queue: z.string().optional(),
+    queue: z
+      .string()
+      .optional()
+      .describe(
+        "A queue's name, or `me`: the caller's work queue (unassigned work of their team's steps, and unteamed work for their roles)",
+      ),
+    team: z.string().optional().describe('Only tickets whose current steps name this team as responsible'),
     channel: z.enum(CHANNELS).optional(),
     sop: z.string().optional(),
     customer: z.string().optional(),

@@ -25,14 +25,21 @@ export function ticketRoutes(storage: Storage, tickets: TicketService) {
       overdue: t.status === 'open' && t.dueAt !== null && t.dueAt <= tickets.now(),
     }
   }
+  /** The teams the current steps of a ticket name: its work is theirs (none: any team's). */
+  const responsibleTeams = async (t: TicketRow): Promise<string[]> => {
+    const sop = await tickets.sopFor(t.sopId, t.sopVersion)
+    return t.steps.map((id) => sop.steps.get(id)?.team).filter((x): x is string => !!x)
+  }
   /** The ticket, when this user may read it (data access follows the work, see `teamScope`). */
   const readable = async (c: Context<AppEnv>) => {
     const t = await tickets.get(c.req.param('id') as string)
     const user = c.get('user')
     const scope = teamScope(user)
-    if (scope && t.assigneeId && t.assigneeId !== user.id) {
-      const assignee = await storage.getUser(t.assigneeId)
-      if (assignee?.team !== scope.team)
+    if (scope && t.assigneeId !== user.id) {
+      const teams = t.assigneeId
+        ? [(await storage.getUser(t.assigneeId))?.team ?? '']
+        : await responsibleTeams(t)
+      if (teams.length && !teams.includes(scope.team))
         throw new Problem(
           403,
           'outside_team',
@@ -56,7 +63,16 @@ export function ticketRoutes(storage: Storage, tickets: TicketService) {
       assigneeId: q.assignee === 'me' ? user.id : q.assignee,
       unassigned: q.unassigned === 'true',
       visibleTo: teamScope(user) ?? undefined,
-      queue: q.queue,
+      queue: q.queue === 'me' ? undefined : q.queue,
+      workQueue:
+        q.queue === 'me'
+          ? {
+              team: user.team,
+              roles: [user.role, ...storage.teams.orgRolesOf(user.id)],
+              lead: user.role === 'supervisor',
+            }
+          : undefined,
+      team: q.team,
       channel: q.channel,
       sopId: q.sop,
       customerId: q.customer,

@@ -424,6 +424,33 @@ CREATE TABLE IF NOT EXISTS sop_calendar_pins (
 CREATE TRIGGER IF NOT EXISTS sop_calendar_pins_immutable BEFORE UPDATE ON sop_calendar_pins
 BEGIN SELECT RAISE(ABORT, 'calendar pins are immutable'); END;`,
   },
+  {
+    name: "the steps of each SOP version with their responsible team and roles, kept by a trigger at publishing, for the teams' work queues",
+    sql: `
+CREATE TABLE sop_steps (
+  sop_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  step_id TEXT NOT NULL,
+  team TEXT,
+  roles TEXT NOT NULL DEFAULT '[]',
+  PRIMARY KEY (sop_id, version, step_id)
+) WITHOUT ROWID;
+CREATE INDEX sop_steps_team ON sop_steps(team) WHERE team IS NOT NULL;
+INSERT OR IGNORE INTO sop_steps (sop_id, version, step_id, team, roles)
+  SELECT v.sop_id, v.version, json_extract(s.value, '$.id'), json_extract(s.value, '$.team'),
+    coalesce(json_extract(s.value, '$.roles'), '[]')
+  FROM sop_versions v, json_each(v.document, '$.steps') s
+  WHERE json_valid(v.document) AND json_type(s.value, '$.id') = 'text';
+CREATE TRIGGER sop_versions_steps AFTER INSERT ON sop_versions
+BEGIN
+  INSERT OR IGNORE INTO sop_steps (sop_id, version, step_id, team, roles)
+    SELECT NEW.sop_id, NEW.version, json_extract(s.value, '$.id'), json_extract(s.value, '$.team'),
+      coalesce(json_extract(s.value, '$.roles'), '[]')
+    FROM json_each(NEW.document, '$.steps') s
+    WHERE json_type(s.value, '$.id') = 'text';
+END;
+`,
+  },
 ]
 
 /**

@@ -6,6 +6,7 @@ import { migrate } from './migrations.ts'
 import { SqliteChannelStore } from './sqliteChannels.ts'
 import { SqliteTeams } from './sqliteTeams.ts'
 import { SqliteAccess } from './sqliteTokens.ts'
+import { queueClauses } from './sqliteWorkQueues.ts'
 import {
   type AuditRow,
   type AuditType,
@@ -435,11 +436,9 @@ export class SqliteStorage implements Storage {
     if (filter.status) eq('status', filter.status)
     if (filter.assigneeId) eq('assignee_id', filter.assigneeId)
     if (filter.unassigned) where.push('assignee_id IS NULL')
-    if (filter.visibleTo) {
-      where.push(
-        '(assignee_id IS NULL OR assignee_id = ? OR assignee_id IN (SELECT id FROM users WHERE team = ?))',
-      )
-      args.push(filter.visibleTo.userId, filter.visibleTo.team)
+    for (const clause of queueClauses(filter)) {
+      where.push(clause.sql)
+      args.push(...clause.args)
     }
     if (filter.queue) eq('queue', filter.queue)
     if (filter.channel) eq('channel', filter.channel)

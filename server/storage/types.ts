@@ -215,8 +215,12 @@ export interface TicketFilter {
   assigneeId?: string
   /** Only tickets nobody is assigned to. */
   unassigned?: boolean
-  /** Only tickets this team member may read: unassigned, their own, or their team's. */
+  /** Only tickets this team member may read: their own, their team's, unassigned work of their team or none. */
   visibleTo?: { userId: string; team: string }
+  /** Only tickets whose current steps name this team as responsible. */
+  team?: string
+  /** Only this person's work queue: unassigned open work their team and roles may take. */
+  workQueue?: { team: string | null; roles: readonly string[]; lead?: boolean }
   queue?: string
   channel?: string
   sopId?: string
