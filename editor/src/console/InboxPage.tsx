@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { listTeams } from '../api/teams.ts'
 import { listTickets, TICKET_SORTS, type TicketSort } from '../api/tickets.ts'
 import { can } from '../auth/access.ts'
 import { useMe } from '../auth/session.ts'
@@ -42,14 +43,17 @@ export function InboxPage({ route }: { route: Route }) {
   const q = useSettled(search.trim())
   const data = useAsync(async () => {
     const common = { status: 'open', q: q || undefined, sort }
-    const [mine, unassigned, all] = await Promise.all([
+    // The queue is the server's: the team's unassigned work, and unteamed work for one's roles.
+    const [mine, queue, unassigned, all] = await Promise.all([
       listTickets({ ...common, assignee: 'me' }),
+      listTickets({ ...common, queue: 'me' }),
       listTickets({ ...common, unassigned: 'true' }),
       listTickets(common),
     ])
-    const queue = all.filter((x) => x.queue && (x.queue === me?.team || x.queue === me?.role))
     return { mine, unassigned, all, queue }
-  }, [q, sort, me?.team, me?.role])
+  }, [q, sort])
+  const teams = useAsync(listTeams, [])
+  const teamName = me?.team ? (teams.data?.find((x) => x.id === me.team)?.name ?? me.team) : null
   const lists = data.data
   const rows = useMemo(() => (lists ? lists[tab] : []), [lists, tab])
   const ids = useMemo(() => rows.map((r) => r.id), [rows])
@@ -118,7 +122,8 @@ export function InboxPage({ route }: { route: Route }) {
               setSelected(0)
             }}
           >
-            {t(`inbox.tabs.${k}`)} <span className="count">{lists ? lists[k].length : '…'}</span>
+            {k === 'queue' && teamName ? t('inbox.tabs.queueOf', { team: teamName }) : t(`inbox.tabs.${k}`)}{' '}
+            <span className="count">{lists ? lists[k].length : '…'}</span>
           </button>
         ))}
       </div>
