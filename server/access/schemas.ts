@@ -23,6 +23,7 @@ export const accessSchemas = {
   /** An administrator's token for a service user (or any user). */
   serviceTokenCreate: z.object({ ...tokenFields, userId: z.string().min(1).max(100) }).strict(),
   roleChange: z.object({ role: z.enum(ROLES) }).strict(),
+  teamChange: z.object({ team: z.string().min(1).max(100).nullable() }).strict(),
   adminLogQuery: z.object({
     action: z.string().max(100).optional(),
     target: z.string().max(100).optional(),

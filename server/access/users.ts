@@ -38,7 +38,10 @@ export function userRoutes(storage: Storage, clock: Clock) {
     }
   }
 
-  app.get('/', async (c) => c.json((await storage.listUsers()).map(userView)))
+  app.get('/', async (c) => {
+    const [users, orgRoles] = await Promise.all([storage.listUsers(), storage.teams.allOrgRoles()])
+    return c.json(users.map((u) => ({ ...userView(u), orgRoles: orgRoles.get(u.id) ?? [] })))
+  })
 
   app.post('/', async (c) => {
     const body = parse(schemas.userCreate, await jsonBody(c))
@@ -86,6 +89,22 @@ export function userRoutes(storage: Storage, clock: Clock) {
       user.id,
       { role },
       logEntry(c.get('user'), at, 'user.role', { type: 'user', id: user.id }, { role: user.role }, { role }),
+    )
+    return c.json(userView(changed))
+  })
+
+  /** Moves a user into one of the organisation's teams, or out of every team (null). */
+  app.put('/:id/team', async (c) => {
+    const user = await load(c.req.param('id'))
+    const { team } = parse(accessSchemas.teamChange, await jsonBody(c))
+    if (team !== null && !storage.teams.getTeam(team))
+      throw new Problem(422, 'unknown_team', `No team has the id "${team}"`, { params: { team } })
+    if (team === user.team) return c.json(userView(user))
+    const at = clock().toISOString()
+    const changed = await storage.access.updateUser(
+      user.id,
+      { team },
+      logEntry(c.get('user'), at, 'user.team', { type: 'user', id: user.id }, { team: user.team }, { team }),
     )
     return c.json(userView(changed))
   })

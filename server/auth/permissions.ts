@@ -89,6 +89,7 @@ export const PERMISSIONS: readonly Permission[] = [
   p('GET', '/api/users', ['supervisor', 'auditor', 'admin'], ['read', 'admin']),
   p('POST', '/api/users', ADMIN, ['admin']),
   p('PUT', '/api/users/{id}/role', ADMIN, ['admin']),
+  p('PUT', '/api/users/{id}/team', ADMIN, ['admin']),
   p('POST', '/api/users/{id}/disable', ADMIN, ['admin']),
   p('POST', '/api/users/{id}/enable', ADMIN, ['admin']),
   p('POST', '/api/users/invitations', ADMIN, ['admin']),

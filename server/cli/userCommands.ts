@@ -2,7 +2,9 @@ import { parseArgs } from 'node:util'
 import { Links } from '../auth/invitations.ts'
 import type { OidcConfig } from '../auth/oidc.ts'
 import { newId, newToken, tokenHash } from '../services/crypto.ts'
+import type { NewAdminLogEntry } from '../storage/accessTypes.ts'
 import { SqliteStorage } from '../storage/sqlite.ts'
+import { insertAdminLog } from '../storage/sqliteAdminLog.ts'
 import { AuthStore } from '../storage/sqliteAuth.ts'
 import { ROLES, type Role } from '../storage/types.ts'
 
@@ -45,7 +47,15 @@ export async function personCommand(args: string[], defaultDb: string, fail: Fai
       const link = store.atomically(() => {
         store.setPasswordHash(account.user.id, null)
         store.deleteSessionsOf(account.user.id)
-        return links.issue(account.user.id, 'reset')
+        const issued = links.issue(account.user.id, 'reset')
+        insertAdminLog(
+          storage.db,
+          byCli('user.password-reset', account.user.id, new Date().toISOString(), {
+            before: { password: account.passwordHash ? 'set' : 'none' },
+            after: { password: 'none', sessions: 'ended', linkExpiresAt: issued.expiresAt },
+          }),
+        )
+        return issued
       })
       process.stdout.write(
         `Password reset for ${account.user.name}: their sessions ended. Link (one use, until ${link.expiresAt}):\n\n  ${base(values.url)}${link.path}\n\n`,
@@ -65,7 +75,16 @@ export async function personCommand(args: string[], defaultDb: string, fail: Fai
     const token = values.token ? newToken() : null
     const link = store.atomically(() => {
       store.createPerson(user, email)
-      return links.issue(user.id, 'invitation')
+      const issued = links.issue(user.id, 'invitation')
+      const { id: _id, createdAt: _at, ...shown } = user
+      insertAdminLog(
+        storage.db,
+        byCli('user.create', user.id, user.createdAt, {
+          before: null,
+          after: { ...shown, email, apiToken: Boolean(token), linkExpiresAt: issued.expiresAt },
+        }),
+      )
+      return issued
     })
     if (token) await storage.addToken(user.id, tokenHash(token), 'created with the CLI', user.createdAt)
     process.stdout.write(
@@ -107,5 +126,24 @@ export function oidcFromFlags(
     allowHttp:
       new URL(issuer).protocol === 'http:' &&
       ['localhost', '127.0.0.1', '[::1]'].includes(new URL(issuer).hostname),
+  }
+}
+
+/** An admin-actions log entry for a change made on the server's machine with the CLI. */
+function byCli(
+  action: string,
+  userId: string,
+  at: string,
+  change: { before: unknown; after: unknown },
+): NewAdminLogEntry {
+  return {
+    at,
+    actorId: 'cli',
+    actorRole: 'cli',
+    action,
+    targetType: 'user',
+    targetId: userId,
+    before: change.before,
+    after: change.after,
   }
 }

@@ -30,6 +30,7 @@ const API_CODES = [
   'survey_other_customer',
   'role_exists',
   'unknown_role',
+  'unknown_team',
   'team_exists',
   'outside_team',
   'draft_conflict',

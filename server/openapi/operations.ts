@@ -124,6 +124,13 @@ export const ops: Op[] = [
     body: accessSchemas.roleChange,
   },
   {
+    method: 'put',
+    path: '/api/users/{id}/team',
+    summary: "Move a user into one of the organisation's teams, or out of every team (null)",
+    tag: 'Users',
+    body: accessSchemas.teamChange,
+  },
+  {
     method: 'post',
     path: '/api/users/{id}/disable',
     summary: 'Disable a user: their tokens and sessions are refused from the next request',

@@ -1,6 +1,7 @@
 import { type Context, Hono } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { z } from 'zod'
+import { logEntry } from '../access/log.ts'
 import { type Auth, clearSessionCookies, clientIp, overTls, setSessionCookies } from '../auth/auth.ts'
 import { checkCsrf, refuseForeign } from '../auth/csrf.ts'
 import type { AppEnv } from '../auth/identity.ts'
@@ -9,6 +10,7 @@ import { SESSION_COOKIE } from '../auth/sessions.ts'
 import { jsonBody, Problem, parse } from '../http/problem.ts'
 import { newId } from '../services/crypto.ts'
 import type { Clock } from '../services/tickets.ts'
+import { insertAdminLog } from '../storage/sqliteAdminLog.ts'
 import type { Account, SessionRow } from '../storage/sqliteAuth.ts'
 import { ROLES } from '../storage/types.ts'
 
@@ -226,7 +228,16 @@ export function userLinkRoutes(auth: Auth, clock: Clock, publicUrl?: string) {
     }
     const link = auth.store.atomically(() => {
       auth.store.createPerson(user, body.email)
-      return auth.links.issue(user.id, 'invitation')
+      const issued = auth.links.issue(user.id, 'invitation')
+      const after = { name: user.name, role: user.role, team: user.team, email: body.email }
+      insertAdminLog(
+        auth.store.db,
+        logEntry(c.get('user'), user.createdAt, 'user.invite', { type: 'user', id: user.id }, null, {
+          ...after,
+          linkExpiresAt: issued.expiresAt,
+        }),
+      )
+      return issued
     })
     return c.json(
       {
@@ -243,9 +254,22 @@ export function userLinkRoutes(auth: Auth, clock: Clock, publicUrl?: string) {
     if (!account)
       throw new Problem(404, 'not_found', `User "${id}" does not exist`, { params: { kind: 'user', id } })
     const link = auth.store.atomically(() => {
+      const hadPassword = auth.store.accountById(id)?.passwordHash != null
       auth.store.setPasswordHash(id, null)
       auth.sessions.endAllOf(id)
-      return auth.links.issue(id, 'reset')
+      const issued = auth.links.issue(id, 'reset')
+      insertAdminLog(
+        auth.store.db,
+        logEntry(
+          c.get('user'),
+          clock().toISOString(),
+          'user.password-reset',
+          { type: 'user', id },
+          { password: hadPassword ? 'set' : 'none' },
+          { password: 'none', sessions: 'ended', linkExpiresAt: issued.expiresAt },
+        ),
+      )
+      return issued
     })
     return c.json({ link: { url: `${linkBase(c, publicUrl)}${link.path}`, expiresAt: link.expiresAt } })
   })

@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
+import { logEntry } from '../access/log.ts'
 import { type AppEnv, WRITE_TICKETS } from '../auth/roles.ts'
 import { jsonBody, notFound, Problem, parse } from '../http/problem.ts'
 import type { Clock } from '../services/tickets.ts'
@@ -28,9 +29,11 @@ export function roleRoutes(storage: Storage, clock: Clock) {
 
   app.post('/', async (c) => {
     const body = parse(roleCreate, await jsonBody(c))
+    const at = clock().toISOString()
+    const log = logEntry(c.get('user'), at, 'role.create', { type: 'role', id: body.name }, null, body)
     if (
       (ROLES as readonly string[]).includes(body.name) ||
-      !storage.teams.createOrgRole({ ...body, createdAt: clock().toISOString() })
+      !(await storage.teams.addOrgRole({ ...body, createdAt: at }, log))
     )
       throw new Problem(409, 'role_exists', `A role named "${body.name}" exists already`, {
         params: { name: body.name },
@@ -50,7 +53,17 @@ export function roleRoutes(storage: Storage, clock: Clock) {
         params: { roles: unknown.join(', ') },
       })
     const roles = [...new Set(body.roles)].sort()
-    storage.teams.setOrgRoles(user.id, roles)
+    const at = clock().toISOString()
+    await storage.teams.changeOrgRoles(user.id, roles, (before) =>
+      logEntry(
+        c.get('user'),
+        at,
+        'user.org-roles',
+        { type: 'user', id: user.id },
+        { orgRoles: before },
+        { orgRoles: roles },
+      ),
+    )
     return c.json({ userId: user.id, role: user.role, orgRoles: roles })
   })
   return app

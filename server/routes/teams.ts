@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
+import { logEntry } from '../access/log.ts'
 import type { AppEnv } from '../auth/roles.ts'
 import { jsonBody, Problem, parse } from '../http/problem.ts'
 import type { Clock } from '../services/tickets.ts'
@@ -18,7 +19,9 @@ export function teamRoutes(storage: Storage, clock: Clock) {
   app.get('/', (c) => c.json(storage.teams.listTeams().map(({ id, name }) => ({ id, name }))))
   app.post('/', async (c) => {
     const body = parse(teamCreate, await jsonBody(c))
-    if (!storage.teams.createTeam({ ...body, createdAt: clock().toISOString() }))
+    const at = clock().toISOString()
+    const log = logEntry(c.get('user'), at, 'team.create', { type: 'team', id: body.id }, null, body)
+    if (!(await storage.teams.addTeam({ ...body, createdAt: at }, log)))
       throw new Problem(409, 'team_exists', `A team with id "${body.id}" exists already`, {
         params: { id: body.id },
       })

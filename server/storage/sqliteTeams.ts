@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3'
+import type { NewAdminLogEntry } from './accessTypes.ts'
+import { insertAdminLog } from './sqliteAdminLog.ts'
 
 export interface Team {
   id: string
@@ -67,6 +69,51 @@ export class SqliteTeams {
       this.db.prepare('DELETE FROM user_org_roles WHERE user_id = ?').run(userId)
       const add = this.db.prepare('INSERT INTO user_org_roles (user_id, role) VALUES (?, ?)')
       for (const r of roles) add.run(userId, r)
+    })()
+  }
+
+  /** Every user's organisation roles, by user id (users without any are absent). */
+  async allOrgRoles(): Promise<Map<string, string[]>> {
+    const rows = this.db.prepare('SELECT user_id, role FROM user_org_roles ORDER BY user_id, role').all() as {
+      user_id: string
+      role: string
+    }[]
+    const out = new Map<string, string[]>()
+    for (const r of rows) out.set(r.user_id, [...(out.get(r.user_id) ?? []), r.role])
+    return out
+  }
+
+  // Administrators' changes, each committed with its admin-actions log entry.
+
+  /** Adds a team with its log entry; false (and nothing written) when one with this id exists. */
+  async addTeam(team: Team, log: NewAdminLogEntry): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (!this.createTeam(team)) return false
+      insertAdminLog(this.db, log)
+      return true
+    })()
+  }
+
+  /** Adds an organisation role with its log entry; false (nothing written) when the name is taken. */
+  async addOrgRole(role: OrgRole, log: NewAdminLogEntry): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (!this.createOrgRole(role)) return false
+      insertAdminLog(this.db, log)
+      return true
+    })()
+  }
+
+  /** Replaces a user's organisation roles with the log entry (`log` gets the roles before). */
+  async changeOrgRoles(
+    userId: string,
+    roles: string[],
+    log: (before: string[]) => NewAdminLogEntry,
+  ): Promise<string[]> {
+    return this.db.transaction(() => {
+      const before = this.orgRolesOf(userId)
+      this.setOrgRoles(userId, roles)
+      insertAdminLog(this.db, log(before))
+      return before
     })()
   }
 }

@@ -92,3 +92,51 @@ describe('sopflow user, beside a running server', () => {
     expect(bad.err).toContain('--role must be one of admin, owner, agent, senior_agent, supervisor, auditor')
   })
 })
+
+describe('sopflow user in the admin-actions log', () => {
+  it('logs the person the CLI added and the reset it forced, by the CLI, with before and after', async () => {
+    const admin = await cli('user', 'add', '--name', 'Log reader', '--role', 'admin', '--token')
+    const token = /API token[^\n]*\n\n\s+(sf_\S+)\n/.exec(admin.out)?.[1]
+    const added = await cli(
+      'user',
+      'add',
+      '--name',
+      'Mai',
+      '--role',
+      'agent',
+      '--team',
+      'hue',
+      '--email',
+      'mai@example.com',
+    )
+    expect(added.code).toBe(0)
+    expect((await cli('user', 'reset', '--email', 'mai@example.com')).code).toBe(0)
+    const r = await fetch(`${server.url}/api/admin-log?limit=500`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
+    expect(r.status).toBe(200)
+    const items = ((await r.json()) as { items: Record<string, any>[] }).items
+    const mai = items.filter((e) => e.targetName === 'Mai' || e.after?.name === 'Mai')
+    const id = mai.find((e) => e.action === 'user.create')?.targetId
+    const ofMai = items.filter((e) => e.targetId === id)
+    expect(ofMai.map((e) => [e.action, e.actorId, e.actorRole])).toEqual([
+      ['user.password-reset', 'cli', 'cli'],
+      ['user.create', 'cli', 'cli'],
+    ])
+    const [reset, create] = ofMai
+    expect(create.before).toBeNull()
+    expect(create.after).toMatchObject({
+      name: 'Mai',
+      role: 'agent',
+      team: 'hue',
+      email: 'mai@example.com',
+      apiToken: false,
+    })
+    expect(reset.before).toEqual({ password: 'none' })
+    expect(reset.after).toMatchObject({ password: 'none', sessions: 'ended' })
+    expect(Date.parse(create.at)).toBeLessThanOrEqual(Date.parse(reset.at))
+    // The administrator added with --token is logged as having an API token.
+    const withToken = items.find((e) => e.action === 'user.create' && e.after?.name === 'Log reader')
+    expect(withToken?.after.apiToken).toBe(true)
+  })
+})

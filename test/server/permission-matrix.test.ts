@@ -34,6 +34,7 @@ const SPEC: Record<string, string> = {
   'GET /api/users': 'admin supervisor auditor | read admin',
   'POST /api/users': 'admin | admin',
   'PUT /api/users/{id}/role': 'admin | admin',
+  'PUT /api/users/{id}/team': 'admin | admin',
   'POST /api/users/{id}/disable': 'admin | admin',
   'POST /api/users/{id}/enable': 'admin | admin',
   'POST /api/users/invitations': 'admin | admin',
