@@ -23,6 +23,7 @@ const ConnectionsPage = lazy(() =>
 const OutboxPage = lazy(() => import('./outbox/OutboxPage.tsx').then((m) => ({ default: m.OutboxPage })))
 const AuditPage = lazy(() => import('./audit/AuditPage.tsx').then((m) => ({ default: m.AuditPage })))
 const UsersPage = lazy(() => import('./admin/UsersPage.tsx').then((m) => ({ default: m.UsersPage })))
+const TeamsPage = lazy(() => import('./admin/TeamsPage.tsx').then((m) => ({ default: m.TeamsPage })))
 const TokensPage = lazy(() => import('./admin/TokensPage.tsx').then((m) => ({ default: m.TokensPage })))
 const AdminLogPage = lazy(() => import('./admin/AdminLogPage.tsx').then((m) => ({ default: m.AdminLogPage })))
 const DashboardPage = lazy(() =>
@@ -159,6 +160,8 @@ function Page({ route }: { route: Route }) {
       return <DesignerPage route={route} />
     case 'users':
       return <UsersPage />
+    case 'teams':
+      return <TeamsPage />
     case 'tokens':
       return <TokensPage />
     case 'admin-log':

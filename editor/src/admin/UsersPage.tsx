@@ -1,13 +1,16 @@
 import { useTranslation } from 'react-i18next'
 import { ROLES } from '../../../server/storage/types.ts'
+import type { Team } from '../api/teams.ts'
 import type { UserRow } from '../api/users.ts'
 import { useMe } from '../auth/session.ts'
 import { formatTime } from '../ui/format.ts'
 import { problemText } from '../ui/problemText.ts'
 import './admin.css'
+import { InviteForm } from './InviteForm.tsx'
+import { OneTimeLink } from './OneTimeLink.tsx'
 import { useUsers } from './useUsers.ts'
 
-/** The administrator's list of users: role, team, and whether they may sign in. */
+/** The administrator's list of users: role, team, whether they may sign in; invitations and resets. */
 export function UsersPage() {
   const { t } = useTranslation(['admin', 'common'])
   const users = useUsers()
@@ -24,10 +27,20 @@ export function UsersPage() {
           {t(`users.${users.done.key}`, {
             name: users.done.name,
             role: t(`common:roles.${users.done.role}`, { defaultValue: users.done.role }),
+            team:
+              users.teams.find((x) => x.id === users.done?.team)?.name ?? users.done.team ?? t('teams.none'),
           })}
         </p>
       )}
-      <div className="table-wrap">
+      {users.link && (
+        <OneTimeLink
+          title={t(`links.${users.link.kind}`, { name: users.link.name })}
+          link={users.link.link}
+          onDone={users.clearLink}
+        />
+      )}
+      <InviteForm teams={users.teams} busy={users.busy === 'invite'} onInvite={users.invite} />
+      <div className="table-wrap admin-section">
         <table className="admin-table">
           <thead>
             <tr>
@@ -45,7 +58,10 @@ export function UsersPage() {
                 key={u.id}
                 user={u}
                 busy={users.busy === u.id}
+                teams={users.teams}
                 setRole={users.setRole}
+                setTeam={users.setTeam}
+                reset={users.reset}
                 toggle={users.toggle}
               />
             ))}
@@ -59,12 +75,18 @@ export function UsersPage() {
 function UserLine({
   user,
   busy,
+  teams,
   setRole,
+  setTeam,
+  reset,
   toggle,
 }: {
   user: UserRow
   busy: boolean
+  teams: Team[]
   setRole: (u: UserRow, role: string) => void
+  setTeam: (u: UserRow, team: string | null) => void
+  reset: (u: UserRow) => void
   toggle: (u: UserRow) => void
 }) {
   const { t, i18n } = useTranslation(['admin', 'common'])
@@ -90,7 +112,24 @@ function UserLine({
           ))}
         </select>
       </td>
-      <td data-label={t('users.team')}>{user.team ?? t('users.noTeam')}</td>
+      <td data-label={t('users.team')}>
+        <select
+          value={user.team ?? ''}
+          disabled={busy}
+          aria-label={t('users.changeTeam', { name: user.name })}
+          onChange={(e) => setTeam(user, e.target.value || null)}
+        >
+          <option value="">{t('teams.none')}</option>
+          {teams.map((x) => (
+            <option key={x.id} value={x.id}>
+              {x.name}
+            </option>
+          ))}
+          {user.team && !teams.some((x) => x.id === user.team) && (
+            <option value={user.team}>{user.team}</option>
+          )}
+        </select>
+      </td>
       <td data-label={t('users.status')}>
         {user.disabledAt ? (
           <span className="pill danger">
@@ -102,6 +141,14 @@ function UserLine({
       </td>
       <td data-label={t('users.created')}>{formatTime(user.createdAt, i18n.language)}</td>
       <td className="row-action">
+        <button
+          type="button"
+          disabled={busy || Boolean(user.disabledAt)}
+          aria-label={t('users.resetLabel', { name: user.name })}
+          onClick={() => reset(user)}
+        >
+          {t('users.reset')}
+        </button>{' '}
         <button
           type="button"
           className={user.disabledAt ? '' : 'danger'}

@@ -10,6 +10,21 @@ export interface Me {
 export interface UserRow extends Me {
   createdAt: string
   disabledAt: string | null
+  /** The organisation roles the user holds beside their built-in role. */
+  orgRoles?: string[]
+}
+
+/** A one-time link for a person to choose a password: shown once, valid until `expiresAt`. */
+export interface OneTimeLink {
+  url: string
+  expiresAt: string
+}
+
+export interface Invitation {
+  name: string
+  email: string
+  role: string
+  team: string | null
 }
 
 export const getMe = () => request<Me>('GET', '/me')
@@ -19,3 +34,11 @@ export const changeRole = (id: string, role: string) =>
 export const disableUser = (id: string) =>
   request<UserRow>('POST', `/users/${encodeURIComponent(id)}/disable`)
 export const enableUser = (id: string) => request<UserRow>('POST', `/users/${encodeURIComponent(id)}/enable`)
+export const setTeam = (id: string, team: string | null) =>
+  request<UserRow>('PUT', `/users/${encodeURIComponent(id)}/team`, { team })
+/** Invites a person: they are created and choose a password through the link. */
+export const inviteUser = (invitation: Invitation) =>
+  request<{ user: UserRow & { email: string }; link: OneTimeLink }>('POST', '/users/invitations', invitation)
+/** Forces a password reset: the person's sessions end; they choose a new password through the link. */
+export const resetPassword = (id: string) =>
+  request<{ link: OneTimeLink }>('POST', `/users/${encodeURIComponent(id)}/password-reset`)

@@ -14,6 +14,7 @@ export type Page =
   | 'dashboard'
   | 'channels'
   | 'users'
+  | 'teams'
   | 'tokens'
   | 'admin-log'
   | 'outbox'
@@ -25,6 +26,7 @@ export type Ability =
   | 'audit'
   | 'readMetrics'
   | 'manageUsers'
+  | 'manageTeams'
   | 'ownTokens'
   | 'readAdminLog'
   | 'manageChannels'
@@ -39,6 +41,7 @@ const ABILITIES: Record<Ability, [Method, string]> = {
   audit: ['GET', '/api/audit/tickets'],
   readMetrics: ['GET', '/api/metrics'],
   manageUsers: ['POST', '/api/users/{id}/disable'],
+  manageTeams: ['POST', '/api/teams'],
   ownTokens: ['POST', '/api/tokens'],
   readAdminLog: ['GET', '/api/admin-log'],
   manageChannels: ['POST', '/api/channels'],
@@ -53,6 +56,7 @@ export const PAGES: { page: Page; needs: Ability }[] = [
   { page: 'dashboard', needs: 'readMetrics' },
   { page: 'channels', needs: 'manageChannels' },
   { page: 'users', needs: 'manageUsers' },
+  { page: 'teams', needs: 'manageTeams' },
   { page: 'admin-log', needs: 'readAdminLog' },
   { page: 'outbox', needs: 'administer' },
 ]
