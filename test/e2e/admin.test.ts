@@ -133,7 +133,10 @@ describe('administration in the web app', () => {
     await page.locator('h1', { hasText: 'Người dùng' }).waitFor()
     expect(await fitsWidth()).toBe(true)
     // Each user's controls are on the screen, not beyond a scrolled table's edge.
-    const toggle = page.locator('tr', { hasText: 'Trần Văn Minh' }).locator('td.row-action button')
+    const toggle = page
+      .locator('tr', { hasText: 'Trần Văn Minh' })
+      .locator('td.row-action')
+      .getByRole('button', { name: 'Vô hiệu hóa', exact: true })
     const box = (await toggle.boundingBox())!
     expect(box.x + box.width).toBeLessThanOrEqual(390)
     expect(await toggle.textContent()).toBe('Vô hiệu hóa')

@@ -27,7 +27,7 @@ export function InviteForm({
     }
   }
   return (
-    <form className="card token-form" onSubmit={submit} aria-label={t('invite.title')}>
+    <form className="card invite-form" onSubmit={submit} aria-label={t('invite.title')}>
       <h3>{t('invite.title')}</h3>
       <p className="muted small">{t('invite.help')}</p>
       <label>
