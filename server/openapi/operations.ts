@@ -1,4 +1,3 @@
-import type { z } from 'zod'
 import { calendarSchema } from '../../engine/index.ts'
 import { accessSchemas } from '../access/schemas.ts'
 import { channelOps } from '../channels/openapi.ts'
@@ -6,406 +5,256 @@ import { ledgerSchemas } from '../ledger/routes.ts'
 import { outboxOps } from '../outbox/openapi.ts'
 import { inviteBody, linkBody, signInBody } from '../routes/auth.ts'
 import { schemas } from '../schemas.ts'
+import { type Op, tagged } from './op.ts'
+
+export type { Op, OpLine } from './op.ts'
 
 /**
  * The operations of the API as the OpenAPI document describes them: summary, tag and schemas.
  * Who may call each comes from the permission table (server/auth/permissions.ts).
  */
-export type Op = {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete'
-  path: string
-  summary: string
-  tag: string
-  body?: z.ZodType
-  query?: z.ZodObject
-  /** More about the operation than its roles (concurrency, conflicts). */
-  notes?: string
-  /** Answers beyond 200 and the generic 4XX problem. */
-  responses?: Record<string, string>
-}
-
 export const ops: Op[] = [
-  { method: 'get', path: '/api/openapi.json', summary: 'This OpenAPI document', tag: 'Service' },
-  { method: 'get', path: '/api/docs', summary: 'A readable page of this document', tag: 'Service' },
-  { method: 'get', path: '/api/health', summary: 'Whether the server is up', tag: 'Service' },
-  {
-    method: 'get',
-    path: '/api/auth/config',
-    summary: 'The ways to sign in this server offers (password; single sign-on when configured)',
-    tag: 'Signing in',
-  },
-  {
-    method: 'post',
-    path: '/api/auth/sign-in',
-    summary: 'Sign in with an e-mail address and a password; sets the session cookie',
-    tag: 'Signing in',
-    body: signInBody,
-    notes:
-      "The same 401 `invalid_credentials` whether or not the account exists. Failed attempts are limited per account and per address with a growing delay: 429 `too_many_attempts` with `params.seconds`. The answer carries the session's `csrf` token, also in the `sopflow_csrf` cookie: send it as `X-CSRF-Token` on every write made with the session cookie",
-    responses: { '401': 'invalid_credentials', '429': 'too_many_attempts' },
-  },
-  {
-    method: 'get',
-    path: '/api/auth/session',
-    summary: 'The current session: the person, its CSRF token and its expiry',
-    tag: 'Signing in',
-  },
-  {
-    method: 'post',
-    path: '/api/auth/sign-out',
-    summary: 'Sign out: ends this session on the server',
-    tag: 'Signing in',
-  },
-  {
-    method: 'post',
-    path: '/api/auth/sign-out-everywhere',
-    summary: 'Sign out everywhere: ends every session of the signed-in person',
-    tag: 'Signing in',
-  },
-  {
-    method: 'get',
-    path: '/api/auth/links/{secret}',
-    summary: 'What a one-time link (setup, invitation, reset) is for',
-    tag: 'Signing in',
-  },
-  {
-    method: 'post',
-    path: '/api/auth/links/{secret}',
-    summary: 'Choose a password with a one-time link; signs in',
-    tag: 'Signing in',
-    body: linkBody,
-    responses: { '400': 'link_invalid or password_weak' },
-  },
-  {
-    method: 'get',
-    path: '/api/auth/oidc/start',
-    summary: 'Single sign-on: redirects to the OpenID provider',
-    tag: 'Signing in',
-  },
-  {
-    method: 'get',
-    path: '/api/auth/oidc/callback',
-    summary: "Single sign-on: the provider's answer; sets the session cookie and redirects to the web app",
-    tag: 'Signing in',
-  },
-  {
-    method: 'post',
-    path: '/api/users/invitations',
-    summary: 'Invite a person: creates them and returns a one-time link to choose a password',
-    tag: 'Users',
-    body: inviteBody,
-  },
-  {
-    method: 'post',
-    path: '/api/users/{id}/password-reset',
-    summary: "Force a password reset: ends the person's sessions and returns a one-time link",
-    tag: 'Users',
-  },
-  { method: 'get', path: '/api/me', summary: 'The signed-in user', tag: 'Users' },
-  {
-    method: 'get',
-    path: '/api/permissions',
-    summary: 'The permission table as it applies to the caller: each operation and whether they may call it',
-    tag: 'Users',
-  },
-  { method: 'get', path: '/api/users', summary: 'List users', tag: 'Users' },
-  {
-    method: 'post',
-    path: '/api/users',
-    summary: 'Create a user and their first token',
-    tag: 'Users',
-    body: schemas.userCreate,
-  },
-  {
-    method: 'put',
-    path: '/api/users/{id}/role',
-    summary: "Change a user's role (the last active administrator keeps theirs)",
-    tag: 'Users',
-    body: accessSchemas.roleChange,
-  },
-  {
-    method: 'put',
-    path: '/api/users/{id}/team',
-    summary: "Move a user into one of the organisation's teams, or out of every team (null)",
-    tag: 'Users',
-    body: accessSchemas.teamChange,
-  },
-  {
-    method: 'post',
-    path: '/api/users/{id}/disable',
-    summary: 'Disable a user: their tokens and sessions are refused from the next request',
-    tag: 'Users',
-  },
-  { method: 'post', path: '/api/users/{id}/enable', summary: 'Enable a disabled user again', tag: 'Users' },
-  { method: 'get', path: '/api/tokens', summary: 'My API tokens (never their secrets)', tag: 'Tokens' },
-  {
-    method: 'post',
-    path: '/api/tokens',
-    summary: 'Make a personal API token; the answer holds its secret, shown this once',
-    tag: 'Tokens',
-    body: accessSchemas.tokenCreate,
-    notes: 'A token made with a token can only hold scopes that token holds (code `scope_not_held`)',
-  },
-  { method: 'delete', path: '/api/tokens/{id}', summary: 'Revoke one of my tokens', tag: 'Tokens' },
-  { method: 'get', path: '/api/admin/tokens', summary: "Everyone's API tokens", tag: 'Tokens' },
-  {
-    method: 'post',
-    path: '/api/admin/tokens',
-    summary: 'Make a token for a (service) user; the answer holds its secret, shown this once',
-    tag: 'Tokens',
-    body: accessSchemas.serviceTokenCreate,
-  },
-  { method: 'delete', path: '/api/admin/tokens/{id}', summary: "Revoke anyone's token", tag: 'Tokens' },
-  {
-    method: 'get',
-    path: '/api/admin-log',
-    summary: 'The admin-actions log: users, roles, tokens and settings changes, newest first',
-    tag: 'Users',
-    query: accessSchemas.adminLogQuery,
-  },
-  {
-    method: 'get',
-    path: '/api/roles',
-    summary: "The roles that work tickets, for an SOP's steps and actions",
-    tag: 'Users',
-  },
-  {
-    method: 'post',
-    path: '/api/roles',
-    summary: 'Add an organisation role (e.g. billing_specialist), usable in SOP steps',
-    tag: 'Users',
-  },
-  {
-    method: 'put',
-    path: '/api/roles/members/{userId}',
-    summary: "Set a user's organisation roles (beside their built-in role)",
-    tag: 'Users',
-  },
-  { method: 'get', path: '/api/teams', summary: 'The teams (departments) of the organisation', tag: 'Users' },
-  { method: 'post', path: '/api/teams', summary: 'Add a team', tag: 'Users' },
-  { method: 'get', path: '/api/sops', summary: 'List SOPs', tag: 'SOPs' },
-  {
-    method: 'post',
-    path: '/api/sops',
-    summary: 'Create an SOP draft',
-    tag: 'SOPs',
-    body: schemas.sopCreate,
-  },
-  { method: 'get', path: '/api/sops/{id}', summary: 'An SOP: its draft and versions', tag: 'SOPs' },
-  {
-    method: 'put',
-    path: '/api/sops/{id}',
-    summary: 'Save the draft (valid or not)',
-    tag: 'SOPs',
-    body: schemas.sopSave,
-    notes:
-      'Optimistic concurrency: send `baseRevision`, the `revision` of the draft you edited (GET /api/sops/{id} and every PUT return it). If the draft was saved since, nothing is saved and the answer is 409 with code `draft_conflict` and `params: { id, baseRevision, revision }`. A save without `baseRevision` always applies.',
-    responses: {
-      '409': 'draft_conflict: the draft has a newer revision than `baseRevision` (see `params.revision`)',
-    },
-  },
-  {
-    method: 'post',
-    path: '/api/sops/{id}/validate',
-    summary: 'Diagnostics for the draft or a given document',
-    tag: 'SOPs',
-    body: schemas.sopValidate,
-  },
-  {
-    method: 'post',
-    path: '/api/sops/{id}/publish',
-    summary: 'Publish the draft as the next immutable version',
-    tag: 'SOPs',
-  },
-  { method: 'get', path: '/api/sops/{id}/versions/{n}', summary: 'A published version', tag: 'SOPs' },
-  {
-    method: 'get',
-    path: '/api/calendars',
-    summary: 'Calendars: the latest version of each',
-    tag: 'Calendars',
-  },
-  {
-    method: 'get',
-    path: '/api/calendars/{id}',
-    summary: 'A calendar: its latest version and the list of versions',
-    tag: 'Calendars',
-  },
-  {
-    method: 'put',
-    path: '/api/calendars/{id}',
-    summary: 'Save a calendar as its next immutable version (public holidays of `holidayRegions` resolved)',
-    tag: 'Calendars',
-    body: calendarSchema,
-    notes:
-      'SOP versions published afterwards pin this version; earlier SOP versions keep the calendar version they pinned.',
-  },
-  {
-    method: 'get',
-    path: '/api/calendars/{id}/versions/{n}',
-    summary: 'A calendar version',
-    tag: 'Calendars',
-  },
-  { method: 'post', path: '/api/sops/{id}/archive', summary: 'Archive an SOP', tag: 'SOPs' },
-  { method: 'post', path: '/api/sops/{id}/unarchive', summary: 'Bring an archived SOP back', tag: 'SOPs' },
-  { method: 'get', path: '/api/customers', summary: 'Search customers (?q=)', tag: 'Customers' },
-  {
-    method: 'post',
-    path: '/api/customers',
-    summary: 'Create a customer',
-    tag: 'Customers',
-    body: schemas.customer,
-  },
-  {
-    method: 'get',
-    path: '/api/customers/{id}',
-    summary: 'A customer with tickets and surveys',
-    tag: 'Customers',
-  },
-  {
-    method: 'put',
-    path: '/api/customers/{id}',
-    summary: 'Update a customer',
-    tag: 'Customers',
-    body: schemas.customer,
-  },
-  {
-    method: 'post',
-    path: '/api/customers/{id}/surveys',
-    summary: 'Record a CSAT/NPS/CES survey',
-    tag: 'Customers',
-    body: schemas.survey,
-  },
-  {
-    method: 'get',
-    path: '/api/tickets',
-    summary: 'List tickets, most urgent first',
-    tag: 'Tickets',
-    query: schemas.ticketQuery,
-  },
-  {
-    method: 'post',
-    path: '/api/tickets',
-    summary: 'Open a ticket on the latest version of an SOP',
-    tag: 'Tickets',
-    body: schemas.ticketCreate,
-  },
-  { method: 'get', path: '/api/tickets/{id}', summary: 'A ticket with its step prompt', tag: 'Tickets' },
-  {
-    method: 'post',
-    path: '/api/tickets/{id}/actions',
-    summary: 'Take an action (Idempotency-Key supported)',
-    tag: 'Tickets',
-    body: schemas.action,
-  },
-  {
-    method: 'post',
-    path: '/api/tickets/{id}/update',
-    summary: 'Save fields and checklist ticks',
-    tag: 'Tickets',
-    body: schemas.update,
-  },
-  {
-    method: 'post',
-    path: '/api/tickets/{id}/override',
-    summary: 'Move a ticket to a step, with a reason',
-    tag: 'Tickets',
-    body: schemas.override,
-  },
-  {
-    method: 'post',
-    path: '/api/tickets/{id}/claim',
-    summary: 'Take a ticket',
-    tag: 'Tickets',
-    body: schemas.claim,
-  },
-  {
-    method: 'post',
-    path: '/api/tickets/{id}/assign',
-    summary: 'Assign to a user or queue',
-    tag: 'Tickets',
-    body: schemas.assign,
-  },
-  {
-    method: 'post',
-    path: '/api/tickets/{id}/notes',
-    summary: 'Add a note',
-    tag: 'Tickets',
-    body: schemas.note,
-  },
-  { method: 'get', path: '/api/tickets/{id}/history', summary: 'The full audit history', tag: 'Audit' },
-  {
-    method: 'get',
-    path: '/api/tickets/{id}/verify',
-    summary: 'Verify the hash chain and replay',
-    tag: 'Audit',
-  },
-  {
-    method: 'get',
-    path: '/api/tickets/{id}/evidence',
-    summary:
+  ...tagged('Service', [
+    ['get', '/api/openapi.json', 'This OpenAPI document'],
+    ['get', '/api/docs', 'A readable page of this document'],
+    ['get', '/api/health', 'Whether the server is up'],
+  ]),
+  ...tagged('Signing in', [
+    [
+      'get',
+      '/api/auth/config',
+      'The ways to sign in this server offers (password; single sign-on when configured)',
+    ],
+    [
+      'post',
+      '/api/auth/sign-in',
+      'Sign in with an e-mail address and a password; sets the session cookie',
+      {
+        body: signInBody,
+        notes:
+          "The same 401 `invalid_credentials` whether or not the account exists. Failed attempts are limited per account and per address with a growing delay: 429 `too_many_attempts` with `params.seconds`. The answer carries the session's `csrf` token, also in the `sopflow_csrf` cookie: send it as `X-CSRF-Token` on every write made with the session cookie",
+        responses: { '401': 'invalid_credentials', '429': 'too_many_attempts' },
+      },
+    ],
+    ['get', '/api/auth/session', 'The current session: the person, its CSRF token and its expiry'],
+    ['post', '/api/auth/sign-out', 'Sign out: ends this session on the server'],
+    [
+      'post',
+      '/api/auth/sign-out-everywhere',
+      'Sign out everywhere: ends every session of the signed-in person',
+    ],
+    ['get', '/api/auth/links/{secret}', 'What a one-time link (setup, invitation, reset) is for'],
+    [
+      'post',
+      '/api/auth/links/{secret}',
+      'Choose a password with a one-time link; signs in',
+      { body: linkBody, responses: { '400': 'link_invalid or password_weak' } },
+    ],
+    ['get', '/api/auth/oidc/start', 'Single sign-on: redirects to the OpenID provider'],
+    [
+      'get',
+      '/api/auth/oidc/callback',
+      "Single sign-on: the provider's answer; sets the session cookie and redirects to the web app",
+    ],
+  ]),
+  ...tagged('Users', [
+    [
+      'post',
+      '/api/users/invitations',
+      'Invite a person: creates them and returns a one-time link to choose a password',
+      { body: inviteBody },
+    ],
+    [
+      'post',
+      '/api/users/{id}/password-reset',
+      "Force a password reset: ends the person's sessions and returns a one-time link",
+    ],
+    ['get', '/api/me', 'The signed-in user'],
+    [
+      'get',
+      '/api/permissions',
+      'The permission table as it applies to the caller: each operation and whether they may call it',
+    ],
+    ['get', '/api/users', 'List users'],
+    ['post', '/api/users', 'Create a user and their first token', { body: schemas.userCreate }],
+    [
+      'put',
+      '/api/users/{id}/role',
+      "Change a user's role (the last active administrator keeps theirs)",
+      { body: accessSchemas.roleChange },
+    ],
+    [
+      'put',
+      '/api/users/{id}/team',
+      "Move a user into one of the organisation's teams, or out of every team (null)",
+      { body: accessSchemas.teamChange },
+    ],
+    [
+      'post',
+      '/api/users/{id}/disable',
+      'Disable a user: their tokens and sessions are refused from the next request',
+    ],
+    ['post', '/api/users/{id}/enable', 'Enable a disabled user again'],
+  ]),
+  ...tagged('Tokens', [
+    ['get', '/api/tokens', 'My API tokens (never their secrets)'],
+    [
+      'post',
+      '/api/tokens',
+      'Make a personal API token; the answer holds its secret, shown this once',
+      {
+        body: accessSchemas.tokenCreate,
+        notes: 'A token made with a token can only hold scopes that token holds (code `scope_not_held`)',
+      },
+    ],
+    ['delete', '/api/tokens/{id}', 'Revoke one of my tokens'],
+    ['get', '/api/admin/tokens', "Everyone's API tokens"],
+    [
+      'post',
+      '/api/admin/tokens',
+      'Make a token for a (service) user; the answer holds its secret, shown this once',
+      { body: accessSchemas.serviceTokenCreate },
+    ],
+    ['delete', '/api/admin/tokens/{id}', "Revoke anyone's token"],
+  ]),
+  ...tagged('Users', [
+    [
+      'get',
+      '/api/admin-log',
+      'The admin-actions log: users, roles, tokens and settings changes, newest first',
+      { query: accessSchemas.adminLogQuery },
+    ],
+    ['get', '/api/roles', "The roles that work tickets, for an SOP's steps and actions"],
+    ['post', '/api/roles', 'Add an organisation role (e.g. billing_specialist), usable in SOP steps'],
+    ['put', '/api/roles/members/{userId}', "Set a user's organisation roles (beside their built-in role)"],
+    ['get', '/api/teams', 'The teams (departments) of the organisation'],
+    ['post', '/api/teams', 'Add a team'],
+  ]),
+  ...tagged('SOPs', [
+    ['get', '/api/sops', 'List SOPs'],
+    ['post', '/api/sops', 'Create an SOP draft', { body: schemas.sopCreate }],
+    ['get', '/api/sops/{id}', 'An SOP: its draft and versions'],
+    [
+      'put',
+      '/api/sops/{id}',
+      'Save the draft (valid or not)',
+      {
+        body: schemas.sopSave,
+        notes:
+          'Optimistic concurrency: send `baseRevision`, the `revision` of the draft you edited (GET /api/sops/{id} and every PUT return it). If the draft was saved since, nothing is saved and the answer is 409 with code `draft_conflict` and `params: { id, baseRevision, revision }`. A save without `baseRevision` always applies.',
+        responses: {
+          '409': 'draft_conflict: the draft has a newer revision than `baseRevision` (see `params.revision`)',
+        },
+      },
+    ],
+    [
+      'post',
+      '/api/sops/{id}/validate',
+      'Diagnostics for the draft or a given document',
+      { body: schemas.sopValidate },
+    ],
+    ['post', '/api/sops/{id}/publish', 'Publish the draft as the next immutable version'],
+    ['get', '/api/sops/{id}/versions/{n}', 'A published version'],
+  ]),
+  ...tagged('Calendars', [
+    ['get', '/api/calendars', 'Calendars: the latest version of each'],
+    ['get', '/api/calendars/{id}', 'A calendar: its latest version and the list of versions'],
+    [
+      'put',
+      '/api/calendars/{id}',
+      'Save a calendar as its next immutable version (public holidays of `holidayRegions` resolved)',
+      {
+        body: calendarSchema,
+        notes:
+          'SOP versions published afterwards pin this version; earlier SOP versions keep the calendar version they pinned.',
+      },
+    ],
+    ['get', '/api/calendars/{id}/versions/{n}', 'A calendar version'],
+  ]),
+  ...tagged('SOPs', [
+    ['post', '/api/sops/{id}/archive', 'Archive an SOP'],
+    ['post', '/api/sops/{id}/unarchive', 'Bring an archived SOP back'],
+  ]),
+  ...tagged('Customers', [
+    ['get', '/api/customers', 'Search customers (?q=)'],
+    ['post', '/api/customers', 'Create a customer', { body: schemas.customer }],
+    ['get', '/api/customers/{id}', 'A customer with tickets and surveys'],
+    ['put', '/api/customers/{id}', 'Update a customer', { body: schemas.customer }],
+    ['post', '/api/customers/{id}/surveys', 'Record a CSAT/NPS/CES survey', { body: schemas.survey }],
+  ]),
+  ...tagged('Tickets', [
+    ['get', '/api/tickets', 'List tickets, most urgent first', { query: schemas.ticketQuery }],
+    ['post', '/api/tickets', 'Open a ticket on the latest version of an SOP', { body: schemas.ticketCreate }],
+    ['get', '/api/tickets/{id}', 'A ticket with its step prompt'],
+    [
+      'post',
+      '/api/tickets/{id}/actions',
+      'Take an action (Idempotency-Key supported)',
+      { body: schemas.action },
+    ],
+    ['post', '/api/tickets/{id}/update', 'Save fields and checklist ticks', { body: schemas.update }],
+    [
+      'post',
+      '/api/tickets/{id}/override',
+      'Move a ticket to a step, with a reason',
+      { body: schemas.override },
+    ],
+    ['post', '/api/tickets/{id}/claim', 'Take a ticket', { body: schemas.claim }],
+    ['post', '/api/tickets/{id}/assign', 'Assign to a user or queue', { body: schemas.assign }],
+    ['post', '/api/tickets/{id}/notes', 'Add a note', { body: schemas.note }],
+  ]),
+  ...tagged('Audit', [
+    ['get', '/api/tickets/{id}/history', 'The full audit history'],
+    ['get', '/api/tickets/{id}/verify', 'Verify the hash chain and replay'],
+    [
+      'get',
+      '/api/tickets/{id}/evidence',
       'Download the evidence bundle (v2: records, inclusion proofs, signed tree head; ?size= a signed head)',
-    tag: 'Audit',
-  },
-  {
-    method: 'get',
-    path: '/api/ledger/head',
-    summary: 'The latest signed tree head of the ledger',
-    tag: 'Audit',
-  },
-  {
-    method: 'get',
-    path: '/api/ledger/proof/inclusion',
-    summary: 'Inclusion proof of a leaf (?leaf=, ?size= default the latest head)',
-    tag: 'Audit',
-    query: ledgerSchemas.inclusionQuery,
-  },
-  {
-    method: 'get',
-    path: '/api/ledger/proof/consistency',
-    summary: 'Consistency proof between two tree sizes (?from=, ?to= default the latest head)',
-    tag: 'Audit',
-    query: ledgerSchemas.consistencyQuery,
-  },
-  {
-    method: 'get',
-    path: '/api/keys',
-    summary: 'The public key tree heads and bundles are signed with',
-    tag: 'Audit',
-  },
-  {
-    method: 'get',
-    path: '/api/metrics',
-    summary: 'FRT, ATHT, FCR, volume, SLA breaches, per-step times, surveys',
-    tag: 'Metrics',
-    query: schemas.metricsQuery,
-  },
-  {
-    method: 'get',
-    path: '/api/metrics/tickets',
-    summary: 'The tickets behind one figure (drill-down)',
-    tag: 'Metrics',
-    query: schemas.metricsTicketsQuery,
-  },
-  {
-    method: 'get',
-    path: '/api/metrics/workload',
-    summary: 'Open tickets per agent and per team: age and overdue count',
-    tag: 'Metrics',
-    query: schemas.metricsQuery,
-  },
-  {
-    method: 'get',
-    path: '/api/metrics/options',
-    summary: 'The filter choices: SOPs with their versions, and teams',
-    tag: 'Metrics',
-  },
-  {
-    method: 'get',
-    path: '/api/audit/tickets',
-    summary: 'Find tickets by id, customer, text, SOP, version, status or date, each verified',
-    tag: 'Audit',
-    query: schemas.auditQuery,
-  },
+    ],
+    ['get', '/api/ledger/head', 'The latest signed tree head of the ledger'],
+    [
+      'get',
+      '/api/ledger/proof/inclusion',
+      'Inclusion proof of a leaf (?leaf=, ?size= default the latest head)',
+      { query: ledgerSchemas.inclusionQuery },
+    ],
+    [
+      'get',
+      '/api/ledger/proof/consistency',
+      'Consistency proof between two tree sizes (?from=, ?to= default the latest head)',
+      { query: ledgerSchemas.consistencyQuery },
+    ],
+    ['get', '/api/keys', 'The public key tree heads and bundles are signed with'],
+  ]),
+  ...tagged('Metrics', [
+    [
+      'get',
+      '/api/metrics',
+      'FRT, ATHT, FCR, volume, SLA breaches, per-step times, surveys',
+      { query: schemas.metricsQuery },
+    ],
+    [
+      'get',
+      '/api/metrics/tickets',
+      'The tickets behind one figure (drill-down)',
+      { query: schemas.metricsTicketsQuery },
+    ],
+    [
+      'get',
+      '/api/metrics/workload',
+      'Open tickets per agent and per team: age and overdue count',
+      { query: schemas.metricsQuery },
+    ],
+    ['get', '/api/metrics/options', 'The filter choices: SOPs with their versions, and teams'],
+  ]),
+  ...tagged('Audit', [
+    [
+      'get',
+      '/api/audit/tickets',
+      'Find tickets by id, customer, text, SOP, version, status or date, each verified',
+      { query: schemas.auditQuery },
+    ],
+  ]),
   ...channelOps,
   ...outboxOps,
 ]

@@ -1,90 +1,52 @@
-import type { Op } from '../openapi/operations.ts'
+import { type Op, tagged } from '../openapi/op.ts'
 import { WEBHOOK_EVENTS } from './outbox.ts'
 import { outboxPage, rotateBody, subscriptionBody } from './routes.ts'
 
 /** The outbox and webhook operations, in the shape of server/openapi/document.ts's list. */
 export const outboxOps: Op[] = [
-  {
-    method: 'get',
-    path: '/api/outbox',
-    summary: 'Outbox messages with their delivery state, and counts by state',
-    tag: 'Outbox',
-    query: outboxPage,
-  },
-  { method: 'get', path: '/api/outbox/{id}', summary: 'One outbox message', tag: 'Outbox' },
-  {
-    method: 'post',
-    path: '/api/outbox/{id}/retry',
-    summary: 'Queue a failed message again',
-    tag: 'Outbox',
-    responses: { '409': 'The message has not failed' },
-  },
-  { method: 'get', path: '/api/webhooks', summary: 'Webhook subscriptions', tag: 'Webhooks' },
-  {
-    method: 'post',
-    path: '/api/webhooks',
-    summary: 'Subscribe a URL to ticket events (the answer shows the signing secret once)',
-    tag: 'Webhooks',
-    body: subscriptionBody,
-    responses: { '422': 'The URL is not http(s) or reaches a loopback or private address' },
-  },
-  {
-    method: 'put',
-    path: '/api/webhooks/{id}',
-    summary: 'Change a subscription',
-    tag: 'Webhooks',
-    body: subscriptionBody,
-  },
-  {
-    method: 'post',
-    path: '/api/webhooks/{id}/rotate',
-    summary: 'Rotate the signing secret; the old one also signs during the overlap',
-    tag: 'Webhooks',
-    body: rotateBody,
-  },
-  {
-    method: 'get',
-    path: '/api/webhooks/{id}/deliveries',
-    summary: 'The delivery log of a subscription',
-    tag: 'Webhooks',
-    query: outboxPage,
-  },
-  {
-    method: 'post',
-    path: '/api/webhooks/{id}/deliveries/{mid}/resend',
-    summary: 'Send a delivery again, as a new message',
-    tag: 'Webhooks',
-  },
-  {
-    method: 'get',
-    path: '/api/notifications',
-    summary: 'My notifications, newest first, with the unread count',
-    tag: 'Notifications',
-  },
-  {
-    method: 'post',
-    path: '/api/notifications/read',
-    summary: 'Mark my notifications read',
-    tag: 'Notifications',
-  },
-  {
-    method: 'get',
-    path: '/api/notifications/settings',
-    summary: 'My notification settings (e-mail address, e-mail on or off)',
-    tag: 'Notifications',
-  },
-  {
-    method: 'put',
-    path: '/api/notifications/settings',
-    summary: 'Change my notification settings',
-    tag: 'Notifications',
-  },
-  {
-    method: 'get',
-    path: '/api/notifications/stream',
-    summary: 'My notifications as they happen (server-sent events)',
-    tag: 'Notifications',
-  },
+  ...tagged('Outbox', [
+    [
+      'get',
+      '/api/outbox',
+      'Outbox messages with their delivery state, and counts by state',
+      { query: outboxPage },
+    ],
+    ['get', '/api/outbox/{id}', 'One outbox message'],
+    [
+      'post',
+      '/api/outbox/{id}/retry',
+      'Queue a failed message again',
+      { responses: { '409': 'The message has not failed' } },
+    ],
+  ]),
+  ...tagged('Webhooks', [
+    ['get', '/api/webhooks', 'Webhook subscriptions'],
+    [
+      'post',
+      '/api/webhooks',
+      'Subscribe a URL to ticket events (the answer shows the signing secret once)',
+      {
+        body: subscriptionBody,
+        responses: { '422': 'The URL is not http(s) or reaches a loopback or private address' },
+      },
+    ],
+    ['put', '/api/webhooks/{id}', 'Change a subscription', { body: subscriptionBody }],
+    [
+      'post',
+      '/api/webhooks/{id}/rotate',
+      'Rotate the signing secret; the old one also signs during the overlap',
+      { body: rotateBody },
+    ],
+    ['get', '/api/webhooks/{id}/deliveries', 'The delivery log of a subscription', { query: outboxPage }],
+    ['post', '/api/webhooks/{id}/deliveries/{mid}/resend', 'Send a delivery again, as a new message'],
+  ]),
+  ...tagged('Notifications', [
+    ['get', '/api/notifications', 'My notifications, newest first, with the unread count'],
+    ['post', '/api/notifications/read', 'Mark my notifications read'],
+    ['get', '/api/notifications/settings', 'My notification settings (e-mail address, e-mail on or off)'],
+    ['put', '/api/notifications/settings', 'Change my notification settings'],
+    ['get', '/api/notifications/stream', 'My notifications as they happen (server-sent events)'],
+  ]),
 ]
 
 const eventBody = (type: string) => ({
