@@ -88,8 +88,9 @@ export function deriveRow(
             : assignee === UNKNOWN
               ? UNKNOWN
               : (roles.get(assignee) ?? UNKNOWN)
+      const team = 'assigneeTeam' in p ? ((p.assigneeTeam as string | null) ?? null) : undefined
       const before: DerivedRow = cur
-      cur = { ...apply(sop, before, state, a.at, role), version: (before.version as number) + 1 }
+      cur = { ...apply(sop, before, state, a.at, role, team), version: (before.version as number) + 1 }
     } else if (a.type === 'assignment') {
       const to = (p.to as string | null | undefined) ?? null
       if (to && p.claimed === true) roles.set(to, a.role)
@@ -123,8 +124,16 @@ function apply(
   state: TicketState,
   at: string,
   assigneeRole: string | readonly string[] | null | typeof UNKNOWN,
+  assigneeTeam?: string | null,
 ): DerivedRow {
-  const known = applyState(sop, t as TicketRow, state, at, assigneeRole === UNKNOWN ? null : assigneeRole)
+  const known = applyState(
+    sop,
+    t as TicketRow,
+    state,
+    at,
+    assigneeRole === UNKNOWN ? null : assigneeRole,
+    assigneeTeam,
+  )
   const out: DerivedRow = { ...known }
   if (t.queue === UNKNOWN && out.queue !== UNKNOWN && t.assigneeId !== null) out.assigneeId = UNKNOWN
   if (assigneeRole === UNKNOWN) {

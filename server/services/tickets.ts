@@ -265,14 +265,13 @@ export class TicketService {
         if (user && !MALFORMED.has(d.rejection.code)) await this.recordRejection(user, t, input, d, now)
         throw rejection(d)
       }
-      const held = await this.assigneeRoles(t)
-      const next = applyState(sop, t, d.state, now, held)
+      const { next, recorded } = await this.moved(sop, t, d.state, now)
       next.version = t.version + 1
       const audit = [
         link(t, options.type, now, user, {
           record: d.record,
           ...(intervention ? { intervention: true } : {}),
-          ...orgRolesRecord(held),
+          ...recorded,
         }),
       ]
       next.auditSeq = t.auditSeq + 1
@@ -423,10 +422,9 @@ export class TicketService {
         if (outcome.ok) return 'stale'
         continue
       }
-      const held = await this.assigneeRoles(t)
-      const next = applyState(sop, t, d.state, now, held)
+      const { next, recorded } = await this.moved(sop, t, d.state, now)
       next.version = t.version + 1
-      const audit = [link(t, 'timer', now, null, { record: d.record, ...orgRolesRecord(held) })]
+      const audit = [link(t, 'timer', now, null, { record: d.record, ...recorded })]
       next.auditSeq = t.auditSeq + 1
       next.auditHead = audit[0].hash
       const outcome = await this.committer.commit({
@@ -539,11 +537,24 @@ export class TicketService {
     return actorOf({ ...user, orgRoles: this.storage.teams.orgRolesOf(user.id) })
   }
 
-  /** The assignee's roles: their built-in role, then their organisation roles. */
-  private async assigneeRoles(t: TicketRow): Promise<string[] | null> {
-    if (!t.assigneeId) return null
-    const user = await this.storage.getUser(t.assigneeId)
-    return user ? [user.role, ...this.storage.teams.orgRolesOf(user.id)] : null
+  /**
+   * The row after the engine moved the ticket, and what the record must keep for its history to
+   * explain the row: the assignee's roles when organisation roles are among them, and the
+   * assignee's team when it took the ticket from them (work at another team's step leaves them).
+   */
+  private async moved(
+    sop: CompiledSop,
+    t: TicketRow,
+    state: TicketState,
+    now: string,
+  ): Promise<{ next: TicketRow; recorded: { assigneeRoles?: string[]; assigneeTeam?: string | null } }> {
+    const user = t.assigneeId ? await this.storage.getUser(t.assigneeId) : null
+    const held = user ? [user.role, ...this.storage.teams.orgRolesOf(user.id)] : null
+    const kept = applyState(sop, t, state, now, held)
+    if (!user) return { next: kept, recorded: orgRolesRecord(held) }
+    const next = applyState(sop, t, state, now, held, user.team)
+    const byTeam = next.assigneeId !== kept.assigneeId ? { assigneeTeam: user.team } : {}
+    return { next, recorded: { ...orgRolesRecord(held), ...byTeam } }
   }
 
   private async replayed(user: User, idem: Idempotency) {
@@ -622,6 +633,8 @@ export function applyState(
   state: TicketState,
   now: string,
   assigneeRoles: string | readonly string[] | null = null,
+  /** The assignee's team, when the team rule applies (undefined: it does not). */
+  assigneeTeam?: string | null,
 ): TicketRow {
   const held =
     assigneeRoles === null ? [] : typeof assigneeRoles === 'string' ? [assigneeRoles] : assigneeRoles
@@ -647,6 +660,11 @@ export function applyState(
   if (roles.length && held.length && !roles.some((r) => held.includes(r))) {
     assigneeId = null
     queue = roles[0]
+  }
+  // Work at steps that name teams is theirs: an assignee of another team (or none) lets it go.
+  if (assigneeTeam !== undefined && assigneeId !== null) {
+    const teams = steps.map((id) => sop.steps.get(id)?.team).filter((x): x is string => !!x)
+    if (teams.length && !teams.includes(assigneeTeam ?? '')) assigneeId = null
   }
   // outbox: a ticket nobody holds, in no queue, whose work moves to steps none of the previous
   // steps' roles may do (an escalation), lands in the new steps' role queue.

@@ -99,4 +99,48 @@ describe("teams' work queues", () => {
     expect(refused.body.code).toBe('outside_team')
     expect((await c.call('GET', `/api/tickets/${billing}`, billAgent.token)).status).toBe(200)
   })
+
+  it("lets go of a ticket whose work moves to another team's step, into that team's queue; a member of that team keeps it", async () => {
+    ctx = await setup()
+    const c = ctx
+    expect(
+      (await c.call('POST', '/api/teams', c.tokens.admin, { id: 'billing', name: 'Billing' })).status,
+    ).toBe(201)
+    const made = await c.call('POST', '/api/users', c.tokens.admin, {
+      name: 'Hana',
+      role: 'agent',
+      team: 'billing',
+    })
+    const billAgent = made.body.token as string
+    expect((await c.call('POST', '/api/sops', c.tokens.owner, { document: sop })).status).toBe(201)
+    expect((await c.call('POST', `/api/sops/${sop.id}/publish`, c.tokens.owner)).status).toBe(201)
+    const claimAndMove = async (token: string) => {
+      const t = await c.call('POST', '/api/tickets', token, {
+        sopId: sop.id,
+        channel: 'email',
+        subject: 'Refund',
+      })
+      const claimed = await c.call('POST', `/api/tickets/${t.body.ticket.id}/claim`, token, {
+        version: t.body.ticket.version,
+      })
+      expect(claimed.status).toBe(200)
+      const moved = await c.call('POST', `/api/tickets/${t.body.ticket.id}/actions`, token, {
+        action: 'to_billing',
+        version: claimed.body.ticket.version,
+      })
+      expect(moved.status).toBe(200)
+      expect(moved.body.ticket.steps).toEqual(['bill'])
+      return moved.body.ticket as { id: string; assigneeId: string | null }
+    }
+    const passed = await claimAndMove(c.tokens.agent) // team hanoi
+    expect(passed.assigneeId).toBeNull()
+    const inQueue = await c.call('GET', '/api/tickets?queue=me', billAgent)
+    expect(ids(inQueue.body)).toEqual([passed.id])
+    const kept = await claimAndMove(billAgent)
+    expect(kept.assigneeId).toBe(made.body.user.id)
+    for (const id of [passed.id, kept.id]) {
+      const verify = await c.call('GET', `/api/tickets/${id}/verify`, c.tokens.auditor)
+      expect(verify.body.ok, id).toBe(true)
+    }
+  })
 })
