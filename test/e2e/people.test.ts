@@ -142,7 +142,19 @@ describe('teams, organisation roles, invitations and resets in the web app', () 
     expect(await invite.textContent()).toContain('mai@example.com')
   })
 
-  it('fits a 390 px phone in Vietnamese and Czech', async () => {
+  it('shows the Teams and roles page at 1440 px in Vietnamese and Czech, and fits a 390 px phone', async () => {
+    for (const [lang, title] of [
+      ['vi', 'Nhóm và vai trò'],
+      ['cs', 'Týmy a role'],
+    ]) {
+      await signIn(page, h.adminToken, '#/teams')
+      await page.evaluate((l) => localStorage.setItem('sopflow.lang', l), lang)
+      await page.reload()
+      await page.locator('h1', { hasText: title }).waitFor()
+      await page.locator('[data-group="billing"] li').first().waitFor()
+      expect(await fitsWidth()).toBe(true)
+      await page.screenshot({ path: join(SHOTS, `people-teams-1440-${lang}.png`), fullPage: true })
+    }
     await page.setViewportSize({ width: 390, height: 844 })
     for (const [lang, title, users] of [
       ['vi', 'Nhóm và vai trò', 'Người dùng'],
