@@ -1,5 +1,11 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { MIGRATIONS } from '../../server/storage/migrations.ts'
+import { SqliteStorage } from '../../server/storage/sqlite.ts'
 import { setup } from './helpers.ts'
+import { oldInstallation } from './oldInstallation.ts'
 
 type Ctx = Awaited<ReturnType<typeof setup>>
 let ctx: Ctx
@@ -141,6 +147,36 @@ describe("teams' work queues", () => {
     for (const id of [passed.id, kept.id]) {
       const verify = await c.call('GET', `/api/tickets/${id}/verify`, c.tokens.auditor)
       expect(verify.body.ok, id).toBe(true)
+    }
+  })
+
+  it('finds the responsible team of tickets on SOP versions published before the upgrade that keeps step teams', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'sopflow-team-queues-')), 'db.sqlite')
+    ctx = await setup({ path })
+    const c = ctx
+    await c.call('POST', '/api/teams', c.tokens.admin, { id: 'billing', name: 'Billing' })
+    expect((await c.call('POST', '/api/sops', c.tokens.owner, { document: sop })).status).toBe(201)
+    expect((await c.call('POST', `/api/sops/${sop.id}/publish`, c.tokens.owner)).status).toBe(201)
+    const t = await c.call('POST', '/api/tickets', c.tokens.agent, {
+      sopId: sop.id,
+      channel: 'email',
+      subject: 'Old',
+    })
+    const moved = await c.call('POST', `/api/tickets/${t.body.ticket.id}/actions`, c.tokens.agent, {
+      action: 'to_billing',
+      version: t.body.ticket.version,
+    })
+    expect(moved.status).toBe(200)
+    await c.storage.close()
+    const old = oldInstallation(path, MIGRATIONS.length - 1)
+    const upgraded = new SqliteStorage(old)
+    try {
+      const now = new Date().toISOString()
+      const found = await upgraded.listTickets({ team: 'billing', now, limit: 10, offset: 0 })
+      expect(found.map((x) => x.id)).toEqual([t.body.ticket.id])
+      expect(await upgraded.listTickets({ team: 'hanoi', now, limit: 10, offset: 0 })).toEqual([])
+    } finally {
+      await upgraded.close()
     }
   })
 })
