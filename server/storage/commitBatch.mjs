@@ -15,8 +15,11 @@ import { prepareLedger } from './ledgerAppend.mjs'
  *   scheduleTimers: Row[]
  *   idempotency: Row | null
  *   outbox?: Row[]
+ *   customers?: Row[]
+ *   messages?: Row[]
+ *   attachments?: Row[]
  * }} FlatCommit
- * @typedef {{ ok: true } | { ok: false, conflict: boolean, code: string, message: string }} FlatOutcome
+ * @typedef {{ ok: true, number?: number } | { ok: false, conflict: boolean, code: string, message: string }} FlatOutcome
  */
 
 // Named parameters: each statement takes the columns it needs from the same row object.
@@ -29,6 +32,10 @@ const INSERT_TICKET = `INSERT INTO tickets (id, sop_id, sop_version, sop_hash, c
   state, audit_seq, audit_head) VALUES (@id, @sopId, @sopVersion, @sopHash, @channel, @customerId, @subject, @status,
   @outcome, @priority, @priorityRank, @assigneeId, @queue, @version, @createdAt, @updatedAt, @closedAt, @dueAt, @steps,
   @state, @auditSeq, @auditHead)`
+// A new ticket takes the next number (its reference, T-1042): the writer's transactions run one
+// at a time, so the number is unique; a unit rolled back gives its number back.
+const NUMBER_TICKET = `UPDATE tickets SET number = (SELECT COALESCE(MAX(number), 1000) + 1 FROM tickets)
+  WHERE id = ? RETURNING number`
 const INSERT_AUDIT = `INSERT INTO audit (ticket_id, seq, type, at, actor_id, role, payload, prev_hash, hash, leaf)
   VALUES (@ticketId, @seq, @type, @at, @actorId, @role, @payload, @prevHash, @hash, @leaf)`
 const INSERT_TIMER = `INSERT OR REPLACE INTO timers (ticket_id, id, kind, step_id, transition_id, due_at)
@@ -38,6 +45,16 @@ const INSERT_IDEMPOTENCY = `INSERT INTO idempotency (user_id, key, fingerprint, 
 
 const INSERT_OUTBOX = `INSERT INTO outbox (id, kind, ticket_id, event, target, subscription_id, payload, next_at,
   created_at) VALUES (@id, @kind, @ticketId, @event, @target, @subscriptionId, @payload, @nextAt, @createdAt)`
+
+// Rows a channel writes with the ticket operation: a new customer, the message and its attachments.
+const INSERT_CUSTOMER = `INSERT INTO customers (id, name, phone, email, address, segment, created_at, updated_at)
+  VALUES (@id, @name, @phone, @email, @address, @segment, @createdAt, @updatedAt)`
+const INSERT_MESSAGE = `INSERT INTO channel_messages (id, connection_id, ticket_id, follows_ticket_id, direction,
+  channel, status, sender, sender_name, subject, text, html, external_id, conversation_id, refs, raw, at)
+  VALUES (@id, @connectionId, @ticketId, @followsTicketId, @direction, @channel, @status, @sender, @senderName,
+  @subject, @text, @html, @externalId, @conversationId, @refs, @raw, @at)`
+const INSERT_ATTACHMENT = `INSERT INTO channel_attachments (id, message_id, sha256, filename, content_type, size, refused)
+  VALUES (@id, @messageId, @sha256, @filename, @contentType, @size, @refused)`
 
 class Conflict extends Error {
   /** @param {string} code @param {string} message */
@@ -67,9 +84,16 @@ export function prepareCommitBatch(db, options = {}) {
   const insertIdempotency = db.prepare(INSERT_IDEMPOTENCY)
   const ledger = prepareLedger(db)
   const insertOutbox = db.prepare(INSERT_OUTBOX)
+  const numberTicket = db.prepare(NUMBER_TICKET)
+  const insertCustomer = db.prepare(INSERT_CUSTOMER)
+  const insertMessage = db.prepare(INSERT_MESSAGE)
+  const insertAttachment = db.prepare(INSERT_ATTACHMENT)
 
-  /** @param {FlatCommit} u */
+  /** @param {FlatCommit} u @returns {number | undefined} the new ticket's number */
   const one = db.transaction((u) => {
+    let number
+    // The customer first: the new ticket refers to them.
+    for (const c of u.customers ?? []) insertCustomer.run(c)
     if (u.expected) {
       const row = /** @type {{ version: number, audit_seq: number } | undefined} */ (current.get(u.id))
       if (!row) throw new Conflict('not_found', `Ticket ${u.id} does not exist`)
@@ -82,6 +106,7 @@ export function prepareCommitBatch(db, options = {}) {
       updateTicket.run(u.ticket)
     } else {
       insertTicket.run(u.ticket)
+      number = /** @type {{ number: number }} */ (numberTicket.get(u.id)).number
     }
     for (const a of u.audit)
       insertAudit.run({ ...a, leaf: keepLedger ? ledger.append(/** @type {string} */ (a.hash)) : null })
@@ -90,6 +115,9 @@ export function prepareCommitBatch(db, options = {}) {
     if (u.idempotency) insertIdempotency.run(u.idempotency)
     // Messages the operation causes: in the unit's savepoint, so a conflict rolls them back too.
     for (const m of u.outbox ?? []) insertOutbox.run(m)
+    for (const m of u.messages ?? []) insertMessage.run(m)
+    for (const a of u.attachments ?? []) insertAttachment.run(a)
+    return number
   })
 
   /** @param {FlatCommit[]} units */
@@ -100,8 +128,8 @@ export function prepareCommitBatch(db, options = {}) {
     for (const u of units) {
       const size = ledger.size
       try {
-        one(u)
-        outcomes.push({ ok: true })
+        const number = one(u)
+        outcomes.push(number === undefined ? { ok: true } : { ok: true, number })
       } catch (error) {
         ledger.reset(size)
         const e = /** @type {Error & { code?: string }} */ (error)

@@ -424,6 +424,15 @@ CREATE TABLE IF NOT EXISTS sop_calendar_pins (
 CREATE TRIGGER IF NOT EXISTS sop_calendar_pins_immutable BEFORE UPDATE ON sop_calendar_pins
 BEGIN SELECT RAISE(ABORT, 'calendar pins are immutable'); END;`,
   },
+  {
+    name: 'ticket numbers: the sequential reference customers see (T-1042), numbered in order of creation',
+    sql: `
+ALTER TABLE tickets ADD COLUMN number INTEGER;
+UPDATE tickets SET number = r.n
+  FROM (SELECT id, 1000 + ROW_NUMBER() OVER (ORDER BY created_at, id) AS n FROM tickets) AS r
+  WHERE tickets.id = r.id;
+CREATE UNIQUE INDEX tickets_number ON tickets(number);`,
+  },
 ]
 
 /**

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { canonicalJson, type TicketState } from '../../engine/index.ts'
 import { type FlatCommit, type FlatOutcome, prepareCommitBatch } from './commitBatch.mjs'
+import { flatten } from './flattenCommit.ts'
 import { migrate } from './migrations.ts'
 import { SqliteChannelStore } from './sqliteChannels.ts'
 import { SqliteTeams } from './sqliteTeams.ts'
@@ -32,7 +33,7 @@ import {
   type User,
 } from './types.ts'
 
-export const PRIORITY_RANK: Record<Priority, number> = { low: 0, normal: 1, high: 2, urgent: 3 }
+export { PRIORITY_RANK } from './flattenCommit.ts'
 
 type Row = Record<string, unknown>
 
@@ -745,6 +746,7 @@ function toTicket(r: Row): TicketRow {
     state: readJson(r.state) as TicketState,
     auditSeq: r.audit_seq as number,
     auditHead: (r.audit_head as string | null) ?? null,
+    number: (r.number as number | null) ?? null,
   }
 }
 
@@ -783,28 +785,6 @@ function toTimer(r: Row): TimerRow {
     stepId: r.step_id as string,
     transitionId: (r.transition_id as string | null) ?? null,
     dueAt: r.due_at as string,
-  }
-}
-
-/** A commit with every value ready to bind, as `commitBatch.mjs` takes it. */
-function flatten(u: TicketCommit): FlatCommit {
-  const t = u.ticket
-  return {
-    id: t.id,
-    expected: u.expected,
-    ticket: {
-      ...t,
-      priorityRank: PRIORITY_RANK[t.priority],
-      steps: JSON.stringify(t.steps),
-      state: JSON.stringify(t.state),
-    },
-    audit: u.audit.map(({ leaf: _leaf, ...a }) => ({ ...a, payload: JSON.stringify(a.payload) })),
-    removeTimers: u.removeTimers,
-    scheduleTimers: u.scheduleTimers as unknown as Record<string, unknown>[],
-    idempotency: (u.idempotency as unknown as Record<string, unknown> | undefined) ?? null,
-    ...(u.outbox?.length
-      ? { outbox: u.outbox.map((m) => ({ ...m, payload: JSON.stringify(m.payload) })) }
-      : {}),
   }
 }
 

@@ -1,6 +1,6 @@
 import type { SopDocument, TicketState } from '../../engine/index.ts'
 import type { AccessStorage } from './accessTypes.ts'
-import type { ChannelStore } from './channelTypes.ts'
+import type { AttachmentRow, ChannelStore, MessageRow } from './channelTypes.ts'
 import type { SqliteTeams } from './sqliteTeams.ts'
 
 /**
@@ -117,6 +117,11 @@ export interface TicketRow {
   /** Number of audit records and the hash of the last one. */
   auditSeq: number
   auditHead: string | null
+  /**
+   * The ticket's sequential number, given by the storage when the ticket is created (its reference
+   * is `T-` and the number); absent on a row built before it was committed.
+   */
+  number?: number | null
 }
 
 export const AUDIT_TYPES = [
@@ -128,10 +133,12 @@ export const AUDIT_TYPES = [
   'note',
   'assignment',
   'rejected',
+  'message',
+  'reopen',
 ] as const
 export type AuditType = (typeof AUDIT_TYPES)[number]
 /** Audit types whose payload is an engine TransitionRecord (replayed by verify). */
-export const RECORD_TYPES: readonly AuditType[] = ['transition', 'update', 'override', 'timer']
+export const RECORD_TYPES: readonly AuditType[] = ['transition', 'update', 'override', 'timer', 'reopen']
 
 export interface AuditRow {
   ticketId: string
@@ -188,6 +195,10 @@ export interface TicketCommit {
   idempotency?: IdempotencyRow
   /** Messages the operation causes (server/outbox): written in the same transaction, sent later. */
   outbox?: OutboxRow[]
+  /** Customers the operation creates (a channel's new sender): inserted before the ticket. */
+  customers?: Customer[]
+  /** Messages of the ticket's conversation the operation stores, with their attachment rows. */
+  messages?: { message: MessageRow; attachments: AttachmentRow[] }[]
 }
 
 /** A message waiting in the outbox (see server/outbox/outbox.ts). */
@@ -207,7 +218,8 @@ export interface OutboxRow {
   nextAt: string
 }
 
-export type CommitOutcome = { ok: true } | { ok: false; error: Error }
+/** A committed unit that created a ticket carries the ticket's new number. */
+export type CommitOutcome = { ok: true; number?: number } | { ok: false; error: Error }
 
 export interface TicketFilter {
   status?: 'open' | 'closed'
