@@ -73,7 +73,8 @@ export function deriveRow(
       a.type === 'transition' ||
       a.type === 'update' ||
       a.type === 'override' ||
-      a.type === 'timer'
+      a.type === 'timer' ||
+      a.type === 'reopen'
     ) {
       const state = states[k++]
       if (!state) break
@@ -94,7 +95,7 @@ export function deriveRow(
         version: (before.version as number) + 1,
         updatedAt: a.at,
       }
-    } else if (a.type === 'note') {
+    } else if (a.type === 'note' || a.type === 'message') {
       cur = { ...(cur as DerivedRow), updatedAt: a.at }
     } else if (a.type !== 'rejected') {
       findings.push({

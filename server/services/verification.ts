@@ -42,6 +42,7 @@ const KIND_OF: Record<string, TransitionRecord['kind']> = {
   update: 'update',
   override: 'override',
   timer: 'timer',
+  reopen: 'reopen',
 }
 
 /** What an audit row's hash covers. */

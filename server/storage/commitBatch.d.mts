@@ -17,7 +17,9 @@ export interface FlatCommit {
   attachments?: Row[]
 }
 
-export type FlatOutcome = { ok: true; number?: number } | { ok: false; conflict: boolean; code: string; message: string }
+export type FlatOutcome =
+  | { ok: true; number?: number }
+  | { ok: false; conflict: boolean; code: string; message: string }
 
 export function prepareCommitBatch(
   db: Database,

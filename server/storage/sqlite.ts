@@ -458,11 +458,13 @@ export class SqliteStorage implements Storage {
       const text = filter.search.trim()
       const like = `%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`
       const digits = text.replace(/[^0-9]/g, '')
-      where.push(`(tickets.id LIKE ? ESCAPE '\\' OR subject LIKE ? ESCAPE '\\' OR EXISTS (
+      // A ticket reference (T-1042) or its number finds the ticket.
+      const number = /^#?(?:T-)?(\d{1,12})$/i.exec(text)?.[1]
+      where.push(`(tickets.number = ? OR tickets.id LIKE ? ESCAPE '\\' OR subject LIKE ? ESCAPE '\\' OR EXISTS (
         SELECT 1 FROM customers c WHERE c.id = tickets.customer_id AND (
           c.name LIKE ? ESCAPE '\\' OR c.email LIKE ? ESCAPE '\\'
           OR (? != '' AND replace(replace(replace(replace(c.phone, ' ', ''), '-', ''), '+', ''), '.', '') LIKE ?))))`)
-      args.push(like, like, like, like, digits, `%${digits}%`)
+      args.push(number ? Number(number) : null, like, like, like, like, digits, `%${digits}%`)
     }
     const order = ORDERS[filter.sort ?? 'urgency']
     const sql = `SELECT * FROM tickets ${where.length ? `WHERE ${where.join(' AND ')}` : ''}

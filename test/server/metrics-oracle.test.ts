@@ -304,6 +304,7 @@ describe('the dashboard against the oracle', () => {
       'whose outcome is not `cancelled`',
       '"waitKind": "third_party"',
       'had actions by more than one person',
+      'was reopened because the customer wrote again after it closed',
       'Percentage of answers 9–10 (promoters) minus percentage of answers 0–6 (detractors), rounded',
       'the share of 4–5 answers',
       'Tickets with at least one SLA breach, over all tickets',
