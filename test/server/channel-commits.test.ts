@@ -1,11 +1,17 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { canonicalJson } from '../../engine/index.ts'
 import { checkBundle } from '../../server/services/bundleCheck.ts'
 import { sha256 } from '../../server/services/crypto.ts'
-import { importSop } from '../../server/start.ts'
+import { importSop, startServer } from '../../server/start.ts'
 import type { Connection } from '../../server/storage/channelTypes.ts'
+import { MIGRATIONS } from '../../server/storage/migrations.ts'
+import { SqliteStorage } from '../../server/storage/sqlite.ts'
 import { independentVerify } from '../independent-verifier/verify.ts'
 import { setup } from './helpers.ts'
+import { oldInstallation } from './oldInstallation.ts'
 
 let ctx: Awaited<ReturnType<typeof setup>>
 afterEach(async () => ctx?.storage.close())
@@ -146,6 +152,44 @@ describe('channel messages in the ticket chain', () => {
     expect(rows).toEqual(Array.from({ length: 12 }, (_, i) => ({ number: 1001 + i })))
     const one = await ctx.call('GET', `/api/tickets/${received[0].ticketId}`, ctx.tokens.agent)
     expect(`T-${one.body.ticket.number}`).toBe(received[0].reference)
+  })
+
+  it('an upgraded installation numbers its tickets in the order they were created, and goes on from there', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'sopflow-numbers-')), 'db.sqlite')
+    ctx = await setup({ path })
+    const ids: string[] = []
+    for (const subject of ['first', 'second', 'third']) {
+      const r = await ctx.call('POST', '/api/tickets', ctx.tokens.agent, {
+        sopId: 'support-ticket',
+        channel: 'phone',
+        subject,
+      })
+      expect(r.status).toBe(201)
+      ids.push(r.body.ticket.id)
+      ctx.clock.advance(60_000)
+    }
+    await ctx.storage.close()
+    const numbering = MIGRATIONS.findIndex((m) => m.name.startsWith('ticket numbers'))
+    const old = oldInstallation(path, numbering)
+    const upgraded = new SqliteStorage(old)
+    try {
+      const numbers = await Promise.all(ids.map(async (id) => (await upgraded.getTicket(id))?.number))
+      expect(numbers).toEqual([1001, 1002, 1003])
+    } finally {
+      await upgraded.close()
+    }
+    const server = await startServer({ dbPath: old, port: 0 })
+    try {
+      const agent = (await server.storage.listUsers()).find((u) => u.role === 'agent')!
+      const next = await server.app.tickets.create(agent, {
+        sopId: 'support-ticket',
+        channel: 'phone',
+        subject: 'fourth',
+      })
+      expect(next.number).toBe(1004)
+    } finally {
+      await server.close()
+    }
   })
 })
 

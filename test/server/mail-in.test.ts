@@ -319,6 +319,13 @@ describe('e-mail in over SMTP', () => {
       const rows = again.storage.db.prepare('SELECT status FROM channel_messages').all()
       expect(rows).toEqual([{ status: 'opened' }])
       expect(again.storage.db.prepare('SELECT count(*) AS n FROM tickets').get()).toEqual({ n: 1 })
+      // The message joins the new ticket's chain, once.
+      const audit = await again.storage.getAudit(t!.id)
+      expect(audit.map((a) => [a.type, (a.payload as { messageId?: string }).messageId])).toEqual([
+        ['created', undefined],
+        ['message', 'msg_crashed'],
+      ])
+      expect((await again.app.tickets.verify(t!.id)).ok).toBe(true)
       await again.close()
     }
   })
