@@ -329,8 +329,14 @@ export class ConversationService {
   async conversation(ticketId: string) {
     const messages = await this.storage.channels.messagesOfTicket(ticketId)
     const attachments = await this.storage.channels.attachmentsOf(messages.map((m) => m.id))
+    const follows = new Map<string, string>()
+    for (const id of new Set(messages.map((m) => m.followsTicketId).filter((x) => x !== null))) {
+      const t = await this.storage.getTicket(id)
+      follows.set(id, ticketReference(t ?? { id }))
+    }
     return messages.map(({ raw: _raw, ...m }) => ({
       ...m,
+      followsReference: m.followsTicketId ? (follows.get(m.followsTicketId) ?? null) : null,
       attachments: attachments
         .filter((a) => a.messageId === m.id)
         .map(({ sha256: _sha, messageId: _m, ...a }) => a),
