@@ -60,6 +60,8 @@ export function deriveRow(
         state,
         auditSeq: 0,
         auditHead: null,
+        // Tickets numbered by the upgrade that introduced numbers do not record theirs.
+        number: typeof t.number === 'number' ? t.number : UNKNOWN,
       }
       cur = { ...apply(sop, base, state, a.at, null), version: 1 }
     } else if (!cur) {
@@ -151,7 +153,11 @@ const LABELS: Partial<Record<keyof TicketRow, string>> = {
   steps: 'active steps',
   auditSeq: 'audit record count',
   auditHead: 'audit head hash',
+  number: 'number',
 }
+
+/** The members of a ticket row its history determines. */
+export const ROW_KEYS = Object.keys(LABELS) as (keyof TicketRow)[]
 
 const show = (v: unknown) =>
   v === null || v === undefined ? 'empty' : typeof v === 'string' ? v : JSON.stringify(v)
@@ -164,7 +170,7 @@ export function compareRow(
   sop: CompiledSop,
   stored: Partial<TicketRow>,
   derived: DerivedRow,
-  keys: readonly (keyof TicketRow)[] = Object.keys(LABELS) as (keyof TicketRow)[],
+  keys: readonly (keyof TicketRow)[] = ROW_KEYS,
 ): RowFinding[] {
   const findings: RowFinding[] = []
   const title = (id: string) => sop.steps.get(id)?.title ?? id

@@ -198,6 +198,7 @@ export class TicketService {
     }
     if (!d.ok) throw rejection(d)
     const id = input.id ?? newId('t')
+    const number = await this.storage.ticketNumbers.next()
     const base: TicketRow = {
       id,
       sopId: input.sopId,
@@ -220,6 +221,7 @@ export class TicketService {
       state: d.state,
       auditSeq: 0,
       auditHead: null,
+      number,
     }
     const ticket = applyState(sop, base, d.state, now)
     ticket.version = 1
@@ -236,6 +238,7 @@ export class TicketService {
           priority: ticket.priority,
           ...(ticket.assigneeId ? { assigneeId: ticket.assigneeId } : {}),
           queue: base.queue,
+          number,
         },
       }),
     ]
@@ -272,7 +275,6 @@ export class TicketService {
       }
       throw outcome.error
     }
-    ticket.number = outcome.number ?? null
     this.remember(ticket)
     return ticket
   }

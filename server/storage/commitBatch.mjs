@@ -19,7 +19,7 @@ import { prepareLedger } from './ledgerAppend.mjs'
  *   messages?: Row[]
  *   attachments?: Row[]
  * }} FlatCommit
- * @typedef {{ ok: true, number?: number } | { ok: false, conflict: boolean, code: string, message: string }} FlatOutcome
+ * @typedef {{ ok: true } | { ok: false, conflict: boolean, code: string, message: string }} FlatOutcome
  */
 
 // Named parameters: each statement takes the columns it needs from the same row object.
@@ -29,13 +29,9 @@ const UPDATE_TICKET = `UPDATE tickets SET status = @status, outcome = @outcome, 
   audit_seq = @auditSeq, audit_head = @auditHead, subject = @subject, customer_id = @customerId WHERE id = @id`
 const INSERT_TICKET = `INSERT INTO tickets (id, sop_id, sop_version, sop_hash, channel, customer_id, subject, status,
   outcome, priority, priority_rank, assignee_id, queue, version, created_at, updated_at, closed_at, due_at, steps,
-  state, audit_seq, audit_head) VALUES (@id, @sopId, @sopVersion, @sopHash, @channel, @customerId, @subject, @status,
-  @outcome, @priority, @priorityRank, @assigneeId, @queue, @version, @createdAt, @updatedAt, @closedAt, @dueAt, @steps,
-  @state, @auditSeq, @auditHead)`
-// A new ticket takes the next number (its reference, T-1042): the writer's transactions run one
-// at a time, so the number is unique; a unit rolled back gives its number back.
-const NUMBER_TICKET = `UPDATE tickets SET number = (SELECT COALESCE(MAX(number), 1000) + 1 FROM tickets)
-  WHERE id = ? RETURNING number`
+  state, audit_seq, audit_head, number) VALUES (@id, @sopId, @sopVersion, @sopHash, @channel, @customerId, @subject,
+  @status, @outcome, @priority, @priorityRank, @assigneeId, @queue, @version, @createdAt, @updatedAt, @closedAt, @dueAt,
+  @steps, @state, @auditSeq, @auditHead, @number)`
 const INSERT_AUDIT = `INSERT INTO audit (ticket_id, seq, type, at, actor_id, role, payload, prev_hash, hash, leaf)
   VALUES (@ticketId, @seq, @type, @at, @actorId, @role, @payload, @prevHash, @hash, @leaf)`
 const INSERT_TIMER = `INSERT OR REPLACE INTO timers (ticket_id, id, kind, step_id, transition_id, due_at)
@@ -84,14 +80,12 @@ export function prepareCommitBatch(db, options = {}) {
   const insertIdempotency = db.prepare(INSERT_IDEMPOTENCY)
   const ledger = prepareLedger(db)
   const insertOutbox = db.prepare(INSERT_OUTBOX)
-  const numberTicket = db.prepare(NUMBER_TICKET)
   const insertCustomer = db.prepare(INSERT_CUSTOMER)
   const insertMessage = db.prepare(INSERT_MESSAGE)
   const insertAttachment = db.prepare(INSERT_ATTACHMENT)
 
-  /** @param {FlatCommit} u @returns {number | undefined} the new ticket's number */
+  /** @param {FlatCommit} u */
   const one = db.transaction((u) => {
-    let number
     // The customer first: the new ticket refers to them.
     for (const c of u.customers ?? []) insertCustomer.run(c)
     if (u.expected) {
@@ -106,7 +100,6 @@ export function prepareCommitBatch(db, options = {}) {
       updateTicket.run(u.ticket)
     } else {
       insertTicket.run(u.ticket)
-      number = /** @type {{ number: number }} */ (numberTicket.get(u.id)).number
     }
     for (const a of u.audit)
       insertAudit.run({ ...a, leaf: keepLedger ? ledger.append(/** @type {string} */ (a.hash)) : null })
@@ -117,7 +110,6 @@ export function prepareCommitBatch(db, options = {}) {
     for (const m of u.outbox ?? []) insertOutbox.run(m)
     for (const m of u.messages ?? []) insertMessage.run(m)
     for (const a of u.attachments ?? []) insertAttachment.run(a)
-    return number
   })
 
   /** @param {FlatCommit[]} units */
@@ -128,8 +120,8 @@ export function prepareCommitBatch(db, options = {}) {
     for (const u of units) {
       const size = ledger.size
       try {
-        const number = one(u)
-        outcomes.push(number === undefined ? { ok: true } : { ok: true, number })
+        one(u)
+        outcomes.push({ ok: true })
       } catch (error) {
         ledger.reset(size)
         const e = /** @type {Error & { code?: string }} */ (error)

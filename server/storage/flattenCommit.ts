@@ -8,13 +8,14 @@ type Row = Record<string, unknown>
 
 /** A commit with every value ready to bind, as `commitBatch.mjs` takes it. */
 export function flatten(u: TicketCommit): FlatCommit {
-  const { number: _number, ...t } = u.ticket
+  const t = u.ticket
   const messages = u.messages ?? []
   return {
     id: t.id,
     expected: u.expected,
     ticket: {
       ...t,
+      number: t.number ?? null,
       priorityRank: PRIORITY_RANK[t.priority],
       steps: JSON.stringify(t.steps),
       state: JSON.stringify(t.state),

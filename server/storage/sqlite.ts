@@ -6,6 +6,7 @@ import { flatten } from './flattenCommit.ts'
 import { migrate } from './migrations.ts'
 import { SqliteChannelStore } from './sqliteChannels.ts'
 import { SqliteTeams } from './sqliteTeams.ts'
+import { SqliteTicketNumbers } from './sqliteTicketNumbers.ts'
 import { SqliteAccess } from './sqliteTokens.ts'
 import {
   type AuditRow,
@@ -64,6 +65,7 @@ export class SqliteStorage implements Storage {
   readonly db: Database.Database
   readonly access: SqliteAccess
   readonly channels: SqliteChannelStore
+  readonly ticketNumbers: SqliteTicketNumbers
   private readonly stmts = new Map<string, Database.Statement>()
   private checkpointer: Worker | null = null
   private writer: WriterThread | null = null
@@ -87,6 +89,7 @@ export class SqliteStorage implements Storage {
       this.db.pragma('busy_timeout = 5000')
       this.access = new SqliteAccess(this.db)
       this.channels = new SqliteChannelStore(this.db)
+      this.ticketNumbers = new SqliteTicketNumbers(this.db)
       this.teams = new SqliteTeams(this.db)
       return
     }
@@ -98,6 +101,7 @@ export class SqliteStorage implements Storage {
     migrate(this.db)
     this.access = new SqliteAccess(this.db)
     this.channels = new SqliteChannelStore(this.db)
+    this.ticketNumbers = new SqliteTicketNumbers(this.db)
     this.teams = new SqliteTeams(this.db)
     if (options.backgroundCheckpoints && path !== ':memory:') {
       // Checkpoints run in a worker on its own connection; the main connection only checkpoints

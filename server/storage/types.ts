@@ -118,8 +118,9 @@ export interface TicketRow {
   auditSeq: number
   auditHead: string | null
   /**
-   * The ticket's sequential number, given by the storage when the ticket is created (its reference
-   * is `T-` and the number); absent on a row built before it was committed.
+   * The ticket's sequential number (its reference is `T-` and the number), taken from the storage
+   * when the ticket is created and recorded in its `created` record; null on a ticket numbered by
+   * the upgrade that introduced numbers.
    */
   number?: number | null
 }
@@ -218,8 +219,7 @@ export interface OutboxRow {
   nextAt: string
 }
 
-/** A committed unit that created a ticket carries the ticket's new number. */
-export type CommitOutcome = { ok: true; number?: number } | { ok: false; error: Error }
+export type CommitOutcome = { ok: true } | { ok: false; error: Error }
 
 export interface TicketFilter {
   status?: 'open' | 'closed'
@@ -295,6 +295,11 @@ export class ConflictError extends Error {
   }
 }
 
+/** Hands out ticket numbers: unique and increasing; one whose ticket never commits is skipped. */
+export interface TicketNumbers {
+  next(): Promise<number>
+}
+
 export interface Storage {
   readonly kind: string
   /** API tokens, user administration and the admin-actions log (./accessTypes.ts). */
@@ -305,6 +310,8 @@ export interface Storage {
   readonly file?: string | null
   /** Teams and organisation roles. */
   readonly teams: SqliteTeams
+  /** The sequential numbers of new tickets (their references, T-1042). */
+  readonly ticketNumbers: TicketNumbers
   close(): Promise<void>
 
   // Users and tokens
