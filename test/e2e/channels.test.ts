@@ -202,7 +202,7 @@ describe('channels in Chromium', () => {
     await row.getByRole('button', { name: 'Send a test message' }).click()
     await expect
       .poll(() => row.getByTestId('test-result').textContent())
-      .toMatch(/The test message opened T-[0-9a-f]{8}/)
+      .toMatch(/The test message opened T-\d{4,}/)
     // An address already in use is refused, and what was typed stays.
     await form.locator('input[name="name"]').fill('Again')
     await form.locator('input[name="address"]').fill('reklamace@desk.example')
