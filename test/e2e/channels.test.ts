@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createUser, launch, signIn } from './harness.ts'
+import { createUser, launch, SHOTS, signIn } from './harness.ts'
 
 let h: Awaited<ReturnType<typeof launch>>
 let agent = ''
@@ -189,6 +189,19 @@ describe('channels in Chromium', () => {
     expect(await notes.textContent()).toContain('internal — the customer never sees these')
     expect(await notes.textContent()).toContain('Chỉ nội bộ')
     expect(await page.locator('.ticket-number').textContent()).toBe(test.body.reference)
+    expect(test.body.reference).toMatch(/^T-\d{4,}$/)
+    await page.screenshot({ path: `${SHOTS}/channels-ticket-reference-1440.png` })
+    // The inbox lists the ticket by its reference too.
+    await page.goto('/#/inbox')
+    await page.click('.tabs button:has-text("All open")')
+    // The inbox search finds it by its reference.
+    await page.getByPlaceholder(/Search/).fill(test.body.reference)
+    const listed = page.locator('.cell-subject')
+    await expect.poll(() => listed.count()).toBe(1)
+    expect(await listed.locator('.ticket-number').textContent()).toBe(test.body.reference)
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.screenshot({ path: `${SHOTS}/channels-inbox-reference-390.png` })
+    await page.setViewportSize({ width: 1440, height: 900 })
 
     await signIn(page, owner, '#/channels')
     await page.getByRole('link', { name: 'Channels' }).click()
