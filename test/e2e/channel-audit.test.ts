@@ -92,6 +92,8 @@ describe('a channel ticket in the audit view', () => {
         expect(titles[1]).toContain(words[0])
         expect(titles[3]).toBe(words[1])
         expect(titles[4]).toContain(words[0])
+        // The customer's records name the channel connection they came through.
+        expect(await page.textContent('.audit-timeline li[data-record="2"]')).toContain('Chat ·')
         await page.screenshot({ path: `${SHOTS}/channel-audit-${lang}-${w}.png`, fullPage: true })
       }
     }
