@@ -597,7 +597,10 @@ export class SqliteStorage implements Storage {
     const q = search.q?.trim()
     if (q) {
       args.like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`
-      where.push(`(t.id LIKE @like ESCAPE '\\' OR t.subject LIKE @like ESCAPE '\\'
+      // A ticket reference (T-1042) or its number finds the ticket.
+      const number = /^#?(?:T-)?(\d{1,12})$/i.exec(q)?.[1]
+      args.number = number ? Number(number) : null
+      where.push(`(t.number = @number OR t.id LIKE @like ESCAPE '\\' OR t.subject LIKE @like ESCAPE '\\'
         OR c.name LIKE @like ESCAPE '\\' OR c.phone LIKE @like ESCAPE '\\' OR c.email LIKE @like ESCAPE '\\'
         OR EXISTS (SELECT 1 FROM audit a WHERE a.ticket_id = t.id AND a.type = 'note'
                    AND json_extract(a.payload, '$.text') LIKE @like ESCAPE '\\'))`)
