@@ -1,12 +1,15 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js'
-import { canonicalJson, type FieldValue } from '../../engine/index.ts'
+import type { FieldValue } from '../../engine/index.ts'
 import { Problem } from '../http/problem.ts'
-import { newId, sha256 } from '../services/crypto.ts'
+import { newId } from '../services/crypto.ts'
 import { KeyedQueue } from '../services/keyedQueue.ts'
 import type { TicketService } from '../services/tickets.ts'
 import type { AttachmentRow, Connection, MessageRow, MessageStatus } from '../storage/channelTypes.ts'
 import type { Customer, Storage, TicketRow, User } from '../storage/types.ts'
 import type { AttachmentStore, IncomingFile } from './attachments.ts'
+import { messageRecord, REFERENCE, ticketReference } from './reference.ts'
+
+export { messageRecord, ticketReference }
 
 /** A message as a channel delivers it, before it is stored. */
 export interface Incoming {
@@ -39,14 +42,6 @@ export interface Received {
   status: MessageStatus
   /** The same provider message id was delivered before: nothing changed. */
   duplicate: boolean
-}
-
-/** A ticket reference in a subject: `[#T-1042]`, or the older `[#T-1a2b3c4d]` (the id's start). */
-const REFERENCE = /\[#T-([0-9a-f]{4,20})\]/i
-
-/** The reference customers see for a ticket: T- and its number (older tickets: T- and 8 characters of the id). */
-export function ticketReference(t: { id: string; number?: number | null }): string {
-  return t.number ? `T-${t.number}` : `T-${t.id.replace(/^t_/, '').slice(0, 8)}`
 }
 
 /** A phone number in E.164 (+84901234567), or null when it is not one. */
@@ -379,28 +374,6 @@ export class ConversationService {
 
 /** Refusals of what the customer gave (a form's field values): nothing is written for them. */
 const REFUSED_INPUT = new Set(['unknown_field', 'invalid_field_value', 'invalid_input', 'missing_fields'])
-
-/**
- * The payload of a message's `message` record: which message, on which channel, and a hash of
- * its content (sender, subject, text, HTML and the attachments' content addresses), so the chain
- * seals what the customer wrote.
- */
-export function messageRecord(m: MessageRow, attachments: AttachmentRow[]): Record<string, unknown> {
-  const content = {
-    sender: m.sender,
-    subject: m.subject,
-    text: m.text,
-    html: m.html,
-    attachments: attachments.map((a) => a.sha256),
-  }
-  return {
-    messageId: m.id,
-    channel: m.channel,
-    connectionId: m.connectionId,
-    direction: m.direction,
-    contentHash: sha256(canonicalJson(content)),
-  }
-}
 
 function senderOf(m: Incoming): string {
   return (m.sender.email ?? m.sender.phone ?? m.sender.handle ?? 'unknown').trim().slice(0, 320)
