@@ -91,7 +91,14 @@ export interface PublicForm {
   slug: string
   title: string
   language: string
-  fields: { name: string; label: string; type: string }[]
+  fields: AskedField[]
+}
+/** An SOP field a form asks of the customer: its type decides the input. */
+export interface AskedField {
+  name: string
+  label: string
+  type: string
+  options?: { value: string; label: string }[]
 }
 export interface PublicStatus {
   reference: string
