@@ -82,6 +82,7 @@ export function decide(
   if (state.sopHash !== sop.hash) {
     return reject({ code: 'invalid_input', message: 'The ticket is pinned to another version of this SOP' })
   }
+  if (input.kind === 'reopen') return decideReopen(sop, state, input, actor, now)
   if (state.status === 'closed') {
     return reject({
       code: 'ticket_closed',
@@ -432,6 +433,50 @@ function decideOverride(
   })
   return accept(sop, state, snapshot, actions, {
     kind: 'override',
+    actor,
+    now,
+    action: null,
+    timerId: null,
+    input: {},
+    ticks: {},
+    target: input.target,
+    reason: input.reason,
+    breach: null,
+  })
+}
+
+/**
+ * Reopens a closed ticket at a step (a customer wrote again and the SOP says to reopen): the
+ * ticket leaves the end step it reached and enters the target as an override would.
+ */
+function decideReopen(
+  sop: CompiledSop,
+  state: TicketState,
+  input: Extract<TicketInput, { kind: 'reopen' }>,
+  actor: Actor,
+  now: string,
+): Decision {
+  if (state.status !== 'closed')
+    return reject({ code: 'invalid_input', message: 'Only a closed ticket can be reopened' })
+  const step = sop.steps.get(input.target)
+  if (!step || step.kind === 'end') {
+    return reject({
+      code: 'unknown_step',
+      message: step
+        ? `Step "${input.target}" is an end step: a ticket cannot be reopened there`
+        : `There is no step "${input.target}" in this SOP`,
+      stepId: input.target,
+    })
+  }
+  if (!input.reason?.trim())
+    return reject({ code: 'invalid_input', message: 'A reopen needs a reason', stepId: input.target })
+  // The finished machine takes no events: resume it where it ended, then move to the target.
+  const ended = { ...snapshotOf(sop, state), status: 'active' } as AnyMachineSnapshot
+  const [snapshot, actions] = pureTransition(sop.machine, ended, {
+    type: `${EVENT_GOTO}${input.target}`,
+  })
+  return accept(sop, state, snapshot, actions, {
+    kind: 'reopen',
     actor,
     now,
     action: null,

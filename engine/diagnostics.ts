@@ -30,7 +30,7 @@ export const DIAGNOSTIC_CODES = {
   end_without_outcome: [],
   unknown_field: ['effect'],
   // SLA.
-  unknown_target: ['escalation'],
+  unknown_target: ['escalation', 'reopen'],
   escalation_without_owner: [],
   sla_without_owner: [],
   business_time_without_calendar: ['delay'],

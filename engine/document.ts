@@ -288,6 +288,14 @@ export const sopDocumentSchema = z.object({
     .optional(),
   /** The ticket field holding the customer's IANA time zone: contact windows count in it when set. */
   customerTimeZoneField: z.string().optional(),
+  /**
+   * What a customer's message on a closed ticket does: `followUp` (the default) opens a new ticket
+   * linked to it; `reopen` reopens it at `step` (the initial step when not given).
+   */
+  closedReply: z
+    .object({ mode: z.enum(['reopen', 'followUp']), step: id.optional() })
+    .strict()
+    .optional(),
   fields: z.array(ticketFieldSchema).default([]),
   /** The top-level step a ticket starts in. */
   initial: id,

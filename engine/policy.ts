@@ -49,7 +49,7 @@ function timer(sop: CompiledSop, metric: string, target: PolicyTarget, clock: Cl
 }
 
 export interface PolicyChange {
-  kind: 'start' | 'action' | 'timer' | 'override' | 'update'
+  kind: 'start' | 'action' | 'timer' | 'override' | 'update' | 'reopen'
   now: string
   seq: number
   taken: readonly Transition[]
@@ -113,6 +113,11 @@ export function updatePolicy(
   }
   if (change.kind === 'start') {
     begin('first_reply')
+    begin('resolution')
+  }
+  // A reopened ticket owes the customer a reply and a resolution again.
+  if (change.kind === 'reopen') {
+    begin('next_reply')
     begin('resolution')
   }
   if (change.taken.some((t) => t.customerMessage) && !clocks.first_reply) begin('next_reply')

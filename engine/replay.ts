@@ -12,6 +12,8 @@ export function inputOf(record: TransitionRecord): TicketInput {
       return { kind: 'update', fields: record.input, ticks: record.ticks }
     case 'timer':
       return { kind: 'timer', timerId: record.timerId ?? '' }
+    case 'reopen':
+      return { kind: 'reopen', target: record.target ?? '', reason: record.reason ?? '' }
     default:
       return { kind: 'override', target: record.target ?? '', reason: record.reason ?? '' }
   }

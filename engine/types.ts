@@ -81,7 +81,7 @@ export interface TransitionRecord {
   /** Hash of the previous record (null for the first): each record seals the history before it. */
   prev: string | null
   at: string
-  kind: 'start' | 'action' | 'timer' | 'override' | 'update'
+  kind: 'start' | 'action' | 'timer' | 'override' | 'update' | 'reopen'
   actor: Actor
   /** The action taken (kind `action`). */
   action: string | null
@@ -93,7 +93,7 @@ export interface TransitionRecord {
   input: Record<string, FieldValue>
   /** Checklist ticks supplied with the input: step id → item ids. */
   ticks: Record<string, string[]>
-  /** The step moved to and why, for overrides. */
+  /** The step moved to and why, for overrides and reopens. */
   target: string | null
   reason: string | null
   /** Active leaf steps before and after. */
@@ -129,6 +129,8 @@ export type TicketInput =
   | { kind: 'timer'; timerId: string }
   /** A supervisor moves the ticket to a step, recording why. */
   | { kind: 'override'; target: string; reason: string }
+  /** A closed ticket is reopened at a step (the customer wrote again), recording why. */
+  | { kind: 'reopen'; target: string; reason: string }
 
 /** Every reason the engine gives for not accepting an input. */
 export const REJECTION_CODES = [

@@ -74,6 +74,18 @@ function checkDocument(doc: SopDocument, broken: Broken, out: Diagnostics): void
         { property: 'policy', params: { step: t.metric } },
       )
   }
+  const reopenAt = doc.closedReply?.step
+  if (reopenAt) {
+    const step = doc.steps.find((s) => s.id === reopenAt)
+    if (!step || step.kind === 'end')
+      out.error(
+        'unknown_target',
+        step
+          ? `A reply on a closed ticket reopens it at "${reopenAt}", which is an end step`
+          : `A reply on a closed ticket reopens it at "${reopenAt}", which does not exist`,
+        { property: 'closedReply.step', variant: 'reopen', params: { target: reopenAt } },
+      )
+  }
   // Business time needs a calendar to count in.
   for (const s of doc.steps) {
     if (s.sla?.time === 'business' && !s.sla.calendar && !doc.calendar)

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { FieldValue } from '../../engine/index.ts'
 import { notFound, Problem, parse } from '../http/problem.ts'
 import { newToken, sha256 } from '../services/crypto.ts'
 import type { TicketService } from '../services/tickets.ts'
@@ -116,14 +117,13 @@ export class FormService {
           params: { seconds: wait },
         })
     }
-    const asked = new Set(conn.settings.askFields ?? [])
-    const extra = Object.entries(body.fields).filter(([k]) => asked.has(k))
-    const text = [body.message, ...extra.map(([k, v]) => `${k}: ${v}`)].join('\n\n')
+    const fields = await this.askedValues(conn, body.fields)
     const r = await this.conversations.receive(conn, {
       channel: conn.channel,
       sender: { email: body.email, phone: body.phone, name: body.name },
       subject: body.subject,
-      text,
+      text: body.message,
+      fields,
     })
     if (!r.ticketId)
       throw new Problem(422, 'submission_refused', 'The form cannot open requests now', { params: {} })
@@ -134,7 +134,35 @@ export class FormService {
       conn.id,
       this.clock().toISOString(),
     )
-    return { reference: ticketReference(r.ticketId), token }
+    return { reference: r.reference ?? ticketReference({ id: r.ticketId }), token }
+  }
+
+  /**
+   * The SOP field values a submission gives, typed as the fields are (a form posts text): only
+   * fields the form asks; any other is refused, naming it. The engine checks the values.
+   */
+  private async askedValues(
+    conn: Connection,
+    given: Record<string, string | number | boolean>,
+  ): Promise<Record<string, FieldValue>> {
+    const asked = new Set(conn.settings.askFields ?? [])
+    const extra = Object.keys(given).filter((k) => !asked.has(k))
+    if (extra.length)
+      throw new Problem(422, 'unknown_field', `This form does not ask for: ${extra.join(', ')}`, {
+        params: { fields: extra.join(', ') },
+      })
+    const latest = await this.storage.latestVersion(conn.sopId)
+    const types = new Map((latest?.document.fields ?? []).map((f) => [f.name, f.type]))
+    const out: Record<string, FieldValue> = {}
+    for (const [name, v] of Object.entries(given)) {
+      if (v === '') continue
+      const type = types.get(name)
+      if (type === 'number' && typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v.trim()))
+        out[name] = Number(v)
+      else if (type === 'boolean' && (v === 'true' || v === 'false')) out[name] = v === 'true'
+      else out[name] = v
+    }
+    return out
   }
 
   private async link(token: string) {
@@ -151,7 +179,7 @@ export class FormService {
     const conn = await this.storage.channels.getConnection(link.connectionId)
     const sop = await this.tickets.sopFor(t.sopId, t.sopVersion)
     return {
-      reference: ticketReference(t.id),
+      reference: ticketReference(t),
       language: conn?.settings.language ?? sop.document.language ?? 'en',
       subject: t.subject,
       status: t.status,
@@ -180,7 +208,7 @@ export class FormService {
       text: body.text,
       ticketId: t.id,
     })
-    return { reference: ticketReference(r.ticketId ?? t.id) }
+    return { reference: r.reference ?? ticketReference(t) }
   }
 }
 

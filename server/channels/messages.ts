@@ -1,10 +1,15 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js'
+import type { FieldValue } from '../../engine/index.ts'
+import { Problem } from '../http/problem.ts'
 import { newId } from '../services/crypto.ts'
 import { KeyedQueue } from '../services/keyedQueue.ts'
 import type { TicketService } from '../services/tickets.ts'
 import type { AttachmentRow, Connection, MessageRow, MessageStatus } from '../storage/channelTypes.ts'
-import type { Customer, Storage, User } from '../storage/types.ts'
+import type { Customer, Storage, TicketRow, User } from '../storage/types.ts'
 import type { AttachmentStore, IncomingFile } from './attachments.ts'
+import { messageRecord, REFERENCE, ticketReference } from './reference.ts'
+
+export { messageRecord, ticketReference }
 
 /** A message as a channel delivers it, before it is stored. */
 export interface Incoming {
@@ -25,22 +30,18 @@ export interface Incoming {
   raw?: Buffer | null
   /** The ticket this message belongs to (a reply from the customer's status page). */
   ticketId?: string
+  /** SOP field values the customer gave (a web form's asked fields): the new ticket's fields. */
+  fields?: Record<string, FieldValue>
 }
 
 export interface Received {
   messageId: string
   ticketId: string | null
+  /** The ticket's reference (T-1042), when the message is on a ticket. */
+  reference: string | null
   status: MessageStatus
   /** The same provider message id was delivered before: nothing changed. */
   duplicate: boolean
-}
-
-/** A ticket reference in a subject: `[#T-1a2b3c4d]`. */
-const REFERENCE = /\[#T-([0-9a-f]{6,20})\]/i
-
-/** The reference customers see for a ticket: T- and the first 8 characters of its id. */
-export function ticketReference(ticketId: string): string {
-  return `T-${ticketId.replace(/^t_/, '').slice(0, 8)}`
 }
 
 /** A phone number in E.164 (+84901234567), or null when it is not one. */
@@ -51,9 +52,10 @@ export function normalisePhone(phone: string, region: string): string | null {
 
 /**
  * The conversation of tickets with their customers: every message in and out, stored before it
- * is acknowledged. A message that opens a ticket is stored first with the ticket's id chosen in
- * advance (status `pending`), then the ticket is created with that id; `recover()` finishes any
- * message a crash left pending, so an acknowledged message always ends on its ticket, once.
+ * is acknowledged. A message on a ticket is a commit of that ticket: the message row, its
+ * attachment rows and a `message` record in the ticket's chain (with a new customer and the
+ * ticket itself when it opens one) commit together or not at all. Messages stored `pending` by
+ * earlier versions (message first, ticket after) are finished by `recover()` at start.
  */
 export class ConversationService {
   /** Messages of one sender on one connection are taken in turn; other senders' side by side. */
@@ -82,7 +84,16 @@ export class ConversationService {
     const store = this.storage.channels
     if (m.externalId) {
       const seen = await store.messageByExternalId(conn.id, m.externalId)
-      if (seen) return { messageId: seen.id, ticketId: seen.ticketId, status: seen.status, duplicate: true }
+      if (seen) {
+        const t = seen.ticketId ? await this.storage.getTicket(seen.ticketId) : null
+        return {
+          messageId: seen.id,
+          ticketId: seen.ticketId,
+          reference: t ? ticketReference(t) : null,
+          status: seen.status,
+          duplicate: true,
+        }
+      }
     }
     const id = newId('msg')
     const attachments = this.files.save(id, m.attachments ?? [])
@@ -108,16 +119,13 @@ export class ConversationService {
     if (m.raw) return this.keep(row, attachments, 'malformed')
     if (m.noise) return this.keep(row, attachments, 'noise')
     const target = m.ticketId ?? (await this.threadOf(conn, m))
-    const open = target ? await this.storage.getTicket(target) : null
-    if (open && open.status === 'open') {
-      row.ticketId = open.id
-      return this.keep(row, attachments, 'threaded')
-    }
+    const existing = target ? await this.storage.getTicket(target) : null
+    if (existing?.status === 'open') return this.thread(conn, existing.id, row, attachments)
+    if (existing && (await this.onClosedReply(existing)) === 'reopen')
+      return this.reopenWith(conn, existing.id, row, attachments)
     // A reply on a closed ticket opens a linked follow-up.
-    row.followsTicketId = open?.id ?? null
-    row.ticketId = newId('t')
-    await store.addMessage(row, attachments)
-    return this.open(conn, row)
+    row.followsTicketId = existing?.id ?? null
+    return this.open(conn, row, attachments, m.fields)
   }
 
   private async keep(
@@ -126,7 +134,59 @@ export class ConversationService {
     status: MessageStatus,
   ): Promise<Received> {
     await this.storage.channels.addMessage({ ...row, status }, attachments)
-    return { messageId: row.id, ticketId: row.ticketId, status, duplicate: false }
+    return { messageId: row.id, ticketId: row.ticketId, reference: null, status, duplicate: false }
+  }
+
+  /** Adds a message to an open ticket's conversation: the message and its record in one commit. */
+  private async thread(
+    conn: Connection,
+    ticketId: string,
+    row: MessageRow,
+    attachments: AttachmentRow[],
+  ): Promise<Received> {
+    const message = { ...row, ticketId, status: 'threaded' as const }
+    const t = await this.tickets.amend(this.actorOf(conn), ticketId, (cur) => ({
+      ticket: cur,
+      type: 'message',
+      payload: messageRecord(message, attachments),
+      bump: false,
+      with: { messages: [{ message, attachments }] },
+    }))
+    return {
+      messageId: row.id,
+      ticketId,
+      reference: ticketReference(t),
+      status: 'threaded',
+      duplicate: false,
+    }
+  }
+
+  /** What the ticket's SOP says a customer's reply on the closed ticket does. */
+  private async onClosedReply(t: TicketRow): Promise<'reopen' | 'followUp'> {
+    const sop = await this.tickets.sopFor(t.sopId, t.sopVersion)
+    return sop.document.closedReply?.mode === 'reopen' ? 'reopen' : 'followUp'
+  }
+
+  /** Reopens a closed ticket at the step its SOP names, with the customer's message, in one commit. */
+  private async reopenWith(
+    conn: Connection,
+    ticketId: string,
+    row: MessageRow,
+    attachments: AttachmentRow[],
+  ): Promise<Received> {
+    const message = { ...row, ticketId, status: 'reopened' as const }
+    const t = await this.tickets.reopen(this.actorOf(conn), ticketId, {
+      row: message,
+      attachments,
+      record: messageRecord(message, attachments),
+    })
+    return {
+      messageId: row.id,
+      ticketId,
+      reference: ticketReference(t),
+      status: 'reopened',
+      duplicate: false,
+    }
   }
 
   /** The ticket a message continues: by the ids it answers, a reference in its subject, or its conversation. */
@@ -134,70 +194,108 @@ export class ConversationService {
     const store = this.storage.channels
     const byRefs = await store.ticketOfExternalIds(m.refs ?? [])
     if (byRefs) return byRefs
-    const ref = REFERENCE.exec(m.subject)
+    const ref = REFERENCE.exec(m.subject)?.[1].toLowerCase()
     if (ref) {
-      const byRef = await store.ticketByPrefix(ref[1].toLowerCase())
+      const byNumber = /^\d+$/.test(ref) ? await store.ticketByNumber(Number(ref)) : null
+      const byRef = byNumber ?? (await store.ticketByPrefix(ref))
       if (byRef) return byRef
     }
     if (m.conversationId) return store.ticketOfConversation(conn.id, m.conversationId)
     return null
   }
 
-  /** Opens the ticket a pending message was stored for (with the id chosen for it), once. */
-  private async open(conn: Connection, row: MessageRow): Promise<Received> {
-    const ticketId = row.ticketId as string
-    const done = (status: MessageStatus, t: string | null): Received => ({
-      messageId: row.id,
-      ticketId: t,
-      status,
-      duplicate: false,
-    })
-    if (await this.storage.getTicket(ticketId)) {
-      await this.storage.channels.setMessageTicket(row.id, ticketId, 'opened')
-      return done('opened', ticketId)
-    }
+  /**
+   * Opens a ticket with its first message: the customer (when new), the ticket, the message and
+   * their records commit together. Field values the engine refuses are refused here, writing
+   * nothing; an SOP that cannot open tickets now (archived, unpublished) leaves the message unrouted.
+   */
+  private async open(
+    conn: Connection,
+    row: MessageRow,
+    attachments: AttachmentRow[],
+    fields?: Record<string, FieldValue>,
+  ): Promise<Received> {
+    const ticketId = newId('t')
+    const message = { ...row, ticketId, status: 'opened' as const }
+    const found = await this.customerFor(row)
+    let t: TicketRow
     try {
-      const customer = await this.customerFor(row)
-      await this.tickets.create(this.actorOf(conn), {
+      t = await this.tickets.create(this.actorOf(conn), {
         id: ticketId,
         sopId: conn.sopId,
         channel: row.channel,
-        customerId: customer?.id ?? null,
+        customerId: found?.customer.id ?? null,
         subject: row.subject.replace(REFERENCE, '').trim() || row.subject,
         priority: conn.priority,
         queue: conn.queue,
+        ...(fields && Object.keys(fields).length ? { fields } : {}),
+        inbound: {
+          ...(found?.isNew ? { customer: found.customer } : {}),
+          message: { row: message, attachments, record: messageRecord(message, attachments) },
+        },
       })
     } catch (err) {
-      // The SOP cannot open tickets now (archived, unpublished): the message stays, unrouted.
-      await this.storage.channels.setMessageTicket(row.id, null, 'unrouted')
-      return { ...done('unrouted', null), error: (err as Error).message } as Received
+      if (err instanceof Problem && REFUSED_INPUT.has(err.code)) throw err
+      if (!(err instanceof Problem)) throw err
+      return { ...(await this.keep(row, attachments, 'unrouted')), error: err.message } as Received
     }
-    await this.storage.channels.setMessageTicket(row.id, ticketId, 'opened')
-    return done('opened', ticketId)
+    return { messageId: row.id, ticketId, reference: ticketReference(t), status: 'opened', duplicate: false }
   }
 
-  /** Finishes the messages a crash left between stored and ticket opened. */
+  /** Finishes the messages an earlier version stored `pending` (message first, ticket after). */
   async recover(): Promise<number> {
     const pending = await this.storage.channels.messagesByStatus('pending', 1000)
     for (const row of pending) {
       const conn = await this.storage.channels.getConnection(row.connectionId)
-      if (conn) await this.open(conn, row)
+      if (conn) await this.openPending(conn, row)
       else await this.storage.channels.setMessageTicket(row.id, null, 'unrouted')
     }
     return pending.length
   }
 
-  /** The customer a message is from: found by e-mail or phone, else created with the sender's name. */
-  async customerFor(row: MessageRow): Promise<Customer | null> {
+  /** Opens the ticket a pending message was stored for (with the id chosen for it), once. */
+  private async openPending(conn: Connection, row: MessageRow): Promise<void> {
+    const ticketId = row.ticketId as string
+    if (!(await this.storage.getTicket(ticketId))) {
+      try {
+        const found = await this.customerFor(row)
+        const attachments = await this.storage.channels.attachmentsOf([row.id])
+        await this.tickets.create(this.actorOf(conn), {
+          id: ticketId,
+          sopId: conn.sopId,
+          channel: row.channel,
+          customerId: found?.customer.id ?? null,
+          subject: row.subject.replace(REFERENCE, '').trim() || row.subject,
+          priority: conn.priority,
+          queue: conn.queue,
+          inbound: {
+            ...(found?.isNew ? { customer: found.customer } : {}),
+            // The message row is stored already: only its record joins the ticket's chain.
+            message: { record: messageRecord({ ...row, ticketId }, attachments) },
+          },
+        })
+      } catch {
+        await this.storage.channels.setMessageTicket(row.id, null, 'unrouted')
+        return
+      }
+    }
+    await this.storage.channels.setMessageTicket(row.id, ticketId, 'opened')
+  }
+
+  /**
+   * The customer a message is from: found by e-mail or phone, else a new one with the sender's
+   * name (`isNew`: not stored yet; it is stored with the ticket it opens).
+   */
+  async customerFor(row: MessageRow): Promise<{ customer: Customer; isNew: boolean } | null> {
     const store = this.storage.channels
     const email = row.sender.includes('@') ? row.sender.toLowerCase() : null
     const phone = email ? null : normalisePhone(row.sender, this.options.phoneRegion)
     if (email) {
       const [found] = await store.customersByEmail(email)
-      if (found) return found
+      if (found) return { customer: found, isNew: false }
     } else if (phone) {
       const [found] = await this.customersByPhone(phone)
-      if (found) return found
+      if (found) return { customer: found, isNew: false }
     } else return null
     const now = this.options.clock().toISOString()
     const customer: Customer = {
@@ -210,8 +308,7 @@ export class ConversationService {
       createdAt: now,
       updatedAt: now,
     }
-    await this.storage.createCustomer(customer)
-    return customer
+    return { customer, isNew: true }
   }
 
   /** Customers whose phone is this number, however it was typed (`090 123 4567`, `+84 90 123 4567`). */
@@ -227,8 +324,14 @@ export class ConversationService {
   async conversation(ticketId: string) {
     const messages = await this.storage.channels.messagesOfTicket(ticketId)
     const attachments = await this.storage.channels.attachmentsOf(messages.map((m) => m.id))
+    const follows = new Map<string, string>()
+    for (const id of new Set(messages.map((m) => m.followsTicketId).filter((x) => x !== null))) {
+      const t = await this.storage.getTicket(id)
+      follows.set(id, ticketReference(t ?? { id }))
+    }
     return messages.map(({ raw: _raw, ...m }) => ({
       ...m,
+      followsReference: m.followsTicketId ? (follows.get(m.followsTicketId) ?? null) : null,
       attachments: attachments
         .filter((a) => a.messageId === m.id)
         .map(({ sha256: _sha, messageId: _m, ...a }) => a),
@@ -249,7 +352,7 @@ export class ConversationService {
       status: 'threaded',
       sender: user.name,
       senderName: user.name,
-      subject: `Re: ${t.subject} [#${ticketReference(t.id)}]`,
+      subject: `Re: ${t.subject} [#${ticketReference(t)}]`,
       text,
       html: null,
       externalId: `<${newId('out')}@sopflow>`,
@@ -258,10 +361,19 @@ export class ConversationService {
       raw: null,
       at: this.options.clock().toISOString(),
     }
-    await this.storage.channels.addMessage(row, [])
+    await this.tickets.amend(user, t.id, (cur) => ({
+      ticket: cur,
+      type: 'message',
+      payload: messageRecord(row, []),
+      bump: false,
+      with: { messages: [{ message: row, attachments: [] }] },
+    }))
     return row
   }
 }
+
+/** Refusals of what the customer gave (a form's field values): nothing is written for them. */
+const REFUSED_INPUT = new Set(['unknown_field', 'invalid_field_value', 'invalid_input', 'missing_fields'])
 
 function senderOf(m: Incoming): string {
   return (m.sender.email ?? m.sender.phone ?? m.sender.handle ?? 'unknown').trim().slice(0, 320)

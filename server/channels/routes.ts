@@ -44,7 +44,7 @@ export function publicChannelRoutes(p: ChannelParts) {
     return c.json({
       messageId: r.messageId,
       ticketId: r.ticketId,
-      reference: r.ticketId ? ticketReference(r.ticketId) : null,
+      reference: r.reference,
       status: r.status,
       duplicate: r.duplicate,
     })
@@ -112,7 +112,7 @@ export function connectionRoutes(p: ChannelParts) {
       throw new Problem(422, 'sop_not_published', `SOP "${conn.sopId}" cannot open tickets now`, {
         params: { id: conn.sopId },
       })
-    return c.json({ ticketId: r.ticketId, reference: ticketReference(r.ticketId), status: r.status }, 201)
+    return c.json({ ticketId: r.ticketId, reference: r.reference, status: r.status }, 201)
   })
   // The phone system's screen pop: the caller's customer records and their open tickets.
   app.get('/phone/lookup', async (c) => {
@@ -132,7 +132,7 @@ export function connectionRoutes(p: ChannelParts) {
     return c.json({
       phone,
       customers,
-      openTickets: open.flat().map(({ state: _s, ...t }) => ({ ...t, reference: ticketReference(t.id) })),
+      openTickets: open.flat().map(({ state: _s, ...t }) => ({ ...t, reference: ticketReference(t) })),
     })
   })
   return app
@@ -143,7 +143,7 @@ export function conversationRoutes(p: ChannelParts) {
   const app = new Hono<AppEnv>()
   app.get('/tickets/:id/conversation', async (c) => {
     const t = await p.tickets.get(c.req.param('id'))
-    return c.json({ reference: ticketReference(t.id), messages: await p.conversations.conversation(t.id) })
+    return c.json({ reference: ticketReference(t), messages: await p.conversations.conversation(t.id) })
   })
   app.post('/tickets/:id/conversation', async (c) => {
     const body = parse(z.object({ text: z.string().trim().min(1).max(20_000) }).strict(), await jsonBody(c))

@@ -40,6 +40,16 @@ export function ticketEvents(unit: TicketCommit): TicketEvent[] {
         timestamp: at,
         data: { ...base, assigneeId: t.assigneeId, queue: t.queue },
       })
+    if (a.type === 'message') {
+      const p = a.payload as { messageId: string; channel: string; direction: string }
+      const m = unit.messages?.find((x) => x.message.id === p.messageId)?.message
+      if (p.direction === 'in')
+        out.push({
+          type: 'ticket.message_received',
+          timestamp: at,
+          data: { ...base, seq: a.seq, messageId: p.messageId, channel: p.channel, text: m?.text ?? null },
+        })
+    }
     const record = (a.payload as { record?: TransitionRecord } | null)?.record
     if (!record) continue
     if (record.kind === 'action' || record.kind === 'override')
@@ -47,6 +57,12 @@ export function ticketEvents(unit: TicketCommit): TicketEvent[] {
         type: 'ticket.action_taken',
         timestamp: at,
         data: { ...base, action: record.action ?? record.kind, actorId: a.actorId },
+      })
+    if (record.kind === 'reopen')
+      out.push({
+        type: 'ticket.reopened',
+        timestamp: at,
+        data: { ...base, reason: record.reason },
       })
     if (record.breach)
       out.push({ type: 'ticket.sla_breached', timestamp: at, data: { ...base, ...record.breach } })

@@ -27,6 +27,8 @@ export const WEBHOOK_EVENTS = [
   'ticket.note_added',
   'ticket.assigned',
   'ticket.closed',
+  'ticket.reopened',
+  'ticket.message_received',
   'survey.answered',
 ] as const
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number]

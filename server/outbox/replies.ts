@@ -1,3 +1,4 @@
+import { ticketReference } from '../channels/messages.ts'
 import { newId } from '../services/crypto.ts'
 import type { Customer, OutboxRow, TicketRow } from '../storage/types.ts'
 
@@ -70,7 +71,7 @@ export function replyMessage(
     payload: {
       from: route.from,
       to: route.to,
-      subject: `[${ticket.id}] ${ticket.subject}`,
+      subject: `[#${ticketReference(ticket)}] ${ticket.subject}`,
       text,
       messageId: `<${id}@${domainOf(route.from)}>`,
       inReplyTo: thread,

@@ -230,8 +230,14 @@ export function ticketRoutes(storage: Storage, tickets: TicketService) {
 
   app.get('/:id/history', async (c) => {
     const t = await readable(c)
-    const [audit, users] = await Promise.all([storage.getAudit(t.id), storage.listUsers()])
+    const [audit, users, connections] = await Promise.all([
+      storage.getAudit(t.id),
+      storage.listUsers(),
+      storage.channels.listConnections(),
+    ])
     const names = new Map(users.map((u) => [u.id, u.name]))
+    // A channel's records (a customer's message) name the connection it came through.
+    for (const c of connections) names.set(`channel:${c.id}`, c.name)
     return c.json(
       audit.map((a) => ({
         seq: a.seq,

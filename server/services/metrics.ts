@@ -153,6 +153,8 @@ export function walkTicket(
       if (r.breach.escalateTo) interrupted = true
     }
     if (r.kind === 'override') interrupted = true
+    // The customer wrote again after it was closed: the first contact did not resolve it.
+    if (r.kind === 'reopen') interrupted = true
     if (r.kind === 'action') handlers.add(r.actor.id)
   }
   // Handed from one person to another (an escalation, a transfer): not resolved at first contact.

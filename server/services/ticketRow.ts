@@ -60,6 +60,8 @@ export function deriveRow(
         state,
         auditSeq: 0,
         auditHead: null,
+        // Tickets numbered by the upgrade that introduced numbers do not record theirs.
+        number: typeof t.number === 'number' ? t.number : UNKNOWN,
       }
       cur = { ...apply(sop, base, state, a.at, null), version: 1 }
     } else if (!cur) {
@@ -73,7 +75,8 @@ export function deriveRow(
       a.type === 'transition' ||
       a.type === 'update' ||
       a.type === 'override' ||
-      a.type === 'timer'
+      a.type === 'timer' ||
+      a.type === 'reopen'
     ) {
       const state = states[k++]
       if (!state) break
@@ -103,7 +106,7 @@ export function deriveRow(
         version: (before.version as number) + 1,
         updatedAt: a.at,
       }
-    } else if (a.type === 'note') {
+    } else if (a.type === 'note' || a.type === 'message') {
       cur = { ...(cur as DerivedRow), updatedAt: a.at }
     } else if (a.type !== 'rejected') {
       findings.push({
@@ -167,7 +170,11 @@ const LABELS: Partial<Record<keyof TicketRow, string>> = {
   steps: 'active steps',
   auditSeq: 'audit record count',
   auditHead: 'audit head hash',
+  number: 'number',
 }
+
+/** The members of a ticket row its history determines. */
+export const ROW_KEYS = Object.keys(LABELS) as (keyof TicketRow)[]
 
 const show = (v: unknown) =>
   v === null || v === undefined ? 'empty' : typeof v === 'string' ? v : JSON.stringify(v)
@@ -180,7 +187,7 @@ export function compareRow(
   sop: CompiledSop,
   stored: Partial<TicketRow>,
   derived: DerivedRow,
-  keys: readonly (keyof TicketRow)[] = Object.keys(LABELS) as (keyof TicketRow)[],
+  keys: readonly (keyof TicketRow)[] = ROW_KEYS,
 ): RowFinding[] {
   const findings: RowFinding[] = []
   const title = (id: string) => sop.steps.get(id)?.title ?? id

@@ -14,6 +14,7 @@ import {
 import { compilePinned } from '../calendars/store.ts'
 import { notFound, Problem } from '../http/problem.ts'
 import type { LedgerService } from '../ledger/ledger.ts'
+import type { AttachmentRow, MessageRow } from '../storage/channelTypes.ts'
 import type { GroupCommitter } from '../storage/groupCommit.ts'
 import {
   type AuditRow,
@@ -61,8 +62,30 @@ export interface CreateTicket {
   queue?: string | null
   /** The creator takes the ticket at once (intake of a phone call or a walk-in). */
   assignToMe?: boolean
-  /** The new ticket's id, chosen beforehand (a channel records it with the message first). */
+  /** The new ticket's id, chosen beforehand. */
   id?: string
+  /**
+   * What a channel commits with the new ticket, atomically: the customer it creates (used instead
+   * of `customerId`), and the first message, recorded in the chain right after `created`.
+   */
+  inbound?: { customer?: Customer; message?: ChannelMessage }
+}
+
+/** A conversation message committed with a ticket operation, and the payload of its `message` record. */
+export interface ChannelMessage {
+  /** Absent when the message row is stored already (one an earlier version stored first). */
+  row?: MessageRow
+  attachments?: AttachmentRow[]
+  record: Record<string, unknown>
+}
+
+/** What `amend` writes: the row after the change, its record, and rows stored with it. */
+export interface Amendment {
+  ticket: TicketRow
+  type: AuditType
+  payload: unknown
+  bump: boolean
+  with?: Pick<TicketCommit, 'customers' | 'messages'>
 }
 
 export interface Idempotency {
@@ -151,8 +174,10 @@ export class TicketService {
       throw new Problem(422, 'sop_not_published', `SOP "${input.sopId}" has no published version yet`, {
         id: input.sopId,
       })
-    const customer = input.customerId ? await this.storage.getCustomer(input.customerId) : null
-    if (input.customerId && !customer) throw notFound('Customer', input.customerId)
+    const newCustomer = input.inbound?.customer
+    const customerId = newCustomer?.id ?? input.customerId ?? null
+    const customer = newCustomer ?? (customerId ? await this.storage.getCustomer(customerId) : null)
+    if (customerId && !customer) throw notFound('Customer', customerId)
     const sop = await this.sopFor(input.sopId, latest.version)
     const now = this.now()
     // Bound fields are filled from the customer and the intake form, unless given explicitly.
@@ -173,13 +198,14 @@ export class TicketService {
     }
     if (!d.ok) throw rejection(d)
     const id = input.id ?? newId('t')
+    const number = await this.storage.ticketNumbers.next()
     const base: TicketRow = {
       id,
       sopId: input.sopId,
       sopVersion: latest.version,
       sopHash: sop.hash,
       channel: input.channel,
-      customerId: input.customerId ?? null,
+      customerId,
       subject: input.subject,
       status: 'open',
       outcome: null,
@@ -195,6 +221,7 @@ export class TicketService {
       state: d.state,
       auditSeq: 0,
       auditHead: null,
+      number,
     }
     const ticket = applyState(sop, base, d.state, now)
     ticket.version = 1
@@ -211,11 +238,17 @@ export class TicketService {
           priority: ticket.priority,
           ...(ticket.assigneeId ? { assigneeId: ticket.assigneeId } : {}),
           queue: base.queue,
+          number,
         },
       }),
     ]
-    ticket.auditSeq = 1
-    ticket.auditHead = audit[0].hash
+    const message = input.inbound?.message
+    if (message)
+      audit.push(
+        link({ ...base, auditSeq: 1, auditHead: audit[0].hash }, 'message', now, user, message.record),
+      )
+    ticket.auditSeq = audit.length
+    ticket.auditHead = audit[audit.length - 1].hash
     const outcome = await this.committer.commit({
       ticket,
       expected: null,
@@ -230,6 +263,10 @@ export class TicketService {
         status: 201,
         createdAt: now,
       },
+      ...(newCustomer ? { customers: [newCustomer] } : {}),
+      ...(message?.row
+        ? { messages: [{ message: message.row, attachments: message.attachments ?? [] }] }
+        : {}),
     })
     if (!outcome.ok) {
       if (idem) {
@@ -247,7 +284,15 @@ export class TicketService {
     user: User | null,
     id: string,
     input: TicketInput,
-    options: { version?: number; idem?: Idempotency; type: AuditType },
+    options: {
+      version?: number
+      idem?: Idempotency
+      type: AuditType
+      /** A channel's message committed with the decision (its `message` record follows the decision's). */
+      attach?: ChannelMessage
+      /** false: the assignee rule does not apply (a customer's message through a channel). */
+      checkAssignee?: boolean
+    },
   ): Promise<TicketRow> {
     if (options.idem && user) {
       const seen = await this.replayed(user, options.idem)
@@ -256,7 +301,8 @@ export class TicketService {
     for (let attempt = 0; ; attempt++) {
       const t = attempt === 0 ? await this.forWrite(id, options.version) : await this.get(id)
       if (options.version !== undefined && t.version !== options.version) throw stale(t, options.version)
-      const intervention = user ? await this.responsibility(user, t) : false
+      const intervention =
+        user && options.checkAssignee !== false ? await this.responsibility(user, t) : false
       const sop = await this.sopFor(t.sopId, t.sopVersion)
       const now = this.now()
       const actor = user ? this.actorFor(user) : { id: 'system', role: 'system' }
@@ -274,8 +320,19 @@ export class TicketService {
           ...recorded,
         }),
       ]
-      next.auditSeq = t.auditSeq + 1
-      next.auditHead = audit[0].hash
+      const attach = options.attach
+      if (attach)
+        audit.push(
+          link(
+            { ...t, auditSeq: t.auditSeq + 1, auditHead: audit[0].hash },
+            'message',
+            now,
+            user,
+            attach.record,
+          ),
+        )
+      next.auditSeq = t.auditSeq + audit.length
+      next.auditHead = audit[audit.length - 1].hash
       const removeTimers = [...d.timers.cancel]
       if (input.kind === 'timer') removeTimers.push(input.timerId)
       const unit: TicketCommit = {
@@ -295,6 +352,9 @@ export class TicketService {
                 createdAt: now,
               }
             : undefined,
+        ...(attach?.row
+          ? { messages: [{ message: attach.row, attachments: attach.attachments ?? [] }] }
+          : {}),
       }
       const outcome = await this.committer.commit(unit)
       if (outcome.ok) {
@@ -309,6 +369,23 @@ export class TicketService {
       if (options.version !== undefined && now2.version !== options.version)
         throw stale(now2, options.version)
     }
+  }
+
+  /**
+   * Reopens a closed ticket at the step its SOP names (`closedReply.step`, else its initial step)
+   * because the customer wrote again: the reopen, the message and their records in one commit.
+   */
+  async reopen(user: User, id: string, message: ChannelMessage): Promise<TicketRow> {
+    const t = await this.get(id)
+    const sop = await this.sopFor(t.sopId, t.sopVersion)
+    const target = sop.document.closedReply?.step ?? sop.document.initial
+    const reason = 'The customer wrote again on the closed ticket'
+    return this.decideAndCommit(
+      user,
+      id,
+      { kind: 'reopen', target, reason },
+      { type: 'reopen', attach: message, checkAssignee: false },
+    )
   }
 
   /**
@@ -341,7 +418,7 @@ export class TicketService {
   async amend(
     user: User,
     id: string,
-    change: (t: TicketRow) => { ticket: TicketRow; type: AuditType; payload: unknown; bump: boolean },
+    change: (t: TicketRow) => Amendment,
     version?: number,
     options: { assigneeOnly?: boolean } = {},
   ): Promise<TicketRow> {
@@ -363,7 +440,7 @@ export class TicketService {
   private async amendNow(
     user: User,
     id: string,
-    change: (t: TicketRow) => { ticket: TicketRow; type: AuditType; payload: unknown; bump: boolean },
+    change: (t: TicketRow) => Amendment,
     version: number | undefined,
     assigneeOnly: boolean,
   ): Promise<TicketRow> {
@@ -372,7 +449,7 @@ export class TicketService {
       if (version !== undefined && t.version !== version) throw stale(t, version)
       const intervention = assigneeOnly && (await this.responsibility(user, t))
       const now = this.now()
-      const { ticket, type, payload, bump } = change(t)
+      const { ticket, type, payload, bump, with: rows } = change(t)
       const next: TicketRow = { ...ticket, updatedAt: now, version: t.version + (bump ? 1 : 0) }
       const recorded = intervention ? { ...(payload as object), intervention: true } : payload
       const audit = [link(t, type, now, user, recorded)]
@@ -384,6 +461,7 @@ export class TicketService {
         audit,
         scheduleTimers: [],
         removeTimers: [],
+        ...rows,
       })
       if (outcome.ok) {
         this.remember(next)
@@ -573,7 +651,13 @@ export class TicketService {
 
 export { entryOf, type VerifyResult, verifyAudit } from './verification.ts'
 
-function link(t: TicketRow, type: AuditType, at: string, user: User | null, payload: unknown): AuditRow {
+export function link(
+  t: TicketRow,
+  type: AuditType,
+  at: string,
+  user: User | null,
+  payload: unknown,
+): AuditRow {
   const row: AuditRow = {
     ticketId: t.id,
     seq: t.auditSeq,

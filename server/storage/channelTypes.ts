@@ -34,10 +34,17 @@ export interface Connection {
 
 /**
  * `pending`: stored, its new ticket not yet confirmed; `opened`: it opened its ticket; `threaded`:
- * added to an existing ticket; `noise`: an auto-reply or bounce (never opens or answers anything);
+ * added to an existing ticket; `reopened`: it reopened its closed ticket; `noise`: an auto-reply or bounce (never opens or answers anything);
  * `malformed`: kept raw for inspection; `unrouted`: stored, but no ticket could be opened.
  */
-export type MessageStatus = 'pending' | 'opened' | 'threaded' | 'noise' | 'malformed' | 'unrouted'
+export type MessageStatus =
+  | 'pending'
+  | 'opened'
+  | 'threaded'
+  | 'reopened'
+  | 'noise'
+  | 'malformed'
+  | 'unrouted'
 
 export interface AttachmentRow {
   id: string
@@ -93,6 +100,8 @@ export interface ChannelStore {
   ticketOfConversation(connectionId: string, conversationId: string): Promise<string | null>
   /** The id of the ticket whose id starts with this prefix (a reference like T-1a2b3c4d). */
   ticketByPrefix(prefix: string): Promise<string | null>
+  /** The id of the ticket with this sequential number (a reference like T-1042). */
+  ticketByNumber(n: number): Promise<string | null>
   messagesOfTicket(ticketId: string): Promise<MessageRow[]>
   messagesByStatus(status: MessageStatus, limit: number): Promise<MessageRow[]>
   attachmentsOf(messageIds: string[]): Promise<AttachmentRow[]>

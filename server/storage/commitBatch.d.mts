@@ -12,9 +12,14 @@ export interface FlatCommit {
   scheduleTimers: Row[]
   idempotency: Row | null
   outbox?: Row[]
+  customers?: Row[]
+  messages?: Row[]
+  attachments?: Row[]
 }
 
-export type FlatOutcome = { ok: true } | { ok: false; conflict: boolean; code: string; message: string }
+export type FlatOutcome =
+  | { ok: true; number?: number }
+  | { ok: false; conflict: boolean; code: string; message: string }
 
 export function prepareCommitBatch(
   db: Database,

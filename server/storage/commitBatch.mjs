@@ -15,6 +15,9 @@ import { prepareLedger } from './ledgerAppend.mjs'
  *   scheduleTimers: Row[]
  *   idempotency: Row | null
  *   outbox?: Row[]
+ *   customers?: Row[]
+ *   messages?: Row[]
+ *   attachments?: Row[]
  * }} FlatCommit
  * @typedef {{ ok: true } | { ok: false, conflict: boolean, code: string, message: string }} FlatOutcome
  */
@@ -26,9 +29,9 @@ const UPDATE_TICKET = `UPDATE tickets SET status = @status, outcome = @outcome, 
   audit_seq = @auditSeq, audit_head = @auditHead, subject = @subject, customer_id = @customerId WHERE id = @id`
 const INSERT_TICKET = `INSERT INTO tickets (id, sop_id, sop_version, sop_hash, channel, customer_id, subject, status,
   outcome, priority, priority_rank, assignee_id, queue, version, created_at, updated_at, closed_at, due_at, steps,
-  state, audit_seq, audit_head) VALUES (@id, @sopId, @sopVersion, @sopHash, @channel, @customerId, @subject, @status,
-  @outcome, @priority, @priorityRank, @assigneeId, @queue, @version, @createdAt, @updatedAt, @closedAt, @dueAt, @steps,
-  @state, @auditSeq, @auditHead)`
+  state, audit_seq, audit_head, number) VALUES (@id, @sopId, @sopVersion, @sopHash, @channel, @customerId, @subject,
+  @status, @outcome, @priority, @priorityRank, @assigneeId, @queue, @version, @createdAt, @updatedAt, @closedAt, @dueAt,
+  @steps, @state, @auditSeq, @auditHead, @number)`
 const INSERT_AUDIT = `INSERT INTO audit (ticket_id, seq, type, at, actor_id, role, payload, prev_hash, hash, leaf)
   VALUES (@ticketId, @seq, @type, @at, @actorId, @role, @payload, @prevHash, @hash, @leaf)`
 const INSERT_TIMER = `INSERT OR REPLACE INTO timers (ticket_id, id, kind, step_id, transition_id, due_at)
@@ -38,6 +41,16 @@ const INSERT_IDEMPOTENCY = `INSERT INTO idempotency (user_id, key, fingerprint, 
 
 const INSERT_OUTBOX = `INSERT INTO outbox (id, kind, ticket_id, event, target, subscription_id, payload, next_at,
   created_at) VALUES (@id, @kind, @ticketId, @event, @target, @subscriptionId, @payload, @nextAt, @createdAt)`
+
+// Rows a channel writes with the ticket operation: a new customer, the message and its attachments.
+const INSERT_CUSTOMER = `INSERT INTO customers (id, name, phone, email, address, segment, created_at, updated_at)
+  VALUES (@id, @name, @phone, @email, @address, @segment, @createdAt, @updatedAt)`
+const INSERT_MESSAGE = `INSERT INTO channel_messages (id, connection_id, ticket_id, follows_ticket_id, direction,
+  channel, status, sender, sender_name, subject, text, html, external_id, conversation_id, refs, raw, at)
+  VALUES (@id, @connectionId, @ticketId, @followsTicketId, @direction, @channel, @status, @sender, @senderName,
+  @subject, @text, @html, @externalId, @conversationId, @refs, @raw, @at)`
+const INSERT_ATTACHMENT = `INSERT INTO channel_attachments (id, message_id, sha256, filename, content_type, size, refused)
+  VALUES (@id, @messageId, @sha256, @filename, @contentType, @size, @refused)`
 
 class Conflict extends Error {
   /** @param {string} code @param {string} message */
@@ -67,9 +80,14 @@ export function prepareCommitBatch(db, options = {}) {
   const insertIdempotency = db.prepare(INSERT_IDEMPOTENCY)
   const ledger = prepareLedger(db)
   const insertOutbox = db.prepare(INSERT_OUTBOX)
+  const insertCustomer = db.prepare(INSERT_CUSTOMER)
+  const insertMessage = db.prepare(INSERT_MESSAGE)
+  const insertAttachment = db.prepare(INSERT_ATTACHMENT)
 
   /** @param {FlatCommit} u */
   const one = db.transaction((u) => {
+    // The customer first: the new ticket refers to them.
+    for (const c of u.customers ?? []) insertCustomer.run(c)
     if (u.expected) {
       const row = /** @type {{ version: number, audit_seq: number } | undefined} */ (current.get(u.id))
       if (!row) throw new Conflict('not_found', `Ticket ${u.id} does not exist`)
@@ -90,6 +108,8 @@ export function prepareCommitBatch(db, options = {}) {
     if (u.idempotency) insertIdempotency.run(u.idempotency)
     // Messages the operation causes: in the unit's savepoint, so a conflict rolls them back too.
     for (const m of u.outbox ?? []) insertOutbox.run(m)
+    for (const m of u.messages ?? []) insertMessage.run(m)
+    for (const a of u.attachments ?? []) insertAttachment.run(a)
   })
 
   /** @param {FlatCommit[]} units */

@@ -451,6 +451,15 @@ BEGIN
 END;
 `,
   },
+  {
+    name: 'ticket numbers: the sequential reference customers see (T-1042), numbered in order of creation',
+    sql: `
+ALTER TABLE tickets ADD COLUMN number INTEGER;
+UPDATE tickets SET number = r.n
+  FROM (SELECT id, 1000 + ROW_NUMBER() OVER (ORDER BY created_at, id) AS n FROM tickets) AS r
+  WHERE tickets.id = r.id;
+CREATE UNIQUE INDEX tickets_number ON tickets(number);`,
+  },
 ]
 
 /**

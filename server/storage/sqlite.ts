@@ -2,9 +2,11 @@ import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { canonicalJson, type TicketState } from '../../engine/index.ts'
 import { type FlatCommit, type FlatOutcome, prepareCommitBatch } from './commitBatch.mjs'
+import { flatten } from './flattenCommit.ts'
 import { migrate } from './migrations.ts'
 import { SqliteChannelStore } from './sqliteChannels.ts'
 import { SqliteTeams } from './sqliteTeams.ts'
+import { SqliteTicketNumbers } from './sqliteTicketNumbers.ts'
 import { SqliteAccess } from './sqliteTokens.ts'
 import { queueClauses } from './sqliteWorkQueues.ts'
 import {
@@ -33,7 +35,7 @@ import {
   type User,
 } from './types.ts'
 
-export const PRIORITY_RANK: Record<Priority, number> = { low: 0, normal: 1, high: 2, urgent: 3 }
+export { PRIORITY_RANK } from './flattenCommit.ts'
 
 type Row = Record<string, unknown>
 
@@ -64,6 +66,7 @@ export class SqliteStorage implements Storage {
   readonly db: Database.Database
   readonly access: SqliteAccess
   readonly channels: SqliteChannelStore
+  readonly ticketNumbers: SqliteTicketNumbers
   private readonly stmts = new Map<string, Database.Statement>()
   private checkpointer: Worker | null = null
   private writer: WriterThread | null = null
@@ -87,6 +90,7 @@ export class SqliteStorage implements Storage {
       this.db.pragma('busy_timeout = 5000')
       this.access = new SqliteAccess(this.db)
       this.channels = new SqliteChannelStore(this.db)
+      this.ticketNumbers = new SqliteTicketNumbers(this.db)
       this.teams = new SqliteTeams(this.db)
       return
     }
@@ -98,6 +102,7 @@ export class SqliteStorage implements Storage {
     migrate(this.db)
     this.access = new SqliteAccess(this.db)
     this.channels = new SqliteChannelStore(this.db)
+    this.ticketNumbers = new SqliteTicketNumbers(this.db)
     this.teams = new SqliteTeams(this.db)
     if (options.backgroundCheckpoints && path !== ':memory:') {
       // Checkpoints run in a worker on its own connection; the main connection only checkpoints
@@ -456,11 +461,13 @@ export class SqliteStorage implements Storage {
       const text = filter.search.trim()
       const like = `%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`
       const digits = text.replace(/[^0-9]/g, '')
-      where.push(`(tickets.id LIKE ? ESCAPE '\\' OR subject LIKE ? ESCAPE '\\' OR EXISTS (
+      // A ticket reference (T-1042) or its number finds the ticket.
+      const number = /^#?(?:T-)?(\d{1,12})$/i.exec(text)?.[1]
+      where.push(`(tickets.number = ? OR tickets.id LIKE ? ESCAPE '\\' OR subject LIKE ? ESCAPE '\\' OR EXISTS (
         SELECT 1 FROM customers c WHERE c.id = tickets.customer_id AND (
           c.name LIKE ? ESCAPE '\\' OR c.email LIKE ? ESCAPE '\\'
           OR (? != '' AND replace(replace(replace(replace(c.phone, ' ', ''), '-', ''), '+', ''), '.', '') LIKE ?))))`)
-      args.push(like, like, like, like, digits, `%${digits}%`)
+      args.push(number ? Number(number) : null, like, like, like, like, digits, `%${digits}%`)
     }
     const order = ORDERS[filter.sort ?? 'urgency']
     const sql = `SELECT * FROM tickets ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
@@ -589,7 +596,10 @@ export class SqliteStorage implements Storage {
     const q = search.q?.trim()
     if (q) {
       args.like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`
-      where.push(`(t.id LIKE @like ESCAPE '\\' OR t.subject LIKE @like ESCAPE '\\'
+      // A ticket reference (T-1042) or its number finds the ticket.
+      const number = /^#?(?:T-)?(\d{1,12})$/i.exec(q)?.[1]
+      args.number = number ? Number(number) : null
+      where.push(`(t.number = @number OR t.id LIKE @like ESCAPE '\\' OR t.subject LIKE @like ESCAPE '\\'
         OR c.name LIKE @like ESCAPE '\\' OR c.phone LIKE @like ESCAPE '\\' OR c.email LIKE @like ESCAPE '\\'
         OR EXISTS (SELECT 1 FROM audit a WHERE a.ticket_id = t.id AND a.type = 'note'
                    AND json_extract(a.payload, '$.text') LIKE @like ESCAPE '\\'))`)
@@ -744,6 +754,7 @@ function toTicket(r: Row): TicketRow {
     state: readJson(r.state) as TicketState,
     auditSeq: r.audit_seq as number,
     auditHead: (r.audit_head as string | null) ?? null,
+    number: (r.number as number | null) ?? null,
   }
 }
 
@@ -782,28 +793,6 @@ function toTimer(r: Row): TimerRow {
     stepId: r.step_id as string,
     transitionId: (r.transition_id as string | null) ?? null,
     dueAt: r.due_at as string,
-  }
-}
-
-/** A commit with every value ready to bind, as `commitBatch.mjs` takes it. */
-function flatten(u: TicketCommit): FlatCommit {
-  const t = u.ticket
-  return {
-    id: t.id,
-    expected: u.expected,
-    ticket: {
-      ...t,
-      priorityRank: PRIORITY_RANK[t.priority],
-      steps: JSON.stringify(t.steps),
-      state: JSON.stringify(t.state),
-    },
-    audit: u.audit.map(({ leaf: _leaf, ...a }) => ({ ...a, payload: JSON.stringify(a.payload) })),
-    removeTimers: u.removeTimers,
-    scheduleTimers: u.scheduleTimers as unknown as Record<string, unknown>[],
-    idempotency: (u.idempotency as unknown as Record<string, unknown> | undefined) ?? null,
-    ...(u.outbox?.length
-      ? { outbox: u.outbox.map((m) => ({ ...m, payload: JSON.stringify(m.payload) })) }
-      : {}),
   }
 }
 

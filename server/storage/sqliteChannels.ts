@@ -110,6 +110,11 @@ export class SqliteChannelStore implements ChannelStore {
     return rows.length === 1 ? (rows[0].id as string) : null
   }
 
+  async ticketByNumber(n: number): Promise<string | null> {
+    const r = this.stmt('SELECT id FROM tickets WHERE number = ?').get(n) as Row | undefined
+    return (r?.id as string | undefined) ?? null
+  }
+
   async messagesOfTicket(ticketId: string): Promise<MessageRow[]> {
     return (
       this.stmt('SELECT * FROM channel_messages WHERE ticket_id = ? ORDER BY at, rowid').all(

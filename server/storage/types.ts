@@ -1,6 +1,6 @@
 import type { SopDocument, TicketState } from '../../engine/index.ts'
 import type { AccessStorage } from './accessTypes.ts'
-import type { ChannelStore } from './channelTypes.ts'
+import type { AttachmentRow, ChannelStore, MessageRow } from './channelTypes.ts'
 import type { SqliteTeams } from './sqliteTeams.ts'
 
 /**
@@ -117,6 +117,12 @@ export interface TicketRow {
   /** Number of audit records and the hash of the last one. */
   auditSeq: number
   auditHead: string | null
+  /**
+   * The ticket's sequential number (its reference is `T-` and the number), taken from the storage
+   * when the ticket is created and recorded in its `created` record; null on a ticket numbered by
+   * the upgrade that introduced numbers.
+   */
+  number?: number | null
 }
 
 export const AUDIT_TYPES = [
@@ -128,10 +134,12 @@ export const AUDIT_TYPES = [
   'note',
   'assignment',
   'rejected',
+  'message',
+  'reopen',
 ] as const
 export type AuditType = (typeof AUDIT_TYPES)[number]
 /** Audit types whose payload is an engine TransitionRecord (replayed by verify). */
-export const RECORD_TYPES: readonly AuditType[] = ['transition', 'update', 'override', 'timer']
+export const RECORD_TYPES: readonly AuditType[] = ['transition', 'update', 'override', 'timer', 'reopen']
 
 export interface AuditRow {
   ticketId: string
@@ -188,6 +196,10 @@ export interface TicketCommit {
   idempotency?: IdempotencyRow
   /** Messages the operation causes (server/outbox): written in the same transaction, sent later. */
   outbox?: OutboxRow[]
+  /** Customers the operation creates (a channel's new sender): inserted before the ticket. */
+  customers?: Customer[]
+  /** Messages of the ticket's conversation the operation stores, with their attachment rows. */
+  messages?: { message: MessageRow; attachments: AttachmentRow[] }[]
 }
 
 /** A message waiting in the outbox (see server/outbox/outbox.ts). */
@@ -287,6 +299,11 @@ export class ConflictError extends Error {
   }
 }
 
+/** Hands out ticket numbers: unique and increasing; one whose ticket never commits is skipped. */
+export interface TicketNumbers {
+  next(): Promise<number>
+}
+
 export interface Storage {
   readonly kind: string
   /** API tokens, user administration and the admin-actions log (./accessTypes.ts). */
@@ -297,6 +314,8 @@ export interface Storage {
   readonly file?: string | null
   /** Teams and organisation roles. */
   readonly teams: SqliteTeams
+  /** The sequential numbers of new tickets (their references, T-1042). */
+  readonly ticketNumbers: TicketNumbers
   close(): Promise<void>
 
   // Users and tokens

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createUser, launch, signIn } from './harness.ts'
+import { createUser, launch, SHOTS, signIn } from './harness.ts'
 
 let h: Awaited<ReturnType<typeof launch>>
 let agent = ''
@@ -41,7 +41,7 @@ describe('channels in Chromium', () => {
     await page.fill('textarea[name="message"]', 'Konvice po týdnu přestala hřát.')
     await page.getByRole('button', { name: 'Odeslat' }).click()
     const reference = await page.getByTestId('reference').textContent()
-    expect(reference).toMatch(/^T-[0-9a-f]{8}$/)
+    expect(reference).toMatch(/^T-10\d\d$/)
     const [ticket] = h.server.storage.db
       .prepare("SELECT id, channel, subject FROM tickets WHERE channel = 'web'")
       .all() as {
@@ -189,6 +189,19 @@ describe('channels in Chromium', () => {
     expect(await notes.textContent()).toContain('internal — the customer never sees these')
     expect(await notes.textContent()).toContain('Chỉ nội bộ')
     expect(await page.locator('.ticket-number').textContent()).toBe(test.body.reference)
+    expect(test.body.reference).toMatch(/^T-\d{4,}$/)
+    await page.screenshot({ path: `${SHOTS}/channels-ticket-reference-1440.png` })
+    // The inbox lists the ticket by its reference too.
+    await page.goto('/#/inbox')
+    await page.click('.tabs button:has-text("All open")')
+    // The inbox search finds it by its reference.
+    await page.getByPlaceholder(/Search/).fill(test.body.reference)
+    const listed = page.locator('.cell-subject')
+    await expect.poll(() => listed.count()).toBe(1)
+    expect(await listed.locator('.ticket-number').textContent()).toBe(test.body.reference)
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.screenshot({ path: `${SHOTS}/channels-inbox-reference-390.png` })
+    await page.setViewportSize({ width: 1440, height: 900 })
 
     await signIn(page, owner, '#/channels')
     await page.getByRole('link', { name: 'Channels' }).click()
@@ -202,7 +215,7 @@ describe('channels in Chromium', () => {
     await row.getByRole('button', { name: 'Send a test message' }).click()
     await expect
       .poll(() => row.getByTestId('test-result').textContent())
-      .toMatch(/The test message opened T-[0-9a-f]{8}/)
+      .toMatch(/The test message opened T-\d{4,}/)
     // An address already in use is refused, and what was typed stays.
     await form.locator('input[name="name"]').fill('Again')
     await form.locator('input[name="address"]').fill('reklamace@desk.example')

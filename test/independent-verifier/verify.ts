@@ -100,7 +100,7 @@ const SHAPE: Record<string, string[]> = {
   ],
 }
 
-const ENGINE_TYPES = ['created', 'transition', 'update', 'override', 'timer']
+const ENGINE_TYPES = ['created', 'transition', 'update', 'override', 'timer', 'reopen']
 
 /** Returns the problems found; an empty list means the bundle verifies. */
 export function independentVerify(bytes: Uint8Array, trustedPublicKey?: string): string[] {

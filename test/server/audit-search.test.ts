@@ -50,7 +50,7 @@ beforeAll(async () => {
 afterAll(async () => ctx?.storage.close())
 
 describe("the auditor's ticket search", () => {
-  it('finds a ticket by its id, its customer, its subject or a note, newest first', async () => {
+  it('finds a ticket by its id, its reference, its customer, its subject or a note, newest first', async () => {
     expect((await search(`q=${ids.hoa}`)).items.map((t) => t.id)).toEqual([ids.hoa])
     expect((await search(`q=${ids.jana.slice(2, 12)}`)).items.map((t) => t.id)).toEqual([ids.jana])
     const byName = await search(`q=${encodeURIComponent('thị hoa')}`)
@@ -60,6 +60,10 @@ describe("the auditor's ticket search", () => {
     expect((await search('q=DHL-55120')).items.map((t) => t.id)).toEqual([ids.jana])
     expect((await search('q=%2B84%2090%20777')).items.map((t) => t.id)).toEqual([ids.jana, ids.hoa])
     expect((await search('q=100%25')).total).toBe(0)
+    // By its reference (T-1042) or its number alone.
+    const number = (await ctx.storage.getTicket(ids.jana))!.number!
+    for (const q of [`T-${number}`, `${number}`])
+      expect((await search(`q=${q}`)).items.map((t) => t.id)).toEqual([ids.jana])
     expect((await search('')).items.map((t) => t.id)).toEqual([ids.anon, ids.jana, ids.hoa])
   })
 

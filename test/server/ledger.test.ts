@@ -86,6 +86,7 @@ describe('the ticket row is evidence', () => {
       state: (row.state as string).replace('Card payment charged twice', 'Card payment charged once'),
       audit_seq: 4,
       audit_head: 'b'.repeat(64),
+      number: 4242,
     }
     ctx.storage.db.pragma('foreign_keys = OFF')
     for (const column of [...Object.keys(row).filter((c) => c !== 'id'), 'id']) {

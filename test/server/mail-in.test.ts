@@ -109,12 +109,20 @@ describe('e-mail in over SMTP', () => {
     })
     const conv = await s.call('GET', `/api/tickets/${t.id}/conversation`, s.tokens.agent)
     const ref = conv.body.reference as string
-    expect(ref).toMatch(/^T-[0-9a-f]{8}$/)
+    expect(ref).toBe(`T-${t.number}`)
+    expect(t.number).toBeGreaterThan(1000)
     await s.transport.sendMail({
       from: 'someone-else@example.cz',
       to: 'support@desk.example',
       subject: `Forwarded about [#${ref}]`,
       text: 'Posílám za kolegu.',
+    })
+    // A reference of the older form (T- and the id's first 8 characters) still threads.
+    await s.transport.sendMail({
+      from: 'petr@example.cz',
+      to: 'support@desk.example',
+      subject: `Re: old thread [#T-${t.id.slice(2, 10)}]`,
+      text: 'Ještě jednou.',
     })
     expect(await tickets(s)).toHaveLength(1)
     const after = await s.call('GET', `/api/tickets/${t.id}/conversation`, s.tokens.agent)
@@ -122,10 +130,13 @@ describe('e-mail in over SMTP', () => {
       ['Chybí faktura.', 'opened'],
       ['Už jste ji našli?', 'threaded'],
       ['Posílám za kolegu.', 'threaded'],
+      ['Ještě jednou.', 'threaded'],
     ])
-    // The reference is found by the inbox search too.
-    const found = await s.call('GET', `/api/tickets?q=${ref.slice(2)}`, s.tokens.agent)
-    expect(found.body.map((x: { id: string }) => x.id)).toEqual([t.id])
+    // The reference, and its number alone, are found by the inbox search too.
+    for (const q of [ref, ref.slice(2)]) {
+      const found = await s.call('GET', `/api/tickets?q=${q}`, s.tokens.agent)
+      expect(found.body.map((x: { id: string }) => x.id)).toEqual([t.id])
+    }
   })
 
   it('auto-replies, bulk mail, bounces and mailer-daemon never open a ticket', async () => {
@@ -308,6 +319,13 @@ describe('e-mail in over SMTP', () => {
       const rows = again.storage.db.prepare('SELECT status FROM channel_messages').all()
       expect(rows).toEqual([{ status: 'opened' }])
       expect(again.storage.db.prepare('SELECT count(*) AS n FROM tickets').get()).toEqual({ n: 1 })
+      // The message joins the new ticket's chain, once.
+      const audit = await again.storage.getAudit(t!.id)
+      expect(audit.map((a) => [a.type, (a.payload as { messageId?: string }).messageId])).toEqual([
+        ['created', undefined],
+        ['message', 'msg_crashed'],
+      ])
+      expect((await again.app.tickets.verify(t!.id)).ok).toBe(true)
       await again.close()
     }
   })

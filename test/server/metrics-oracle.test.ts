@@ -81,6 +81,14 @@ beforeAll(async () => {
   expect(await publish(oracleSop('oracle-a', 'Oracle A', 'PT30M'), true)).toBe(1)
   expect(await publish(oracleSop('oracle-b', 'Oracle B', 'PT45M'), true)).toBe(1)
   const scheduler = new TimerScheduler(ctx.storage, ctx.sopflow.tickets, ctx.clock)
+  // The channel customers write again through (a reply names its ticket).
+  const made = await ok('POST', '/api/channels', ctx.tokens.owner, {
+    kind: 'webhook',
+    name: 'Chat',
+    address: 'chat',
+    sopId: 'oracle-a',
+  })
+  const chat = (await ctx.storage.channels.getConnection(made.id))!
   const customers = new Map<number, string>()
   for (const e of events()) {
     const now = ctx.clock().getTime()
@@ -105,6 +113,17 @@ beforeAll(async () => {
       const v = (await ok('GET', `/api/tickets/${id}`, tokens.supervisor)).ticket.version
       const op = e.op
       const base = `/api/tickets/${id}`
+      if (op.kind === 'reopen') {
+        const r = await ctx.sopflow.channels.conversations.receive(chat, {
+          channel: 'chat',
+          sender: { handle: `@customer${e.t.n}` },
+          subject: 'It is broken again',
+          text: 'It is broken again',
+          ticketId: id,
+        })
+        expect(r).toMatchObject({ ticketId: id, status: 'reopened' })
+        continue
+      }
       const r =
         op.kind === 'claim'
           ? await ok('POST', `${base}/claim`, tokens[op.by], { version: v })
@@ -228,6 +247,10 @@ describe('the dashboard against the oracle', () => {
     expect(plan.filter((t) => t.breaches.some((b) => b.escalates)).length).toBeGreaterThan(3)
     expect(plan.filter((t) => t.breaches.some((b) => !b.escalates)).length).toBeGreaterThan(3)
     expect(plan.filter((t) => t.ops.some((o) => o.kind === 'override')).length).toBeGreaterThan(2)
+    // Reopened tickets, some resolved again: FCR must not count them.
+    const reopened = plan.filter((t) => t.ops.some((o) => o.kind === 'reopen'))
+    expect(reopened.length).toBeGreaterThan(2)
+    expect(reopened.filter((t) => t.outcome === 'resolved').length).toBeGreaterThan(0)
     expect(plan.filter((t) => t.ops.some((o) => o.kind === 'assign')).length).toBeGreaterThan(2)
     expect(plan.filter((t) => t.outcome === 'cancelled').length).toBeGreaterThan(2)
     expect(plan.filter((t) => t.visits.filter((v) => v.step === 'work').length > 1).length).toBeGreaterThan(3)
@@ -304,6 +327,7 @@ describe('the dashboard against the oracle', () => {
       'whose outcome is not `cancelled`',
       '"waitKind": "third_party"',
       'had actions by more than one person',
+      'was reopened because the customer wrote again after it closed',
       'Percentage of answers 9–10 (promoters) minus percentage of answers 0–6 (detractors), rounded',
       'the share of 4–5 answers',
       'Tickets with at least one SLA breach, over all tickets',

@@ -17,6 +17,8 @@ export function oracleSop(id: string, title: string, triageDue: string) {
     department: 'Support',
     purpose: 'Tickets with known timelines, for checking the dashboard.',
     fields: [],
+    // A customer writing again on a resolved ticket reopens it at `work`.
+    closedReply: { mode: 'reopen', step: 'work' },
     initial: 'triage',
     steps: [
       { id: 'triage', kind: 'task', title: 'Triage', sla: { due: triageDue, notify: 'supervisor' } },
@@ -111,6 +113,8 @@ export type Op =
   | { at: number; kind: 'override'; by: 'supervisor'; target: string }
   | { at: number; kind: 'assign'; by: 'supervisor'; to: Actor }
   | { at: number; kind: 'note'; by: Actor; customer: boolean }
+  /** The customer writes again on the closed ticket, which reopens it at `work`. */
+  | { at: number; kind: 'reopen' }
 
 export interface Visit {
   step: string
@@ -195,44 +199,59 @@ function walk(rnd: ReturnType<typeof random>, t: PlannedTicket): void {
     t.ops.push({ at: now, kind: 'claim', by })
     t.assignee = by
   }
-  for (let i = 0; i < 9 && !(step in END_STEPS); i++) {
-    if (rnd.next() < 0.06) break // left open
-    const wait = step.startsWith('wait_') ? rnd.int(10, 900) : rnd.int(2, step === 'triage' ? 50 : 170)
-    const at = now + wait * MIN + rnd.int(1, 59) * 1000
-    if (rnd.next() < 0.3) {
-      // A note on the way, to the customer or internal.
-      const noteAt = Math.floor((now + at) / 2)
-      timers(noteAt)
-      t.ops.push({ at: noteAt, kind: 'note', by: t.assignee ?? 'a1', customer: rnd.next() < 0.5 })
+  const steps = () => {
+    for (let i = 0; i < 9 && !(step in END_STEPS); i++) {
+      if (rnd.next() < 0.06) break // left open
+      const wait = step.startsWith('wait_') ? rnd.int(10, 900) : rnd.int(2, step === 'triage' ? 50 : 170)
+      const at = now + wait * MIN + rnd.int(1, 59) * 1000
+      if (rnd.next() < 0.3) {
+        // A note on the way, to the customer or internal.
+        const noteAt = Math.floor((now + at) / 2)
+        timers(noteAt)
+        t.ops.push({ at: noteAt, kind: 'note', by: t.assignee ?? 'a1', customer: rnd.next() < 0.5 })
+      }
+      timers(at)
+      now = at
+      const agent = t.assignee ?? rnd.pick(['a1', 'a2', 'a3'] as const)
+      const choice =
+        step === 'review'
+          ? rnd.weighted({ reviewed: 3, send_back: 1 })
+          : step === 'triage'
+            ? rnd.weighted({ take: 8, cancel: 1, override: 1 })
+            : step === 'work'
+              ? rnd.weighted({
+                  resolve: 5,
+                  ask_customer: 2,
+                  ask_vendor: 1,
+                  give_up: 1,
+                  override: 0.5,
+                  assign: 0.7,
+                })
+              : Object.keys(NEXT[step])[0]
+      if (choice === 'override') {
+        t.ops.push({ at, kind: 'override', by: 'supervisor', target: 'review' })
+        enter('review', at)
+      } else if (choice === 'assign') {
+        const to = rnd.pick((['a1', 'a2', 'a3', 'a4'] as const).filter((a) => a !== t.assignee))
+        t.ops.push({ at, kind: 'assign', by: 'supervisor', to })
+        t.assignee = to
+      } else {
+        t.ops.push({ at, kind: 'action', by: step === 'review' ? 'supervisor' : agent, action: choice })
+        enter(NEXT[step][choice], at)
+      }
     }
-    timers(at)
-    now = at
-    const agent = t.assignee ?? rnd.pick(['a1', 'a2', 'a3'] as const)
-    const choice =
-      step === 'review'
-        ? rnd.weighted({ reviewed: 3, send_back: 1 })
-        : step === 'triage'
-          ? rnd.weighted({ take: 8, cancel: 1, override: 1 })
-          : step === 'work'
-            ? rnd.weighted({
-                resolve: 5,
-                ask_customer: 2,
-                ask_vendor: 1,
-                give_up: 1,
-                override: 0.5,
-                assign: 0.7,
-              })
-            : Object.keys(NEXT[step])[0]
-    if (choice === 'override') {
-      t.ops.push({ at, kind: 'override', by: 'supervisor', target: 'review' })
-      enter('review', at)
-    } else if (choice === 'assign') {
-      const to = rnd.pick((['a1', 'a2', 'a3', 'a4'] as const).filter((a) => a !== t.assignee))
-      t.ops.push({ at, kind: 'assign', by: 'supervisor', to })
-      t.assignee = to
-    } else {
-      t.ops.push({ at, kind: 'action', by: step === 'review' ? 'supervisor' : agent, action: choice })
-      enter(NEXT[step][choice], at)
+  }
+  steps()
+  // Now and then the customer writes again on a resolved ticket: it is open again, at work.
+  if (step === 'resolved' && rnd.next() < 0.4) {
+    const at = now + rnd.int(60, 1440) * MIN + rnd.int(1, 59) * 1000
+    if (at < PLAN_END - DAY) {
+      t.ops.push({ at, kind: 'reopen' })
+      t.closedAt = null
+      t.outcome = null
+      now = at
+      enter('work', at)
+      steps()
     }
   }
   if (!(step in END_STEPS)) timers(PLAN_END)
@@ -304,11 +323,14 @@ const middle = (xs: number[]) => {
 export const firstResponse = (t: PlannedTicket) =>
   t.ops.find((o) => o.kind === 'action' || o.kind === 'override' || (o.kind === 'note' && o.customer))?.at ??
   null
-/** README, FCR: a third-party wait, an escalating breach, an override, or actions by more than one person. */
+/**
+ * README, FCR: a third-party wait, an escalating breach, an override, a reopen, or actions by more
+ * than one person.
+ */
 export const interrupted = (t: PlannedTicket) =>
   t.visits.some((v) => v.step === 'wait_vendor') ||
   t.breaches.some((b) => b.escalates) ||
-  t.ops.some((o) => o.kind === 'override') ||
+  t.ops.some((o) => o.kind === 'override' || o.kind === 'reopen') ||
   new Set(t.ops.filter((o) => o.kind === 'action').map((o) => o.by)).size > 1
 
 /** Every figure the dashboard shows, from the plan. */

@@ -62,7 +62,7 @@ async function ticketWithCustomer(c: Ctx) {
     customerId: customer.body.id,
   })
   expect(t.status).toBe(201)
-  return t.body.ticket as { id: string }
+  return t.body.ticket as { id: string; number: number }
 }
 
 const worker = (c: Ctx, relay: string) =>
@@ -102,7 +102,8 @@ describe('replies to the customer by e-mail', () => {
     const thread = `<ticket.${ticket.id}@shop.example>`
     const queued = (await ctx.call('GET', '/api/outbox', ctx.tokens.admin)).body.messages
     for (const m of server.mails) {
-      expect(m.subject).toBe(`[${ticket.id}] Charged twice`)
+      expect(ticket.number).toBeGreaterThan(1000)
+      expect(m.subject).toBe(`[#T-${ticket.number}] Charged twice`)
       expect(m.to && !Array.isArray(m.to) && m.to.text).toBe('lan@example.org')
       expect(m.from?.value).toEqual([{ name: 'Support', address: 'support@shop.example' }])
       expect(m.inReplyTo).toBe(thread)

@@ -30,11 +30,14 @@ export interface ConversationMessage {
   html: string | null
   at: string
   followsTicketId: string | null
+  /** The reference of the closed ticket this message follows up (T-1042). */
+  followsReference: string | null
   attachments: { id: string; filename: string; contentType: string; size: number; refused: string | null }[]
 }
 
-/** The reference customers see for a ticket (T- and the first 8 characters of its id). */
-export const ticketReference = (id: string) => `T-${id.replace(/^t_/, '').slice(0, 8)}`
+/** The reference customers see for a ticket: T- and its number (older tickets: T- and 8 characters of the id). */
+export const ticketReference = (t: { id: string; number?: number | null }) =>
+  t.number ? `T-${t.number}` : `T-${t.id.replace(/^t_/, '').slice(0, 8)}`
 
 export const getConversation = (ticketId: string) =>
   request<{ reference: string; messages: ConversationMessage[] }>('GET', `/tickets/${ticketId}/conversation`)
@@ -88,7 +91,14 @@ export interface PublicForm {
   slug: string
   title: string
   language: string
-  fields: { name: string; label: string; type: string }[]
+  fields: AskedField[]
+}
+/** An SOP field a form asks of the customer: its type decides the input. */
+export interface AskedField {
+  name: string
+  label: string
+  type: string
+  options?: { value: string; label: string }[]
 }
 export interface PublicStatus {
   reference: string

@@ -1,6 +1,7 @@
 import { memo, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { getEvidence, getHistory, verifyTicket } from '../api/audit.ts'
+import { ticketReference } from '../api/channels.ts'
 import { getVersion } from '../api/sops.ts'
 import { type AuditEntry, getTicket, type Verification } from '../api/tickets.ts'
 import { listUsers } from '../api/users.ts'
@@ -59,7 +60,10 @@ export function TicketAudit({ ticketId }: { ticketId: string }) {
           </a>
           <h1>{view.ticket.subject}</h1>
           <p className="muted">
-            {view.sop.title} v{view.sop.version} · {view.ticket.id}
+            {view.sop.title} v{view.sop.version} ·{' '}
+            <span className="ticket-number" title={view.ticket.id}>
+              {ticketReference(view.ticket)}
+            </span>
             {view.customer ? ` · ${view.customer.name}` : ''}
           </p>
         </div>

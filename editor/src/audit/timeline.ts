@@ -77,6 +77,13 @@ export function describeEntry(h: AuditEntry, n: Namer, t: T, userName: (id: stri
       if (p.queue) return t('timeline.queued', { queue: p.queue })
       return t('timeline.unassigned')
     }
+    case 'message': {
+      const p = h.payload as { direction?: string; channel?: string }
+      const channel = t(`console:channels.${p.channel ?? ''}`, { defaultValue: p.channel ?? '' })
+      return t(p.direction === 'out' ? 'timeline.messageOut' : 'timeline.messageIn', { channel })
+    }
+    case 'reopen':
+      return t('timeline.reopen', { steps: n.steps(r?.to) })
     case 'rejected': {
       const p = h.payload as { input?: { action?: string; kind?: string } }
       const what = p.input?.action ? n.actionById(p.input.action) : (p.input?.kind ?? '')

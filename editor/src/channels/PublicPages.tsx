@@ -2,6 +2,7 @@ import type { TFunction } from 'i18next'
 import { useTranslation } from 'react-i18next'
 import { formatTime } from '../ui/format.ts'
 import { problemText } from '../ui/problemText.ts'
+import { AskedFieldInput } from './AskedFieldInput.tsx'
 import { useContactForm, useStatusPage } from './usePublicPages.ts'
 
 const LANGS = new Set(['en', 'vi', 'cs'])
@@ -78,14 +79,12 @@ export function ContactPage({ slug }: { slug: string }) {
         <textarea name="message" rows={6} value={v.message} onChange={set('message')} required />
       </label>
       {f.form.data.fields.map((field) => (
-        <label key={field.name}>
-          {field.label}
-          <input
-            name={`field-${field.name}`}
-            value={f.fields[field.name] ?? ''}
-            onChange={(e) => f.setFields({ ...f.fields, [field.name]: e.target.value })}
-          />
-        </label>
+        <AskedFieldInput
+          key={field.name}
+          field={field}
+          value={f.fields[field.name] ?? ''}
+          onChange={(v) => f.setFields({ ...f.fields, [field.name]: v })}
+        />
       ))}
       {/* The honeypot: hidden from people, filled by bots. */}
       <label className="honeypot" aria-hidden="true">

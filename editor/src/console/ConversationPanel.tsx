@@ -18,7 +18,9 @@ function Message({ m }: { m: ConversationMessage }) {
       {m.followsTicketId && (
         <p className="small">
           {t('conversation.follows')}{' '}
-          <a href={`#/tickets/${m.followsTicketId}`}>{ticketReference(m.followsTicketId)}</a>
+          <a href={`#/tickets/${m.followsTicketId}`}>
+            {m.followsReference ?? ticketReference({ id: m.followsTicketId })}
+          </a>
         </p>
       )}
       {m.html ? (

@@ -61,7 +61,7 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
           <h1>{ticket.subject}</h1>
           <p className="muted meta">
             <span className="ticket-number" title={ticket.id}>
-              {ticketReference(ticket.id)}
+              {ticketReference(ticket)}
             </span>{' '}
             · {sop.title} v{sop.version} · {t(`channels.${ticket.channel}`)} ·{' '}
             {formatTime(ticket.createdAt, i18n.language)} ·{' '}

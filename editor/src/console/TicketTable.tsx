@@ -1,5 +1,6 @@
 import { memo } from 'react'
 import { useTranslation } from 'react-i18next'
+import { ticketReference } from '../api/channels.ts'
 import type { TicketSummary } from '../api/tickets.ts'
 import { formatDuration } from '../ui/format.ts'
 import { useNow } from '../ui/useNow.ts'
@@ -55,7 +56,9 @@ function TicketTableView(props: {
             )}
             <td className="cell-subject">
               <a href={`#/tickets/${r.id}`}>{r.subject}</a>
-              <span className="muted small ticket-number">{r.id}</span>
+              <span className="muted small ticket-number" title={r.id}>
+                {ticketReference(r)}
+              </span>
             </td>
             <td data-label={col('priority')} className="cell-priority">
               <span className={`pill priority-${r.priority}`}>{t(`priority.${r.priority}`)}</span>

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next'
+import { ClosedReplySetting } from './ClosedReplySetting.tsx'
 import { FieldsEditor } from './FieldsEditor.tsx'
 import type { Designer } from './useDesigner.ts'
 
@@ -60,6 +61,7 @@ export function SopPanel({ d }: { d: Designer }) {
           </label>
         ))}
       </fieldset>
+      <ClosedReplySetting d={d} />
       <fieldset>
         <legend>{t('sop.glossary')}</legend>
         {glossary.map((g, i) => (

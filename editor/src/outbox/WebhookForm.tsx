@@ -9,6 +9,8 @@ export const EVENTS = [
   'ticket.note_added',
   'ticket.assigned',
   'ticket.closed',
+  'ticket.reopened',
+  'ticket.message_received',
   'survey.answered',
 ]
 
