@@ -168,7 +168,10 @@ describe("teams' work queues", () => {
     })
     expect(moved.status).toBe(200)
     await c.storage.close()
-    const old = oldInstallation(path, MIGRATIONS.length - 1)
+    const old = oldInstallation(
+      path,
+      MIGRATIONS.findIndex((m) => m.name.startsWith('the steps of each SOP version')),
+    )
     const upgraded = new SqliteStorage(old)
     try {
       const now = new Date().toISOString()
