@@ -36,6 +36,8 @@ import { teamRoutes } from './routes/teams.ts'
 import { ticketRoutes } from './routes/tickets.ts'
 import { MetricsRunner } from './services/metricsRunner.ts'
 import { type Clock, TicketService } from './services/tickets.ts'
+import { publicSurveyRoutes } from './surveys/routes.ts'
+import { SurveyService } from './surveys/service.ts'
 import { SqliteOutbox } from './storage/sqliteOutbox.ts'
 import type { Storage } from './storage/types.ts'
 
@@ -88,6 +90,9 @@ export function createApp({
   const committer = new OutboxCommitter(storage, outbox, config.replies ?? {})
   const ledger = given ?? new LedgerService(storage, loadOrCreateKey(null), { clock, log })
   const tickets = new TicketService(storage, committer, clock, ledger)
+  const surveys = new SurveyService(storage, clock, config.replies ?? {})
+  if (config.publicUrl) surveys.baseUrl = config.publicUrl
+  surveys.attach(tickets)
   const auth = createAuth(storage, clock, config.auth)
   const ch = config.channels ?? {}
   const files = new AttachmentStore(
@@ -147,6 +152,7 @@ export function createApp({
 
   // Channels customers and gateways reach without an account (signature or status link instead).
   api.route('/', publicChannelRoutes(channelParts))
+  api.route('/public/surveys', publicSurveyRoutes(surveys))
 
   api.get('/me', (c) => {
     const { id, name, role, team } = c.get('user')
@@ -193,6 +199,7 @@ export function createApp({
     notices,
     noticeHub,
     metrics,
+    surveys,
   }
 }
 

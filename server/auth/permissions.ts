@@ -160,6 +160,8 @@ export const PERMISSIONS: readonly Permission[] = [
   p('POST', '/api/public/forms/{slug}', 'public', ANY_SCOPE),
   p('GET', '/api/public/status/{token}', 'public', ANY_SCOPE),
   p('POST', '/api/public/status/{token}/replies', 'public', ANY_SCOPE),
+  p('GET', '/api/public/surveys/{token}', 'public', ANY_SCOPE),
+  p('POST', '/api/public/surveys/{token}', 'public', ANY_SCOPE),
 
   // Messages out: the outbox and webhook subscriptions are administration; each person reads and
   // settles their own notifications.

@@ -63,6 +63,10 @@ const API_CODES = [
   'rate_limited',
   'webhook_url_refused',
   'outbox_not_failed',
+  'survey_link_invalid',
+  'survey_expired',
+  'survey_answered',
+  'survey_empty',
 ] as const
 
 /**

@@ -6,6 +6,7 @@ import { ledgerSchemas } from '../ledger/routes.ts'
 import { outboxOps } from '../outbox/openapi.ts'
 import { inviteBody, linkBody, signInBody } from '../routes/auth.ts'
 import { schemas } from '../schemas.ts'
+import { surveyOps } from '../surveys/routes.ts'
 
 /**
  * The operations of the API as the OpenAPI document describes them: summary, tag and schemas.
@@ -401,4 +402,5 @@ export const ops: Op[] = [
   },
   ...channelOps,
   ...outboxOps,
+  ...surveyOps,
 ]

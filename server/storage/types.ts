@@ -128,6 +128,8 @@ export const AUDIT_TYPES = [
   'note',
   'assignment',
   'rejected',
+  /** A customer survey: the draw when the ticket closed, or the customer's answer. */
+  'survey',
 ] as const
 export type AuditType = (typeof AUDIT_TYPES)[number]
 /** Audit types whose payload is an engine TransitionRecord (replayed by verify). */
@@ -246,6 +248,8 @@ export interface MetricsFilter {
   /** Tickets created in [from, to). */
   from?: string
   to?: string
+  /** `exclude`: surveys entered by agents do not count (only the customers' own answers). */
+  agentSurveys?: 'include' | 'exclude'
 }
 
 /** The auditor's ticket search: newest first. */

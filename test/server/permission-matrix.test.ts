@@ -96,6 +96,8 @@ const SPEC: Record<string, string> = {
   'POST /api/public/forms/{slug}': 'public',
   'GET /api/public/status/{token}': 'public',
   'POST /api/public/status/{token}/replies': 'public',
+  'GET /api/public/surveys/{token}': 'public',
+  'POST /api/public/surveys/{token}': 'public',
   'GET /api/outbox': 'admin | admin',
   'GET /api/outbox/{id}': 'admin | admin',
   'POST /api/outbox/{id}/retry': 'admin | admin',
