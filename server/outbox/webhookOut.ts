@@ -32,8 +32,7 @@ export function webhookSender(
     let connectionSecret: string | null = null
     if (connectionId && !m.subscriptionId) {
       const c = options.connection ? await options.connection(connectionId) : null
-      if (!c?.secret)
-        return { ok: false, status: null, error: 'The connection was removed', permanent: true }
+      if (!c?.secret) return { ok: false, status: null, error: 'The connection was removed', permanent: true }
       const problem = await urlProblem(m.target, c.settings.replyAllowPrivate === true)
       if (problem)
         return { ok: false, status: null, error: `The URL is refused: ${problem}`, permanent: true }

@@ -1,6 +1,6 @@
-import type { OutboxRow, TicketRow } from '../storage/types.ts'
 import type { ReplyRoute } from '../outbox/replies.ts'
 import { threadId } from '../outbox/replies.ts'
+import type { OutboxRow, TicketRow } from '../storage/types.ts'
 
 /** The invitation's words in the SOP's language (en, vi, cs; English otherwise). */
 const WORDS: Record<string, { subject: string; text: (link: string, until: string) => string }> = {

@@ -122,7 +122,9 @@ export class SurveyService {
   }
 
   /** The invitation behind a link, or the problem with it (unknown, expired). */
-  private async open(token: string): Promise<{ ticket: TicketRow; draw: AuditRow & { payload: DrawPayload } }> {
+  private async open(
+    token: string,
+  ): Promise<{ ticket: TicketRow; draw: AuditRow & { payload: DrawPayload } }> {
     const parts = decodeToken(token)
     const invalid = new Problem(404, 'survey_link_invalid', 'This survey link is not valid')
     if (!parts) throw invalid
