@@ -4,10 +4,10 @@ import type { setup } from './helpers.ts'
 type Ctx = Awaited<ReturnType<typeof setup>>
 
 /** A small SOP that surveys customers: one task, resolved or cancelled. */
-export function surveySop(survey: Record<string, unknown>, language = 'en') {
+export function surveySop(survey: Record<string, unknown>, language = 'en', id = 'quick-help') {
   return {
     schema: 'sopflow/v1',
-    id: 'quick-help',
+    id,
     title: 'Quick help',
     department: 'Support',
     purpose: 'Answer a short question',
