@@ -1,0 +1,167 @@
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { type ParsedMail, simpleParser } from 'mailparser'
+import nodemailer from 'nodemailer'
+import { SMTPServer } from 'smtp-server'
+import { Webhook } from 'standardwebhooks'
+import { afterEach, describe, expect, it } from 'vitest'
+import { startSmtp } from '../../server/channels/smtp.ts'
+import { mailSender } from '../../server/outbox/mail.ts'
+import { webhookSender } from '../../server/outbox/webhookOut.ts'
+import { OutboxWorker } from '../../server/outbox/worker.ts'
+import { setup } from './helpers.ts'
+import { webhookReceiver } from './webhookReceiver.ts'
+
+type Ctx = Awaited<ReturnType<typeof setup>>
+const closers: (() => Promise<void>)[] = []
+afterEach(async () => {
+  while (closers.length) await closers.pop()?.()
+})
+
+/** A real receiving MTA (the relay replies go out through). */
+async function mta() {
+  const mails: ParsedMail[] = []
+  const server = new SMTPServer({
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    onData(stream, _s, cb) {
+      simpleParser(stream).then((m) => {
+        mails.push(m)
+        cb()
+      }, cb)
+    },
+  })
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
+  closers.push(() => new Promise<void>((ok) => server.close(() => ok())))
+  return { relay: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`, mails }
+}
+
+const worker = (c: Ctx, relay: string | null) =>
+  new OutboxWorker(
+    c.sopflow.outbox,
+    {
+      mail: mailSender(relay),
+      webhook: webhookSender(c.sopflow.outbox, { connection: (id) => c.storage.channels.getConnection(id) }),
+    },
+    // The receiver checks the signature's time against its own clock: the worker sends at real time.
+    () => new Date(),
+    { random: () => 0.5 },
+  )
+
+async function replyToCustomer(c: Ctx, ticketId: string, text: string) {
+  const version = (await c.storage.getTicket(ticketId))?.version
+  const claim = await c.call('POST', `/api/tickets/${ticketId}/claim`, c.tokens.agent, { version })
+  expect(claim.status).toBe(200)
+  const note = await c.call('POST', `/api/tickets/${ticketId}/notes`, c.tokens.agent, {
+    text,
+    visibility: 'customer',
+  })
+  expect(note.status).toBe(201)
+}
+
+describe("replies over the ticket's own connection", () => {
+  it("answers a mailbox's ticket from that mailbox's address, threaded to the customer's mail", async () => {
+    const c = await setup({ replies: { mailFrom: 'sopflow <noreply@server.example>' } })
+    closers.push(() => c.storage.close())
+    const conn = await c.call('POST', '/api/channels', c.tokens.owner, {
+      kind: 'email',
+      name: 'Podpora e-shopu',
+      address: 'podpora@shop.example',
+      sopId: 'support-ticket',
+    })
+    expect(conn.status).toBe(201)
+    const smtp = await startSmtp(c.storage, c.sopflow.channels.conversations, { port: 0 })
+    closers.push(smtp.close)
+    const inbound = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, ignoreTLS: true })
+    await inbound.sendMail({
+      from: '"Jana Nováková" <jana@example.cz>',
+      to: 'podpora@shop.example',
+      subject: 'Reklamace konvice',
+      text: 'Konvice nehřeje.',
+    })
+    inbound.close()
+    const [ticket] = await c.storage.listTickets({ now: c.clock().toISOString(), limit: 5, offset: 0 })
+    await replyToCustomer(c, ticket.id, 'Pošleme vám novou konvici.')
+    const out = await mta()
+    expect(await worker(c, out.relay).tick()).toBeGreaterThanOrEqual(1)
+    const reply = out.mails.find((m) => m.text?.trim() === 'Pošleme vám novou konvici.')
+    expect(reply?.from?.value).toEqual([{ name: 'Podpora e-shopu', address: 'podpora@shop.example' }])
+    expect((reply?.to as { text: string }).text).toBe('jana@example.cz')
+    expect(reply?.inReplyTo).toBe(`<ticket.${ticket.id}@shop.example>`)
+  })
+
+  it("posts a gateway ticket's reply to the connection's outbound webhook, signed with its secret, to the customer's conversation", async () => {
+    const c = await setup({ replies: { mailFrom: 'sopflow <noreply@server.example>' } })
+    closers.push(() => c.storage.close())
+    const receiver = await webhookReceiver()
+    closers.push(receiver.close)
+    const conn = await c.call('POST', '/api/channels', c.tokens.owner, {
+      kind: 'webhook',
+      name: 'Zalo chat',
+      address: 'zalo',
+      channel: 'chat',
+      sopId: 'support-ticket',
+      settings: { replyUrl: receiver.url, replyAllowPrivate: true },
+    })
+    expect(conn.status).toBe(201)
+    const server = await new Promise<ReturnType<typeof serve>>((ok) => {
+      const srv = serve({ fetch: c.sopflow.app.fetch, port: 0, hostname: '127.0.0.1' }, () => ok(srv))
+    })
+    closers.push(() => new Promise<void>((ok) => server.close(() => ok())))
+    const body = JSON.stringify({
+      sender: { phone: '+84 90 123 4567', name: 'Nguyễn Văn An' },
+      conversationId: 'conv-7',
+      messageId: 'zalo-7001',
+      text: 'Đơn hàng của tôi chưa đến.',
+    })
+    const at = new Date()
+    const inbound = await fetch(
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}${conn.body.inboundUrl}`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': 'in-1',
+          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+          'webhook-signature': new Webhook(conn.body.secret).sign('in-1', at, body),
+        },
+        body,
+      },
+    )
+    const opened = (await inbound.json()) as { ticketId: string }
+    expect(inbound.status).toBe(200)
+    await replyToCustomer(c, opened.ticketId, 'Đơn hàng sẽ đến vào ngày mai.')
+    await worker(c, null).tick()
+    const replies = receiver.received.filter((r) => JSON.parse(r.body).type === 'ticket.reply')
+    expect(replies).toHaveLength(1)
+    const [r] = replies
+    // The gateway checks the signature with the connection's secret (the Standard Webhooks library).
+    const verified = new Webhook(conn.body.secret).verify(r.body, r.headers as Record<string, string>) as any
+    expect(verified.data).toMatchObject({
+      ticketId: opened.ticketId,
+      connectionId: conn.body.id,
+      to: expect.stringContaining('90 123 4567'),
+      conversationId: 'conv-7',
+      text: 'Đơn hàng sẽ đến vào ngày mai.',
+    })
+    expect(() =>
+      new Webhook(`whsec_${Buffer.from('another secret entirely!').toString('base64')}`).verify(
+        r.body,
+        r.headers as Record<string, string>,
+      ),
+    ).toThrow()
+  })
+
+  it('refuses a reply URL on a private address unless the owner allows it, and changes nothing', async () => {
+    const c = await setup()
+    closers.push(() => c.storage.close())
+    const refused = await c.call('POST', '/api/channels', c.tokens.owner, {
+      kind: 'webhook',
+      name: 'Internal chat',
+      address: 'internal',
+      sopId: 'support-ticket',
+      settings: { replyUrl: 'http://10.1.2.3/hook' },
+    })
+    expect([refused.status, refused.body.code]).toEqual([422, 'webhook_url_refused'])
+    expect(await c.storage.channels.listConnections()).toEqual([])
+  })
+})
