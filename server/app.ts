@@ -19,6 +19,7 @@ import { onError, Problem } from './http/problem.ts'
 import { loadOrCreateKey } from './ledger/keys.ts'
 import { LedgerService } from './ledger/ledger.ts'
 import { keyRoutes, ledgerRoutes } from './ledger/routes.ts'
+import { customerReplyRows } from './notifications/deliver.ts'
 import { NoticeHub, NoticeStore } from './notifications/notifications.ts'
 import { notificationRoutes } from './notifications/routes.ts'
 import { docsPage, openApiDocument } from './openapi/document.ts'
@@ -36,10 +37,10 @@ import { teamRoutes } from './routes/teams.ts'
 import { ticketRoutes } from './routes/tickets.ts'
 import { MetricsRunner } from './services/metricsRunner.ts'
 import { type Clock, TicketService } from './services/tickets.ts'
-import { publicSurveyRoutes } from './surveys/routes.ts'
-import { SurveyService } from './surveys/service.ts'
 import { SqliteOutbox } from './storage/sqliteOutbox.ts'
 import type { Storage } from './storage/types.ts'
+import { publicSurveyRoutes } from './surveys/routes.ts'
+import { SurveyService } from './surveys/service.ts'
 
 export interface AppConfig {
   /** Largest request body accepted, in bytes. */
@@ -103,6 +104,10 @@ export function createApp({
     phoneRegion: ch.phoneRegion ?? 'VN',
     clock,
   })
+  // A customer's reply on an open ticket tells its assignee and watchers (the bell, and e-mail).
+  conversations.onThreaded = async (m) => {
+    if (m.ticketId) outbox.enqueue(await customerReplyRows(storage, m.ticketId, m.id, m.at))
+  }
   const connections = new ConnectionService(storage, clock)
   const forms = new FormService(storage, tickets, conversations, clock, ch.formLimits)
   const channelParts = { storage, tickets, connections, conversations, forms }

@@ -56,6 +56,8 @@ export function normalisePhone(phone: string, region: string): string | null {
  * message a crash left pending, so an acknowledged message always ends on its ticket, once.
  */
 export class ConversationService {
+  /** Told of each customer message added to an open ticket (the notices to its people). */
+  onThreaded?: (m: MessageRow) => Promise<void>
   /** Messages of one sender on one connection are taken in turn; other senders' side by side. */
   private readonly queue = new KeyedQueue()
 
@@ -111,7 +113,9 @@ export class ConversationService {
     const open = target ? await this.storage.getTicket(target) : null
     if (open && open.status === 'open') {
       row.ticketId = open.id
-      return this.keep(row, attachments, 'threaded')
+      const kept = await this.keep(row, attachments, 'threaded')
+      await this.onThreaded?.(row)
+      return kept
     }
     // A reply on a closed ticket opens a linked follow-up.
     row.followsTicketId = open?.id ?? null

@@ -7,6 +7,7 @@ import { outboxOps } from '../outbox/openapi.ts'
 import { inviteBody, linkBody, signInBody } from '../routes/auth.ts'
 import { schemas } from '../schemas.ts'
 import { surveyOps } from '../surveys/routes.ts'
+import { watcherOps } from '../watchers/watchers.ts'
 
 /**
  * The operations of the API as the OpenAPI document describes them: summary, tag and schemas.
@@ -403,4 +404,5 @@ export const ops: Op[] = [
   ...channelOps,
   ...outboxOps,
   ...surveyOps,
+  ...watcherOps,
 ]

@@ -130,6 +130,8 @@ export const AUDIT_TYPES = [
   'rejected',
   /** A customer survey: the draw when the ticket closed, or the customer's answer. */
   'survey',
+  /** Someone starts or stops watching the ticket. */
+  'watch',
 ] as const
 export type AuditType = (typeof AUDIT_TYPES)[number]
 /** Audit types whose payload is an engine TransitionRecord (replayed by verify). */
