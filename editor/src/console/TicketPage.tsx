@@ -17,6 +17,7 @@ import { SupervisorPanel } from './SupervisorPanel.tsx'
 import { TicketFields } from './TicketFields.tsx'
 import { useTicketShortcuts } from './useDeskShortcuts.ts'
 import { useTicket } from './useTicket.ts'
+import { WatchersPanel } from './WatchersPanel.tsx'
 
 /** The ticket page: the engine's prompt for the current step(s), driven action by action. */
 export function TicketPage({ ticketId }: { ticketId: string }) {
@@ -137,6 +138,11 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
         </section>
         <aside className="side">
           <CustomerPanel customer={customer} ticketId={ticket.id} />
+          <WatchersPanel
+            ticketId={ticket.id}
+            meId={me?.id ?? null}
+            canChange={can(me?.role, 'workTickets')}
+          />
           {can(me?.role, 'supervise') && <SupervisorPanel view={tk.data} run={tk.run} />}
         </aside>
       </div>
