@@ -132,6 +132,7 @@ export const PERMISSIONS: readonly Permission[] = [
   p('POST', '/api/tickets/{id}/assign', SUPERVISE, ['tickets']),
   p('POST', '/api/tickets/{id}/notes', WORK, ['tickets'], true),
   p('GET', '/api/tickets/{id}/watchers', READ_TICKETS, R_TICKETS),
+  p('GET', '/api/tickets/{id}/reply-templates', WORK, ['tickets']),
   p('POST', '/api/tickets/{id}/watchers', WORK, ['tickets']),
   p('DELETE', '/api/tickets/{id}/watchers/{userId}', WORK, ['tickets']),
   p('GET', '/api/tickets/{id}/history', READ_TICKETS, R_TICKETS),

@@ -67,6 +67,7 @@ const API_CODES = [
   'survey_expired',
   'survey_answered',
   'survey_empty',
+  'template_invalid',
 ] as const
 
 /**

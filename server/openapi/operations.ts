@@ -7,6 +7,7 @@ import { outboxOps } from '../outbox/openapi.ts'
 import { inviteBody, linkBody, signInBody } from '../routes/auth.ts'
 import { schemas } from '../schemas.ts'
 import { surveyOps } from '../surveys/routes.ts'
+import { templateOps } from '../templates/render.ts'
 import { watcherOps } from '../watchers/watchers.ts'
 
 /**
@@ -405,4 +406,5 @@ export const ops: Op[] = [
   ...outboxOps,
   ...surveyOps,
   ...watcherOps,
+  ...templateOps,
 ]

@@ -6,6 +6,7 @@ import { schemas } from '../schemas.ts'
 import { sha256 } from '../services/crypto.ts'
 import { type Idempotency, requireNotClosed, type TicketService } from '../services/tickets.ts'
 import type { Storage, TicketRow, User } from '../storage/types.ts'
+import { templateRoutes } from '../templates/render.ts'
 import { watcherRoutes } from '../watchers/watchers.ts'
 
 /** Tickets: intake, the engine-driven step prompt, actions, assignment, notes, history and proof. */
@@ -214,6 +215,7 @@ export function ticketRoutes(storage: Storage, tickets: TicketService) {
   })
 
   app.route('/', watcherRoutes(storage, tickets, readable))
+  app.route('/', templateRoutes(storage, tickets, readable))
 
   app.get('/:id/history', async (c) => {
     const t = await readable(c)

@@ -73,6 +73,7 @@ const SPEC: Record<string, string> = {
   'POST /api/tickets/{id}/assign': 'admin supervisor | tickets',
   'POST /api/tickets/{id}/notes': 'workers | tickets | assignee',
   'GET /api/tickets/{id}/watchers': 'ticket readers | read tickets',
+  'GET /api/tickets/{id}/reply-templates': 'workers | tickets',
   'POST /api/tickets/{id}/watchers': 'workers | tickets',
   'DELETE /api/tickets/{id}/watchers/{userId}': 'workers | tickets',
   'GET /api/tickets/{id}/history': 'ticket readers | read tickets',
