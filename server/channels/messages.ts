@@ -241,7 +241,26 @@ export class ConversationService {
 
   /** An answer to the customer, kept in the conversation (shown on their status page). */
   async reply(user: User, ticketId: string, text: string): Promise<MessageRow> {
-    const t = await this.tickets.get(ticketId)
+    const externalId = `<${newId('out')}@sopflow>`
+    // The reply is a note to the customer in the ticket's chain: its delivery (mail from the
+    // mailbox, or the gateway's webhook) goes into the outbox in the same commit.
+    const t = await this.tickets.amend(
+      user,
+      ticketId,
+      (cur) => ({
+        ticket: cur,
+        type: 'note',
+        payload: {
+          text,
+          visibility: 'customer',
+          messageId: externalId,
+          ...(cur.status === 'closed' ? { late: true } : {}),
+        },
+        bump: false,
+      }),
+      undefined,
+      { assigneeOnly: true },
+    )
     const first = (await this.storage.channels.messagesOfTicket(t.id))[0]
     const row: MessageRow = {
       id: newId('msg'),
@@ -256,7 +275,7 @@ export class ConversationService {
       subject: `Re: ${t.subject} [#${ticketReference(t.id)}]`,
       text,
       html: null,
-      externalId: `<${newId('out')}@sopflow>`,
+      externalId,
       conversationId: first?.conversationId ?? null,
       refs: first?.externalId ? [first.externalId] : [],
       raw: null,

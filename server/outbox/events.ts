@@ -111,10 +111,10 @@ export class OutboxCommitter extends GroupCommitter {
     const now = unit.audit[0]?.at ?? unit.ticket.updatedAt
     const rows = webhookRows(this.outbox, unit.ticket.sopId, events, now)
     for (const a of unit.audit) {
-      const p = a.payload as { visibility?: string; text?: string } | null
+      const p = a.payload as { visibility?: string; text?: string; messageId?: string } | null
       if (a.type !== 'note' || p?.visibility !== 'customer') continue
       const route = replyRoute(this.replies, unit.ticket, await replyContext(this.store, unit.ticket))
-      const reply = replyMessage(route, unit.ticket, a.seq, p.text ?? '', now)
+      const reply = replyMessage(route, unit.ticket, a.seq, p.text ?? '', now, p.messageId)
       if (reply) rows.push(reply)
     }
     rows.push(...(await noticeRows(this.store, unit, events, now)))

@@ -93,6 +93,8 @@ export function replyMessage(
   seq: number,
   text: string,
   now: string,
+  /** The reply's own Message-ID when the conversation already names it (so replies to it thread). */
+  messageId?: string,
 ): OutboxRow | null {
   if (!route) return null
   const id = newId('msg')
@@ -112,6 +114,7 @@ export function replyMessage(
           channel: ticket.channel,
           seq,
           text,
+          ...(messageId ? { messageId } : {}),
           ...(route.connectionId ? { connectionId: route.connectionId } : {}),
           ...(route.recipient ? { to: route.recipient } : {}),
           ...(route.conversationId ? { conversationId: route.conversationId } : {}),
@@ -134,7 +137,7 @@ export function replyMessage(
       to: route.to,
       subject: `[${ticket.id}] ${ticket.subject}`,
       text,
-      messageId: `<${id}@${domainOf(route.from)}>`,
+      messageId: messageId ?? `<${id}@${domainOf(route.from)}>`,
       inReplyTo: thread,
       references: [thread],
     },

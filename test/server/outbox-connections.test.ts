@@ -89,6 +89,59 @@ describe("replies over the ticket's own connection", () => {
     expect(reply?.inReplyTo).toBe(`<ticket.${ticket.id}@shop.example>`)
   })
 
+  it("sends the desk's answer in the conversation through the outbox, with the conversation's Message-ID, so the customer's answer to it threads", async () => {
+    const c = await setup({ replies: { mailFrom: 'sopflow <noreply@server.example>' } })
+    closers.push(() => c.storage.close())
+    await c.call('POST', '/api/channels', c.tokens.owner, {
+      kind: 'email',
+      name: 'Podpora',
+      address: 'podpora@shop.example',
+      sopId: 'support-ticket',
+    })
+    const smtp = await startSmtp(c.storage, c.sopflow.channels.conversations, { port: 0 })
+    closers.push(smtp.close)
+    const inbound = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, ignoreTLS: true })
+    closers.push(async () => inbound.close())
+    await inbound.sendMail({
+      from: 'jana@example.cz',
+      to: 'podpora@shop.example',
+      subject: 'Konvice',
+      text: 'Nehřeje.',
+    })
+    const [ticket] = await c.storage.listTickets({ now: c.clock().toISOString(), limit: 5, offset: 0 })
+    const version = (await c.storage.getTicket(ticket.id))?.version
+    await c.call('POST', `/api/tickets/${ticket.id}/claim`, c.tokens.agent, { version })
+    const sent = await c.call('POST', `/api/tickets/${ticket.id}/conversation`, c.tokens.agent, {
+      text: 'Pošlete prosím fotku štítku.',
+    })
+    expect(sent.status).toBe(201)
+    const out = await mta()
+    await worker(c, out.relay).tick()
+    const [mail] = out.mails
+    expect(mail.text?.trim()).toBe('Pošlete prosím fotku štítku.')
+    expect(mail.from?.value).toEqual([{ name: 'Podpora', address: 'podpora@shop.example' }])
+    expect(mail.messageId).toBe(sent.body.externalId)
+    // The answer is in the ticket's chain as a note to the customer.
+    const notes = (await c.storage.getAudit(ticket.id, ['note'])).map((a) => a.payload)
+    expect(notes).toEqual([
+      expect.objectContaining({ text: 'Pošlete prosím fotku štítku.', visibility: 'customer' }),
+    ])
+    await inbound.sendMail({
+      from: 'jana@example.cz',
+      to: 'podpora@shop.example',
+      subject: 'Re: something else',
+      text: 'Tady je fotka.',
+      inReplyTo: mail.messageId,
+      references: [mail.messageId as string],
+    })
+    const messages = await c.storage.channels.messagesOfTicket(ticket.id)
+    expect(messages.map((m) => [m.direction, m.text.trim()])).toEqual([
+      ['in', 'Nehřeje.'],
+      ['out', 'Pošlete prosím fotku štítku.'],
+      ['in', 'Tady je fotka.'],
+    ])
+  })
+
   it("posts a gateway ticket's reply to the connection's outbound webhook, signed with its secret, to the customer's conversation", async () => {
     const c = await setup({ replies: { mailFrom: 'sopflow <noreply@server.example>' } })
     closers.push(() => c.storage.close())

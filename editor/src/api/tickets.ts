@@ -102,3 +102,12 @@ export const addWatcher = (id: string, userId: string) =>
   request<Watcher[]>('POST', `/tickets/${id}/watchers`, { userId })
 export const removeWatcher = (id: string, userId: string) =>
   request<Watcher[]>('DELETE', `/tickets/${id}/watchers/${encodeURIComponent(userId)}`)
+
+/** A reply template of the ticket's SOP, filled in for the ticket. */
+export interface FilledTemplate {
+  id: string
+  title: string
+  text: string
+}
+export const replyTemplates = (id: string) =>
+  request<FilledTemplate[]>('GET', `/tickets/${id}/reply-templates`)
