@@ -81,6 +81,29 @@ describe('reply templates', () => {
     await desk.waitForFunction(
       () => !(document.querySelector('textarea[name="note"]') as HTMLTextAreaElement).value,
     )
+    // The panels in Vietnamese and Czech, on a wide and a phone screen.
+    for (const lang of ['vi', 'cs']) {
+      await desk.evaluate((l) => localStorage.setItem('sopflow.lang', l), lang)
+      for (const [w, hgt] of [
+        [1440, 900],
+        [390, 844],
+      ]) {
+        await desk.setViewportSize({ width: w, height: hgt })
+        await desk.reload()
+        await desk.waitForSelector('select[name="reply-template"]')
+        await desk
+          .locator('section.notes')
+          .screenshot({ path: join(SHOTS, `templates-desk-${lang}-${w}.png`) })
+      }
+    }
+    await page.evaluate(() => localStorage.setItem('sopflow.lang', 'cs'))
+    await page.reload()
+    await page.waitForSelector('.react-flow__node')
+    await page.locator('.react-flow__pane').click({ position: { x: 8, y: 8 } })
+    await page.waitForSelector('[data-testid="templates-editor"]')
+    await page
+      .locator('[data-testid="templates-editor"]')
+      .screenshot({ path: join(SHOTS, 'templates-editor-cs.png') })
     const view = await api(agent, 'GET', `/tickets/${id}`)
     expect(view.body.notes.at(-1)).toMatchObject({
       visibility: 'customer',
