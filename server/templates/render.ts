@@ -42,7 +42,14 @@ export async function renderTemplate(text: string, values: TemplateValues): Prom
         params: { value: problems[0].value },
       },
     )
-  return liquid.parseAndRender(text, values)
+  try {
+    return await liquid.parseAndRender(text, values)
+  } catch (err) {
+    // Strict variables and filters: whatever it cannot fill in is refused, never left empty.
+    throw new Problem(422, 'template_invalid', `The template cannot be filled in: ${(err as Error).message}`, {
+      params: { value: (err as Error).message.slice(0, 200) },
+    })
+  }
 }
 
 /** The templates offered in a ticket's current steps (and those for every step), filled in for it. */
