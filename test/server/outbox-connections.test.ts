@@ -196,6 +196,13 @@ describe("replies over the ticket's own connection", () => {
       conversationId: 'conv-7',
       text: 'Đơn hàng sẽ đến vào ngày mai.',
     })
+    // The body is the one the OpenAPI webhooks section documents.
+    const doc = (await c.call('GET', '/api/openapi.json', null)).body
+    const schema = doc.webhooks['ticket.reply'].post.requestBody.content['application/json'].schema
+    expect(verified.type).toBe(schema.properties.type.const)
+    for (const key of schema.properties.data.required) expect(verified.data).toHaveProperty(key)
+    for (const key of Object.keys(verified.data))
+      expect(schema.properties.data.properties).toHaveProperty(key)
     expect(() =>
       new Webhook(`whsec_${Buffer.from('another secret entirely!').toString('base64')}`).verify(
         r.body,
