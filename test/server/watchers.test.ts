@@ -8,6 +8,7 @@ import { noticeSender } from '../../server/notifications/deliver.ts'
 import { mailSender } from '../../server/outbox/mail.ts'
 import { webhookSender } from '../../server/outbox/webhookOut.ts'
 import { OutboxWorker } from '../../server/outbox/worker.ts'
+import { importSop } from '../../server/start.ts'
 import { setup } from './helpers.ts'
 
 type Ctx = Awaited<ReturnType<typeof setup>>
@@ -155,5 +156,64 @@ describe('watchers of a ticket', () => {
     expect(before.items.filter((n: any) => n.kind === 'customer_replied')).toEqual([])
     const mail = mails.find((m) => (m.to as { text: string }).text === 'hoa@bank.example')
     expect(mail?.subject).toBe(`[${opened.ticketId}] The customer replied: Thẻ của tôi bị khoá.`)
+  })
+})
+
+describe('watchers and SLA breaches', () => {
+  it('tell the watchers of a breach along with the role the SLA names, once each', async () => {
+    const c = await setup()
+    closers.push(() => c.storage.close())
+    await importSop(
+      c.storage,
+      {
+        schema: 'sopflow/v1',
+        id: 'fast-sla',
+        title: 'Fast SLA',
+        department: 'Support',
+        purpose: 'A step whose SLA falls due in a minute, escalating to a supervisor review.',
+        initial: 'work',
+        steps: [
+          {
+            id: 'work',
+            kind: 'task',
+            title: 'Work',
+            roles: ['agent'],
+            sla: { due: 'PT1M', escalateTo: 'review', notify: 'supervisor' },
+          },
+          { id: 'review', kind: 'task', title: 'Review', roles: ['supervisor'] },
+          { id: 'done', kind: 'end', title: 'Done', outcome: 'resolved' },
+        ],
+        transitions: [
+          { id: 'finish', from: 'work', to: 'done', action: 'finish', label: 'Finish' },
+          { id: 'reviewed', from: 'review', to: 'done', action: 'reviewed', label: 'Reviewed' },
+        ],
+      },
+      c.users.admin,
+      c.clock().toISOString(),
+    )
+    const t = await c.call('POST', '/api/tickets', c.tokens.agent, {
+      sopId: 'fast-sla',
+      channel: 'phone',
+      subject: 'Chậm',
+      assignToMe: true,
+    })
+    const id = t.body.ticket.id as string
+    // A supervisor watching too is told once; a senior agent watching is told as a watcher.
+    for (const who of ['senior_agent', 'supervisor'])
+      await c.call('POST', `/api/tickets/${id}/watchers`, c.tokens.agent, { userId: c.users[who] })
+    c.clock.advance(61_000)
+    const [timer] = await c.storage.dueTimers(c.clock().toISOString(), 10)
+    expect(await c.sopflow.tickets.fireTimer(id, timer.id)).toBe('fired')
+    const notices = c.sopflow.outbox
+      .list({ limit: 100, offset: 0 })
+      .filter((m) => m.kind === 'notify' && m.ticketId === id)
+      .map((m) => [m.target, m.event])
+      .sort()
+    expect(notices).toEqual(
+      [
+        [c.users.senior_agent, 'escalated'],
+        [c.users.supervisor, 'escalated'],
+      ].sort(),
+    )
   })
 })
