@@ -10,6 +10,7 @@ import { mailSender } from '../../server/outbox/mail.ts'
 import { webhookSender } from '../../server/outbox/webhookOut.ts'
 import { OutboxWorker } from '../../server/outbox/worker.ts'
 import { setup } from './helpers.ts'
+import { publishSurveySop } from './surveyFixture.ts'
 import { webhookReceiver } from './webhookReceiver.ts'
 
 type Ctx = Awaited<ReturnType<typeof setup>>
@@ -223,5 +224,68 @@ describe("replies over the ticket's own connection", () => {
     })
     expect([refused.status, refused.body.code]).toEqual([422, 'webhook_url_refused'])
     expect(await c.storage.channels.listConnections()).toEqual([])
+  })
+
+  it("invites a gateway's customer to the survey through the connection's webhook, signed, with a link that opens the survey", async () => {
+    const c = await setup()
+    closers.push(() => c.storage.close())
+    await publishSurveySop(c, { rate: 1, seed: 'gateway-survey-seed' }, 'vi')
+    const receiver = await webhookReceiver()
+    closers.push(receiver.close)
+    const conn = await c.call('POST', '/api/channels', c.tokens.owner, {
+      kind: 'webhook',
+      name: 'Zalo chat',
+      address: 'zalo',
+      channel: 'chat',
+      sopId: 'quick-help',
+      settings: { replyUrl: receiver.url, replyAllowPrivate: true },
+    })
+    const server = await new Promise<ReturnType<typeof serve>>((ok) => {
+      const srv = serve({ fetch: c.sopflow.app.fetch, port: 0, hostname: '127.0.0.1' }, () => ok(srv))
+    })
+    closers.push(() => new Promise<void>((ok) => server.close(() => ok())))
+    const body = JSON.stringify({
+      sender: { phone: '+84 91 222 3333', name: 'Vũ Mai' },
+      conversationId: 'conv-s',
+      messageId: 'zalo-s1',
+      text: 'Cho tôi hỏi giờ mở cửa.',
+    })
+    const at = new Date()
+    const res = await fetch(
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}${conn.body.inboundUrl}`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': 'in-s1',
+          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+          'webhook-signature': new Webhook(conn.body.secret).sign('in-s1', at, body),
+        },
+        body,
+      },
+    )
+    const { ticketId } = (await res.json()) as { ticketId: string }
+    const version = (await c.storage.getTicket(ticketId))?.version
+    await c.call('POST', `/api/tickets/${ticketId}/claim`, c.tokens.agent, { version })
+    const closed = await c.call('POST', `/api/tickets/${ticketId}/actions`, c.tokens.agent, {
+      action: 'resolve',
+      version: (version ?? 0) + 1,
+    })
+    expect(closed.status).toBe(200)
+    await worker(c, null).tick()
+    const [invite] = receiver.received.filter((r) => JSON.parse(r.body).type === 'ticket.survey_invitation')
+    const verified = new Webhook(conn.body.secret).verify(
+      invite.body,
+      invite.headers as Record<string, string>,
+    ) as any
+    expect(verified.data).toMatchObject({
+      ticketId,
+      connectionId: conn.body.id,
+      to: expect.stringContaining('91 222 3333'),
+      text: expect.stringContaining('Chúng tôi đã phục vụ bạn thế nào?'),
+    })
+    const token = /#\/survey\/([A-Za-z0-9_.-]+)$/.exec(verified.data.link)?.[1] as string
+    const page = await c.call('GET', `/api/public/surveys/${token}`, null)
+    expect(page.body).toMatchObject({ language: 'vi', answered: false })
   })
 })
