@@ -46,9 +46,14 @@ export async function renderTemplate(text: string, values: TemplateValues): Prom
     return await liquid.parseAndRender(text, values)
   } catch (err) {
     // Strict variables and filters: whatever it cannot fill in is refused, never left empty.
-    throw new Problem(422, 'template_invalid', `The template cannot be filled in: ${(err as Error).message}`, {
-      params: { value: (err as Error).message.slice(0, 200) },
-    })
+    throw new Problem(
+      422,
+      'template_invalid',
+      `The template cannot be filled in: ${(err as Error).message}`,
+      {
+        params: { value: (err as Error).message.slice(0, 200) },
+      },
+    )
   }
 }
 
