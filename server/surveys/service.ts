@@ -177,7 +177,12 @@ export class SurveyService {
       new Problem(409, 'survey_answered', 'This survey was already answered; thank you', {
         params: { ticketId: ticket.id },
       })
-    if (await this.answerOf(ticket.id, draw.seq)) throw already()
+    const earlier = await this.answerOf(ticket.id, draw.seq)
+    if (earlier) {
+      // A process that stopped between storing an answer and recording it: the record is added now.
+      await this.record(ticket.id, draw.seq, earlier)
+      throw already()
+    }
     const now = this.clock().toISOString()
     const survey: Survey = {
       id: surveyIdOf(ticket.id, draw.seq),
@@ -193,14 +198,30 @@ export class SurveyService {
       if (/UNIQUE|PRIMARY/i.test((err as Error).message)) throw already()
       throw err
     }
-    const payload: AnswerPayload = { answer: { surveyId: survey.id, invitationSeq: draw.seq, ...answer } }
-    await (this.tickets as TicketService).amend(customerActor(now), ticket.id, (t) => ({
+    await this.record(ticket.id, draw.seq, survey)
+    return survey
+  }
+
+  /** Records an answer in the ticket's chain, unless it is there already. */
+  private async record(ticketId: string, seq: number, s: Survey): Promise<void> {
+    const records = await this.storage.getAudit(ticketId, ['survey'])
+    if (records.some((a) => (a.payload as Partial<AnswerPayload>).answer?.surveyId === s.id)) return
+    const payload: AnswerPayload = {
+      answer: {
+        surveyId: s.id,
+        invitationSeq: seq,
+        csat: s.csat,
+        nps: s.nps,
+        ces: s.ces,
+        comment: s.comment,
+      },
+    }
+    await (this.tickets as TicketService).amend(customerActor(s.at), ticketId, (t) => ({
       ticket: t,
       type: 'survey',
       payload,
       bump: false,
     }))
-    return survey
   }
 }
 

@@ -8,7 +8,7 @@ import { SMTPServer } from 'smtp-server'
 import { afterAll, describe, expect, it } from 'vitest'
 import { importSop, type RunningServer, startServer } from '../../server/start.ts'
 import { surveySop } from '../server/surveyFixture.ts'
-import { SHOTS } from './harness.ts'
+import { SHOTS, signIn } from './harness.ts'
 
 async function api(url: string, token: string | null, method: string, path: string, body?: unknown) {
   const res = await fetch(`${url}/api${path}`, {
@@ -32,7 +32,7 @@ afterAll(async () => {
 })
 
 describe('the customer survey page', () => {
-  it('a surveyed customer opens the link from the invitation e-mail, answers in their language, and the answer is stored once', async () => {
+  it('a surveyed customer opens the link from the invitation e-mail, answers in their language, the answer is stored once and the desk labels it as the customer’s', async () => {
     const mails: ParsedMail[] = []
     mta = new SMTPServer({
       disabledCommands: ['AUTH', 'STARTTLS'],
@@ -139,6 +139,11 @@ describe('the customer survey page', () => {
     )
     const second = await api(server.url, null, 'POST', `/public/surveys/${tokens.vi}`, { csat: 1 })
     expect([second.status, second.body.code]).toEqual([409, 'survey_answered'])
+    // On the desk, the customer's record shows the answer, labelled as the customer's own.
+    const desk = await browser.newPage({ viewport: { width: 1440, height: 900 }, baseURL: server.url })
+    await signIn(desk, agent.body.token, `#/tickets/${viTicket}`)
+    await desk.waitForSelector('[data-testid="survey-source"]')
+    expect(await desk.textContent('[data-testid="survey-source"]')).toBe('answered by the customer')
     // A link altered by one character does not open a survey.
     await page.goto(`/#/survey/${tokens.cs.slice(0, -1)}${tokens.cs.endsWith('x') ? 'y' : 'x'}`)
     await page.waitForSelector('[data-testid="survey-closed"]')

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { validate } from '../../engine/index.ts'
 import { checkDraws, drawValue } from '../../server/surveys/draw.ts'
+import { surveyIdOf } from '../../server/surveys/service.ts'
 import { setup } from './helpers.ts'
 import { act, customerTicket, publishSurveySop, surveySop } from './surveyFixture.ts'
 
@@ -181,6 +182,34 @@ describe('answering a survey', () => {
     expect((await ctx.call('GET', `/api/public/surveys/${token}`, null)).body.answered).toBe(true)
     const v = await ctx.call('GET', `/api/tickets/${ticketId}/verify`, ctx.tokens.auditor)
     expect(v.body.problems).toEqual([])
+  })
+
+  it('records in the chain an answer that was stored when the process stopped before recording it', async () => {
+    ctx = await setup({ replies: { mailFrom: 'support@shop.example' } })
+    const { ticketId, customerId, token } = await invited(ctx)
+    const [draw] = await ctx.storage.getAudit(ticketId, ['survey'])
+    // The answer's row as the stopped process left it, without its record in the chain.
+    await ctx.storage.addSurvey({
+      id: surveyIdOf(ticketId, draw.seq),
+      customerId,
+      ticketId,
+      csat: 3,
+      nps: null,
+      ces: null,
+      comment: null,
+      at: ctx.clock().toISOString(),
+      createdBy: 'customer',
+    })
+    expect(await surveyRecords(ctx, ticketId)).toHaveLength(1)
+    const retry = await ctx.call('POST', `/api/public/surveys/${token}`, null, { csat: 3 })
+    expect([retry.status, retry.body.code]).toEqual([409, 'survey_answered'])
+    const records = await surveyRecords(ctx, ticketId)
+    expect(records.map((r) => r.answer?.csat ?? null)).toEqual([null, 3])
+    await ctx.call('POST', `/api/public/surveys/${token}`, null, { csat: 3 })
+    expect(await surveyRecords(ctx, ticketId)).toHaveLength(2)
+    expect(
+      (await ctx.call('GET', `/api/tickets/${ticketId}/verify`, ctx.tokens.auditor)).body.problems,
+    ).toEqual([])
   })
 
   it('refuses an expired link and an altered one, and stores nothing', async () => {
