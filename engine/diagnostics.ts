@@ -14,7 +14,7 @@ export const DIAGNOSTIC_CODES = {
   invalid_option: [],
   invalid_value: [],
   // Ids, fields and the glossary.
-  duplicate_id: ['transition', 'checklist'],
+  duplicate_id: ['transition', 'checklist', 'template'],
   duplicate_field: [],
   choice_without_options: [],
   duplicate_term: [],
@@ -30,7 +30,7 @@ export const DIAGNOSTIC_CODES = {
   end_without_outcome: [],
   unknown_field: ['effect'],
   // SLA.
-  unknown_target: ['escalation', 'reopen'],
+  unknown_target: ['escalation', 'reopen', 'template'],
   escalation_without_owner: [],
   sla_without_owner: [],
   business_time_without_calendar: ['delay'],
@@ -52,6 +52,8 @@ export const DIAGNOSTIC_CODES = {
   wait_without_timeout: [],
   completion_unreachable: [],
   unreachable_step: [],
+  // Reply templates.
+  template_placeholder: ['placeholder', 'filter', 'tag'],
 } as const satisfies Record<string, readonly string[]>
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES

@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { timeKindSchema } from './calendar.ts'
 import { isDuration } from './duration.ts'
+import { surveyPolicySchema } from './survey.ts'
+import { replyTemplateSchema } from './templates.ts'
 
 /** The schema id every SOP document of this format carries. */
 export const SOP_SCHEMA_ID = 'sopflow/v1'
@@ -267,6 +269,10 @@ export const sopDocumentSchema = z.object({
   targets: targetsSchema.optional(),
   /** The calendar business-time durations count in unless they name another. */
   calendar: id.optional(),
+  /** Standard replies to the customer, per SOP or per step, with placeholders. */
+  templates: z.array(replyTemplateSchema).optional(),
+  /** Satisfaction surveys of a random sample of customers when tickets end. */
+  survey: surveyPolicySchema.optional(),
   /** Ticket-level SLA targets: first reply, next reply and resolution, per priority. */
   policy: z
     .object({

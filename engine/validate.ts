@@ -1,5 +1,6 @@
 import { type Diagnostic, Diagnostics } from './diagnostics.ts'
 import type { SopDocument, Step, TicketField, Transition } from './document.ts'
+import { checkTemplates } from './templates.ts'
 import { checkFlow } from './validateFlow.ts'
 import { checkGuards } from './validateGuards.ts'
 import { type Broken, checkSchema } from './validateSchema.ts'
@@ -56,6 +57,7 @@ export interface Model {
 }
 
 function checkDocument(doc: SopDocument, broken: Broken, out: Diagnostics): void {
+  checkTemplates(doc.templates ?? [], new Set(doc.steps.map((s) => s.id)), out)
   for (const t of doc.policy?.targets ?? []) {
     if (t.escalateTo && !doc.steps.some((s) => s.id === t.escalateTo))
       out.error(

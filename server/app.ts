@@ -19,6 +19,7 @@ import { onError, Problem } from './http/problem.ts'
 import { loadOrCreateKey } from './ledger/keys.ts'
 import { LedgerService } from './ledger/ledger.ts'
 import { keyRoutes, ledgerRoutes } from './ledger/routes.ts'
+import { customerReplyRows } from './notifications/deliver.ts'
 import { NoticeHub, NoticeStore } from './notifications/notifications.ts'
 import { notificationRoutes } from './notifications/routes.ts'
 import { docsPage, openApiDocument } from './openapi/document.ts'
@@ -38,6 +39,8 @@ import { MetricsRunner } from './services/metricsRunner.ts'
 import { type Clock, TicketService } from './services/tickets.ts'
 import { SqliteOutbox } from './storage/sqliteOutbox.ts'
 import type { Storage } from './storage/types.ts'
+import { publicSurveyRoutes } from './surveys/routes.ts'
+import { SurveyService } from './surveys/service.ts'
 
 export interface AppConfig {
   /** Largest request body accepted, in bytes. */
@@ -88,6 +91,9 @@ export function createApp({
   const committer = new OutboxCommitter(storage, outbox, config.replies ?? {})
   const ledger = given ?? new LedgerService(storage, loadOrCreateKey(null), { clock, log })
   const tickets = new TicketService(storage, committer, clock, ledger)
+  const surveys = new SurveyService(storage, clock, config.replies ?? {})
+  if (config.publicUrl) surveys.baseUrl = config.publicUrl
+  surveys.attach(tickets)
   const auth = createAuth(storage, clock, config.auth)
   const ch = config.channels ?? {}
   const files = new AttachmentStore(
@@ -98,6 +104,9 @@ export function createApp({
     phoneRegion: ch.phoneRegion ?? 'VN',
     clock,
   })
+  // A customer's reply on an open ticket tells its assignee and watchers (the bell, and e-mail).
+  conversations.threadedNotices = async (m) =>
+    m.ticketId ? customerReplyRows(storage, m.ticketId, m.id, m.at) : []
   const connections = new ConnectionService(storage, clock)
   const forms = new FormService(storage, tickets, conversations, clock, ch.formLimits)
   const channelParts = { storage, tickets, connections, conversations, forms }
@@ -147,6 +156,7 @@ export function createApp({
 
   // Channels customers and gateways reach without an account (signature or status link instead).
   api.route('/', publicChannelRoutes(channelParts))
+  api.route('/public/surveys', publicSurveyRoutes(surveys))
 
   api.get('/me', (c) => {
     const { id, name, role, team } = c.get('user')
@@ -193,6 +203,7 @@ export function createApp({
     notices,
     noticeHub,
     metrics,
+    surveys,
   }
 }
 

@@ -19,6 +19,8 @@ const metricsQuery = z.object({
   to: instant.optional(),
   channel: z.enum(CHANNELS).optional(),
   team: z.string().optional(),
+  /** `exclude`: only the customers' own answers count, not those an agent entered (a phone survey). */
+  agentSurveys: z.enum(['include', 'exclude']).optional(),
 })
 
 /** Request schemas: used to validate input and to generate the OpenAPI document. */

@@ -269,7 +269,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     sopflow.outbox,
     {
       mail: mailSender(options.smtpRelay ?? process.env.SOPFLOW_SMTP_RELAY ?? null),
-      webhook: webhookSender(sopflow.outbox),
+      webhook: webhookSender(sopflow.outbox, { connection: (id) => storage.channels.getConnection(id) }),
       notify: noticeSender(sopflow.notices, sopflow.outbox, sopflow.noticeHub, mailFrom),
     },
     clock,
@@ -289,6 +289,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   scheduler.start()
   worker.start()
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`
+  sopflow.surveys.baseUrl = options.publicUrl ?? url
   const admin = created ? (await storage.listUsers()).find((u) => u.role === 'admin') : undefined
   const setupUrl = admin
     ? `${(options.publicUrl ?? url).replace(/\/$/, '')}${sopflow.auth.links.issue(admin.id, 'setup').path}`

@@ -132,6 +132,10 @@ export const PERMISSIONS: readonly Permission[] = [
   p('POST', '/api/tickets/{id}/claim', WORK, ['tickets'], true),
   p('POST', '/api/tickets/{id}/assign', SUPERVISE, ['tickets']),
   p('POST', '/api/tickets/{id}/notes', WORK, ['tickets'], true),
+  p('GET', '/api/tickets/{id}/watchers', READ_TICKETS, R_TICKETS),
+  p('GET', '/api/tickets/{id}/reply-templates', WORK, ['tickets']),
+  p('POST', '/api/tickets/{id}/watchers', WORK, ['tickets']),
+  p('DELETE', '/api/tickets/{id}/watchers/{userId}', WORK, ['tickets']),
   p('GET', '/api/tickets/{id}/history', READ_TICKETS, R_TICKETS),
   p('GET', '/api/tickets/{id}/verify', READ_TICKETS, R_TICKETS),
   p('GET', '/api/tickets/{id}/evidence', READ_TICKETS, R_TICKETS),
@@ -161,6 +165,8 @@ export const PERMISSIONS: readonly Permission[] = [
   p('POST', '/api/public/forms/{slug}', 'public', ANY_SCOPE),
   p('GET', '/api/public/status/{token}', 'public', ANY_SCOPE),
   p('POST', '/api/public/status/{token}/replies', 'public', ANY_SCOPE),
+  p('GET', '/api/public/surveys/{token}', 'public', ANY_SCOPE),
+  p('POST', '/api/public/surveys/{token}', 'public', ANY_SCOPE),
 
   // Messages out: the outbox and webhook subscriptions are administration; each person reads and
   // settles their own notifications.

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { CHANNELS } from '../../engine/index.ts'
 import { notFound, Problem } from '../http/problem.ts'
+import { urlProblem } from '../outbox/ssrf.ts'
 import { newId } from '../services/crypto.ts'
 import { CONNECTION_KINDS, type Connection } from '../storage/channelTypes.ts'
 import type { Storage } from '../storage/types.ts'
@@ -12,6 +13,10 @@ const settings = z
     askFields: z.array(z.string().min(1).max(100)).max(30).optional(),
     language: z.enum(['en', 'vi', 'cs']).optional(),
     title: z.string().trim().max(200).optional(),
+    /** A webhook connection's outbound URL: replies to its customers are posted there (signed). */
+    replyUrl: z.string().trim().max(2000).optional(),
+    /** The reply URL may be a loopback or private address (an owner's explicit choice). */
+    replyAllowPrivate: z.boolean().optional(),
   })
   .strict()
 
@@ -84,6 +89,13 @@ export class ConnectionService {
 
   private async check(c: Connection): Promise<void> {
     if (!(await this.storage.getSop(c.sopId))) throw notFound('SOP', c.sopId)
+    if (c.settings.replyUrl) {
+      const problem = await urlProblem(c.settings.replyUrl, c.settings.replyAllowPrivate === true)
+      if (problem)
+        throw new Problem(422, 'webhook_url_refused', `The reply URL is refused: ${problem}`, {
+          params: { url: c.settings.replyUrl, reason: problem },
+        })
+    }
     const other = await this.storage.channels.connectionByAddress(c.address)
     if (other && other.id !== c.id)
       throw new Problem(409, 'connection_address_taken', `Another connection already uses ${c.address}`, {

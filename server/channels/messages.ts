@@ -5,7 +5,7 @@ import { newId } from '../services/crypto.ts'
 import { KeyedQueue } from '../services/keyedQueue.ts'
 import type { TicketService } from '../services/tickets.ts'
 import type { AttachmentRow, Connection, MessageRow, MessageStatus } from '../storage/channelTypes.ts'
-import type { Customer, Storage, TicketRow, User } from '../storage/types.ts'
+import type { Customer, OutboxRow, Storage, TicketRow, User } from '../storage/types.ts'
 import type { AttachmentStore, IncomingFile } from './attachments.ts'
 import { messageRecord, REFERENCE, ticketReference } from './reference.ts'
 
@@ -58,6 +58,8 @@ export function normalisePhone(phone: string, region: string): string | null {
  * earlier versions (message first, ticket after) are finished by `recover()` at start.
  */
 export class ConversationService {
+  /** The notices a customer's message on an open ticket causes, written in the message's commit. */
+  threadedNotices?: (m: MessageRow) => Promise<OutboxRow[]>
   /** Messages of one sender on one connection are taken in turn; other senders' side by side. */
   private readonly queue = new KeyedQueue()
 
@@ -145,12 +147,14 @@ export class ConversationService {
     attachments: AttachmentRow[],
   ): Promise<Received> {
     const message = { ...row, ticketId, status: 'threaded' as const }
+    // The assignee's and watchers' notices commit with the message, so none is lost.
+    const notices = (await this.threadedNotices?.(message)) ?? []
     const t = await this.tickets.amend(this.actorOf(conn), ticketId, (cur) => ({
       ticket: cur,
       type: 'message',
       payload: messageRecord(message, attachments),
       bump: false,
-      with: { messages: [{ message, attachments }] },
+      with: { messages: [{ message, attachments }], outbox: notices },
     }))
     return {
       messageId: row.id,
@@ -340,7 +344,26 @@ export class ConversationService {
 
   /** An answer to the customer, kept in the conversation (shown on their status page). */
   async reply(user: User, ticketId: string, text: string): Promise<MessageRow> {
-    const t = await this.tickets.get(ticketId)
+    const externalId = `<${newId('out')}@sopflow>`
+    // The reply is a note to the customer in the ticket's chain: its delivery (mail from the
+    // mailbox, or the gateway's webhook) goes into the outbox in the same commit.
+    const t = await this.tickets.amend(
+      user,
+      ticketId,
+      (cur) => ({
+        ticket: cur,
+        type: 'note',
+        payload: {
+          text,
+          visibility: 'customer',
+          messageId: externalId,
+          ...(cur.status === 'closed' ? { late: true } : {}),
+        },
+        bump: false,
+      }),
+      undefined,
+      { assigneeOnly: true },
+    )
     const first = (await this.storage.channels.messagesOfTicket(t.id))[0]
     const row: MessageRow = {
       id: newId('msg'),
@@ -355,7 +378,7 @@ export class ConversationService {
       subject: `Re: ${t.subject} [#${ticketReference(t)}]`,
       text,
       html: null,
-      externalId: `<${newId('out')}@sopflow>`,
+      externalId,
       conversationId: first?.conversationId ?? null,
       refs: first?.externalId ? [first.externalId] : [],
       raw: null,

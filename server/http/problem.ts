@@ -64,6 +64,11 @@ const API_CODES = [
   'rate_limited',
   'webhook_url_refused',
   'outbox_not_failed',
+  'survey_link_invalid',
+  'survey_expired',
+  'survey_answered',
+  'survey_empty',
+  'template_invalid',
 ] as const
 
 /**

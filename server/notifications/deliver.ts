@@ -2,7 +2,8 @@ import type { TicketEvent } from '../outbox/events.ts'
 import type { OutboxMessage, OutboxStore } from '../outbox/outbox.ts'
 import type { Delivery } from '../outbox/worker.ts'
 import { newId } from '../services/crypto.ts'
-import type { OutboxRow, Storage, TicketCommit, User } from '../storage/types.ts'
+import type { OutboxRow, Storage, TicketCommit, TicketRow, User } from '../storage/types.ts'
+import { ticketWatchers } from '../watchers/watchers.ts'
 import type { Notice, NoticeHub, NoticeKind, NoticeStore } from './notifications.ts'
 
 const SUBJECTS: Record<NoticeKind, string> = {
@@ -21,32 +22,71 @@ export async function noticeRows(
 ): Promise<OutboxRow[]> {
   const wanted = events.filter((e) => e.type === 'ticket.sla_breached' || e.type === 'ticket.assigned')
   if (!wanted.length) return []
-  const users = await storage.listUsers()
   const t = unit.ticket
+  const [users, watchers] = await Promise.all([storage.listUsers(), ticketWatchers(storage, t.id)])
   const rows: OutboxRow[] = []
   const add = (user: User, kind: NoticeKind, params: Record<string, string>) =>
-    rows.push({
-      id: newId('msg'),
-      kind: 'notify',
-      ticketId: t.id,
-      event: kind,
-      target: user.id,
-      subscriptionId: null,
-      payload: { kind, params: { ticket: t.id, subject: t.subject, ...params } },
-      createdAt: now,
-      nextAt: now,
-    })
+    rows.push(noticeRow(t, user.id, kind, params, newId('msg'), now))
   for (const e of wanted) {
     if (e.type === 'ticket.sla_breached') {
       const notify = e.data.notify as string | null
       const kind: NoticeKind = e.data.escalateTo ? 'escalated' : 'sla_breached'
       const step = String(e.data.stepId)
-      for (const u of users) if (notify && (u.role === notify || u.id === notify)) add(u, kind, { step })
+      const told = new Set<string>()
+      for (const u of users)
+        if ((notify && (u.role === notify || u.id === notify)) || watchers.includes(u.id)) {
+          if (u.disabledAt || told.has(u.id)) continue
+          told.add(u.id)
+          add(u, kind, { step })
+        }
     } else if (t.assigneeId) {
       const actor = unit.audit.find((a) => a.type === 'assignment')?.actorId
       const u = users.find((x) => x.id === t.assigneeId)
       if (u && u.id !== actor) add(u, 'assigned', {})
     }
+  }
+  return rows
+}
+
+function noticeRow(
+  t: Pick<TicketRow, 'id' | 'subject'>,
+  userId: string,
+  kind: NoticeKind,
+  params: Record<string, string>,
+  id: string,
+  now: string,
+): OutboxRow {
+  return {
+    id,
+    kind: 'notify',
+    ticketId: t.id,
+    event: kind,
+    target: userId,
+    subscriptionId: null,
+    payload: { kind, params: { ticket: t.id, subject: t.subject, ...params } },
+    createdAt: now,
+    nextAt: now,
+  }
+}
+
+/**
+ * The notices of a customer's reply on an open ticket: to its assignee and its watchers. Their ids
+ * come from the message's, so that writing them again (after a crash) adds nothing.
+ */
+export async function customerReplyRows(
+  storage: Storage,
+  ticketId: string,
+  messageId: string,
+  now: string,
+): Promise<OutboxRow[]> {
+  const t = await storage.getTicket(ticketId)
+  if (!t) return []
+  const to = new Set([...(t.assigneeId ? [t.assigneeId] : []), ...(await ticketWatchers(storage, t.id))])
+  const rows: OutboxRow[] = []
+  for (const userId of to) {
+    const u = await storage.getUser(userId)
+    if (!u || u.disabledAt) continue
+    rows.push(noticeRow(t, userId, 'customer_replied', {}, `ntc_${messageId}_${userId}`, now))
   }
   return rows
 }

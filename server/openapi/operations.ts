@@ -5,6 +5,9 @@ import { ledgerSchemas } from '../ledger/routes.ts'
 import { outboxOps } from '../outbox/openapi.ts'
 import { inviteBody, linkBody, signInBody } from '../routes/auth.ts'
 import { schemas } from '../schemas.ts'
+import { surveyOps } from '../surveys/routes.ts'
+import { templateOps } from '../templates/render.ts'
+import { watcherOps } from '../watchers/watchers.ts'
 import { type Op, tagged } from './op.ts'
 
 export type { Op, OpLine } from './op.ts'
@@ -257,4 +260,7 @@ export const ops: Op[] = [
   ]),
   ...channelOps,
   ...outboxOps,
+  ...surveyOps,
+  ...watcherOps,
+  ...templateOps,
 ]

@@ -2,9 +2,9 @@ import type { TransitionRecord } from '../../engine/index.ts'
 import { noticeRows } from '../notifications/deliver.ts'
 import { newId } from '../services/crypto.ts'
 import { GroupCommitter } from '../storage/groupCommit.ts'
-import type { CommitOutcome, Customer, Storage, TicketCommit } from '../storage/types.ts'
+import type { CommitOutcome, Storage, TicketCommit } from '../storage/types.ts'
 import type { OutboxRow, OutboxStore, WebhookEvent } from './outbox.ts'
-import { type ReplyConfig, replyMessage } from './replies.ts'
+import { type ReplyConfig, replyContext, replyMessage, replyRoute } from './replies.ts'
 
 /** One ticket event as a webhook's body carries it. */
 export interface TicketEvent {
@@ -34,6 +34,12 @@ export function ticketEvents(unit: TicketCommit): TicketEvent[] {
         data: { ...base, seq: a.seq, visibility: p.visibility, text: p.text },
       })
     }
+    if (a.type === 'survey' && (a.payload as { answer?: unknown } | null)?.answer)
+      out.push({
+        type: 'survey.answered',
+        timestamp: at,
+        data: { ...base, ...(a.payload as { answer: Record<string, unknown> }).answer },
+      })
     if (a.type === 'assignment')
       out.push({
         type: 'ticket.assigned',
@@ -121,12 +127,10 @@ export class OutboxCommitter extends GroupCommitter {
     const now = unit.audit[0]?.at ?? unit.ticket.updatedAt
     const rows = webhookRows(this.outbox, unit.ticket.sopId, events, now)
     for (const a of unit.audit) {
-      const p = a.payload as { visibility?: string; text?: string } | null
+      const p = a.payload as { visibility?: string; text?: string; messageId?: string } | null
       if (a.type !== 'note' || p?.visibility !== 'customer') continue
-      const customer: Customer | null = unit.ticket.customerId
-        ? await this.store.getCustomer(unit.ticket.customerId)
-        : null
-      const reply = replyMessage(this.replies, unit.ticket, customer, a.seq, p.text ?? '', now)
+      const route = replyRoute(this.replies, unit.ticket, await replyContext(this.store, unit.ticket))
+      const reply = replyMessage(route, unit.ticket, a.seq, p.text ?? '', now, p.messageId)
       if (reply) rows.push(reply)
     }
     rows.push(...(await noticeRows(this.store, unit, events, now)))

@@ -81,8 +81,57 @@ export function webhooksSection(): Record<string, unknown> {
     required: true,
     schema: { type: 'string' },
   }))
-  return Object.fromEntries(
-    WEBHOOK_EVENTS.map((type) => [
+  // What goes to a gateway connection's reply URL (signed with the connection's secret).
+  const toCustomer = (type: string, summary: string, extra: Record<string, unknown>) => [
+    type,
+    {
+      post: {
+        summary,
+        description:
+          "Posted to a webhook connection's `settings.replyUrl`, signed per Standard Webhooks with the connection's secret. `to` is the customer's address on the gateway, `conversationId` the conversation the ticket came from.",
+        parameters: headers,
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['type', 'timestamp', 'data'],
+                properties: {
+                  type: { const: type },
+                  timestamp: { type: 'string', format: 'date-time' },
+                  data: {
+                    type: 'object',
+                    required: ['ticketId', 'channel', 'text'],
+                    properties: {
+                      ticketId: { type: 'string' },
+                      channel: { type: 'string' },
+                      connectionId: { type: 'string' },
+                      to: { type: 'string' },
+                      conversationId: { type: 'string' },
+                      text: { type: 'string' },
+                      ...extra,
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: { '2XX': { description: 'Received; any other answer is retried with backoff' } },
+      },
+    },
+  ]
+  return Object.fromEntries([
+    toCustomer('ticket.reply', "A reply to the customer, over the ticket's gateway", {
+      seq: { type: 'integer' },
+      messageId: { type: 'string' },
+    }),
+    toCustomer('ticket.survey_invitation', 'An invitation to the satisfaction survey, over the gateway', {
+      link: { type: 'string', format: 'uri' },
+      expiresAt: { type: 'string', format: 'date-time' },
+    }),
+    ...WEBHOOK_EVENTS.map((type) => [
       type,
       {
         post: {
@@ -95,5 +144,5 @@ export function webhooksSection(): Record<string, unknown> {
         },
       },
     ]),
-  )
+  ])
 }

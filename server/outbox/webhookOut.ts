@@ -1,4 +1,5 @@
 import { Webhook } from 'standardwebhooks'
+import type { Connection } from '../storage/channelTypes.ts'
 import type { OutboxMessage, OutboxStore } from './outbox.ts'
 import { urlProblem } from './ssrf.ts'
 import type { Delivery } from './worker.ts'
@@ -18,8 +19,25 @@ export function signedHeaders(id: string, body: string, at: Date, secrets: strin
 }
 
 /** Posts webhook messages: signed, SSRF-checked again at sending (a name may resolve elsewhere now). */
-export function webhookSender(store: OutboxStore, options: { timeoutMs?: number } = {}) {
+export function webhookSender(
+  store: OutboxStore,
+  options: {
+    timeoutMs?: number
+    /** The channel connections: a reply over a connection is signed with its secret. */
+    connection?: (id: string) => Promise<Connection | null>
+  } = {},
+) {
   return async (m: OutboxMessage, now: Date): Promise<Delivery> => {
+    const connectionId = (m.payload.data as { connectionId?: string } | undefined)?.connectionId
+    let connectionSecret: string | null = null
+    if (connectionId && !m.subscriptionId) {
+      const c = options.connection ? await options.connection(connectionId) : null
+      if (!c?.secret) return { ok: false, status: null, error: 'The connection was removed', permanent: true }
+      const problem = await urlProblem(m.target, c.settings.replyAllowPrivate === true)
+      if (problem)
+        return { ok: false, status: null, error: `The URL is refused: ${problem}`, permanent: true }
+      connectionSecret = c.secret
+    }
     const sub = m.subscriptionId ? store.getSubscription(m.subscriptionId) : null
     if (m.subscriptionId && !sub)
       return { ok: false, status: null, error: 'The subscription was removed', permanent: true }
@@ -35,7 +53,9 @@ export function webhookSender(store: OutboxStore, options: { timeoutMs?: number 
             ? [sub.previousSecret]
             : []),
         ]
-      : []
+      : connectionSecret
+        ? [connectionSecret]
+        : []
     const body = JSON.stringify(m.payload)
     try {
       const res = await fetch(m.target, {

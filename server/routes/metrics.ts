@@ -17,6 +17,7 @@ function filterOf(q: {
   team?: string
   from?: string
   to?: string
+  agentSurveys?: 'include' | 'exclude'
 }): MetricsFilter {
   return {
     sopId: q.sop,
@@ -25,6 +26,7 @@ function filterOf(q: {
     team: q.team,
     from: iso(q.from),
     to: iso(q.to),
+    ...(q.agentSurveys ? { agentSurveys: q.agentSurveys } : {}),
   }
 }
 

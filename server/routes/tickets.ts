@@ -6,6 +6,8 @@ import { schemas } from '../schemas.ts'
 import { sha256 } from '../services/crypto.ts'
 import { type Idempotency, requireNotClosed, type TicketService } from '../services/tickets.ts'
 import type { Storage, TicketRow, User } from '../storage/types.ts'
+import { templateRoutes } from '../templates/render.ts'
+import { watcherRoutes } from '../watchers/watchers.ts'
 
 /** Tickets: intake, the engine-driven step prompt, actions, assignment, notes, history and proof. */
 export function ticketRoutes(storage: Storage, tickets: TicketService) {
@@ -227,6 +229,9 @@ export function ticketRoutes(storage: Storage, tickets: TicketService) {
     )
     return view(c, t, 201)
   })
+
+  app.route('/', watcherRoutes(storage, tickets, readable))
+  app.route('/', templateRoutes(storage, tickets, readable))
 
   app.get('/:id/history', async (c) => {
     const t = await readable(c)

@@ -51,6 +51,9 @@ export interface Figures {
     /** Average customer effort (1–7, lower is easier). */
     ces: number | null
     cesCount: number
+    /** Answers the customers gave themselves (the survey page) and answers agents entered. */
+    customerCount: number
+    agentCount: number
   }
 }
 
@@ -162,6 +165,9 @@ export function walkTicket(
   return { firstResponseAt: firstHuman?.at ?? null, breaches, interrupted }
 }
 
+/** An answer the customer gave on the survey page (not one an agent typed in). */
+const byCustomer = (s: Survey) => s.createdBy === 'customer'
+
 interface Loaded {
   rows: TicketRow[]
   audits: Map<string, AuditRow[]>
@@ -174,7 +180,9 @@ async function load(storage: Storage, tickets: SopSource, filter: MetricsFilter)
   const ids = rows.map((t) => t.id)
   const [audits, surveys] = await Promise.all([
     storage.auditForTickets(ids),
-    storage.listSurveys({ ticketIds: ids }),
+    storage
+      .listSurveys({ ticketIds: ids })
+      .then((all) => (filter.agentSurveys === 'exclude' ? all.filter(byCustomer) : all)),
   ])
   const sops = new Map<string, CompiledSop>()
   for (const t of rows) {
@@ -256,6 +264,8 @@ function figures(l: Loaded): { figures: Figures; drill: Record<DrillKey, string[
         npsCount: npss.length,
         ces: avg(cess),
         cesCount: cess.length,
+        customerCount: l.surveys.filter(byCustomer).length,
+        agentCount: l.surveys.filter((s) => !byCustomer(s)).length,
       },
     },
   }

@@ -106,7 +106,7 @@ export function deriveRow(
         version: (before.version as number) + 1,
         updatedAt: a.at,
       }
-    } else if (a.type === 'note' || a.type === 'message') {
+    } else if (a.type === 'note' || a.type === 'message' || a.type === 'survey' || a.type === 'watch') {
       cur = { ...(cur as DerivedRow), updatedAt: a.at }
     } else if (a.type !== 'rejected') {
       findings.push({

@@ -21,6 +21,7 @@ import {
   type AuditType,
   ConflictError,
   type Customer,
+  type OutboxRow,
   type Priority,
   type Storage,
   type TicketCommit,
@@ -85,7 +86,7 @@ export interface Amendment {
   type: AuditType
   payload: unknown
   bump: boolean
-  with?: Pick<TicketCommit, 'customers' | 'messages'>
+  with?: Pick<TicketCommit, 'customers' | 'messages' | 'outbox'>
 }
 
 export interface Idempotency {
@@ -113,6 +114,16 @@ export class TicketService {
    * write retried from the database.
    */
   private readonly rows = new Map<string, TicketRow>()
+  /**
+   * A record added to the commit that closes a ticket (the survey draw), with the messages it
+   * causes: both commit with the closing, in the same chain.
+   */
+  closingRecord?: (
+    t: TicketRow,
+    sop: CompiledSop,
+    seq: number,
+    now: string,
+  ) => Promise<{ payload: unknown; outbox: OutboxRow[] } | null>
 
   constructor(
     private readonly storage: Storage,
@@ -335,10 +346,12 @@ export class TicketService {
       next.auditHead = audit[audit.length - 1].hash
       const removeTimers = [...d.timers.cancel]
       if (input.kind === 'timer') removeTimers.push(input.timerId)
+      const closing = await this.closing(sop, t, next, audit, now)
       const unit: TicketCommit = {
         ticket: next,
         expected: { version: t.version, auditSeq: t.auditSeq },
         audit,
+        ...(closing.length ? { outbox: closing } : {}),
         scheduleTimers: d.timers.schedule.map((tm) => ({ ...tm, ticketId: id })),
         removeTimers,
         idempotency:
@@ -369,6 +382,24 @@ export class TicketService {
       if (options.version !== undefined && now2.version !== options.version)
         throw stale(now2, options.version)
     }
+  }
+
+  /** When this commit closes the ticket: appends the closing record (the survey draw) to `audit`. */
+  private async closing(
+    sop: CompiledSop,
+    t: TicketRow,
+    next: TicketRow,
+    audit: AuditRow[],
+    now: string,
+  ): Promise<OutboxRow[]> {
+    if (!this.closingRecord || t.status !== 'open' || next.status !== 'closed') return []
+    const extra = await this.closingRecord(next, sop, next.auditSeq, now)
+    if (!extra) return []
+    const row = link(next, 'survey', now, null, extra.payload)
+    audit.push(row)
+    next.auditSeq += 1
+    next.auditHead = row.hash
+    return extra.outbox
   }
 
   /**
@@ -505,10 +536,12 @@ export class TicketService {
       const audit = [link(t, 'timer', now, null, { record: d.record, ...recorded })]
       next.auditSeq = t.auditSeq + 1
       next.auditHead = audit[0].hash
+      const closing = await this.closing(sop, t, next, audit, now)
       const outcome = await this.committer.commit({
         ticket: next,
         expected: { version: t.version, auditSeq: t.auditSeq },
         audit,
+        ...(closing.length ? { outbox: closing } : {}),
         scheduleTimers: d.timers.schedule.map((tm) => ({ ...tm, ticketId })),
         removeTimers: [...d.timers.cancel, timerId],
       })

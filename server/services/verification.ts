@@ -6,6 +6,7 @@ import {
   type TransitionRecord,
 } from '../../engine/index.ts'
 import { AUDIT_TYPES, type AuditRow, RECORD_TYPES, type TicketRow } from '../storage/types.ts'
+import { checkDraws } from '../surveys/draw.ts'
 import { linkHash } from './crypto.ts'
 import { compareRow, deriveRow, ROW_KEYS, type RowFinding } from './ticketRow.ts'
 
@@ -196,8 +197,11 @@ export function verifyAudit(
   if (!chain.ok) problems.push(`hash chain broken at record ${chain.seq ?? chain.index}: ${chain.reason}`)
   if (!replayResult.ok) problems.push(`replay diverges at record ${replayResult.seq}: ${replayResult.reason}`)
   for (const p of ticket.problems) problems.push(p.message)
+  // The survey sample: each draw is the one the published seed gives for this ticket.
+  const draws = checkDraws(sop.document.survey, (t.id as string | undefined) ?? '', audit)
+  problems.push(...draws)
   return {
-    ok: chain.ok && replayResult.ok && ticket.ok,
+    ok: chain.ok && replayResult.ok && ticket.ok && draws.length === 0,
     chain,
     replay: replayResult,
     ticket,

@@ -11,6 +11,10 @@ export interface ConnectionSettings {
   language?: string
   /** The form page's title. */
   title?: string
+  /** A webhook connection's outbound URL: replies to its customers are posted there, signed. */
+  replyUrl?: string
+  /** The reply URL may be a loopback or private address. */
+  replyAllowPrivate?: boolean
 }
 
 export interface Connection {

@@ -136,6 +136,10 @@ export const AUDIT_TYPES = [
   'rejected',
   'message',
   'reopen',
+  /** A customer survey: the draw when the ticket closed, or the customer's answer. */
+  'survey',
+  /** Someone starts or stops watching the ticket. */
+  'watch',
 ] as const
 export type AuditType = (typeof AUDIT_TYPES)[number]
 /** Audit types whose payload is an engine TransitionRecord (replayed by verify). */
@@ -262,6 +266,8 @@ export interface MetricsFilter {
   /** Tickets created in [from, to). */
   from?: string
   to?: string
+  /** `exclude`: surveys entered by agents do not count (only the customers' own answers). */
+  agentSurveys?: 'include' | 'exclude'
 }
 
 /** The auditor's ticket search: newest first. */

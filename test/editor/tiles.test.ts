@@ -22,6 +22,8 @@ const figures = (over: { tickets?: number; frt?: number | null }): Figures => ({
     npsCount: 0,
     ces: null,
     cesCount: 0,
+    customerCount: 0,
+    agentCount: 0,
   },
 })
 const tile = (id: string) => TILES.find((x) => x.id === id)!

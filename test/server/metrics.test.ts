@@ -214,6 +214,8 @@ describe('the supervisor figures', () => {
       npsCount: 4,
       ces: 17 / 4,
       cesCount: 4,
+      customerCount: 0,
+      agentCount: 4,
     })
     expect(m.outcomes).toEqual({ resolved: 3, cancelled: 1 })
     expect(m.volume.byChannel).toEqual({ phone: 3, email: 1, chat: 1 })

@@ -371,6 +371,9 @@ export function expectedFigures(ts: PlannedTicket[]) {
       npsCount: nps.length,
       ces: mean(ces),
       cesCount: ces.length,
+      // The plan's surveys are all entered by agents (a phone survey), none by customers.
+      customerCount: 0,
+      agentCount: surveys.length,
     },
     drill: {
       tickets: ts.map((t) => t.n),

@@ -76,7 +76,7 @@ export const lookupPhone = (phone: string) =>
   request<PhoneLookup>('GET', `/channels/phone/lookup?phone=${encodeURIComponent(phone)}`)
 
 /** The public pages: no account, no token sent. */
-async function publicRequest<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function publicRequest<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`/api/public${path}`, {
     method,
     headers: body !== undefined ? { 'content-type': 'application/json' } : {},

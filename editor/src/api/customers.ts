@@ -10,7 +10,15 @@ export interface Customer {
 }
 export interface CustomerDetail extends Customer {
   tickets: { id: string; subject: string; status: string; outcome: string | null; createdAt: string }[]
-  surveys: { id: string; csat: number | null; nps: number | null; ces: number | null; at: string }[]
+  surveys: {
+    id: string
+    csat: number | null
+    nps: number | null
+    ces: number | null
+    at: string
+    /** `customer`: the customer answered on the survey page; otherwise the agent who entered it. */
+    createdBy: string
+  }[]
 }
 
 export const searchCustomers = (q: string) =>

@@ -91,3 +91,23 @@ export const override = (id: string, body: { target: string; reason: string; ver
   request<TicketView>('POST', `/tickets/${id}/override`, body)
 export const addNote = (id: string, text: string, visibility: 'internal' | 'customer') =>
   request<TicketView>('POST', `/tickets/${id}/notes`, { text, visibility })
+
+/** The people told of a ticket's breaches, escalations and customer replies. */
+export interface Watcher {
+  userId: string
+  name: string
+}
+export const listWatchers = (id: string) => request<Watcher[]>('GET', `/tickets/${id}/watchers`)
+export const addWatcher = (id: string, userId: string) =>
+  request<Watcher[]>('POST', `/tickets/${id}/watchers`, { userId })
+export const removeWatcher = (id: string, userId: string) =>
+  request<Watcher[]>('DELETE', `/tickets/${id}/watchers/${encodeURIComponent(userId)}`)
+
+/** A reply template of the ticket's SOP, filled in for the ticket. */
+export interface FilledTemplate {
+  id: string
+  title: string
+  text: string
+}
+export const replyTemplates = (id: string) =>
+  request<FilledTemplate[]>('GET', `/tickets/${id}/reply-templates`)

@@ -89,6 +89,17 @@ export function describeEntry(h: AuditEntry, n: Namer, t: T, userName: (id: stri
       const what = p.input?.action ? n.actionById(p.input.action) : (p.input?.kind ?? '')
       return t('timeline.rejected', { action: what })
     }
+    case 'survey': {
+      const p = h.payload as { answer?: unknown; selected?: boolean; reason?: string }
+      if (p.answer) return t('timeline.surveyAnswered')
+      return p.selected
+        ? t('timeline.surveyDrawn')
+        : t('timeline.surveySkipped', { reason: t(`surveyReasons.${p.reason}`) })
+    }
+    case 'watch': {
+      const p = h.payload as { userId: string; watching: boolean }
+      return t(p.watching ? 'timeline.watch' : 'timeline.unwatch', { name: userName(p.userId) })
+    }
     default:
       return h.type
   }

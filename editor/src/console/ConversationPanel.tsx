@@ -1,10 +1,13 @@
 import { useTranslation } from 'react-i18next'
 import { type ConversationMessage, downloadAttachment, ticketReference } from '../api/channels.ts'
 import { ApiError } from '../api/client.ts'
+import type { FilledTemplate } from '../api/tickets.ts'
 import { formatTime } from '../ui/format.ts'
 import { problemText } from '../ui/problemText.ts'
 import { sanitizeMailHtml } from '../ui/sanitizeMarkdown.ts'
+import { TemplatePicker } from './TemplatePicker.tsx'
 import { useConversation } from './useConversation.ts'
+import { withTemplate } from './useReplyTemplates.ts'
 
 function Message({ m }: { m: ConversationMessage }) {
   const { t, i18n } = useTranslation('console')
@@ -55,7 +58,16 @@ function Message({ m }: { m: ConversationMessage }) {
 }
 
 /** The messages in and out with the customer, oldest first, and the agent's answer. */
-export function ConversationPanel({ ticketId, canReply }: { ticketId: string; canReply: boolean }) {
+export function ConversationPanel({
+  ticketId,
+  canReply,
+  templates = [],
+}: {
+  ticketId: string
+  canReply: boolean
+  /** The SOP's reply templates for the current steps, filled in for the ticket. */
+  templates?: readonly FilledTemplate[]
+}) {
   const { t } = useTranslation('console')
   const conv = useConversation(ticketId)
   const messages = conv.data?.messages ?? []
@@ -82,14 +94,21 @@ export function ConversationPanel({ ticketId, canReply }: { ticketId: string; ca
               {conv.failure instanceof ApiError ? problemText(conv.failure.problem, t) : conv.failure.message}
             </p>
           )}
-          <button
-            type="button"
-            className="primary"
-            disabled={conv.busy || !conv.draft.trim()}
-            onClick={() => void conv.send()}
-          >
-            {t('conversation.send')}
-          </button>
+          <div className="row">
+            <TemplatePicker
+              name="conversation-template"
+              templates={templates}
+              onPick={(text) => conv.setDraft(withTemplate(conv.draft, text))}
+            />
+            <button
+              type="button"
+              className="primary"
+              disabled={conv.busy || !conv.draft.trim()}
+              onClick={() => void conv.send()}
+            >
+              {t('conversation.send')}
+            </button>
+          </div>
         </>
       )}
     </section>

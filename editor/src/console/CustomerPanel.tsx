@@ -46,7 +46,10 @@ export function CustomerPanel({ customer, ticketId }: { customer: Customer | nul
           {(['csat', 'nps', 'ces'] as const)
             .filter((k) => detail.data!.surveys[0][k] !== null)
             .map((k) => `${k.toUpperCase()} ${detail.data!.surveys[0][k]}`)
-            .join(' · ')}
+            .join(' · ')}{' '}
+          <span className="pill" data-testid="survey-source">
+            {t(detail.data?.surveys[0]?.createdBy === 'customer' ? 'survey.byCustomer' : 'survey.byAgent')}
+          </span>
         </p>
       )}
       <SurveyForm customerId={customer.id} ticketId={ticketId} onSaved={() => void detail.reload()} />

@@ -1,6 +1,9 @@
 import { memo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import type { FilledTemplate } from '../api/tickets.ts'
 import { formatTime } from '../ui/format.ts'
+import { TemplatePicker } from './TemplatePicker.tsx'
+import { withTemplate } from './useReplyTemplates.ts'
 
 /** Notes taken during the interaction, with the standard note template. A failed note keeps its text. */
 function NotesPanelView(props: {
@@ -8,6 +11,8 @@ function NotesPanelView(props: {
   onAdd: (text: string, visibility: 'internal' | 'customer') => Promise<boolean>
   busy: boolean
   canAdd: boolean
+  /** The SOP's reply templates for the current steps, filled in for the ticket. */
+  templates?: FilledTemplate[]
 }) {
   const { t, i18n } = useTranslation('console')
   const [text, setText] = useState('')
@@ -39,9 +44,17 @@ function NotesPanelView(props: {
             placeholder={t('notes.placeholder')}
           />
           <div className="row">
-            <button type="button" onClick={() => setText(t('notes.template'))}>
+            <button type="button" onClick={() => setText(withTemplate(text, t('notes.template')))}>
               {t('notes.useTemplate')}
             </button>
+            <TemplatePicker
+              name="reply-template"
+              templates={props.templates ?? []}
+              onPick={(picked) => {
+                setText(withTemplate(text, picked))
+                setVisibility('customer')
+              }}
+            />
             <select
               name="note-visibility"
               value={visibility}

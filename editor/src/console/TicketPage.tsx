@@ -16,7 +16,9 @@ import { StepCard } from './StepCard.tsx'
 import { SupervisorPanel } from './SupervisorPanel.tsx'
 import { TicketFields } from './TicketFields.tsx'
 import { useTicketShortcuts } from './useDeskShortcuts.ts'
+import { useReplyTemplates } from './useReplyTemplates.ts'
 import { useTicket } from './useTicket.ts'
+import { WatchersPanel } from './WatchersPanel.tsx'
 
 /** The ticket page: the engine's prompt for the current step(s), driven action by action. */
 export function TicketPage({ ticketId }: { ticketId: string }) {
@@ -31,6 +33,7 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
   const prompt = tk.data?.prompt ?? null
   const names = useMemo(() => promptNames(prompt), [prompt])
   const help = useTicketShortcuts(ticketId, prompt, canAct && !tk.busy, tk.act)
+  const templates = useReplyTemplates(ticketId, tk.data?.ticket.steps ?? [], canAct)
   const fieldValues = useMemo(
     () => ({ ...(tk.data?.ticket.state.context.fields ?? {}), ...tk.edits }),
     [tk.data, tk.edits],
@@ -132,11 +135,16 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
               {problemText(tk.failure.problem, t)}
             </p>
           )}
-          <ConversationPanel ticketId={ticket.id} canReply={canAct} />
-          <NotesPanel notes={notes} onAdd={tk.note} busy={tk.busy} canAdd={canAct} />
+          <ConversationPanel ticketId={ticket.id} canReply={canAct} templates={templates} />
+          <NotesPanel notes={notes} onAdd={tk.note} busy={tk.busy} canAdd={canAct} templates={templates} />
         </section>
         <aside className="side">
           <CustomerPanel customer={customer} ticketId={ticket.id} />
+          <WatchersPanel
+            ticketId={ticket.id}
+            meId={me?.id ?? null}
+            canChange={can(me?.role, 'workTickets')}
+          />
           {can(me?.role, 'supervise') && <SupervisorPanel view={tk.data} run={tk.run} />}
         </aside>
       </div>

@@ -88,6 +88,15 @@ function FiltersView(props: {
             ))}
           </select>
         </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            name="agentSurveys"
+            checked={filter.agentSurveys !== 'exclude'}
+            onChange={(e) => set('agentSurveys', e.target.checked ? '' : 'exclude')}
+          />
+          {t('filters.agentSurveys')}
+        </label>
       </div>
     </div>
   )

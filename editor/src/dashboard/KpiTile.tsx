@@ -74,6 +74,11 @@ function KpiTileView({
             </>
           )}
         </span>
+        {spec.drill === 'surveys' && (
+          <span className="muted small" data-testid="kpi-sources">
+            {t('tile.sources', { customers: m.surveys.customerCount, agents: m.surveys.agentCount })}
+          </span>
+        )}
       </button>
     </div>
   )

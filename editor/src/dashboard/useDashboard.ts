@@ -17,6 +17,8 @@ export interface DashboardFilter {
   version: string
   channel: string
   team: string
+  /** `exclude`: only the customers' own survey answers count, not those agents entered. */
+  agentSurveys: '' | 'exclude'
   /** Custom dates (yyyy-mm-dd), used when the preset is `custom`. */
   from: string
   to: string
@@ -28,6 +30,7 @@ const INITIAL: DashboardFilter = {
   version: '',
   channel: '',
   team: '',
+  agentSurveys: '',
   from: '',
   to: '',
 }
@@ -43,6 +46,7 @@ export function useDashboard() {
       version: filter.sop ? filter.version : '',
       channel: filter.channel,
       team: filter.team,
+      agentSurveys: filter.agentSurveys,
       from: period?.from ?? '',
       to: period?.to ?? '',
     }

@@ -1,11 +1,12 @@
 import { useTranslation } from 'react-i18next'
 import { ClosedReplySetting } from './ClosedReplySetting.tsx'
 import { FieldsEditor } from './FieldsEditor.tsx'
+import { TemplatesEditor } from './TemplatesEditor.tsx'
 import type { Designer } from './useDesigner.ts'
 
 const CHANNELS = ['phone', 'email', 'chat', 'web', 'social', 'walk-in', 'ivr', 'sms']
 
-/** The SOP itself: title, department, purpose, glossary, channels, ticket fields. */
+/** The SOP itself: title, department, purpose, glossary, channels, ticket fields, reply templates. */
 export function SopPanel({ d }: { d: Designer }) {
   const { t } = useTranslation('designer')
   const doc = d.doc
@@ -99,6 +100,7 @@ export function SopPanel({ d }: { d: Designer }) {
         </button>
       </fieldset>
       <FieldsEditor d={d} />
+      <TemplatesEditor d={d} />
     </form>
   )
 }
