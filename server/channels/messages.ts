@@ -342,56 +342,58 @@ export class ConversationService {
     }))
   }
 
-  /** An answer to the customer, kept in the conversation (shown on their status page). */
+  /**
+   * An answer to the customer, kept in the conversation (shown on their status page). It is a note
+   * to the customer in the ticket's chain, whose delivery (mail from the mailbox, or the gateway's
+   * webhook) goes into the outbox, and a `message` record with the message row: all in one commit.
+   */
   async reply(user: User, ticketId: string, text: string): Promise<MessageRow> {
     const externalId = `<${newId('out')}@sopflow>`
-    // The reply is a note to the customer in the ticket's chain: its delivery (mail from the
-    // mailbox, or the gateway's webhook) goes into the outbox in the same commit.
-    const t = await this.tickets.amend(
+    const first = (await this.storage.channels.messagesOfTicket(ticketId))[0]
+    const at = this.options.clock().toISOString()
+    let row: MessageRow | null = null
+    await this.tickets.amend(
       user,
       ticketId,
-      (cur) => ({
-        ticket: cur,
-        type: 'note',
-        payload: {
+      (cur) => {
+        const message: MessageRow = {
+          id: newId('msg'),
+          connectionId: first?.connectionId ?? 'desk',
+          ticketId: cur.id,
+          followsTicketId: null,
+          direction: 'out',
+          channel: first?.channel ?? cur.channel,
+          status: 'threaded',
+          sender: user.name,
+          senderName: user.name,
+          subject: `Re: ${cur.subject} [#${ticketReference(cur)}]`,
           text,
-          visibility: 'customer',
-          messageId: externalId,
-          ...(cur.status === 'closed' ? { late: true } : {}),
-        },
-        bump: false,
-      }),
+          html: null,
+          externalId,
+          conversationId: first?.conversationId ?? null,
+          refs: first?.externalId ? [first.externalId] : [],
+          raw: null,
+          at,
+        }
+        row = message
+        return {
+          ticket: cur,
+          type: 'note',
+          payload: {
+            text,
+            visibility: 'customer',
+            messageId: externalId,
+            ...(cur.status === 'closed' ? { late: true } : {}),
+          },
+          bump: false,
+          also: [{ type: 'message', payload: messageRecord(message, []) }],
+          with: { messages: [{ message, attachments: [] }] },
+        }
+      },
       undefined,
       { assigneeOnly: true },
     )
-    const first = (await this.storage.channels.messagesOfTicket(t.id))[0]
-    const row: MessageRow = {
-      id: newId('msg'),
-      connectionId: first?.connectionId ?? 'desk',
-      ticketId: t.id,
-      followsTicketId: null,
-      direction: 'out',
-      channel: first?.channel ?? t.channel,
-      status: 'threaded',
-      sender: user.name,
-      senderName: user.name,
-      subject: `Re: ${t.subject} [#${ticketReference(t)}]`,
-      text,
-      html: null,
-      externalId,
-      conversationId: first?.conversationId ?? null,
-      refs: first?.externalId ? [first.externalId] : [],
-      raw: null,
-      at: this.options.clock().toISOString(),
-    }
-    await this.tickets.amend(user, t.id, (cur) => ({
-      ticket: cur,
-      type: 'message',
-      payload: messageRecord(row, []),
-      bump: false,
-      with: { messages: [{ message: row, attachments: [] }] },
-    }))
-    return row
+    return row as unknown as MessageRow
   }
 }
 

@@ -87,6 +87,8 @@ export interface Amendment {
   payload: unknown
   bump: boolean
   with?: Pick<TicketCommit, 'customers' | 'messages' | 'outbox'>
+  /** Further records written after the first, in the same commit. */
+  also?: { type: AuditType; payload: unknown }[]
 }
 
 export interface Idempotency {
@@ -480,12 +482,18 @@ export class TicketService {
       if (version !== undefined && t.version !== version) throw stale(t, version)
       const intervention = assigneeOnly && (await this.responsibility(user, t))
       const now = this.now()
-      const { ticket, type, payload, bump, with: rows } = change(t)
+      const { ticket, type, payload, bump, with: rows, also } = change(t)
       const next: TicketRow = { ...ticket, updatedAt: now, version: t.version + (bump ? 1 : 0) }
       const recorded = intervention ? { ...(payload as object), intervention: true } : payload
       const audit = [link(t, type, now, user, recorded)]
-      next.auditSeq = t.auditSeq + 1
-      next.auditHead = audit[0].hash
+      for (const extra of also ?? []) {
+        const prev = audit[audit.length - 1]
+        audit.push(
+          link({ ...t, auditSeq: prev.seq + 1, auditHead: prev.hash }, extra.type, now, user, extra.payload),
+        )
+      }
+      next.auditSeq = t.auditSeq + audit.length
+      next.auditHead = audit[audit.length - 1].hash
       const outcome = await this.committer.commit({
         ticket: next,
         expected: { version: t.version, auditSeq: t.auditSeq },

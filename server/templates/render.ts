@@ -69,7 +69,7 @@ export async function ticketTemplates(
   const steps = t.steps.map((id) => sop.steps.get(id)?.title ?? id)
   const values: TemplateValues = {
     customer: { name: customer?.name ?? '' },
-    ticket: { reference: ticketReference(t.id) },
+    ticket: { reference: ticketReference(t) },
     agent: { name: agent.name },
     step: { title: steps.join(', ') },
   }
