@@ -26,7 +26,8 @@ export function oldInstallation(path: string, version: number): string {
     const shared = columns.filter((c) => present.has(c)).map((c) => `"${c}"`)
     if (shared.length) {
       db.exec(
-        `INSERT INTO main."${table}" (${shared.join(', ')}) SELECT ${shared.join(', ')} FROM current."${table}"`,
+        // OR IGNORE: rows that a trigger already made from a table copied before (sop_steps).
+        `INSERT OR IGNORE INTO main."${table}" (${shared.join(', ')}) SELECT ${shared.join(', ')} FROM current."${table}"`,
       )
     }
   }
