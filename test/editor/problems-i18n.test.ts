@@ -62,6 +62,17 @@ describe('problem texts', () => {
     expect(problemText({ code: 'not_found', params: { kind: 'ticket', id: 't_1' } }, t)).toBe(
       'Phiếu “t_1” không tồn tại.',
     )
+    // A time is written the reader's way, not as the server's ISO string.
+    const expired = problemText(
+      { code: 'survey_expired', params: { expiresAt: '2026-03-05T14:30:00.000Z' } },
+      t,
+    )
+    expect(expired).not.toContain('2026-03-05T')
+    expect(expired).toContain(
+      new Intl.DateTimeFormat('vi', { dateStyle: 'medium', timeStyle: 'short' }).format(
+        new Date('2026-03-05T14:30:00.000Z'),
+      ),
+    )
     // A code this version does not know yet falls back to the server's own words.
     expect(problemText({ code: 'brand_new', detail: 'Server words' }, t)).toBe('Server words')
   })

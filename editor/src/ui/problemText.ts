@@ -15,6 +15,7 @@ export interface Names {
 }
 
 const LISTS = ['missing', 'fields', 'allowed'] as const
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/
 
 /**
  * A problem in the reader's language (common.json `problems.<code>`), its params filled in with
@@ -36,10 +37,14 @@ export function problemText(p: ProblemLike, t: TFunction, names: Names = {}): st
     params.role = t(`roles.${params.role}`, { ns: 'common', defaultValue: params.role })
   if (typeof params.kind === 'string')
     params.kind = t(`things.${params.kind}`, { ns: 'common', defaultValue: params.kind })
+  // Times (`expiresAt`, `nextAllowedAt`, …) as dates, which the texts format in the reader's way.
+  const values: Record<string, string | number | Date> = { ...params }
+  for (const [key, v] of Object.entries(params))
+    if (key.endsWith('At') && typeof v === 'string' && ISO_TIME.test(v)) values[key] = new Date(v)
   const code = p.code ?? 'unknown'
   return t(`problems.${code}`, {
     ns: 'common',
-    ...params,
+    ...values,
     defaultValue: p.detail ?? p.title ?? t('problems.unknown', { ns: 'common' }),
   })
 }
