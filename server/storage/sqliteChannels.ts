@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { AttachmentRow, ChannelStore, Connection, MessageRow, MessageStatus } from './channelTypes.ts'
-import { toCustomer } from './sqlite.ts'
+import { toCustomer } from './rows.ts'
 import type { Customer } from './types.ts'
 
 type Row = Record<string, unknown>

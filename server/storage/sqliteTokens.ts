@@ -7,9 +7,8 @@ import type {
   TokenListing,
   TokenRecord,
 } from './accessTypes.ts'
+import { type Row, toUser } from './rows.ts'
 import type { Role, User } from './types.ts'
-
-type Row = Record<string, unknown>
 
 /** AccessStorage on the SQLite database: the `tokens`, `users` and `admin_log` tables. */
 export class SqliteAccess implements AccessStorage {
@@ -186,17 +185,6 @@ function toToken(r: Row): TokenRecord {
     lastUsedAt: (r.last_used_at as string | null) ?? null,
     revokedAt: (r.revoked_at as string | null) ?? null,
     revokedBy: (r.revoked_by as string | null) ?? null,
-  }
-}
-
-function toUser(r: Row): User {
-  return {
-    id: r.id as string,
-    name: r.name as string,
-    role: r.role as Role,
-    team: (r.team as string | null) ?? null,
-    createdAt: r.created_at as string,
-    disabledAt: (r.disabled_at as string | null) ?? null,
   }
 }
 
