@@ -72,7 +72,7 @@ export function userRoutes(storage: Storage, clock: Clock) {
       logEntry(actor, at, 'user.create', { type: 'user', id: user.id }, null, userView(user)),
     )
     // A team named for the first time becomes one of the organisation's teams.
-    if (created.team) storage.teams.createTeam({ id: created.team, name: created.team, createdAt: at })
+    if (created.team) await storage.teams.createTeam({ id: created.team, name: created.team, createdAt: at })
     return c.json({ user: userView(created), token: secret }, 201)
   })
 

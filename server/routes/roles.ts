@@ -21,8 +21,8 @@ const members = z.object({ roles: z.array(roleName).max(50) }).strict()
  */
 export function roleRoutes(storage: Storage, clock: Clock) {
   const app = new Hono<AppEnv>()
-  app.get('/', (c) => {
-    const organisation = storage.teams.listOrgRoles().map(({ name, label }) => ({ name, label }))
+  app.get('/', async (c) => {
+    const organisation = (await storage.teams.listOrgRoles()).map(({ name, label }) => ({ name, label }))
     return c.json({ roles: [...WRITE_TICKETS, ...organisation.map((r) => r.name)], organisation })
   })
 
@@ -30,7 +30,7 @@ export function roleRoutes(storage: Storage, clock: Clock) {
     const body = parse(roleCreate, await jsonBody(c))
     if (
       (ROLES as readonly string[]).includes(body.name) ||
-      !storage.teams.createOrgRole({ ...body, createdAt: clock().toISOString() })
+      !(await storage.teams.createOrgRole({ ...body, createdAt: clock().toISOString() }))
     )
       throw new Problem(409, 'role_exists', `A role named "${body.name}" exists already`, {
         params: { name: body.name },
@@ -43,14 +43,14 @@ export function roleRoutes(storage: Storage, clock: Clock) {
     const user = await storage.getUser(c.req.param('userId'))
     if (!user) throw notFound('User', c.req.param('userId'))
     const body = parse(members, await jsonBody(c))
-    const known = new Set(storage.teams.listOrgRoles().map((r) => r.name))
+    const known = new Set((await storage.teams.listOrgRoles()).map((r) => r.name))
     const unknown = body.roles.filter((r) => !known.has(r))
     if (unknown.length)
       throw new Problem(422, 'unknown_role', `No organisation role named ${unknown.join(', ')}`, {
         params: { roles: unknown.join(', ') },
       })
     const roles = [...new Set(body.roles)].sort()
-    storage.teams.setOrgRoles(user.id, roles)
+    await storage.teams.setOrgRoles(user.id, roles)
     return c.json({ userId: user.id, role: user.role, orgRoles: roles })
   })
   return app

@@ -309,12 +309,13 @@ export class SqliteStorage implements Storage {
       .get() as number
   }
 
-  ledgerNode(level: number, index: number): Uint8Array {
-    const hash = this.stmt('SELECT hash FROM ledger_nodes WHERE level = ? AND idx = ?')
-      .pluck()
-      .get(level, index) as Buffer | undefined
-    if (!hash) throw new Error(`The ledger has no node ${level}/${index}`)
-    return new Uint8Array(hash.buffer, hash.byteOffset, hash.byteLength)
+  async ledgerNodes(nodes: readonly (readonly [number, number])[]): Promise<Uint8Array[]> {
+    const read = this.stmt('SELECT hash FROM ledger_nodes WHERE level = ? AND idx = ?').pluck()
+    return nodes.map(([level, index]) => {
+      const hash = read.get(level, index) as Buffer | undefined
+      if (!hash) throw new Error(`The ledger has no node ${level}/${index}`)
+      return new Uint8Array(hash.buffer, hash.byteOffset, hash.byteLength)
+    })
   }
 
   async ledgerRecord(leaf: number): Promise<AuditRow | null> {

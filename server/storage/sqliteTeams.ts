@@ -13,11 +13,25 @@ export interface OrgRole {
   createdAt: string
 }
 
+/** Teams and organisation roles. */
+export interface TeamStore {
+  listTeams(): Promise<Team[]>
+  getTeam(id: string): Promise<Team | null>
+  /** Adds a team; false when one with this id exists. */
+  createTeam(team: Team): Promise<boolean>
+  listOrgRoles(): Promise<OrgRole[]>
+  /** Adds an organisation role; false when one with this name exists. */
+  createOrgRole(role: OrgRole): Promise<boolean>
+  orgRolesOf(userId: string): Promise<string[]>
+  /** Replaces a user's organisation roles, in one transaction. */
+  setOrgRoles(userId: string, roles: string[]): Promise<void>
+}
+
 /** Teams and organisation roles on the SQLite database (tables of the migration that adds them). */
-export class SqliteTeams {
+export class SqliteTeams implements TeamStore {
   constructor(private readonly db: Database.Database) {}
 
-  listTeams(): Team[] {
+  async listTeams(): Promise<Team[]> {
     return (this.db.prepare('SELECT * FROM teams ORDER BY name').all() as Record<string, string>[]).map(
       (r) => ({
         id: r.id,
@@ -27,33 +41,33 @@ export class SqliteTeams {
     )
   }
 
-  getTeam(id: string): Team | null {
-    return this.listTeams().find((t) => t.id === id) ?? null
+  async getTeam(id: string): Promise<Team | null> {
+    return (await this.listTeams()).find((t) => t.id === id) ?? null
   }
 
   /** Adds a team; false when one with this id exists. */
-  createTeam(team: Team): boolean {
+  async createTeam(team: Team): Promise<boolean> {
     const r = this.db
       .prepare('INSERT OR IGNORE INTO teams (id, name, created_at) VALUES (?, ?, ?)')
       .run(team.id, team.name, team.createdAt)
     return r.changes === 1
   }
 
-  listOrgRoles(): OrgRole[] {
+  async listOrgRoles(): Promise<OrgRole[]> {
     return (this.db.prepare('SELECT * FROM org_roles ORDER BY name').all() as Record<string, string>[]).map(
       (r) => ({ name: r.name, label: r.label, createdAt: r.created_at }),
     )
   }
 
   /** Adds an organisation role; false when one with this name exists. */
-  createOrgRole(role: OrgRole): boolean {
+  async createOrgRole(role: OrgRole): Promise<boolean> {
     const r = this.db
       .prepare('INSERT OR IGNORE INTO org_roles (name, label, created_at) VALUES (?, ?, ?)')
       .run(role.name, role.label, role.createdAt)
     return r.changes === 1
   }
 
-  orgRolesOf(userId: string): string[] {
+  async orgRolesOf(userId: string): Promise<string[]> {
     return (
       this.db.prepare('SELECT role FROM user_org_roles WHERE user_id = ? ORDER BY role').all(userId) as {
         role: string
@@ -62,7 +76,7 @@ export class SqliteTeams {
   }
 
   /** Replaces a user's organisation roles, in one transaction. */
-  setOrgRoles(userId: string, roles: string[]): void {
+  async setOrgRoles(userId: string, roles: string[]): Promise<void> {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM user_org_roles WHERE user_id = ?').run(userId)
       const add = this.db.prepare('INSERT INTO user_org_roles (user_id, role) VALUES (?, ?)')

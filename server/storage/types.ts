@@ -1,7 +1,7 @@
 import type { SopDocument, TicketState } from '../../engine/index.ts'
 import type { AccessStorage } from './accessTypes.ts'
 import type { ChannelStore } from './channelTypes.ts'
-import type { SqliteTeams } from './sqliteTeams.ts'
+import type { TeamStore } from './sqliteTeams.ts'
 
 /**
  * The storage interface the API is written against. The embedded implementation is SQLite
@@ -292,7 +292,7 @@ export interface Storage {
   /** The database file, when a second (read-only) connection can open it; null for one in memory. */
   readonly file?: string | null
   /** Teams and organisation roles. */
-  readonly teams: SqliteTeams
+  readonly teams: TeamStore
   close(): Promise<void>
 
   // Users and tokens
@@ -352,8 +352,11 @@ export interface Storage {
 
   // The Merkle ledger over every audit record (appended by commitTickets)
   ledgerSize(): Promise<number>
-  /** The stored hash of the perfect subtree `index` at `level` (level 0: leaf hashes). */
-  ledgerNode(level: number, index: number): Uint8Array
+  /**
+   * The stored hashes of perfect subtrees, each `[level, index]` (level 0: leaf hashes), in the
+   * order asked. A node the ledger does not have is an error.
+   */
+  ledgerNodes(nodes: readonly (readonly [number, number])[]): Promise<Uint8Array[]>
   ledgerRecord(leaf: number): Promise<AuditRow | null>
   saveTreeHead(head: TreeHeadRow): Promise<void>
   /** The signed head of that size, or the latest. */
