@@ -100,7 +100,7 @@ export async function buildEvidence(
       hash: version.hash,
       id: version.sopId,
       version: version.version,
-      ...calendarsOf(storage).bundled(version.sopId, version.version),
+      ...(await calendarsOf(storage).bundled(version.sopId, version.version)),
     },
     ticket: ticketSummary(t),
     treeHead: headJson(head),

@@ -13,6 +13,7 @@ import {
   toTreeHead,
   toUser,
 } from './rows.ts'
+import { SqliteCalendars } from './sqliteCalendars.ts'
 import { SqliteChannelStore } from './sqliteChannels.ts'
 import { SqliteQueries } from './sqliteQueries.ts'
 import { SqliteSops } from './sqliteSops.ts'
@@ -57,6 +58,7 @@ export class SqliteStorage implements Storage {
 
   readonly file: string | null
   readonly teams: SqliteTeams
+  readonly calendars: SqliteCalendars
 
   /**
    * `backgroundCheckpoints`: WAL checkpoints run in a worker. `writerThread`: ticket commits run
@@ -74,6 +76,8 @@ export class SqliteStorage implements Storage {
       this.access = new SqliteAccess(this.db)
       this.channels = new SqliteChannelStore(this.db)
       this.teams = new SqliteTeams(this.db)
+    this.calendars = new SqliteCalendars(this.db)
+      this.calendars = new SqliteCalendars(this.db)
       this.sops = new SqliteSops(this.db)
       this.queries = new SqliteQueries(this.db)
       return
@@ -87,6 +91,7 @@ export class SqliteStorage implements Storage {
     this.access = new SqliteAccess(this.db)
     this.channels = new SqliteChannelStore(this.db)
     this.teams = new SqliteTeams(this.db)
+    this.calendars = new SqliteCalendars(this.db)
     this.sops = new SqliteSops(this.db)
     this.queries = new SqliteQueries(this.db)
     if (options.backgroundCheckpoints && path !== ':memory:') {
@@ -198,7 +203,7 @@ export class SqliteStorage implements Storage {
     this.sops.saveDraft(id, draft, now, base)
   readonly setArchived: Storage['setArchived'] = (id, archived, now) =>
     this.sops.setArchived(id, archived, now)
-  readonly publishVersion: Storage['publishVersion'] = (v, within) => this.sops.publishVersion(v, within)
+  readonly publishVersion: Storage['publishVersion'] = (v, pins) => this.sops.publishVersion(v, pins)
   readonly getVersion: Storage['getVersion'] = (id, version) => this.sops.getVersion(id, version)
   readonly latestVersion: Storage['latestVersion'] = (id) => this.sops.latestVersion(id)
   readonly listVersions: Storage['listVersions'] = (id) => this.sops.listVersions(id)

@@ -1,5 +1,6 @@
 import { canonicalJson } from '../../engine/index.ts'
 import { draftMeta, type Row, toVersion } from './rows.ts'
+import { pinLatestCalendars } from './sqliteCalendars.ts'
 import { SqliteStatements } from './sqliteStatements.ts'
 import {
   ConflictError,
@@ -100,7 +101,7 @@ export class SqliteSops extends SqliteStatements {
 
   async publishVersion(
     v: Omit<SopVersion, 'version'>,
-    within?: (version: number) => void,
+    pinCalendars: readonly string[] = [],
   ): Promise<SopVersion> {
     // Stored as canonical JSON: the version's hash is SHA-256 over exactly these bytes.
     const text = canonicalJson(v.document)
@@ -114,7 +115,7 @@ export class SqliteSops extends SqliteStatements {
           `INSERT INTO sop_versions (sop_id, version, hash, document, published_at, published_by)
          VALUES (?, ?, ?, ?, ?, ?)`,
         ).run(v.sopId, version, v.hash, text, v.publishedAt, v.publishedBy)
-        within?.(version)
+        pinLatestCalendars(this.db, v.sopId, version, pinCalendars)
         return { ...v, version, text }
       })
       .immediate()

@@ -1,6 +1,7 @@
 import type { SopDocument, TicketState } from '../../engine/index.ts'
 import type { AccessStorage } from './accessTypes.ts'
 import type { ChannelStore } from './channelTypes.ts'
+import type { CalendarStore } from './sqliteCalendars.ts'
 import type { TeamStore } from './sqliteTeams.ts'
 
 /**
@@ -293,6 +294,8 @@ export interface Storage {
   readonly file?: string | null
   /** Teams and organisation roles. */
   readonly teams: TeamStore
+  /** Calendars, in versions, and the versions each SOP version pins. */
+  readonly calendars: CalendarStore
   close(): Promise<void>
 
   // Users and tokens
@@ -313,9 +316,11 @@ export interface Storage {
    */
   saveDraft(id: string, draft: Record<string, unknown>, now: string, baseRevision?: number): Promise<number>
   setArchived(id: string, archived: boolean, now: string): Promise<void>
-  /** Appends the next numbered version of an SOP (numbering is atomic). */
-  /** Publishes the next version; `within` runs in the same transaction (calendar pins). */
-  publishVersion(v: Omit<SopVersion, 'version'>, within?: (version: number) => void): Promise<SopVersion>
+  /**
+   * Appends the next numbered version of an SOP (numbering is atomic), pinning the latest version
+   * of each calendar named in `pinCalendars` in the same transaction.
+   */
+  publishVersion(v: Omit<SopVersion, 'version'>, pinCalendars?: readonly string[]): Promise<SopVersion>
   getVersion(sopId: string, version: number): Promise<SopVersion | null>
   latestVersion(sopId: string): Promise<SopVersion | null>
   listVersions(sopId: string): Promise<SopVersionMeta[]>
