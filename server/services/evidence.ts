@@ -1,5 +1,5 @@
 import { sign } from 'node:crypto'
-import { canonicalJson, inclusionProof, type SubtreeHash, toHex } from '../../engine/index.ts'
+import { canonicalJson, inclusionProof, toHex } from '../../engine/index.ts'
 import { calendarsOf } from '../calendars/store.ts'
 import { Problem } from '../http/problem.ts'
 import type { LedgerService } from '../ledger/ledger.ts'
@@ -72,7 +72,8 @@ export async function buildEvidence(
   const head = size === undefined ? await ledger.head() : await storage.treeHead(size)
   if (!head) throw new Problem(404, 'not_found', `No signed tree head of ${size} records`, { size })
   const subtree = await ledger.subtrees((t) => {
-    for (const a of audit) if (typeof a.leaf === 'number' && a.leaf < head.size) inclusionProof(a.leaf, head.size, t)
+    for (const a of audit)
+      if (typeof a.leaf === 'number' && a.leaf < head.size) inclusionProof(a.leaf, head.size, t)
   })
   const proofs = audit.map((a) => {
     if (typeof a.leaf !== 'number' || a.leaf >= head.size)

@@ -76,7 +76,7 @@ export class SqliteStorage implements Storage {
       this.access = new SqliteAccess(this.db)
       this.channels = new SqliteChannelStore(this.db)
       this.teams = new SqliteTeams(this.db)
-    this.calendars = new SqliteCalendars(this.db)
+      this.calendars = new SqliteCalendars(this.db)
       this.calendars = new SqliteCalendars(this.db)
       this.sops = new SqliteSops(this.db)
       this.queries = new SqliteQueries(this.db)

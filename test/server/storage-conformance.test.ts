@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ensureAdmin, importSop } from '../../server/start.ts'
+import type { ConflictError, Storage, User } from '../../server/storage/types.ts'
+import { fixture, NOW, newTicket, touch } from './commitFixtures.ts'
+import { BACKENDS, type OpenedStorage } from './storageBackends.ts'
+
+/**
+ * The storage contract, run on every backend: the same calls must give the same results on the
+ * embedded SQLite and on PostgreSQL.
+ */
+async function seeded(open: () => Promise<OpenedStorage>) {
+  const opened = await open()
+  const { storage } = opened
+  await ensureAdmin(storage, NOW)
+  const admin = (await storage.listUsers())[0]
+  const version = (await importSop(storage, fixture, admin.id, NOW)).version as number
+  return { ...opened, admin, version }
+}
+
+async function createTicket(storage: Storage, id: string, version: number, admin: User) {
+  const outcome = await storage.commitTickets([newTicket(id, version, admin.id)])
+  expect(outcome).toEqual([{ ok: true }])
+  return (await storage.getTicket(id))!
+}
+
+describe.each(BACKENDS)('storage contract on $name', (backend) => {
+  const opened: OpenedStorage[] = []
+  const open = async () => {
+    const o = await backend.open()
+    opened.push(o)
+    return o
+  }
+  beforeAll(() => backend.setup(), 120_000)
+  afterAll(async () => {
+    for (const o of opened) await o.storage.close().catch(() => {})
+    await backend.teardown()
+  }, 60_000)
+
+  it('commits each unit of a batch atomically: a stale unit is refused alone, and a reopened database holds exactly the winner', async () => {
+    const s = await seeded(open)
+    const t = await createTicket(s.storage, 't_batch', s.version, s.admin)
+    const outcomes = await s.storage.commitTickets([
+      touch(t, 1, 'first', s.admin.id),
+      touch(t, 1, 'second', s.admin.id),
+    ])
+    expect(outcomes[0]).toEqual({ ok: true })
+    expect(outcomes[1].ok).toBe(false)
+    if (!outcomes[1].ok) expect((outcomes[1].error as ConflictError).code).toBe('stale_version')
+    const again = await s.reopen()
+    opened.push(again)
+    const after = (await again.storage.getTicket('t_batch'))!
+    expect([after.subject, after.version]).toEqual(['first', 2])
+    expect((await again.storage.getAudit('t_batch')).map((a) => a.type)).toEqual(['created', 'note'])
+    expect(await again.storage.getAudit('t_batch', ['note'])).toHaveLength(1)
+  })
+
+  it('lets exactly one of 20 concurrent changes at the same version win', async () => {
+    const s = await seeded(open)
+    const t = await createTicket(s.storage, 't_race', s.version, s.admin)
+    const outcomes = (
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          s.storage.commitTickets([touch(t, 1, `change ${i}`, s.admin.id)]),
+        ),
+      )
+    ).flat()
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(1)
+    const losers = outcomes.filter((o) => !o.ok)
+    expect(losers).toHaveLength(19)
+    for (const o of losers) if (!o.ok) expect((o.error as ConflictError).code).toBe('stale_version')
+    expect((await s.storage.getTicket('t_race'))!.version).toBe(2)
+    expect(await s.storage.getAudit('t_race')).toHaveLength(2)
+  })
+
+  it('keeps idempotency rows with the commit that wrote them, and refuses a second row for the same key', async () => {
+    const s = await seeded(open)
+    const unit = newTicket('t_idem', s.version, s.admin.id)
+    unit.idempotency = {
+      userId: s.admin.id,
+      key: 'k-1',
+      fingerprint: 'fp',
+      ticketId: 't_idem',
+      status: 201,
+      createdAt: NOW,
+    }
+    expect(await s.storage.commitTickets([unit])).toEqual([{ ok: true }])
+    expect(await s.storage.getIdempotency(s.admin.id, 'k-1')).toEqual(unit.idempotency)
+    expect(await s.storage.getIdempotency(s.admin.id, 'k-2')).toBeNull()
+    const again = newTicket('t_idem2', s.version, s.admin.id)
+    again.idempotency = { ...unit.idempotency, ticketId: 't_idem2' }
+    const [outcome] = await s.storage.commitTickets([again])
+    expect(outcome.ok).toBe(false)
+    expect(await s.storage.getTicket('t_idem2')).toBeNull()
+  })
+
+  it('schedules, lists, finds due and removes timers', async () => {
+    const s = await seeded(open)
+    const unit = newTicket('t_timers', s.version, s.admin.id)
+    unit.scheduleTimers = [
+      {
+        ticketId: 't_timers',
+        id: 'a',
+        kind: 'sla',
+        stepId: 's',
+        transitionId: null,
+        dueAt: '2026-03-02T10:00:00.000Z',
+      },
+      {
+        ticketId: 't_timers',
+        id: 'b',
+        kind: 'delay',
+        stepId: 's',
+        transitionId: 'go',
+        dueAt: '2026-03-02T09:30:00.000Z',
+      },
+    ]
+    await s.storage.commitTickets([unit])
+    expect((await s.storage.listTimers('t_timers')).map((t) => t.id)).toEqual(['b', 'a'])
+    expect(await s.storage.nextTimerDue()).toBe('2026-03-02T09:30:00.000Z')
+    expect((await s.storage.dueTimers('2026-03-02T09:45:00.000Z', 10)).map((t) => t.id)).toEqual(['b'])
+    const t = (await s.storage.getTicket('t_timers'))!
+    const fired = touch(t, 1, 'fired', s.admin.id)
+    fired.removeTimers = ['b']
+    await s.storage.commitTickets([fired])
+    expect(await s.storage.listTimers('t_timers')).toEqual([unit.scheduleTimers[0]])
+  })
+
+  it('refuses UPDATE and DELETE of audit records, published versions and the admin log in the database itself', async () => {
+    const s = await seeded(open)
+    await createTicket(s.storage, 't_append', s.version, s.admin)
+    await s.storage.access.appendAdminLog({
+      at: NOW,
+      actorId: s.admin.id,
+      actorRole: 'admin',
+      action: 'setting',
+      targetType: 'setting',
+      targetId: 'x',
+      before: null,
+      after: { on: true },
+    })
+    for (const [sql, message] of [
+      ["UPDATE audit SET actor_id = 'mallory'", /append-only/],
+      ['DELETE FROM audit', /append-only/],
+      ["UPDATE sop_versions SET hash = 'x'", /immutable/],
+      ['DELETE FROM sop_versions', /immutable/],
+      ["UPDATE admin_log SET action = 'x'", /append-only/],
+      ['DELETE FROM admin_log', /append-only/],
+      ['DELETE FROM ledger_nodes', /append-only/],
+    ] as const)
+      await expect(s.raw(sql), sql).rejects.toThrow(message)
+    expect((await s.storage.getAudit('t_append'))[0].actorId).toBe(s.admin.id)
+  })
+
+  it('numbers published versions and refuses a draft saved over a newer one', async () => {
+    const s = await seeded(open)
+    const sop = (await s.storage.getSop(fixture.id))!
+    const rev = await s.storage.saveDraft(fixture.id, { ...sop.draft, title: 'A' }, NOW, sop.draftRevision)
+    expect(rev).toBe((sop.draftRevision ?? 1) + 1)
+    await expect(s.storage.saveDraft(fixture.id, sop.draft, NOW, sop.draftRevision)).rejects.toMatchObject({
+      code: 'draft_conflict',
+      params: { revision: rev },
+    })
+    const latest = (await s.storage.latestVersion(fixture.id))!
+    const [a, b] = await Promise.all([
+      s.storage.publishVersion({ ...latest, publishedAt: NOW }),
+      s.storage.publishVersion({ ...latest, publishedAt: NOW }),
+    ])
+    expect([a.version, b.version].sort()).toEqual([latest.version + 1, latest.version + 2])
+    expect((await s.storage.listVersions(fixture.id)).map((v) => v.version)).toEqual([1, 2, 3])
+    expect((await s.storage.listSops(false)).map((x) => [x.id, x.latestVersion, x.title])).toEqual([
+      [fixture.id, 3, 'A'],
+    ])
+    await s.storage.setArchived(fixture.id, true, NOW)
+    expect(await s.storage.listSops(false)).toEqual([])
+    expect(await s.storage.listSops(true)).toHaveLength(1)
+  })
+})
