@@ -73,9 +73,9 @@ export async function copySqliteToPostgres(source: SqliteStorage, target: PgStor
       "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'",
     )
     for (const row of r.rows) {
-      let set = targetColumns.get(row.table_name)
-      if (!set) targetColumns.set(row.table_name, (set = new Set()))
+      const set = targetColumns.get(row.table_name) ?? new Set<string>()
       set.add(row.column_name)
+      targetColumns.set(row.table_name, set)
     }
     const columns = new Map<string, string[]>()
     for (const table of tables) {
