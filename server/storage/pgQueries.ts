@@ -86,7 +86,7 @@ export class PgQueries {
     const team = filter.team
     if (team)
       q = q.where('t.assignee_id', 'in', this.db.selectFrom('users').select('id').where('team', '=', team))
-    return (await q.orderBy('t.created_at').execute()).map(toTicket)
+    return (await q.orderBy('t.created_at').orderBy('t.id').execute()).map(toTicket)
   }
 
   async searchTickets(search: TicketSearch): Promise<TicketSearchResult> {

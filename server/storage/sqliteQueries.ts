@@ -135,7 +135,7 @@ export class SqliteQueries extends SqliteStatements {
       where.push('t.assignee_id IN (SELECT id FROM users WHERE team = ?)')
       args.push(filter.team)
     }
-    const sql = `SELECT t.* FROM tickets t ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY t.created_at`
+    const sql = `SELECT t.* FROM tickets t ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY t.created_at, t.id`
     return (this.db.prepare(sql).all(...args) as Row[]).map(toTicket)
   }
 
