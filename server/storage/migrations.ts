@@ -424,6 +424,10 @@ CREATE TABLE IF NOT EXISTS sop_calendar_pins (
 CREATE TRIGGER IF NOT EXISTS sop_calendar_pins_immutable BEFORE UPDATE ON sop_calendar_pins
 BEGIN SELECT RAISE(ABORT, 'calendar pins are immutable'); END;`,
   },
+  {
+    name: 'timers are claimed with a lease, so that one server fires each and another takes over when it lapses',
+    sql: 'ALTER TABLE timers ADD COLUMN lease_until TEXT;',
+  },
 ]
 
 /**

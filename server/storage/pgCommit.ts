@@ -23,7 +23,7 @@ const INSERT_AUDIT = `INSERT INTO audit (ticket_id, seq, type, at, actor_id, rol
 const INSERT_TIMER = `INSERT INTO timers (ticket_id, id, kind, step_id, transition_id, due_at)
   VALUES ($1, $2, $3, $4, $5, $6)
   ON CONFLICT (ticket_id, id) DO UPDATE SET kind = excluded.kind, step_id = excluded.step_id,
-    transition_id = excluded.transition_id, due_at = excluded.due_at`
+    transition_id = excluded.transition_id, due_at = excluded.due_at, lease_until = NULL`
 const INSERT_IDEMPOTENCY = `INSERT INTO idempotency (user_id, key, fingerprint, ticket_id, status, created_at)
   VALUES ($1, $2, $3, $4, $5, $6)`
 const INSERT_OUTBOX = `INSERT INTO outbox (id, kind, ticket_id, event, target, subscription_id, payload, next_at,

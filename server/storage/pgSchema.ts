@@ -3,7 +3,7 @@ import type pg from 'pg'
 /**
  * The PostgreSQL schema, as versioned migrations run once each under an advisory lock (several
  * servers starting together apply each migration exactly once). The first migration is the
- * schema SQLite reaches after its twelve migrations (./migrations.ts), with the same columns, so
+ * schema SQLite reaches after its twelve first migrations; later ones follow SQLite's one for one (./migrations.ts), with the same columns, so
  * that one row mapping (./rows.ts) serves both. Text compares byte by byte (`COLLATE "C"`), as in
  * SQLite. Never edit a released migration: append a new one.
  */
@@ -193,6 +193,10 @@ CREATE TABLE sop_calendar_pins (
 CREATE TRIGGER sop_calendar_pins_immutable BEFORE UPDATE ON sop_calendar_pins
   FOR EACH ROW EXECUTE FUNCTION sopflow_refuse_change('calendar pins are immutable');
 `,
+  },
+  {
+    name: 'timers are claimed with a lease (SQLite migration 13)',
+    sql: 'ALTER TABLE timers ADD COLUMN lease_until text COLLATE "C";',
   },
 ]
 

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os'
-import { Kysely, PostgresDialect } from 'kysely'
+import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { canonicalJson } from '../../engine/index.ts'
 import { PgAccess } from './pgAccess.ts'
@@ -399,6 +399,14 @@ export class PgStorage implements Storage {
       .limit(limit)
       .execute()
     return rows.map(toTimer)
+  }
+
+  async claimTimers(now: string, leaseUntil: string, limit: number) {
+    // Rows another server is claiming are skipped, not waited for: each timer goes to one claim.
+    const r = await sql<Row>`UPDATE timers SET lease_until = ${leaseUntil} WHERE (ticket_id, id) IN (
+        SELECT ticket_id, id FROM timers WHERE due_at <= ${now} AND (lease_until IS NULL OR lease_until <= ${now})
+        ORDER BY due_at LIMIT ${limit} FOR UPDATE SKIP LOCKED) RETURNING *`.execute(this.db)
+    return r.rows.map(toTimer).sort((a, b) => a.dueAt.localeCompare(b.dueAt))
   }
 
   async nextTimerDue(): Promise<string | null> {

@@ -287,6 +287,16 @@ export class SqliteStorage implements Storage {
     ).map(toTimer)
   }
 
+  async claimTimers(now: string, leaseUntil: string, limit: number): Promise<TimerRow[]> {
+    // One statement: SQLite has one writer at a time, so two claims cannot take the same row.
+    const rows = this.stmt(
+      `UPDATE timers SET lease_until = ? WHERE (ticket_id, id) IN (
+         SELECT ticket_id, id FROM timers WHERE due_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+         ORDER BY due_at LIMIT ?) RETURNING *`,
+    ).all(leaseUntil, now, now, limit) as Row[]
+    return rows.map(toTimer).sort((a, b) => a.dueAt.localeCompare(b.dueAt))
+  }
+
   async nextTimerDue(): Promise<string | null> {
     const row = this.stmt('SELECT min(due_at) AS d FROM timers').get() as { d: string | null }
     return row.d

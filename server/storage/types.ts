@@ -346,6 +346,11 @@ export interface Storage {
   getAudit(ticketId: string, types?: readonly AuditType[]): Promise<AuditRow[]>
   listTimers(ticketId: string): Promise<TimerRow[]>
   dueTimers(now: string, limit: number): Promise<TimerRow[]>
+  /**
+   * Claims up to `limit` due timers that no server holds (or whose lease lapsed) until `leaseUntil`,
+   * earliest first: concurrent claims, from any process, never return the same timer.
+   */
+  claimTimers(now: string, leaseUntil: string, limit: number): Promise<TimerRow[]>
   nextTimerDue(): Promise<string | null>
   getIdempotency(userId: string, key: string): Promise<IdempotencyRow | null>
   ticketsForMetrics(filter: MetricsFilter): Promise<TicketRow[]>

@@ -125,6 +125,47 @@ describe.each(BACKENDS)('storage contract on $name', (backend) => {
     expect(await s.storage.listTimers('t_timers')).toEqual([unit.scheduleTimers[0]])
   })
 
+  it('gives each due timer to one claim across two storages on one database, and again once its lease lapses', async () => {
+    const s = await seeded(open)
+    const other = await s.another()
+    const due = (i: number) => `2026-03-02T09:${String(i).padStart(2, '0')}:00.000Z`
+    for (let t = 0; t < 4; t++) {
+      const unit = newTicket(`t_claim${t}`, s.version, s.admin.id)
+      unit.scheduleTimers = Array.from({ length: 10 }, (_, i) => ({
+        ticketId: `t_claim${t}`,
+        id: `timer${i}`,
+        kind: 'sla' as const,
+        stepId: 's',
+        transitionId: null,
+        dueAt: due(i),
+      }))
+      await s.storage.commitTickets([unit])
+    }
+    const now = '2026-03-02T10:00:00.000Z'
+    const lease = '2026-03-02T10:01:00.000Z'
+    const claims = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => (i % 2 ? other : s.storage).claimTimers(now, lease, 5)),
+    )
+    const taken = claims.flat().map((t) => `${t.ticketId}/${t.id}`)
+    expect(taken).toHaveLength(40)
+    expect(new Set(taken).size).toBe(40)
+    for (const c of claims) expect(c.map((t) => t.dueAt)).toEqual([...c.map((t) => t.dueAt)].sort())
+    expect(await s.storage.claimTimers(now, lease, 50)).toEqual([])
+    // A server that claimed and died: its lease lapses and the timers are claimed again.
+    expect(await other.claimTimers('2026-03-02T10:01:00.000Z', '2026-03-02T10:02:00.000Z', 50)).toHaveLength(
+      40,
+    )
+    // A timer scheduled again is free at once.
+    const t = (await s.storage.getTicket('t_claim0'))!
+    const again = touch(t, 1, 'again', s.admin.id)
+    again.scheduleTimers = [
+      { ticketId: 't_claim0', id: 'timer0', kind: 'sla', stepId: 's', transitionId: null, dueAt: due(0) },
+    ]
+    await s.storage.commitTickets([again])
+    expect((await s.storage.claimTimers(now, lease, 50)).map((x) => x.id)).toEqual(['timer0'])
+    await other.close()
+  })
+
   it('refuses UPDATE and DELETE of audit records, published versions and the admin log in the database itself', async () => {
     const s = await seeded(open)
     await createTicket(s.storage, 't_append', s.version, s.admin)

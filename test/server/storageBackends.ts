@@ -13,6 +13,8 @@ export interface OpenedStorage {
   raw(sql: string): Promise<void>
   /** Closes and opens the same database again (what a restart reads back). */
   reopen(): Promise<OpenedStorage>
+  /** A second storage on the same database, as another server process would have. */
+  another(): Promise<Storage>
 }
 
 export interface Backend {
@@ -36,6 +38,7 @@ function sqlite(writerThread: boolean): Backend {
         await storage.close()
         return openAt(path)
       },
+      another: async () => new SqliteStorage(path, { writerThread }),
     }
   }
   return {
@@ -59,6 +62,7 @@ function postgres(): Backend {
         await storage.close()
         return openAt(url)
       },
+      another: () => PgStorage.open(url, { poolSize: 8 }),
     }
   }
   return {
