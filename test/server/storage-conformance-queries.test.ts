@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { verifyInclusion } from '../../engine/index.ts'
+import { leafHash, treeHash, verifyInclusion } from '../../engine/index.ts'
 import { loadOrCreateKey } from '../../server/ledger/keys.ts'
 import { LedgerService } from '../../server/ledger/ledger.ts'
 import { sha256Bytes } from '../../server/ledger/sha.ts'
@@ -238,6 +238,11 @@ describe.each(BACKENDS)('storage reads on $name', (backend) => {
         verifyInclusion(leaf, size, hex(proof.leafHash), proof.proof.map(hex), hex(head.root), sha256Bytes),
       ).toBe(true)
     }
+    // The stored tree is the RFC 9162 tree over the records' leaves, recomputed here from scratch.
+    const leaves = []
+    for (let leaf = 0; leaf < size; leaf++)
+      leaves.push(leafHash(Buffer.from((await storage.ledgerRecord(leaf))!.hash, 'hex'), sha256Bytes))
+    expect(Buffer.from(treeHash(leaves, sha256Bytes)).toString('hex')).toBe(head.root)
     expect(await storage.treeHead(5)).toEqual(head)
     expect(await storage.treeHead(4)).toBeNull()
     await expect(storage.ledgerNodes([[0, 99]])).rejects.toThrow(/no node 0\/99/)

@@ -72,7 +72,7 @@ describe.each(BACKENDS)('storage contract on $name', (backend) => {
     expect(await s.storage.getAudit('t_race')).toHaveLength(2)
   })
 
-  it('keeps idempotency rows with the commit that wrote them, and refuses a second row for the same key', async () => {
+  it('keeps idempotency rows with the commit that wrote them, and refuses a second row for the same key alone in its batch', async () => {
     const s = await seeded(open)
     const unit = newTicket('t_idem', s.version, s.admin.id)
     unit.idempotency = {
@@ -88,9 +88,14 @@ describe.each(BACKENDS)('storage contract on $name', (backend) => {
     expect(await s.storage.getIdempotency(s.admin.id, 'k-2')).toBeNull()
     const again = newTicket('t_idem2', s.version, s.admin.id)
     again.idempotency = { ...unit.idempotency, ticketId: 't_idem2' }
-    const [outcome] = await s.storage.commitTickets([again])
+    // In one batch with a good unit: the refused unit fails alone, the good one commits.
+    const [good, outcome] = await s.storage.commitTickets([newTicket('t_good', s.version, s.admin.id), again])
+    expect(good).toEqual({ ok: true })
     expect(outcome.ok).toBe(false)
     expect(await s.storage.getTicket('t_idem2')).toBeNull()
+    expect(await s.storage.getAudit('t_idem2')).toEqual([])
+    expect((await s.storage.getTicket('t_good'))?.version).toBe(1)
+    expect((await s.storage.getAudit('t_good')).map((a) => a.leaf)).toEqual([1])
   })
 
   it('schedules, lists, finds due and removes timers', async () => {
