@@ -7,10 +7,9 @@ import type {
   TokenListing,
   TokenRecord,
 } from './accessTypes.ts'
-import { type Row, toUser } from './rows.ts'
+import { type Row, toLogEntry, toToken, toUser } from './rows.ts'
 import type { Role, User } from './types.ts'
 
-const json = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : null)
 const text = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v))
 
 /** AccessStorage on PostgreSQL: tokens, user administration and the append-only admin-actions log. */
@@ -163,35 +162,5 @@ export class PgAccess implements AccessStorage {
     const counted = await base.select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
     const rows = await base.selectAll().orderBy('seq', 'desc').limit(q.limit).offset(q.offset).execute()
     return { total: Number(counted.n), items: rows.map(toLogEntry) }
-  }
-}
-
-function toToken(r: Row): TokenRecord {
-  return {
-    id: r.id as string,
-    userId: r.user_id as string,
-    name: r.label as string,
-    kind: r.kind as TokenRecord['kind'],
-    scopes: json(r.scopes) as string[],
-    createdBy: (r.created_by as string | null) ?? null,
-    createdAt: r.created_at as string,
-    expiresAt: (r.expires_at as string | null) ?? null,
-    lastUsedAt: (r.last_used_at as string | null) ?? null,
-    revokedAt: (r.revoked_at as string | null) ?? null,
-    revokedBy: (r.revoked_by as string | null) ?? null,
-  }
-}
-
-function toLogEntry(r: Row): AdminLogEntry {
-  return {
-    seq: Number(r.seq),
-    at: r.at as string,
-    actorId: r.actor_id as string,
-    actorRole: r.actor_role as string,
-    action: r.action as string,
-    targetType: r.target_type as string,
-    targetId: r.target_id as string,
-    before: json(r.before),
-    after: json(r.after),
   }
 }

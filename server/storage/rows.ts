@@ -1,4 +1,5 @@
 import type { TicketState } from '../../engine/index.ts'
+import type { AdminLogEntry, TokenRecord } from './accessTypes.ts'
 import type { FlatCommit } from './commitBatch.mjs'
 import type {
   AuditRow,
@@ -190,5 +191,40 @@ export function flatten(u: TicketCommit): FlatCommit {
     ...(u.outbox?.length
       ? { outbox: u.outbox.map((m) => ({ ...m, payload: JSON.stringify(m.payload) })) }
       : {}),
+  }
+}
+
+/** A JSON column that may be null. */
+function jsonText(v: unknown): unknown {
+  return typeof v === 'string' ? JSON.parse(v) : null
+}
+
+export function toToken(r: Row): TokenRecord {
+  return {
+    id: r.id as string,
+    userId: r.user_id as string,
+    name: r.label as string,
+    kind: r.kind as TokenRecord['kind'],
+    scopes: jsonText(r.scopes) as string[],
+    createdBy: (r.created_by as string | null) ?? null,
+    createdAt: r.created_at as string,
+    expiresAt: (r.expires_at as string | null) ?? null,
+    lastUsedAt: (r.last_used_at as string | null) ?? null,
+    revokedAt: (r.revoked_at as string | null) ?? null,
+    revokedBy: (r.revoked_by as string | null) ?? null,
+  }
+}
+
+export function toLogEntry(r: Row): AdminLogEntry {
+  return {
+    seq: r.seq as number,
+    at: r.at as string,
+    actorId: r.actor_id as string,
+    actorRole: r.actor_role as string,
+    action: r.action as string,
+    targetType: r.target_type as string,
+    targetId: r.target_id as string,
+    before: jsonText(r.before),
+    after: jsonText(r.after),
   }
 }

@@ -171,6 +171,40 @@ describe.each(BACKENDS)('storage contract on $name', (backend) => {
     await other.close()
   })
 
+  it('shows a token revoked and a user disabled through one storage to another on the same database at once', async () => {
+    const s = await seeded(open)
+    const other = await s.another()
+    const token = {
+      id: 'tok_x',
+      userId: s.admin.id,
+      name: 'script',
+      kind: 'service' as const,
+      scopes: ['read'],
+      createdBy: s.admin.id,
+      createdAt: NOW,
+      expiresAt: null,
+      lastUsedAt: null,
+      revokedAt: null,
+      revokedBy: null,
+    }
+    const log = {
+      at: NOW,
+      actorId: s.admin.id,
+      actorRole: 'admin',
+      targetType: 'token',
+      targetId: 'tok_x',
+      before: null,
+      after: null,
+    }
+    await s.storage.access.createToken(token, 'hash-x', { ...log, action: 'token.create' })
+    expect((await other.access.findCredential('hash-x'))?.token.revokedAt).toBeNull()
+    await s.storage.access.revokeToken('tok_x', NOW, s.admin.id, { ...log, action: 'token.revoke' })
+    expect((await other.access.findCredential('hash-x'))?.token.revokedAt).toBe(NOW)
+    await s.storage.access.updateUser(s.admin.id, { disabledAt: NOW }, { ...log, action: 'user.disable' })
+    expect((await other.access.findCredential('hash-x'))?.user.disabledAt).toBe(NOW)
+    await other.close()
+  })
+
   it('refuses UPDATE and DELETE of audit records, published versions and the admin log in the database itself', async () => {
     const s = await seeded(open)
     await createTicket(s.storage, 't_append', s.version, s.admin)
