@@ -20,7 +20,7 @@ export function signedHeaders(id: string, body: string, at: Date, secrets: strin
 /** Posts webhook messages: signed, SSRF-checked again at sending (a name may resolve elsewhere now). */
 export function webhookSender(store: OutboxStore, options: { timeoutMs?: number } = {}) {
   return async (m: OutboxMessage, now: Date): Promise<Delivery> => {
-    const sub = m.subscriptionId ? store.getSubscription(m.subscriptionId) : null
+    const sub = m.subscriptionId ? await store.getSubscription(m.subscriptionId) : null
     if (m.subscriptionId && !sub)
       return { ok: false, status: null, error: 'The subscription was removed', permanent: true }
     if (sub) {
