@@ -79,7 +79,7 @@ export function createApp({
   outbox: givenOutbox,
 }: AppDeps) {
   const log = config.log ?? (() => {})
-  const outbox = givenOutbox ?? new SqliteOutbox((storage as unknown as { db: SqliteOutbox['db'] }).db)
+  const outbox = givenOutbox ?? storage.outbox
   const notices = new NoticeStore(
     outbox instanceof SqliteOutbox ? outbox.db : (storage as unknown as { db: SqliteOutbox['db'] }).db,
   )

@@ -6,6 +6,7 @@ import { PgAccess } from './pgAccess.ts'
 import { PgChannelStore } from './pgChannels.ts'
 import { commitBatchPg } from './pgCommit.ts'
 import { PgCalendars, PgTeams } from './pgOrganisation.ts'
+import { PgOutbox } from './pgOutbox.ts'
 import { PgQueries } from './pgQueries.ts'
 import { migratePg } from './pgSchema.ts'
 import {
@@ -57,6 +58,7 @@ export class PgStorage implements Storage {
   readonly teams: PgTeams
   readonly calendars: PgCalendars
   readonly channels: PgChannelStore
+  readonly outbox: PgOutbox
   private readonly queries: PgQueries
   private closed = false
 
@@ -73,6 +75,7 @@ export class PgStorage implements Storage {
     this.teams = new PgTeams(this.db)
     this.calendars = new PgCalendars(this.db)
     this.channels = new PgChannelStore(this.db)
+    this.outbox = new PgOutbox(this.db)
     this.queries = new PgQueries(this.db)
   }
 

@@ -15,6 +15,7 @@ import {
 } from './rows.ts'
 import { SqliteCalendars } from './sqliteCalendars.ts'
 import { SqliteChannelStore } from './sqliteChannels.ts'
+import { SqliteOutbox } from './sqliteOutbox.ts'
 import { SqliteQueries } from './sqliteQueries.ts'
 import { SqliteSops } from './sqliteSops.ts'
 import { SqliteTeams } from './sqliteTeams.ts'
@@ -59,6 +60,7 @@ export class SqliteStorage implements Storage {
   readonly file: string | null
   readonly teams: SqliteTeams
   readonly calendars: SqliteCalendars
+  readonly outbox: SqliteOutbox
 
   /**
    * `backgroundCheckpoints`: WAL checkpoints run in a worker. `writerThread`: ticket commits run
@@ -77,7 +79,11 @@ export class SqliteStorage implements Storage {
       this.channels = new SqliteChannelStore(this.db)
       this.teams = new SqliteTeams(this.db)
       this.calendars = new SqliteCalendars(this.db)
+      this.outbox = new SqliteOutbox(this.db)
+      this.outbox = new SqliteOutbox(this.db)
       this.calendars = new SqliteCalendars(this.db)
+      this.outbox = new SqliteOutbox(this.db)
+      this.outbox = new SqliteOutbox(this.db)
       this.sops = new SqliteSops(this.db)
       this.queries = new SqliteQueries(this.db)
       return
@@ -92,6 +98,7 @@ export class SqliteStorage implements Storage {
     this.channels = new SqliteChannelStore(this.db)
     this.teams = new SqliteTeams(this.db)
     this.calendars = new SqliteCalendars(this.db)
+    this.outbox = new SqliteOutbox(this.db)
     this.sops = new SqliteSops(this.db)
     this.queries = new SqliteQueries(this.db)
     if (options.backgroundCheckpoints && path !== ':memory:') {

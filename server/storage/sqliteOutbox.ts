@@ -9,6 +9,8 @@ import type {
   WebhookSubscription,
 } from '../outbox/outbox.ts'
 
+import { toMessage, toSubscription } from './outboxRows.ts'
+
 type Row = Record<string, unknown>
 
 /**
@@ -32,7 +34,7 @@ export class SqliteOutbox implements OutboxStore {
 
   async enqueue(rows: OutboxRow[]): Promise<void> {
     const insert =
-      this.stmt(`INSERT INTO outbox (id, kind, ticket_id, event, target, subscription_id, payload,
+      this.stmt(`INSERT OR IGNORE INTO outbox (id, kind, ticket_id, event, target, subscription_id, payload,
       next_at, created_at) VALUES (@id, @kind, @ticketId, @event, @target, @subscriptionId, @payload, @nextAt, @createdAt)`)
     const write = () => {
       for (const r of rows) insert.run({ ...r, payload: JSON.stringify(r.payload) })
@@ -169,41 +171,5 @@ export class SqliteOutbox implements OutboxStore {
     return (this.stmt('SELECT * FROM webhook_subscriptions ORDER BY created_at, id').all() as Row[]).map(
       toSubscription,
     )
-  }
-}
-
-function toMessage(r: Row): OutboxMessage {
-  return {
-    id: r.id as string,
-    kind: r.kind as OutboxMessage['kind'],
-    ticketId: (r.ticket_id as string | null) ?? null,
-    event: r.event as string,
-    target: r.target as string,
-    subscriptionId: (r.subscription_id as string | null) ?? null,
-    payload: JSON.parse(r.payload as string),
-    createdAt: r.created_at as string,
-    nextAt: r.next_at as string,
-    status: r.status as OutboxStatus,
-    attempts: r.attempts as number,
-    leaseUntil: (r.lease_until as string | null) ?? null,
-    sentAt: (r.sent_at as string | null) ?? null,
-    lastStatus: (r.last_status as number | null) ?? null,
-    lastError: (r.last_error as string | null) ?? null,
-  }
-}
-
-function toSubscription(r: Row): WebhookSubscription {
-  return {
-    id: r.id as string,
-    url: r.url as string,
-    events: JSON.parse(r.events as string) as WebhookEvent[],
-    sopId: (r.sop_id as string | null) ?? null,
-    secret: r.secret as string,
-    previousSecret: (r.previous_secret as string | null) ?? null,
-    previousUntil: (r.previous_until as string | null) ?? null,
-    allowPrivate: r.allow_private === 1,
-    active: r.active === 1,
-    createdAt: r.created_at as string,
-    createdBy: r.created_by as string,
   }
 }

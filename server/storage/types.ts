@@ -1,4 +1,5 @@
 import type { SopDocument, TicketState } from '../../engine/index.ts'
+import type { OutboxStore } from '../outbox/outbox.ts'
 import type { AccessStorage } from './accessTypes.ts'
 import type { ChannelStore } from './channelTypes.ts'
 import type { CalendarStore } from './sqliteCalendars.ts'
@@ -296,6 +297,8 @@ export interface Storage {
   readonly teams: TeamStore
   /** Calendars, in versions, and the versions each SOP version pins. */
   readonly calendars: CalendarStore
+  /** Messages waiting to go out (written with ticket commits), their deliveries, webhook subscriptions. */
+  readonly outbox: OutboxStore
   close(): Promise<void>
 
   // Users and tokens

@@ -255,3 +255,77 @@ describe.each(BACKENDS)('storage contract on $name', (backend) => {
     expect(await s.storage.listSops(true)).toHaveLength(1)
   })
 })
+
+describe.each(BACKENDS)('outbox contract on $name', (backend) => {
+  const opened: OpenedStorage[] = []
+  beforeAll(() => backend.setup(), 120_000)
+  afterAll(async () => {
+    for (const o of opened) await o.storage.close().catch(() => {})
+    await backend.teardown()
+  }, 60_000)
+
+  it('leases each due message to one of two stores on one database, records the round and retries a failed one', async () => {
+    const o = await backend.open()
+    opened.push(o)
+    const other = await o.another()
+    const row = (i: number) => ({
+      id: `msg_${i}`,
+      kind: 'webhook' as const,
+      ticketId: null,
+      event: 'ticket.created',
+      target: 'http://127.0.0.1/in',
+      subscriptionId: null,
+      payload: { n: i },
+      createdAt: NOW,
+      nextAt: NOW,
+    })
+    await o.storage.outbox.enqueue(Array.from({ length: 30 }, (_, i) => row(i)))
+    await o.storage.outbox.enqueue([{ ...row(0), payload: { n: 'again' } }])
+    expect((await o.storage.outbox.get('msg_0'))?.payload).toEqual({ n: 0 })
+    const later = '2026-03-02T09:05:00.000Z'
+    const lease = '2026-03-02T09:06:00.000Z'
+    const leased = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => (i % 2 ? other : o.storage).outbox.lease(later, lease, 5)),
+    )
+    const ids = leased.flat().map((m) => m.id)
+    expect([ids.length, new Set(ids).size]).toEqual([30, 30])
+    expect(leased.flat().every((m) => m.status === 'sending' && m.attempts === 1)).toBe(true)
+    await other.outbox.record([
+      { id: 'msg_0', outcome: 'sent', at: later, status: 204 },
+      { id: 'msg_1', outcome: 'retry', nextAt: lease, error: 'timeout', status: null },
+      { id: 'msg_2', outcome: 'failed', error: 'gone', status: 410 },
+    ])
+    expect(await o.storage.outbox.counts()).toEqual({ queued: 1, sending: 27, sent: 1, failed: 1 })
+    expect(await o.storage.outbox.retry('msg_2', later)).toBe(true)
+    expect(await o.storage.outbox.retry('msg_2', later)).toBe(false)
+    expect(
+      (await o.storage.outbox.list({ status: 'queued', limit: 10, offset: 0 })).map((m) => m.id).sort(),
+    ).toEqual(['msg_1', 'msg_2'])
+    // A server that died holding leases: they lapse and another server takes the messages.
+    expect(await other.outbox.lease(lease, '2026-03-02T09:07:00.000Z', 50)).toHaveLength(29)
+    await other.close()
+  })
+
+  it('keeps webhook subscriptions, and leaves an inactive one out of the active ones', async () => {
+    const o = await backend.open()
+    opened.push(o)
+    const sub = {
+      id: 'wh_1',
+      url: 'https://example.com/in',
+      events: ['ticket.created' as const],
+      sopId: null,
+      secret: 'whsec_x',
+      previousSecret: null,
+      previousUntil: null,
+      allowPrivate: false,
+      active: true,
+      createdAt: NOW,
+      createdBy: 'u',
+    }
+    await o.storage.outbox.saveSubscription(sub)
+    expect(await o.storage.outbox.getSubscription('wh_1')).toEqual(sub)
+    await o.storage.outbox.saveSubscription({ ...sub, active: false })
+    expect(await o.storage.outbox.subscriptions()).toEqual([])
+    expect(await o.storage.outbox.listSubscriptions()).toEqual([{ ...sub, active: false }])
+  })
+})
