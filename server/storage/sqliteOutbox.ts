@@ -5,10 +5,8 @@ import type {
   OutboxRow,
   OutboxStatus,
   OutboxStore,
-  WebhookEvent,
   WebhookSubscription,
 } from '../outbox/outbox.ts'
-
 import { toMessage, toSubscription } from './outboxRows.ts'
 
 type Row = Record<string, unknown>
