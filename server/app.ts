@@ -19,7 +19,7 @@ import { onError, Problem } from './http/problem.ts'
 import { loadOrCreateKey } from './ledger/keys.ts'
 import { LedgerService } from './ledger/ledger.ts'
 import { keyRoutes, ledgerRoutes } from './ledger/routes.ts'
-import { NoticeHub, NoticeStore } from './notifications/notifications.ts'
+import { NoticeHub } from './notifications/notifications.ts'
 import { notificationRoutes } from './notifications/routes.ts'
 import { docsPage, openApiDocument } from './openapi/document.ts'
 import { OutboxCommitter } from './outbox/events.ts'
@@ -36,7 +36,6 @@ import { teamRoutes } from './routes/teams.ts'
 import { ticketRoutes } from './routes/tickets.ts'
 import { MetricsRunner } from './services/metricsRunner.ts'
 import { type Clock, TicketService } from './services/tickets.ts'
-import { SqliteOutbox } from './storage/sqliteOutbox.ts'
 import type { Storage } from './storage/types.ts'
 
 export interface AppConfig {
@@ -80,9 +79,7 @@ export function createApp({
 }: AppDeps) {
   const log = config.log ?? (() => {})
   const outbox = givenOutbox ?? storage.outbox
-  const notices = new NoticeStore(
-    outbox instanceof SqliteOutbox ? outbox.db : (storage as unknown as { db: SqliteOutbox['db'] }).db,
-  )
+  const notices = storage.notices
   const noticeHub = new NoticeHub()
   // Every ticket commit carries the messages it causes (webhooks, replies): one transaction.
   const committer = new OutboxCommitter(storage, outbox, config.replies ?? {})

@@ -67,7 +67,7 @@ export function noticeSender(notices: NoticeStore, outbox: OutboxStore, hub: Not
       createdAt: m.createdAt,
       readAt: null,
     }
-    const settings = notices.settings(m.target)
+    const settings = await notices.settings(m.target)
     // The e-mail is queued first, then the notice added: both keep an id already there, so a
     // crash between them only means this message is delivered again, to the same effect.
     if (settings.email && settings.emailOn)
@@ -90,7 +90,7 @@ export function noticeSender(notices: NoticeStore, outbox: OutboxStore, hub: Not
           nextAt: m.createdAt,
         },
       ])
-    const added = notices.add(notice)
+    const added = await notices.add(notice)
     if (added) hub.publish(notice)
     return { ok: true, status: null }
   }

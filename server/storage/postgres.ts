@@ -5,6 +5,7 @@ import { canonicalJson } from '../../engine/index.ts'
 import { PgAccess } from './pgAccess.ts'
 import { PgChannelStore } from './pgChannels.ts'
 import { commitBatchPg } from './pgCommit.ts'
+import { PgNotices } from './pgNotices.ts'
 import { PgCalendars, PgTeams } from './pgOrganisation.ts'
 import { PgOutbox } from './pgOutbox.ts'
 import { PgQueries } from './pgQueries.ts'
@@ -59,6 +60,7 @@ export class PgStorage implements Storage {
   readonly calendars: PgCalendars
   readonly channels: PgChannelStore
   readonly outbox: PgOutbox
+  readonly notices: PgNotices
   private readonly queries: PgQueries
   private closed = false
 
@@ -76,6 +78,7 @@ export class PgStorage implements Storage {
     this.calendars = new PgCalendars(this.db)
     this.channels = new PgChannelStore(this.db)
     this.outbox = new PgOutbox(this.db)
+    this.notices = new PgNotices(this.db)
     this.queries = new PgQueries(this.db)
   }
 

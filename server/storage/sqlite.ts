@@ -15,6 +15,7 @@ import {
 } from './rows.ts'
 import { SqliteCalendars } from './sqliteCalendars.ts'
 import { SqliteChannelStore } from './sqliteChannels.ts'
+import { SqliteNotices } from './sqliteNotices.ts'
 import { SqliteOutbox } from './sqliteOutbox.ts'
 import { SqliteQueries } from './sqliteQueries.ts'
 import { SqliteSops } from './sqliteSops.ts'
@@ -61,6 +62,7 @@ export class SqliteStorage implements Storage {
   readonly teams: SqliteTeams
   readonly calendars: SqliteCalendars
   readonly outbox: SqliteOutbox
+  readonly notices: SqliteNotices
 
   /**
    * `backgroundCheckpoints`: WAL checkpoints run in a worker. `writerThread`: ticket commits run
@@ -80,10 +82,18 @@ export class SqliteStorage implements Storage {
       this.teams = new SqliteTeams(this.db)
       this.calendars = new SqliteCalendars(this.db)
       this.outbox = new SqliteOutbox(this.db)
+      this.notices = new SqliteNotices(this.db)
+      this.notices = new SqliteNotices(this.db)
       this.outbox = new SqliteOutbox(this.db)
+      this.notices = new SqliteNotices(this.db)
+      this.notices = new SqliteNotices(this.db)
       this.calendars = new SqliteCalendars(this.db)
       this.outbox = new SqliteOutbox(this.db)
+      this.notices = new SqliteNotices(this.db)
+      this.notices = new SqliteNotices(this.db)
       this.outbox = new SqliteOutbox(this.db)
+      this.notices = new SqliteNotices(this.db)
+      this.notices = new SqliteNotices(this.db)
       this.sops = new SqliteSops(this.db)
       this.queries = new SqliteQueries(this.db)
       return
@@ -99,6 +109,7 @@ export class SqliteStorage implements Storage {
     this.teams = new SqliteTeams(this.db)
     this.calendars = new SqliteCalendars(this.db)
     this.outbox = new SqliteOutbox(this.db)
+    this.notices = new SqliteNotices(this.db)
     this.sops = new SqliteSops(this.db)
     this.queries = new SqliteQueries(this.db)
     if (options.backgroundCheckpoints && path !== ':memory:') {

@@ -1,4 +1,5 @@
 import type { SopDocument, TicketState } from '../../engine/index.ts'
+import type { NoticeStore } from '../notifications/notifications.ts'
 import type { OutboxStore } from '../outbox/outbox.ts'
 import type { AccessStorage } from './accessTypes.ts'
 import type { ChannelStore } from './channelTypes.ts'
@@ -299,6 +300,8 @@ export interface Storage {
   readonly calendars: CalendarStore
   /** Messages waiting to go out (written with ticket commits), their deliveries, webhook subscriptions. */
   readonly outbox: OutboxStore
+  /** The notices of the bell and each user's e-mail setting for them. */
+  readonly notices: NoticeStore
   close(): Promise<void>
 
   // Users and tokens

@@ -306,6 +306,33 @@ describe.each(BACKENDS)('outbox contract on $name', (backend) => {
     await other.close()
   })
 
+  it('adds each notice once, counts and marks them read, and keeps e-mail settings', async () => {
+    const o = await backend.open()
+    opened.push(o)
+    const n = (id: string, at: string) => ({
+      id,
+      userId: 'u1',
+      ticketId: null,
+      kind: 'assigned' as const,
+      params: { ticket: 'T-1' },
+      createdAt: at,
+      readAt: null,
+    })
+    expect(await o.storage.notices.add(n('n1', '2026-03-02T09:00:00.000Z'))).toBe(true)
+    expect(await o.storage.notices.add(n('n1', '2026-03-02T09:00:00.000Z'))).toBe(false)
+    await o.storage.notices.add(n('n2', '2026-03-02T09:01:00.000Z'))
+    await o.storage.notices.add(n('n3', '2026-03-02T09:02:00.000Z'))
+    expect((await o.storage.notices.list('u1', 2)).map((x) => x.id)).toEqual(['n3', 'n2'])
+    expect(await o.storage.notices.markRead('u1', ['n2', 'nx'], NOW)).toBe(1)
+    expect(await o.storage.notices.unread('u1')).toBe(2)
+    expect(await o.storage.notices.markRead('u1', null, NOW)).toBe(2)
+    expect(await o.storage.notices.unread('u1')).toBe(0)
+    expect(await o.storage.notices.settings('u1')).toEqual({ email: null, emailOn: true })
+    await o.storage.notices.saveSettings('u1', { email: 'a@example.com', emailOn: false })
+    await o.storage.notices.saveSettings('u1', { email: 'b@example.com', emailOn: false })
+    expect(await o.storage.notices.settings('u1')).toEqual({ email: 'b@example.com', emailOn: false })
+  })
+
   it('keeps webhook subscriptions, and leaves an inactive one out of the active ones', async () => {
     const o = await backend.open()
     opened.push(o)
