@@ -278,6 +278,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   serveWebApp(sopflow.app, resolve(options.staticDir ?? join(ROOT, 'dist', 'editor')))
   const scheduler = new TimerScheduler(storage, sopflow.tickets, clock, {
     intervalMs: options.timerIntervalMs,
+    // The embedded database has one process: what a killed one claimed is free at once.
+    releaseLeasesAtStart: storage.kind === 'sqlite',
     log,
   })
   const host = options.host ?? '127.0.0.1'

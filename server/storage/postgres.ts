@@ -415,6 +415,15 @@ export class PgStorage implements Storage {
     return r.rows.map(toTimer).sort((a, b) => a.dueAt.localeCompare(b.dueAt))
   }
 
+  async releaseTimerLeases(): Promise<number> {
+    const r = await this.db
+      .updateTable('timers')
+      .set({ lease_until: null })
+      .where('lease_until', 'is not', null)
+      .executeTakeFirst()
+    return Number(r.numUpdatedRows)
+  }
+
   async nextTimerDue(): Promise<string | null> {
     const r = await this.db
       .selectFrom('timers')

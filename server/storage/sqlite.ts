@@ -315,6 +315,10 @@ export class SqliteStorage implements Storage {
     return rows.map(toTimer).sort((a, b) => a.dueAt.localeCompare(b.dueAt))
   }
 
+  async releaseTimerLeases(): Promise<number> {
+    return this.stmt('UPDATE timers SET lease_until = NULL WHERE lease_until IS NOT NULL').run().changes
+  }
+
   async nextTimerDue(): Promise<string | null> {
     const row = this.stmt('SELECT min(due_at) AS d FROM timers').get() as { d: string | null }
     return row.d

@@ -357,6 +357,8 @@ export interface Storage {
    * earliest first: concurrent claims, from any process, never return the same timer.
    */
   claimTimers(now: string, leaseUntil: string, limit: number): Promise<TimerRow[]>
+  /** Frees every timer lease (at the start of the one process on a database); returns how many. */
+  releaseTimerLeases(): Promise<number>
   nextTimerDue(): Promise<string | null>
   getIdempotency(userId: string, key: string): Promise<IdempotencyRow | null>
   ticketsForMetrics(filter: MetricsFilter): Promise<TicketRow[]>

@@ -16,12 +16,27 @@ export class TimerScheduler {
     private readonly storage: Storage,
     private readonly tickets: TicketService,
     private readonly clock: Clock,
-    private readonly options: { intervalMs?: number; leaseMs?: number; log?: (line: string) => void } = {},
+    private readonly options: {
+      intervalMs?: number
+      leaseMs?: number
+      /** Frees every timer lease at start: right only when this is the one process on the database. */
+      releaseLeasesAtStart?: boolean
+      log?: (line: string) => void
+    } = {},
   ) {}
 
   start(): void {
     this.stopped = false
-    this.schedule(0)
+    if (!this.options.releaseLeasesAtStart) return this.schedule(0)
+    // Timers a killed process had claimed but not fired are due again now, not when their lease lapses.
+    this.running = true
+    this.storage
+      .releaseTimerLeases()
+      .catch((err) => this.options.log?.(`timer error: ${(err as Error).message}`))
+      .finally(() => {
+        this.running = false
+        this.schedule(0)
+      })
   }
 
   async stop(): Promise<void> {

@@ -130,7 +130,7 @@ describe.each(BACKENDS)('storage contract on $name', (backend) => {
     expect(await s.storage.listTimers('t_timers')).toEqual([unit.scheduleTimers[0]])
   })
 
-  it('gives each due timer to one claim across two storages on one database, and again once its lease lapses', async () => {
+  it('gives each due timer to one claim across two storages on one database, and again once its lease lapses or is released', async () => {
     const s = await seeded(open)
     const other = await s.another()
     const due = (i: number) => `2026-03-02T09:${String(i).padStart(2, '0')}:00.000Z`
@@ -160,6 +160,9 @@ describe.each(BACKENDS)('storage contract on $name', (backend) => {
     expect(await other.claimTimers('2026-03-02T10:01:00.000Z', '2026-03-02T10:02:00.000Z', 50)).toHaveLength(
       40,
     )
+    // At the start of the one process on a database, every lease is freed.
+    expect(await s.storage.releaseTimerLeases()).toBe(40)
+    expect(await s.storage.claimTimers(now, lease, 50)).toHaveLength(40)
     // A timer scheduled again is free at once.
     const t = (await s.storage.getTicket('t_claim0'))!
     const again = touch(t, 1, 'again', s.admin.id)
