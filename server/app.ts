@@ -138,7 +138,18 @@ export function createApp({
   const openapi = openApiDocument()
   api.get('/openapi.json', (c) => c.json(openapi))
   api.get('/docs', (c) => c.html(docsPage(openapi)))
-  api.get('/health', (c) => c.json({ ok: true }))
+  // Up, and the database answers (load balancers take a server out when it does not).
+  api.get('/health', async (c) => {
+    try {
+      await storage.countUsers()
+      return c.json({ ok: true, database: { kind: storage.kind, ok: true } })
+    } catch (err) {
+      return c.json(
+        { ok: false, database: { kind: storage.kind, ok: false, error: (err as Error).message } },
+        503,
+      )
+    }
+  })
 
   api.route('/auth', authRoutes(auth, clock))
 

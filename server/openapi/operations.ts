@@ -27,7 +27,12 @@ export type Op = {
 export const ops: Op[] = [
   { method: 'get', path: '/api/openapi.json', summary: 'This OpenAPI document', tag: 'Service' },
   { method: 'get', path: '/api/docs', summary: 'A readable page of this document', tag: 'Service' },
-  { method: 'get', path: '/api/health', summary: 'Whether the server is up', tag: 'Service' },
+  {
+    method: 'get',
+    path: '/api/health',
+    summary: 'Whether the server is up and its database answers',
+    tag: 'Service',
+  },
   {
     method: 'get',
     path: '/api/auth/config',
