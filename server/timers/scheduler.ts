@@ -27,7 +27,10 @@ export class TimerScheduler {
 
   start(): void {
     this.stopped = false
-    if (!this.options.releaseLeasesAtStart) return this.schedule(0)
+    if (!this.options.releaseLeasesAtStart) {
+      this.schedule(0)
+      return
+    }
     // Timers a killed process had claimed but not fired are due again now, not when their lease lapses.
     this.running = true
     this.storage
