@@ -1,7 +1,6 @@
 import { availableParallelism } from 'node:os'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
-import { canonicalJson } from '../../engine/index.ts'
 import { PgAccess } from './pgAccess.ts'
 import { PgChannelStore } from './pgChannels.ts'
 import { commitBatchPg } from './pgCommit.ts'
@@ -10,8 +9,8 @@ import { PgCalendars, PgTeams } from './pgOrganisation.ts'
 import { PgOutbox } from './pgOutbox.ts'
 import { PgQueries } from './pgQueries.ts'
 import { migratePg } from './pgSchema.ts'
+import { PgSops } from './pgSops.ts'
 import {
-  draftMeta,
   flatten,
   type Row,
   toAudit,
@@ -21,16 +20,11 @@ import {
   toTimer,
   toTreeHead,
   toUser,
-  toVersion,
 } from './rows.ts'
 import {
   type CommitOutcome,
   ConflictError,
   type Customer,
-  type SopRecord,
-  type SopSummaryRow,
-  type SopVersion,
-  type SopVersionMeta,
   type Storage,
   type Survey,
   type TicketCommit,
@@ -62,6 +56,7 @@ export class PgStorage implements Storage {
   readonly outbox: PgOutbox
   readonly notices: PgNotices
   private readonly queries: PgQueries
+  private readonly sops: PgSops
   private closed = false
 
   private constructor(url: string, poolSize?: number) {
@@ -80,6 +75,7 @@ export class PgStorage implements Storage {
     this.outbox = new PgOutbox(this.db)
     this.notices = new PgNotices(this.db)
     this.queries = new PgQueries(this.db)
+    this.sops = new PgSops(this.db)
   }
 
   /** Connects and applies the migrations the database has not seen (once, under an advisory lock). */
@@ -156,168 +152,18 @@ export class PgStorage implements Storage {
     return (await this.db.selectFrom('users').selectAll().orderBy('name').execute()).map(toUser)
   }
 
-  // SOPs
-
-  async createSop(sop: SopRecord): Promise<void> {
-    const meta = draftMeta(sop.draft)
-    await this.db
-      .insertInto('sops')
-      .values({
-        id: sop.id,
-        draft: JSON.stringify(sop.draft),
-        ...meta,
-        archived: sop.archived ? 1 : 0,
-        created_at: sop.createdAt,
-        updated_at: sop.updatedAt,
-        created_by: sop.createdBy,
-      })
-      .execute()
-  }
-
-  async getSop(id: string): Promise<SopRecord | null> {
-    const row = await this.db.selectFrom('sops').selectAll().where('id', '=', id).executeTakeFirst()
-    if (!row) return null
-    return {
-      id: row.id,
-      draft: JSON.parse(row.draft),
-      draftRevision: row.draft_revision,
-      archived: row.archived === 1,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-      createdBy: row.created_by,
-    }
-  }
-
-  async listSops(includeArchived: boolean): Promise<SopSummaryRow[]> {
-    let q = this.db
-      .selectFrom('sops as s')
-      .select(['s.id', 's.title', 's.department', 's.language', 's.archived', 's.updated_at'])
-      .select((e) =>
-        e
-          .selectFrom('sop_versions as v')
-          .whereRef('v.sop_id', '=', 's.id')
-          .select((v) => v.fn.max('v.version').as('m'))
-          .as('latest'),
-      )
-      .orderBy('s.title')
-    if (!includeArchived) q = q.where('s.archived', '=', 0)
-    return (await q.execute()).map((r) => ({
-      id: r.id,
-      title: r.title,
-      department: r.department,
-      language: r.language,
-      latestVersion: r.latest ?? null,
-      archived: r.archived === 1,
-      updatedAt: r.updated_at,
-    }))
-  }
-
-  async saveDraft(
-    id: string,
-    draft: Record<string, unknown>,
-    now: string,
-    baseRevision?: number,
-  ): Promise<number> {
-    const meta = draftMeta(draft)
-    // One statement compares and sets, so two saves on the same revision cannot both apply.
-    let q = this.db
-      .updateTable('sops')
-      .set((e) => ({
-        draft: JSON.stringify(draft),
-        ...meta,
-        updated_at: now,
-        draft_revision: e('draft_revision', '+', 1),
-      }))
-      .where('id', '=', id)
-    if (baseRevision !== undefined) q = q.where('draft_revision', '=', baseRevision)
-    const row = await q.returning('draft_revision').executeTakeFirst()
-    if (row) return row.draft_revision
-    const current = await this.db
-      .selectFrom('sops')
-      .select('draft_revision')
-      .where('id', '=', id)
-      .executeTakeFirst()
-    if (!current) throw new ConflictError('not_found', `SOP "${id}" does not exist`)
-    throw new ConflictError(
-      'draft_conflict',
-      `The draft of "${id}" was saved by someone else since revision ${baseRevision}; it is now at revision ${current.draft_revision}`,
-      { id, baseRevision, revision: current.draft_revision },
-    )
-  }
-
-  async setArchived(id: string, archived: boolean, now: string): Promise<void> {
-    await this.db
-      .updateTable('sops')
-      .set({ archived: archived ? 1 : 0, updated_at: now })
-      .where('id', '=', id)
-      .execute()
-  }
-
-  async publishVersion(
-    v: Omit<SopVersion, 'version'>,
-    pinCalendars: readonly string[] = [],
-  ): Promise<SopVersion> {
-    const text = canonicalJson(v.document)
-    return this.db.transaction().execute(async (trx) => {
-      // The SOP's row is locked: two servers publishing at once number their versions in turn.
-      await trx.selectFrom('sops').select('id').where('id', '=', v.sopId).forUpdate().execute()
-      const r = await trx
-        .selectFrom('sop_versions')
-        .select((e) => e.fn.coalesce(e.fn.max('version'), e.val(0)).as('n'))
-        .where('sop_id', '=', v.sopId)
-        .executeTakeFirstOrThrow()
-      const version = Number(r.n) + 1
-      await trx
-        .insertInto('sop_versions')
-        .values({
-          sop_id: v.sopId,
-          version,
-          hash: v.hash,
-          document: text,
-          published_at: v.publishedAt,
-          published_by: v.publishedBy,
-        })
-        .execute()
-      await PgCalendars.pinLatest(trx, v.sopId, version, pinCalendars)
-      return { ...v, version, text }
-    })
-  }
-
-  async getVersion(sopId: string, version: number): Promise<SopVersion | null> {
-    const row = await this.db
-      .selectFrom('sop_versions')
-      .selectAll()
-      .where('sop_id', '=', sopId)
-      .where('version', '=', version)
-      .executeTakeFirst()
-    return row ? toVersion(row) : null
-  }
-
-  async latestVersion(sopId: string): Promise<SopVersion | null> {
-    const row = await this.db
-      .selectFrom('sop_versions')
-      .selectAll()
-      .where('sop_id', '=', sopId)
-      .orderBy('version', 'desc')
-      .limit(1)
-      .executeTakeFirst()
-    return row ? toVersion(row) : null
-  }
-
-  async listVersions(sopId: string): Promise<SopVersionMeta[]> {
-    const rows = await this.db
-      .selectFrom('sop_versions')
-      .select(['version', 'hash', 'published_at', 'published_by'])
-      .where('sop_id', '=', sopId)
-      .orderBy('version')
-      .execute()
-    return rows.map((r) => ({
-      version: r.version,
-      hash: r.hash,
-      publishedAt: r.published_at,
-      publishedBy: r.published_by,
-    }))
-  }
+  // SOPs (./pgSops.ts)
+  readonly createSop: Storage['createSop'] = (sop) => this.sops.createSop(sop)
+  readonly getSop: Storage['getSop'] = (id) => this.sops.getSop(id)
+  readonly listSops: Storage['listSops'] = (all) => this.sops.listSops(all)
+  readonly saveDraft: Storage['saveDraft'] = (id, draft, now, base) =>
+    this.sops.saveDraft(id, draft, now, base)
+  readonly setArchived: Storage['setArchived'] = (id, archived, now) =>
+    this.sops.setArchived(id, archived, now)
+  readonly publishVersion: Storage['publishVersion'] = (v, pins) => this.sops.publishVersion(v, pins)
+  readonly getVersion: Storage['getVersion'] = (id, version) => this.sops.getVersion(id, version)
+  readonly latestVersion: Storage['latestVersion'] = (id) => this.sops.latestVersion(id)
+  readonly listVersions: Storage['listVersions'] = (id) => this.sops.listVersions(id)
 
   // Customers and surveys
 
