@@ -106,7 +106,7 @@ export async function runOutboxBench(): Promise<void> {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/in`
     const db = fileDb()
     const store = new SqliteOutbox(db)
-    store.saveSubscription({
+    await store.saveSubscription({
       id: 'wh_1',
       url,
       events: ['ticket.created'],
@@ -120,7 +120,7 @@ export async function runOutboxBench(): Promise<void> {
       createdBy: 'u',
     })
     const total = 5000
-    store.enqueue(Array.from({ length: total }, (_, i) => row(`msg_${i}`, `t_${i}`, url, 'wh_1')))
+    await store.enqueue(Array.from({ length: total }, (_, i) => row(`msg_${i}`, `t_${i}`, url, 'wh_1')))
     const clock = () => new Date('2026-03-02T08:00:01.000Z')
     const worker = new OutboxWorker(store, { mail: mailSender(null), webhook: webhookSender(store) }, clock, {
       batch: 64,
@@ -128,7 +128,7 @@ export async function runOutboxBench(): Promise<void> {
     const t = performance.now()
     while ((await worker.tick()) > 0) {}
     const s = (performance.now() - t) / 1000
-    const counts = store.counts()
+    const counts = await store.counts()
     if (counts.sent !== total) throw new Error(`only ${counts.sent} of ${total} sent`)
     log(
       `  outbox deliveries: ${Math.round(total / s).toLocaleString('en')} /s (signed webhooks to a local receiver, 64 at once, each marked sent)`,

@@ -10,6 +10,7 @@ const parts: Part[] = [
   { name: 'ledger', module: './ledger.ts', run: 'runLedgerBench' },
   { name: 'mail', module: './mail.ts', run: 'runMailBench' },
   { name: 'outbox', module: './outbox.ts', run: 'runOutboxBench' },
+  { name: 'storage', module: './storage.ts', run: 'runStorageBench' },
 ]
 
 const only = process.argv[2]

@@ -20,7 +20,7 @@ import { loadOrCreateKey } from './ledger/keys.ts'
 import { LedgerService } from './ledger/ledger.ts'
 import { keyRoutes, ledgerRoutes } from './ledger/routes.ts'
 import { customerReplyRows } from './notifications/deliver.ts'
-import { NoticeHub, NoticeStore } from './notifications/notifications.ts'
+import { NoticeHub } from './notifications/notifications.ts'
 import { notificationRoutes } from './notifications/routes.ts'
 import { docsPage, openApiDocument } from './openapi/document.ts'
 import { OutboxCommitter } from './outbox/events.ts'
@@ -37,7 +37,6 @@ import { teamRoutes } from './routes/teams.ts'
 import { ticketRoutes } from './routes/tickets.ts'
 import { MetricsRunner } from './services/metricsRunner.ts'
 import { type Clock, TicketService } from './services/tickets.ts'
-import { SqliteOutbox } from './storage/sqliteOutbox.ts'
 import type { Storage } from './storage/types.ts'
 import { publicSurveyRoutes } from './surveys/routes.ts'
 import { SurveyService } from './surveys/service.ts'
@@ -82,10 +81,8 @@ export function createApp({
   outbox: givenOutbox,
 }: AppDeps) {
   const log = config.log ?? (() => {})
-  const outbox = givenOutbox ?? new SqliteOutbox((storage as unknown as { db: SqliteOutbox['db'] }).db)
-  const notices = new NoticeStore(
-    outbox instanceof SqliteOutbox ? outbox.db : (storage as unknown as { db: SqliteOutbox['db'] }).db,
-  )
+  const outbox = givenOutbox ?? storage.outbox
+  const notices = storage.notices
   const noticeHub = new NoticeHub()
   // Every ticket commit carries the messages it causes (webhooks, replies): one transaction.
   const committer = new OutboxCommitter(storage, outbox, config.replies ?? {})
@@ -150,7 +147,18 @@ export function createApp({
   const openapi = openApiDocument()
   api.get('/openapi.json', (c) => c.json(openapi))
   api.get('/docs', (c) => c.html(docsPage(openapi)))
-  api.get('/health', (c) => c.json({ ok: true }))
+  // Up, and the database answers (load balancers take a server out when it does not).
+  api.get('/health', async (c) => {
+    try {
+      await storage.countUsers()
+      return c.json({ ok: true, database: { kind: storage.kind, ok: true } })
+    } catch (err) {
+      return c.json(
+        { ok: false, database: { kind: storage.kind, ok: false, error: (err as Error).message } },
+        503,
+      )
+    }
+  })
 
   api.route('/auth', authRoutes(auth, clock))
 

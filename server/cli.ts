@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { oidcFromFlags, personCommand } from './cli/userCommands.ts'
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, importSop, startServer } from './start.ts'
-import { SqliteStorage } from './storage/sqlite.ts'
+import { type DatabaseTarget, databaseTarget } from './storage/databaseUrl.ts'
+import { openStorage } from './storage/open.ts'
 import { ROLES } from './storage/types.ts'
 
 const DEFAULT_DB = process.env.SOPFLOW_DB ?? './data/sopflow.db'
@@ -11,6 +12,7 @@ const HELP = `sopflow — Standard Operating Procedures that run
 
 Usage:
   sopflow serve [--port 8787] [--host 127.0.0.1] [--db ${DEFAULT_DB}] [--public-url URL]
+               (--db: a SQLite file; import, verify and db copy also take postgres://user@host/db)
                [--oidc-issuer URL --oidc-client-id ID [--oidc-client-secret S]
                 [--oidc-redirect-uri URL] [--oidc-default-role ROLE] [--oidc-role-claim CLAIM]
                 [--oidc-label TEXT]]        (or SOPFLOW_OIDC_ISSUER, SOPFLOW_OIDC_CLIENT_ID, …)
@@ -26,6 +28,8 @@ Usage:
                                        print a link with which the person chooses a new password
   sopflow import <file.json>… [--db …] import and publish SOP documents
   sopflow verify <ticket-id> [--db …]  check a ticket: hash chain, replay, row, place in the ledger
+  sopflow db copy --from ./data/sopflow.db --to postgres://user@host/database
+                                       copy every table, then verify every ticket on the target
   sopflow verify --bundle <evidence.json> [--key KEY] [--head HEAD]
                                        check an exported evidence bundle offline
   sopflow ledger watch [--url URL] [--state FILE] [--token T] [--key KEY] [--interval S]
@@ -47,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
       port: { type: 'string' },
       host: { type: 'string' },
       db: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
       name: { type: 'string' },
       role: { type: 'string' },
       team: { type: 'string' },
@@ -75,8 +81,18 @@ async function main(argv: string[]): Promise<number> {
     },
   })
   const db = values.db ?? DEFAULT_DB
+  let target: DatabaseTarget
+  try {
+    target = databaseTarget(db)
+  } catch (err) {
+    fail((err as Error).message)
+  }
   switch (command) {
     case 'serve': {
+      if (target.kind === 'postgres')
+        fail(
+          `--db ${db}: serving on PostgreSQL is not available yet (sign-in sessions, the outbox and notifications are still kept in SQLite only); sopflow import, verify and db copy take a postgres:// URL`,
+        )
       const port = values.port ? Number(values.port) : Number(process.env.PORT ?? 8787)
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         fail(`--port must be a port number, not "${values.port}"`)
@@ -143,7 +159,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'import': {
       if (!positionals.length) fail('usage: sopflow import <file.json>…')
-      const storage = new SqliteStorage(db)
+      const storage = await openStorage(db)
       let failed = 0
       const users = await storage.listUsers()
       const by = users.find((u) => u.role === 'admin')?.id ?? 'cli'
@@ -170,6 +186,12 @@ async function main(argv: string[]): Promise<number> {
       const id = positionals[0]
       if (!id) fail('usage: sopflow verify <ticket-id>  or  sopflow verify --bundle <file>')
       return runVerifyTicket(db, id)
+    }
+    case 'db': {
+      if (positionals[0] !== 'copy' || !values.from || !values.to)
+        fail('usage: sopflow db copy --from ./data/sopflow.db --to postgres://user@host/database')
+      const { runDbCopy } = await import('./cli/dbCommands.ts')
+      return runDbCopy(values.from, values.to, fail)
     }
     case 'ledger': {
       if (positionals[0] !== 'watch') fail('usage: sopflow ledger watch [--url URL] [--state FILE]')

@@ -18,7 +18,7 @@ import { noticeSender } from './notifications/deliver.ts'
 import { mailSender } from './outbox/mail.ts'
 import { webhookSender } from './outbox/webhookOut.ts'
 import { OutboxWorker, type WorkerOptions } from './outbox/worker.ts'
-import { newId, newToken, sha256, tokenHash } from './services/crypto.ts'
+import { newId, newToken, tokenHash } from './services/crypto.ts'
 import type { Clock } from './services/tickets.ts'
 import { SqliteStorage } from './storage/sqlite.ts'
 import type { Storage, User } from './storage/types.ts'
@@ -175,7 +175,7 @@ export async function importSop(
   by: string,
   now: string,
 ): Promise<{ id: string; version: number | null }> {
-  const compiled = compileWithLatest(storage, document)
+  const compiled = await compileWithLatest(storage, document)
   const id = compiled.document.id
   const existing = await storage.getSop(id)
   if (!existing) {
@@ -278,6 +278,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   serveWebApp(sopflow.app, resolve(options.staticDir ?? join(ROOT, 'dist', 'editor')))
   const scheduler = new TimerScheduler(storage, sopflow.tickets, clock, {
     intervalMs: options.timerIntervalMs,
+    // The embedded database has one process: what a killed one claimed is free at once.
+    releaseLeasesAtStart: storage.kind === 'sqlite',
     log,
   })
   const host = options.host ?? '127.0.0.1'

@@ -75,7 +75,7 @@ export function userRoutes(storage: Storage, clock: Clock) {
       logEntry(actor, at, 'user.create', { type: 'user', id: user.id }, null, userView(user)),
     )
     // A team named for the first time becomes one of the organisation's teams.
-    if (created.team) storage.teams.createTeam({ id: created.team, name: created.team, createdAt: at })
+    if (created.team) await storage.teams.createTeam({ id: created.team, name: created.team, createdAt: at })
     return c.json({ user: userView(created), token: secret }, 201)
   })
 
@@ -97,7 +97,7 @@ export function userRoutes(storage: Storage, clock: Clock) {
   app.put('/:id/team', async (c) => {
     const user = await load(c.req.param('id'))
     const { team } = parse(accessSchemas.teamChange, await jsonBody(c))
-    if (team !== null && !storage.teams.getTeam(team))
+    if (team !== null && !(await storage.teams.getTeam(team)))
       throw new Problem(422, 'unknown_team', `No team has the id "${team}"`, { params: { team } })
     if (team === user.team) return c.json(userView(user))
     const at = clock().toISOString()

@@ -9,8 +9,9 @@ import { checkBundle } from '../services/bundleCheck.ts'
 import { sha256 } from '../services/crypto.ts'
 import type { VerifyResult } from '../services/verification.ts'
 import { verifyAudit } from '../services/verification.ts'
-import { SqliteStorage } from '../storage/sqlite.ts'
-import type { TreeHeadRow } from '../storage/types.ts'
+import { databaseTarget } from '../storage/databaseUrl.ts'
+import { openStorage } from '../storage/open.ts'
+import type { Storage, TreeHeadRow } from '../storage/types.ts'
 
 const out = (line: string) => process.stdout.write(`${line}\n`)
 
@@ -49,26 +50,17 @@ export function printResult(id: string, r: VerifyResult): number {
 
 /** `sopflow verify <ticket-id>`: the ticket in the database, its records, and their place in the ledger. */
 export async function runVerifyTicket(db: string, id: string): Promise<number> {
-  const storage = new SqliteStorage(db)
+  const storage = await openStorage(db)
   try {
-    const t = await storage.getTicket(id)
-    if (!t) {
-      out(`✗ no ticket "${id}" in ${db}`)
+    const checked = await verifyStoredTicket(storage, id)
+    if (typeof checked === 'string') {
+      out(`✗ ${checked}`)
       return 1
     }
-    const version = await storage.getVersion(t.sopId, t.sopVersion)
-    if (!version) {
-      out(`✗ ticket ${id}: its SOP version ${t.sopId}@${t.sopVersion} is missing`)
-      return 1
-    }
-    const audit = await storage.getAudit(id)
-    const result = verifyAudit(compilePinned(storage, version), t, audit)
-    if (version.text !== undefined && sha256(version.text) !== version.hash) {
-      result.ok = false
-      result.problems.push(`the stored SOP document does not match its hash ${version.hash}`)
-    }
-    const keyFile = join(dirname(resolve(db)), 'ledger-key.pem')
-    if (existsSync(keyFile)) {
+    const { result, audit } = checked
+    const target = databaseTarget(db)
+    const keyFile = target.kind === 'sqlite' ? join(dirname(resolve(target.path)), 'ledger-key.pem') : null
+    if (keyFile && existsSync(keyFile)) {
       const ledger = new LedgerService(storage, loadOrCreateKey(keyFile), {
         headsFile: join(dirname(resolve(db)), 'ledger-heads.jsonl'),
       })
@@ -80,6 +72,28 @@ export async function runVerifyTicket(db: string, id: string): Promise<number> {
   } finally {
     await storage.close()
   }
+}
+
+/**
+ * A stored ticket checked against its history: the hash chain, the replay of its records on the
+ * SOP version it runs (with its pinned calendars), the row, and the stored SOP document's hash.
+ * A string when there is nothing to check (no such ticket, or its SOP version is missing).
+ */
+export async function verifyStoredTicket(
+  storage: Storage,
+  id: string,
+): Promise<string | { result: VerifyResult; audit: Awaited<ReturnType<Storage['getAudit']>> }> {
+  const t = await storage.getTicket(id)
+  if (!t) return `no ticket "${id}"`
+  const version = await storage.getVersion(t.sopId, t.sopVersion)
+  if (!version) return `ticket ${id}: its SOP version ${t.sopId}@${t.sopVersion} is missing`
+  const audit = await storage.getAudit(id)
+  const result = verifyAudit(await compilePinned(storage, version), t, audit)
+  if (version.text !== undefined && sha256(version.text) !== version.hash) {
+    result.ok = false
+    result.problems.push(`the stored SOP document does not match its hash ${version.hash}`)
+  }
+  return { result, audit }
 }
 
 /** `sopflow verify --bundle FILE [--key KEY] [--head HEAD]`: an evidence bundle, offline. */

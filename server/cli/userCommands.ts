@@ -3,6 +3,7 @@ import { Links } from '../auth/invitations.ts'
 import type { OidcConfig } from '../auth/oidc.ts'
 import { newId, newToken, tokenHash } from '../services/crypto.ts'
 import type { NewAdminLogEntry } from '../storage/accessTypes.ts'
+import { type DatabaseTarget, databaseTarget } from '../storage/databaseUrl.ts'
 import { SqliteStorage } from '../storage/sqlite.ts'
 import { insertAdminLog } from '../storage/sqliteAdminLog.ts'
 import { AuthStore } from '../storage/sqliteAuth.ts'
@@ -36,7 +37,15 @@ export async function personCommand(args: string[], defaultDb: string, fail: Fai
     fail('usage: sopflow user add --name <name> --role <role> [--email <e-mail>] [--token]')
   const email = values.email?.trim() || null
   if (email && !/^[^\s@]+@[^\s@]+$/.test(email)) fail(`--email must be an e-mail address, not "${email}"`)
-  const storage = new SqliteStorage(values.db ?? defaultDb)
+  let target: DatabaseTarget
+  try {
+    target = databaseTarget(values.db ?? defaultDb)
+  } catch (err) {
+    fail((err as Error).message)
+  }
+  if (target.kind !== 'sqlite')
+    fail('sopflow user works on a SQLite database; people on PostgreSQL are added through the API')
+  const storage = new SqliteStorage(target.path)
   try {
     const store = new AuthStore(storage.db)
     const links = new Links(store, () => new Date())

@@ -43,7 +43,6 @@ export class LedgerService {
   private timer: NodeJS.Timeout | null = null
   private last: TreeHeadRow | null = null
   private signing: Promise<TreeHeadRow> | null = null
-  readonly subtree: SubtreeHash
   /** The last head in the heads file (outside the database) when this process started. */
   private readonly anchor: TreeHeadRow | null
 
@@ -52,7 +51,6 @@ export class LedgerService {
     readonly key: LedgerKey,
     private readonly options: LedgerOptions = {},
   ) {
-    this.subtree = storedSubtrees((level, index) => storage.ledgerNode(level, index), sha256Bytes)
     this.anchor = options.headsFile ? lastHead(options.headsFile) : null
   }
 
@@ -75,8 +73,47 @@ export class LedgerService {
     return this.storage.ledgerSize()
   }
 
-  rootOf(size: number): Uint8Array {
-    return size === 0 ? treeHash([], sha256Bytes) : this.subtree(0, size)
+  async rootOf(size: number): Promise<Uint8Array> {
+    if (size === 0) return treeHash([], sha256Bytes)
+    return (await this.subtrees((s) => s(0, size)))(0, size)
+  }
+
+  /**
+   * The stored subtrees a computation needs, read in one call: `needs` runs first over placeholder
+   * hashes to learn which stored nodes it touches; the result serves those ranges (and any range
+   * built from them). Proofs are pure functions, so they run twice rather than read node by node.
+   */
+  async subtrees(needs: (subtree: SubtreeHash) => void): Promise<SubtreeHash> {
+    const wanted = new Map<string, [number, number]>()
+    const placeholder = new Uint8Array(32)
+    try {
+      needs(
+        storedSubtrees((level, index) => {
+          wanted.set(`${level}/${index}`, [level, index])
+          return placeholder
+        }, sha256Bytes),
+      )
+    } catch {
+      // A range the tree does not have: the real computation reports it.
+    }
+    const keys = [...wanted.keys()]
+    const hashes = await this.storage.ledgerNodes([...wanted.values()])
+    const nodes = new Map(keys.map((k, i) => [k, hashes[i]]))
+    const memo = new Map<string, Uint8Array>()
+    const stored = storedSubtrees((level, index) => {
+      const h = nodes.get(`${level}/${index}`)
+      if (!h) throw new Error(`The ledger has no node ${level}/${index}`)
+      return h
+    }, sha256Bytes)
+    return (start, end) => {
+      const k = `${start}:${end}`
+      let h = memo.get(k)
+      if (!h) {
+        h = stored(start, end)
+        memo.set(k, h)
+      }
+      return h
+    }
   }
 
   /** The latest signed head, signing a new one first when records were added since. */
@@ -94,7 +131,7 @@ export class LedgerService {
   }
 
   private async sign(size: number): Promise<TreeHeadRow> {
-    const root = this.rootOf(size)
+    const root = await this.rootOf(size)
     // Never sign a tree that does not extend the last head signed (here or in the heads file).
     const prev = [this.last, this.anchor]
       .filter((h): h is TreeHeadRow => !!h)
@@ -109,7 +146,7 @@ export class LedgerService {
           size,
           prevRoot,
           root,
-          consistencyProof(prev.size, size, this.subtree),
+          consistencyProof(prev.size, size, await this.subtrees((t) => consistencyProof(prev.size, size, t))),
           sha256Bytes,
         )
       if (!consistent)
@@ -168,9 +205,9 @@ export class LedgerService {
     return {
       leaf,
       size,
-      leafHash: toHex(this.storage.ledgerNode(0, leaf)),
+      leafHash: toHex((await this.storage.ledgerNodes([[0, leaf]]))[0]),
       record: record ? { ticketId: record.ticketId, seq: record.seq, hash: record.hash } : null,
-      proof: inclusionProof(leaf, size, this.subtree).map(toHex),
+      proof: inclusionProof(leaf, size, await this.subtrees((t) => inclusionProof(leaf, size, t))).map(toHex),
     }
   }
 
@@ -181,7 +218,8 @@ export class LedgerService {
         from,
         to,
       })
-    return { from, to, proof: consistencyProof(from, to, this.subtree).map(toHex) }
+    const subtree = await this.subtrees((t) => consistencyProof(from, to, t))
+    return { from, to, proof: consistencyProof(from, to, subtree).map(toHex) }
   }
 
   /**
@@ -201,16 +239,11 @@ export class LedgerService {
         message: `the signature of tree head ${head.size} does not verify with key ${this.key.keyId}`,
       })
     const root = fromHex(head.root)
-    const memo = new Map<string, Uint8Array>()
-    const subtree: SubtreeHash = (start, end) => {
-      const k = `${start}:${end}`
-      let h = memo.get(k)
-      if (!h) {
-        h = this.subtree(start, end)
-        memo.set(k, h)
-      }
-      return h
-    }
+    const subtree = await this.subtrees((t) => {
+      for (const a of audit)
+        if (typeof a.leaf === 'number' && Number.isInteger(a.leaf) && a.leaf >= 0 && a.leaf < head.size)
+          inclusionProof(a.leaf, head.size, t)
+    })
     for (const a of audit) {
       const leaf = a.leaf
       if (typeof leaf !== 'number' || !Number.isInteger(leaf) || leaf < 0 || leaf >= head.size) {

@@ -107,31 +107,30 @@ export function noticeSender(notices: NoticeStore, outbox: OutboxStore, hub: Not
       createdAt: m.createdAt,
       readAt: null,
     }
-    const settings = notices.settings(m.target)
-    let added = false
-    outbox.together(() => {
-      added = notices.add(notice)
-      if (settings.email && settings.emailOn)
-        outbox.enqueue([
-          {
-            id: `${m.id}.mail`,
-            kind: 'mail',
-            ticketId: m.ticketId,
-            event: `notice.${p.kind}`,
-            target: settings.email,
-            subscriptionId: null,
-            payload: {
-              from: mailFrom,
-              to: settings.email,
-              subject: `[${p.params.ticket}] ${SUBJECTS[p.kind]}: ${p.params.subject}`,
-              text: `${SUBJECTS[p.kind]}: ${p.params.subject} (${p.params.ticket})${p.params.step ? `, step ${p.params.step}` : ''}.`,
-              messageId: `<${m.id}.mail@${/@([^>\s]+)>?\s*$/.exec(mailFrom)?.[1] ?? 'sopflow.invalid'}>`,
-            },
-            createdAt: m.createdAt,
-            nextAt: m.createdAt,
+    const settings = await notices.settings(m.target)
+    // The e-mail is queued first, then the notice added: both keep an id already there, so a
+    // crash between them only means this message is delivered again, to the same effect.
+    if (settings.email && settings.emailOn)
+      await outbox.enqueue([
+        {
+          id: `${m.id}.mail`,
+          kind: 'mail',
+          ticketId: m.ticketId,
+          event: `notice.${p.kind}`,
+          target: settings.email,
+          subscriptionId: null,
+          payload: {
+            from: mailFrom,
+            to: settings.email,
+            subject: `[${p.params.ticket}] ${SUBJECTS[p.kind]}: ${p.params.subject}`,
+            text: `${SUBJECTS[p.kind]}: ${p.params.subject} (${p.params.ticket})${p.params.step ? `, step ${p.params.step}` : ''}.`,
+            messageId: `<${m.id}.mail@${/@([^>\s]+)>?\s*$/.exec(mailFrom)?.[1] ?? 'sopflow.invalid'}>`,
           },
-        ])
-    })
+          createdAt: m.createdAt,
+          nextAt: m.createdAt,
+        },
+      ])
+    const added = await notices.add(notice)
     if (added) hub.publish(notice)
     return { ok: true, status: null }
   }

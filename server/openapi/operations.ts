@@ -20,7 +20,7 @@ export const ops: Op[] = [
   ...tagged('Service', [
     ['get', '/api/openapi.json', 'This OpenAPI document'],
     ['get', '/api/docs', 'A readable page of this document'],
-    ['get', '/api/health', 'Whether the server is up'],
+    ['get', '/api/health', 'Whether the server is up and its database answers'],
   ]),
   ...tagged('Signing in', [
     [

@@ -81,14 +81,15 @@ export function ticketEvents(unit: TicketCommit): TicketEvent[] {
 }
 
 /** Webhook messages for these events: one per active subscription that wants it. */
-export function webhookRows(
+export async function webhookRows(
   store: OutboxStore,
   sopId: string | null,
   events: TicketEvent[],
   now: string,
-): OutboxRow[] {
+): Promise<OutboxRow[]> {
   const rows: OutboxRow[] = []
-  for (const s of store.subscriptions()) {
+  if (!events.length) return rows
+  for (const s of await store.subscriptions()) {
     if (s.sopId && s.sopId !== sopId) continue
     for (const e of events) {
       if (!s.events.includes(e.type)) continue
@@ -125,7 +126,7 @@ export class OutboxCommitter extends GroupCommitter {
   override async commit(unit: TicketCommit): Promise<CommitOutcome> {
     const events = ticketEvents(unit)
     const now = unit.audit[0]?.at ?? unit.ticket.updatedAt
-    const rows = webhookRows(this.outbox, unit.ticket.sopId, events, now)
+    const rows = await webhookRows(this.outbox, unit.ticket.sopId, events, now)
     for (const a of unit.audit) {
       const p = a.payload as { visibility?: string; text?: string; messageId?: string } | null
       if (a.type !== 'note' || p?.visibility !== 'customer') continue

@@ -52,38 +52,41 @@ export interface WebhookSubscription {
 }
 
 /** The outbox's storage: the rows come in with ticket commits; this reads and moves them on. */
+/** What a delivery attempt came to, as the worker records it. */
+export type OutboxMark =
+  | { id: string; outcome: 'sent'; at: string; status: number | null }
+  | { id: string; outcome: 'retry'; nextAt: string; error: string; status: number | null }
+  | { id: string; outcome: 'failed'; error: string; status: number | null }
+
 export interface OutboxStore {
   /** Adds messages outside a ticket commit (a resend, a notice's e-mail); an id already there is kept. */
-  enqueue(rows: OutboxRow[]): void
+  enqueue(rows: OutboxRow[]): Promise<void>
   /**
    * Takes up to `limit` messages due at `now` (queued, or sending with an expired lease), marks
    * them sending until `leaseUntil` and counts the attempt.
    */
-  lease(now: string, leaseUntil: string, limit: number): OutboxMessage[]
+  lease(now: string, leaseUntil: string, limit: number): Promise<OutboxMessage[]>
   /** Every message a crashed process was sending is queued again (at start, one process per database). */
-  release(now: string): number
-  /** Runs the marks in `fn` as one transaction (one sync for a whole round of deliveries). */
-  together(fn: () => void): void
-  markSent(id: string, now: string, status: number | null): void
-  markRetry(id: string, nextAt: string, error: string, status: number | null): void
-  markFailed(id: string, error: string, status: number | null): void
+  release(now: string): Promise<number>
+  /** Records a round of delivery attempts, in one transaction (one sync for the whole round). */
+  record(marks: OutboxMark[]): Promise<void>
   /** Queues a failed message again, as a fresh attempt series. False: not found or not failed. */
-  retry(id: string, now: string): boolean
-  get(id: string): OutboxMessage | null
+  retry(id: string, now: string): Promise<boolean>
+  get(id: string): Promise<OutboxMessage | null>
   list(filter: {
     status?: OutboxStatus
     subscriptionId?: string
     limit: number
     offset: number
-  }): OutboxMessage[]
-  counts(): Record<OutboxStatus, number>
-  nextDue(): string | null
+  }): Promise<OutboxMessage[]>
+  counts(): Promise<Record<OutboxStatus, number>>
+  nextDue(): Promise<string | null>
 
-  saveSubscription(s: WebhookSubscription): void
-  getSubscription(id: string): WebhookSubscription | null
+  saveSubscription(s: WebhookSubscription): Promise<void>
+  getSubscription(id: string): Promise<WebhookSubscription | null>
   /** Active subscriptions (cached; every save drops the cache). */
-  subscriptions(): WebhookSubscription[]
-  listSubscriptions(): WebhookSubscription[]
+  subscriptions(): Promise<WebhookSubscription[]>
+  listSubscriptions(): Promise<WebhookSubscription[]>
 }
 
 export interface BackoffOptions {

@@ -53,20 +53,20 @@ async function checkUrl(url: string, allowPrivate: boolean) {
 /** The outbox as admins see it: every message's state, and a retry for a failed one. */
 export function outboxRoutes(store: OutboxStore, clock: Clock) {
   const app = new Hono<AppEnv>()
-  app.get('/', (c) => {
+  app.get('/', async (c) => {
     const q = parse(outboxPage, c.req.query(), 'query')
-    return c.json({ counts: store.counts(), messages: store.list(q) })
+    return c.json({ counts: await store.counts(), messages: await store.list(q) })
   })
-  app.get('/:id', (c) => {
-    const m = store.get(c.req.param('id'))
+  app.get('/:id', async (c) => {
+    const m = await store.get(c.req.param('id'))
     if (!m) throw notFound('Message', c.req.param('id'))
     return c.json(m)
   })
-  app.post('/:id/retry', (c) => {
+  app.post('/:id/retry', async (c) => {
     const id = c.req.param('id')
-    const m = store.get(id)
+    const m = await store.get(id)
     if (!m) throw notFound('Message', id)
-    if (!store.retry(id, clock().toISOString()))
+    if (!(await store.retry(id, clock().toISOString())))
       throw new Problem(
         409,
         'outbox_not_failed',
@@ -75,7 +75,7 @@ export function outboxRoutes(store: OutboxStore, clock: Clock) {
           params: { id, status: m.status },
         },
       )
-    return c.json(store.get(id))
+    return c.json(await store.get(id))
   })
   return app
 }
@@ -83,12 +83,12 @@ export function outboxRoutes(store: OutboxStore, clock: Clock) {
 /** Webhook subscriptions: create, change, rotate the secret, the delivery log and resend. */
 export function webhookRoutes(store: OutboxStore, clock: Clock) {
   const app = new Hono<AppEnv>()
-  const find = (id: string) => {
-    const s = store.getSubscription(id)
+  const find = async (id: string) => {
+    const s = await store.getSubscription(id)
     if (!s) throw notFound('Webhook', id)
     return s
   }
-  app.get('/', (c) => c.json(store.listSubscriptions().map(shown)))
+  app.get('/', async (c) => c.json((await store.listSubscriptions()).map(shown)))
   app.post('/', async (c) => {
     const body = parse(subscriptionBody, await jsonBody(c))
     await checkUrl(body.url, body.allowPrivate)
@@ -105,38 +105,38 @@ export function webhookRoutes(store: OutboxStore, clock: Clock) {
       createdAt: clock().toISOString(),
       createdBy: c.get('user').id,
     }
-    store.saveSubscription(s)
+    await store.saveSubscription(s)
     return c.json({ ...shown(s), secret: s.secret }, 201)
   })
   app.put('/:id', async (c) => {
-    const s = find(c.req.param('id'))
+    const s = await find(c.req.param('id'))
     const body = parse(subscriptionBody, await jsonBody(c))
     await checkUrl(body.url, body.allowPrivate)
     const next = { ...s, ...body, sopId: body.sopId ?? null }
-    store.saveSubscription(next)
+    await store.saveSubscription(next)
     return c.json(shown(next))
   })
   app.post('/:id/rotate', async (c) => {
-    const s = find(c.req.param('id'))
+    const s = await find(c.req.param('id'))
     const body = parse(rotateBody, await jsonBody(c))
     const until = new Date(clock().getTime() + body.overlapHours * 3_600_000).toISOString()
     const next = { ...s, secret: newSecret(), previousSecret: s.secret, previousUntil: until }
-    store.saveSubscription(next)
+    await store.saveSubscription(next)
     return c.json({ ...shown(next), secret: next.secret })
   })
-  app.get('/:id/deliveries', (c) => {
-    const s = find(c.req.param('id'))
+  app.get('/:id/deliveries', async (c) => {
+    const s = await find(c.req.param('id'))
     const q = parse(outboxPage, c.req.query(), 'query')
-    return c.json(store.list({ ...q, subscriptionId: s.id }))
+    return c.json(await store.list({ ...q, subscriptionId: s.id }))
   })
-  app.post('/:id/deliveries/:mid/resend', (c) => {
-    const s = find(c.req.param('id'))
-    const m = store.get(c.req.param('mid'))
+  app.post('/:id/deliveries/:mid/resend', async (c) => {
+    const s = await find(c.req.param('id'))
+    const m = await store.get(c.req.param('mid'))
     if (!m || m.subscriptionId !== s.id) throw notFound('Message', c.req.param('mid'))
     const now = clock().toISOString()
     const copy = { ...m, id: newId('msg'), target: s.url, createdAt: now, nextAt: now }
-    store.enqueue([copy])
-    return c.json(store.get(copy.id), 201)
+    await store.enqueue([copy])
+    return c.json(await store.get(copy.id), 201)
   })
   return app
 }

@@ -38,7 +38,7 @@ export function webhookSender(
         return { ok: false, status: null, error: `The URL is refused: ${problem}`, permanent: true }
       connectionSecret = c.secret
     }
-    const sub = m.subscriptionId ? store.getSubscription(m.subscriptionId) : null
+    const sub = m.subscriptionId ? await store.getSubscription(m.subscriptionId) : null
     if (m.subscriptionId && !sub)
       return { ok: false, status: null, error: 'The subscription was removed', permanent: true }
     if (sub) {

@@ -1,6 +1,12 @@
 import type { Clock } from '../services/tickets.ts'
 import type { MailPayload } from './mail.ts'
-import { type BackoffOptions, backoffMs, type OutboxMessage, type OutboxStore } from './outbox.ts'
+import {
+  type BackoffOptions,
+  backoffMs,
+  type OutboxMark,
+  type OutboxMessage,
+  type OutboxStore,
+} from './outbox.ts'
 
 /** How one attempt went. `permanent`: retrying cannot help (the subscription is gone). */
 export type Delivery =
@@ -45,11 +51,19 @@ export class OutboxWorker {
   ) {}
 
   start(): void {
-    // One process per database: whatever a previous process was sending when it died goes again now.
-    const released = this.store.release(this.clock().toISOString())
-    if (released) this.options.log?.(`outbox: ${released} message(s) interrupted by a stop are queued again`)
     this.stopped = false
-    this.schedule(0)
+    // One process per database: whatever a previous process was sending when it died goes again now.
+    this.running = this.store
+      .release(this.clock().toISOString())
+      .then((released) => {
+        if (released)
+          this.options.log?.(`outbox: ${released} message(s) interrupted by a stop are queued again`)
+      })
+      .catch((err) => this.options.log?.(`outbox error: ${(err as Error).message}`))
+      .finally(() => {
+        this.running = null
+        this.schedule(0)
+      })
   }
 
   async stop(): Promise<void> {
@@ -62,17 +76,15 @@ export class OutboxWorker {
   async tick(): Promise<number> {
     const now = this.clock()
     const lease = new Date(now.getTime() + (this.options.leaseMs ?? 60_000)).toISOString()
-    const due = this.store.lease(now.toISOString(), lease, this.options.batch ?? 16)
+    const due = await this.store.lease(now.toISOString(), lease, this.options.batch ?? 16)
     const marks = await Promise.all(due.map((m) => this.deliver(m)))
     // The round's results are recorded together: one transaction, one sync.
-    this.store.together(() => {
-      for (const mark of marks) mark()
-    })
+    await this.store.record(marks)
     return due.length
   }
 
   /** Sends one message; returns how to record the result. */
-  private async deliver(m: OutboxMessage): Promise<() => void> {
+  private async deliver(m: OutboxMessage): Promise<OutboxMark> {
     let result: Delivery
     try {
       if (m.kind === 'mail') result = await this.senders.mail(m.payload as unknown as MailPayload)
@@ -83,16 +95,16 @@ export class OutboxWorker {
       result = { ok: false, status: null, error: (err as Error).message }
     }
     const now = this.clock()
-    if (result.ok) return () => this.store.markSent(m.id, now.toISOString(), result.status)
+    if (result.ok) return { id: m.id, outcome: 'sent', at: now.toISOString(), status: result.status }
     const age = now.getTime() - Date.parse(m.createdAt)
     if (result.permanent || age >= (this.options.giveUpMs ?? 3 * 86_400_000)) {
       const why = result.permanent ? result.error : `Gave up after ${m.attempts} attempt(s): ${result.error}`
       this.options.log?.(`outbox: ${m.id} failed: ${why}`)
-      return () => this.store.markFailed(m.id, why, result.status)
+      return { id: m.id, outcome: 'failed', error: why, status: result.status }
     }
     const wait = backoffMs(m.attempts, this.options.random ?? Math.random, this.options)
     const next = new Date(now.getTime() + wait).toISOString()
-    return () => this.store.markRetry(m.id, next, result.error, result.status)
+    return { id: m.id, outcome: 'retry', nextAt: next, error: result.error, status: result.status }
   }
 
   private schedule(ms: number): void {

@@ -22,8 +22,8 @@ const members = z.object({ roles: z.array(roleName).max(50) }).strict()
  */
 export function roleRoutes(storage: Storage, clock: Clock) {
   const app = new Hono<AppEnv>()
-  app.get('/', (c) => {
-    const organisation = storage.teams.listOrgRoles().map(({ name, label }) => ({ name, label }))
+  app.get('/', async (c) => {
+    const organisation = (await storage.teams.listOrgRoles()).map(({ name, label }) => ({ name, label }))
     return c.json({ roles: [...WRITE_TICKETS, ...organisation.map((r) => r.name)], organisation })
   })
 
@@ -46,7 +46,7 @@ export function roleRoutes(storage: Storage, clock: Clock) {
     const user = await storage.getUser(c.req.param('userId'))
     if (!user) throw notFound('User', c.req.param('userId'))
     const body = parse(members, await jsonBody(c))
-    const known = new Set(storage.teams.listOrgRoles().map((r) => r.name))
+    const known = new Set((await storage.teams.listOrgRoles()).map((r) => r.name))
     const unknown = body.roles.filter((r) => !known.has(r))
     if (unknown.length)
       throw new Problem(422, 'unknown_role', `No organisation role named ${unknown.join(', ')}`, {

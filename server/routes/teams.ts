@@ -16,7 +16,7 @@ const teamCreate = z
 /** Teams (departments): users belong to one, and an SOP step may name the team responsible for it. */
 export function teamRoutes(storage: Storage, clock: Clock) {
   const app = new Hono<AppEnv>()
-  app.get('/', (c) => c.json(storage.teams.listTeams().map(({ id, name }) => ({ id, name }))))
+  app.get('/', async (c) => c.json((await storage.teams.listTeams()).map(({ id, name }) => ({ id, name }))))
   app.post('/', async (c) => {
     const body = parse(teamCreate, await jsonBody(c))
     const at = clock().toISOString()

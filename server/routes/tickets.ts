@@ -70,7 +70,7 @@ export function ticketRoutes(storage: Storage, tickets: TicketService) {
         q.queue === 'me'
           ? {
               team: user.team,
-              roles: [user.role, ...storage.teams.orgRolesOf(user.id)],
+              roles: [user.role, ...(await storage.teams.orgRolesOf(user.id))],
               lead: user.role === 'supervisor',
             }
           : undefined,

@@ -1,5 +1,5 @@
 import { sign } from 'node:crypto'
-import { canonicalJson, inclusionProof, type SubtreeHash, toHex } from '../../engine/index.ts'
+import { canonicalJson, inclusionProof, toHex } from '../../engine/index.ts'
 import { calendarsOf } from '../calendars/store.ts'
 import { Problem } from '../http/problem.ts'
 import type { LedgerService } from '../ledger/ledger.ts'
@@ -71,16 +71,10 @@ export async function buildEvidence(
   if (!version) throw new Problem(404, 'not_found', `SOP version ${t.sopId}@${t.sopVersion} does not exist`)
   const head = size === undefined ? await ledger.head() : await storage.treeHead(size)
   if (!head) throw new Problem(404, 'not_found', `No signed tree head of ${size} records`, { size })
-  const memo = new Map<string, Uint8Array>()
-  const subtree: SubtreeHash = (start, end) => {
-    const k = `${start}:${end}`
-    let h = memo.get(k)
-    if (!h) {
-      h = ledger.subtree(start, end)
-      memo.set(k, h)
-    }
-    return h
-  }
+  const subtree = await ledger.subtrees((t) => {
+    for (const a of audit)
+      if (typeof a.leaf === 'number' && a.leaf < head.size) inclusionProof(a.leaf, head.size, t)
+  })
   const proofs = audit.map((a) => {
     if (typeof a.leaf !== 'number' || a.leaf >= head.size)
       throw new Problem(
@@ -107,7 +101,7 @@ export async function buildEvidence(
       hash: version.hash,
       id: version.sopId,
       version: version.version,
-      ...calendarsOf(storage).bundled(version.sopId, version.version),
+      ...(await calendarsOf(storage).bundled(version.sopId, version.version)),
     },
     ticket: ticketSummary(t),
     treeHead: headJson(head),

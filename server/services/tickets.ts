@@ -145,7 +145,7 @@ export class TicketService {
     if (!sop) {
       const v = await this.storage.getVersion(sopId, version)
       if (!v) throw notFound('SOP version', key)
-      sop = compilePinned(this.storage, v)
+      sop = await compilePinned(this.storage, v)
       this.compiled.set(key, sop)
     }
     return sop
@@ -196,9 +196,10 @@ export class TicketService {
     // Bound fields are filled from the customer and the intake form, unless given explicitly.
     const bound = boundValues(sop, { customer, subject: input.subject, channel: input.channel })
     for (const k of Object.keys(input.fields ?? {})) delete bound[k]
+    const actor = await this.actorFor(user)
     const startWith = (b: Record<string, FieldValue>) =>
       start(sop, {
-        actor: this.actorFor(user),
+        actor,
         now,
         fields: { ...b, ...input.fields },
         priority: input.priority,
@@ -318,7 +319,7 @@ export class TicketService {
         user && options.checkAssignee !== false ? await this.responsibility(user, t) : false
       const sop = await this.sopFor(t.sopId, t.sopVersion)
       const now = this.now()
-      const actor = user ? this.actorFor(user) : { id: 'system', role: 'system' }
+      const actor = user ? await this.actorFor(user) : { id: 'system', role: 'system' }
       const d = decide(sop, t.state, input, actor, now)
       if (!d.ok) {
         if (user && !MALFORMED.has(d.rejection.code)) await this.recordRejection(user, t, input, d, now)
@@ -462,7 +463,7 @@ export class TicketService {
 
   /** Refuses to give a ticket to someone who cannot work it now (see `requireQualified`). */
   async requireQualified(assignee: User, t: TicketRow): Promise<void> {
-    requireQualified(await this.sopFor(t.sopId, t.sopVersion), t, assignee, this.actorFor(assignee))
+    requireQualified(await this.sopFor(t.sopId, t.sopVersion), t, assignee, await this.actorFor(assignee))
   }
 
   /** The assignee rule (see `responsibility`): true when the write is a supervisor's intervention. */
@@ -571,7 +572,7 @@ export class TicketService {
     return {
       ticket: t,
       assignee: t.assigneeId ? { id: t.assigneeId, name: assignee?.name ?? t.assigneeId } : null,
-      prompt: prompt(sop, t.state, user ? this.actorFor(user) : null, this.now()),
+      prompt: prompt(sop, t.state, user ? await this.actorFor(user) : null, this.now()),
       customer,
       timers,
       notes: audit.map((a) => {
@@ -652,8 +653,8 @@ export class TicketService {
   }
 
   /** A user as the engine sees them: their built-in role and their organisation roles. */
-  actorFor(user: User): { id: string; role: string; roles?: string[] } {
-    return actorOf({ ...user, orgRoles: this.storage.teams.orgRolesOf(user.id) })
+  async actorFor(user: User): Promise<{ id: string; role: string; roles?: string[] }> {
+    return actorOf({ ...user, orgRoles: await this.storage.teams.orgRolesOf(user.id) })
   }
 
   /**
@@ -668,7 +669,7 @@ export class TicketService {
     now: string,
   ): Promise<{ next: TicketRow; recorded: { assigneeRoles?: string[]; assigneeTeam?: string | null } }> {
     const user = t.assigneeId ? await this.storage.getUser(t.assigneeId) : null
-    const held = user ? [user.role, ...this.storage.teams.orgRolesOf(user.id)] : null
+    const held = user ? [user.role, ...(await this.storage.teams.orgRolesOf(user.id))] : null
     const kept = applyState(sop, t, state, now, held)
     if (!user) return { next: kept, recorded: orgRolesRecord(held) }
     const next = applyState(sop, t, state, now, held, user.team)

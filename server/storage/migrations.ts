@@ -460,6 +460,10 @@ UPDATE tickets SET number = r.n
   WHERE tickets.id = r.id;
 CREATE UNIQUE INDEX tickets_number ON tickets(number);`,
   },
+  {
+    name: 'timers are claimed with a lease, so that one server fires each and another takes over when it lapses',
+    sql: 'ALTER TABLE timers ADD COLUMN lease_until TEXT;',
+  },
 ]
 
 /**

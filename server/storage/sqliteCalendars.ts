@@ -11,6 +11,25 @@ export interface CalendarVersion {
 
 export type CalendarVersionMeta = Omit<CalendarVersion, 'calendar'> & { title: string; timeZone: string }
 
+/**
+ * Calendars: every save is a new, immutable version; an SOP version pins the calendar versions
+ * it runs on (`Storage.publishVersion` pins them in its transaction).
+ */
+export interface CalendarStore {
+  /** The latest version of every calendar, by id. */
+  list(): Promise<CalendarVersionMeta[]>
+  versions(id: string): Promise<CalendarVersionMeta[]>
+  get(id: string, version?: number): Promise<CalendarVersion | null>
+  /** Saves a calendar as its next version. */
+  add(calendar: Calendar, at: string, by: string): Promise<CalendarVersion>
+  /** Ids among `ids` that have no calendar. */
+  missing(ids: readonly string[]): Promise<string[]>
+  /** For an evidence bundle: the calendars an SOP version pins, when it pins any. */
+  bundled(sopId: string, sopVersion: number): Promise<{ calendars?: Record<string, Calendar> }>
+  /** The calendars an SOP version runs on, as data for `compile`. */
+  pinned(sopId: string, sopVersion: number): Promise<Record<string, Calendar>>
+}
+
 interface Row {
   calendar_id: string
   version: number
@@ -36,14 +55,33 @@ const toMeta = (v: CalendarVersion): CalendarVersionMeta => ({
 })
 
 /**
+ * Pins the latest version of each calendar to an SOP version (called inside the publishing
+ * transaction). Throws when a calendar does not exist.
+ */
+export function pinLatestCalendars(
+  db: Database.Database,
+  sopId: string,
+  sopVersion: number,
+  ids: readonly string[],
+): void {
+  const insert = db.prepare(
+    `INSERT INTO sop_calendar_pins (sop_id, sop_version, calendar_id, calendar_version)
+     SELECT ?, ?, calendar_id, max(version) FROM calendar_versions WHERE calendar_id = ? GROUP BY calendar_id`,
+  )
+  for (const id of ids) {
+    if (!insert.run(sopId, sopVersion, id).changes) throw new Error(`No calendar "${id}" to pin`)
+  }
+}
+
+/**
  * Calendars in SQLite: every save is a new, immutable version; an SOP version pins the calendar
  * versions it runs on, so its tickets' deadlines never move when a calendar is edited later.
  */
-export class SqliteCalendars {
+export class SqliteCalendars implements CalendarStore {
   constructor(private readonly db: Database.Database) {}
 
   /** The latest version of every calendar, by id. */
-  list(): CalendarVersionMeta[] {
+  async list(): Promise<CalendarVersionMeta[]> {
     const rows = this.db
       .prepare(
         `SELECT c.* FROM calendar_versions c
@@ -55,14 +93,18 @@ export class SqliteCalendars {
     return rows.map((r) => toMeta(toVersion(r)))
   }
 
-  versions(id: string): CalendarVersionMeta[] {
+  async versions(id: string): Promise<CalendarVersionMeta[]> {
     const rows = this.db
       .prepare('SELECT * FROM calendar_versions WHERE calendar_id = ? ORDER BY version')
       .all(id) as Row[]
     return rows.map((r) => toMeta(toVersion(r)))
   }
 
-  get(id: string, version?: number): CalendarVersion | null {
+  async get(id: string, version?: number): Promise<CalendarVersion | null> {
+    return this.getNow(id, version)
+  }
+
+  private getNow(id: string, version?: number): CalendarVersion | null {
     const row = (
       version === undefined
         ? this.db
@@ -76,7 +118,7 @@ export class SqliteCalendars {
   }
 
   /** Saves a calendar as its next version. */
-  add(calendar: Calendar, at: string, by: string): CalendarVersion {
+  async add(calendar: Calendar, at: string, by: string): Promise<CalendarVersion> {
     return this.db
       .transaction(() => {
         const { n } = this.db
@@ -93,26 +135,12 @@ export class SqliteCalendars {
   }
 
   /** Ids among `ids` that have no calendar. */
-  missing(ids: readonly string[]): string[] {
-    return ids.filter((id) => !this.get(id))
-  }
-
-  /**
-   * Pins the latest version of each calendar to an SOP version (call inside the publishing
-   * transaction). Throws when a calendar does not exist.
-   */
-  pinLatest(sopId: string, sopVersion: number, ids: readonly string[]): void {
-    const insert = this.db.prepare(
-      `INSERT INTO sop_calendar_pins (sop_id, sop_version, calendar_id, calendar_version)
-       SELECT ?, ?, calendar_id, max(version) FROM calendar_versions WHERE calendar_id = ? GROUP BY calendar_id`,
-    )
-    for (const id of ids) {
-      if (!insert.run(sopId, sopVersion, id).changes) throw new Error(`No calendar "${id}" to pin`)
-    }
+  async missing(ids: readonly string[]): Promise<string[]> {
+    return ids.filter((id) => !this.getNow(id))
   }
 
   /** The calendar versions an SOP version runs on, by calendar id. */
-  pins(sopId: string, sopVersion: number): Record<string, number> {
+  private pins(sopId: string, sopVersion: number): Record<string, number> {
     const rows = this.db
       .prepare(
         'SELECT calendar_id, calendar_version FROM sop_calendar_pins WHERE sop_id = ? AND sop_version = ?',
@@ -122,16 +150,16 @@ export class SqliteCalendars {
   }
 
   /** For an evidence bundle: the calendars an SOP version pins, when it pins any. */
-  bundled(sopId: string, sopVersion: number): { calendars?: Record<string, Calendar> } {
-    const calendars = this.pinned(sopId, sopVersion)
+  async bundled(sopId: string, sopVersion: number): Promise<{ calendars?: Record<string, Calendar> }> {
+    const calendars = await this.pinned(sopId, sopVersion)
     return Object.keys(calendars).length ? { calendars } : {}
   }
 
   /** The calendars an SOP version runs on, as data for `compile`. */
-  pinned(sopId: string, sopVersion: number): Record<string, Calendar> {
+  async pinned(sopId: string, sopVersion: number): Promise<Record<string, Calendar>> {
     const out: Record<string, Calendar> = {}
     for (const [id, version] of Object.entries(this.pins(sopId, sopVersion))) {
-      const v = this.get(id, version)
+      const v = this.getNow(id, version)
       if (v) out[id] = v.calendar
     }
     return out

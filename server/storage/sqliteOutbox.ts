@@ -1,12 +1,13 @@
 import type Database from 'better-sqlite3'
 import type {
+  OutboxMark,
   OutboxMessage,
   OutboxRow,
   OutboxStatus,
   OutboxStore,
-  WebhookEvent,
   WebhookSubscription,
 } from '../outbox/outbox.ts'
+import { toMessage, toSubscription } from './outboxRows.ts'
 
 type Row = Record<string, unknown>
 
@@ -29,9 +30,9 @@ export class SqliteOutbox implements OutboxStore {
     return s
   }
 
-  enqueue(rows: OutboxRow[]): void {
+  async enqueue(rows: OutboxRow[]): Promise<void> {
     const insert =
-      this.stmt(`INSERT INTO outbox (id, kind, ticket_id, event, target, subscription_id, payload,
+      this.stmt(`INSERT OR IGNORE INTO outbox (id, kind, ticket_id, event, target, subscription_id, payload,
       next_at, created_at) VALUES (@id, @kind, @ticketId, @event, @target, @subscriptionId, @payload, @nextAt, @createdAt)`)
     const write = () => {
       for (const r of rows) insert.run({ ...r, payload: JSON.stringify(r.payload) })
@@ -40,7 +41,7 @@ export class SqliteOutbox implements OutboxStore {
     else this.db.transaction(write)()
   }
 
-  lease(now: string, leaseUntil: string, limit: number): OutboxMessage[] {
+  async lease(now: string, leaseUntil: string, limit: number): Promise<OutboxMessage[]> {
     return this.db
       .transaction(() => {
         const rows = this.stmt(`SELECT * FROM outbox WHERE (status = 'queued' AND next_at <= ?)
@@ -63,50 +64,58 @@ export class SqliteOutbox implements OutboxStore {
       .immediate()
   }
 
-  release(now: string): number {
+  async release(now: string): Promise<number> {
     return this.stmt(
       `UPDATE outbox SET status = 'queued', lease_until = NULL, next_at = ? WHERE status = 'sending'`,
     ).run(now).changes
   }
 
-  together(fn: () => void): void {
-    if (this.db.inTransaction) fn()
-    else this.db.transaction(fn).immediate()
+  async record(marks: OutboxMark[]): Promise<void> {
+    if (!marks.length) return
+    this.db
+      .transaction(() => {
+        for (const m of marks) {
+          if (m.outcome === 'sent') this.markSent(m.id, m.at, m.status)
+          else if (m.outcome === 'retry') this.markRetry(m.id, m.nextAt, m.error, m.status)
+          else this.markFailed(m.id, m.error, m.status)
+        }
+      })
+      .immediate()
   }
 
-  markSent(id: string, now: string, status: number | null): void {
+  private markSent(id: string, now: string, status: number | null): void {
     this.stmt(`UPDATE outbox SET status = 'sent', sent_at = ?, lease_until = NULL, last_status = ?,
       last_error = NULL WHERE id = ?`).run(now, status, id)
   }
 
-  markRetry(id: string, nextAt: string, error: string, status: number | null): void {
+  private markRetry(id: string, nextAt: string, error: string, status: number | null): void {
     this.stmt(`UPDATE outbox SET status = 'queued', next_at = ?, lease_until = NULL, last_error = ?,
       last_status = ? WHERE id = ?`).run(nextAt, error, status, id)
   }
 
-  markFailed(id: string, error: string, status: number | null): void {
+  private markFailed(id: string, error: string, status: number | null): void {
     this.stmt(`UPDATE outbox SET status = 'failed', lease_until = NULL, last_error = ?, last_status = ?
       WHERE id = ?`).run(error, status, id)
   }
 
-  retry(id: string, now: string): boolean {
+  async retry(id: string, now: string): Promise<boolean> {
     return (
       this.stmt(`UPDATE outbox SET status = 'queued', next_at = ?, attempts = 0, created_at = ?
         WHERE id = ? AND status = 'failed'`).run(now, now, id).changes === 1
     )
   }
 
-  get(id: string): OutboxMessage | null {
+  async get(id: string): Promise<OutboxMessage | null> {
     const r = this.stmt('SELECT * FROM outbox WHERE id = ?').get(id) as Row | undefined
     return r ? toMessage(r) : null
   }
 
-  list(filter: {
+  async list(filter: {
     status?: OutboxStatus
     subscriptionId?: string
     limit: number
     offset: number
-  }): OutboxMessage[] {
+  }): Promise<OutboxMessage[]> {
     const where: string[] = []
     const args: unknown[] = []
     if (filter.status) {
@@ -122,19 +131,19 @@ export class SqliteOutbox implements OutboxStore {
     return (this.db.prepare(sql).all(...args, filter.limit, filter.offset) as Row[]).map(toMessage)
   }
 
-  counts(): Record<OutboxStatus, number> {
+  async counts(): Promise<Record<OutboxStatus, number>> {
     const out: Record<OutboxStatus, number> = { queued: 0, sending: 0, sent: 0, failed: 0 }
     for (const r of this.stmt('SELECT status, count(*) AS n FROM outbox GROUP BY status').all() as Row[])
       out[r.status as OutboxStatus] = r.n as number
     return out
   }
 
-  nextDue(): string | null {
+  async nextDue(): Promise<string | null> {
     const r = this.stmt(`SELECT min(next_at) AS t FROM outbox WHERE status = 'queued'`).get() as Row
     return (r.t as string | null) ?? null
   }
 
-  saveSubscription(s: WebhookSubscription): void {
+  async saveSubscription(s: WebhookSubscription): Promise<void> {
     this.stmt(`INSERT OR REPLACE INTO webhook_subscriptions (id, url, events, sop_id, secret, previous_secret,
       previous_until, allow_private, active, created_at, created_by) VALUES (@id, @url, @events, @sopId, @secret,
       @previousSecret, @previousUntil, @allowPrivate, @active, @createdAt, @createdBy)`).run({
@@ -146,55 +155,19 @@ export class SqliteOutbox implements OutboxStore {
     this.cached = null
   }
 
-  getSubscription(id: string): WebhookSubscription | null {
+  async getSubscription(id: string): Promise<WebhookSubscription | null> {
     const r = this.stmt('SELECT * FROM webhook_subscriptions WHERE id = ?').get(id) as Row | undefined
     return r ? toSubscription(r) : null
   }
 
-  subscriptions(): WebhookSubscription[] {
-    this.cached ??= this.listSubscriptions().filter((s) => s.active)
+  async subscriptions(): Promise<WebhookSubscription[]> {
+    this.cached ??= (await this.listSubscriptions()).filter((s) => s.active)
     return this.cached
   }
 
-  listSubscriptions(): WebhookSubscription[] {
+  async listSubscriptions(): Promise<WebhookSubscription[]> {
     return (this.stmt('SELECT * FROM webhook_subscriptions ORDER BY created_at, id').all() as Row[]).map(
       toSubscription,
     )
-  }
-}
-
-function toMessage(r: Row): OutboxMessage {
-  return {
-    id: r.id as string,
-    kind: r.kind as OutboxMessage['kind'],
-    ticketId: (r.ticket_id as string | null) ?? null,
-    event: r.event as string,
-    target: r.target as string,
-    subscriptionId: (r.subscription_id as string | null) ?? null,
-    payload: JSON.parse(r.payload as string),
-    createdAt: r.created_at as string,
-    nextAt: r.next_at as string,
-    status: r.status as OutboxStatus,
-    attempts: r.attempts as number,
-    leaseUntil: (r.lease_until as string | null) ?? null,
-    sentAt: (r.sent_at as string | null) ?? null,
-    lastStatus: (r.last_status as number | null) ?? null,
-    lastError: (r.last_error as string | null) ?? null,
-  }
-}
-
-function toSubscription(r: Row): WebhookSubscription {
-  return {
-    id: r.id as string,
-    url: r.url as string,
-    events: JSON.parse(r.events as string) as WebhookEvent[],
-    sopId: (r.sop_id as string | null) ?? null,
-    secret: r.secret as string,
-    previousSecret: (r.previous_secret as string | null) ?? null,
-    previousUntil: (r.previous_until as string | null) ?? null,
-    allowPrivate: r.allow_private === 1,
-    active: r.active === 1,
-    createdAt: r.created_at as string,
-    createdBy: r.created_by as string,
   }
 }

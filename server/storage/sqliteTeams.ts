@@ -15,11 +15,37 @@ export interface OrgRole {
   createdAt: string
 }
 
+/** Teams and organisation roles. */
+export interface TeamStore {
+  listTeams(): Promise<Team[]>
+  getTeam(id: string): Promise<Team | null>
+  /** Adds a team; false when one with this id exists. */
+  createTeam(team: Team): Promise<boolean>
+  listOrgRoles(): Promise<OrgRole[]>
+  /** Adds an organisation role; false when one with this name exists. */
+  createOrgRole(role: OrgRole): Promise<boolean>
+  orgRolesOf(userId: string): Promise<string[]>
+  /** Replaces a user's organisation roles, in one transaction. */
+  setOrgRoles(userId: string, roles: string[]): Promise<void>
+  /** Every user's organisation roles, by user id (users without any are absent). */
+  allOrgRoles(): Promise<Map<string, string[]>>
+  /** Adds a team with its admin-log entry; false (and nothing written) when one with this id exists. */
+  addTeam(team: Team, log: NewAdminLogEntry): Promise<boolean>
+  /** Adds an organisation role with its admin-log entry; false (nothing written) when the name is taken. */
+  addOrgRole(role: OrgRole, log: NewAdminLogEntry): Promise<boolean>
+  /** Replaces a user's organisation roles with the log entry (`log` gets the roles before). */
+  changeOrgRoles(
+    userId: string,
+    roles: string[],
+    log: (before: string[]) => NewAdminLogEntry,
+  ): Promise<string[]>
+}
+
 /** Teams and organisation roles on the SQLite database (tables of the migration that adds them). */
-export class SqliteTeams {
+export class SqliteTeams implements TeamStore {
   constructor(private readonly db: Database.Database) {}
 
-  listTeams(): Team[] {
+  async listTeams(): Promise<Team[]> {
     return (this.db.prepare('SELECT * FROM teams ORDER BY name').all() as Record<string, string>[]).map(
       (r) => ({
         id: r.id,
@@ -29,33 +55,45 @@ export class SqliteTeams {
     )
   }
 
-  getTeam(id: string): Team | null {
-    return this.listTeams().find((t) => t.id === id) ?? null
+  async getTeam(id: string): Promise<Team | null> {
+    return (await this.listTeams()).find((t) => t.id === id) ?? null
   }
 
   /** Adds a team; false when one with this id exists. */
-  createTeam(team: Team): boolean {
+  async createTeam(team: Team): Promise<boolean> {
+    return this.insertTeam(team)
+  }
+
+  private insertTeam(team: Team): boolean {
     const r = this.db
       .prepare('INSERT OR IGNORE INTO teams (id, name, created_at) VALUES (?, ?, ?)')
       .run(team.id, team.name, team.createdAt)
     return r.changes === 1
   }
 
-  listOrgRoles(): OrgRole[] {
+  async listOrgRoles(): Promise<OrgRole[]> {
     return (this.db.prepare('SELECT * FROM org_roles ORDER BY name').all() as Record<string, string>[]).map(
       (r) => ({ name: r.name, label: r.label, createdAt: r.created_at }),
     )
   }
 
   /** Adds an organisation role; false when one with this name exists. */
-  createOrgRole(role: OrgRole): boolean {
+  async createOrgRole(role: OrgRole): Promise<boolean> {
+    return this.insertOrgRole(role)
+  }
+
+  private insertOrgRole(role: OrgRole): boolean {
     const r = this.db
       .prepare('INSERT OR IGNORE INTO org_roles (name, label, created_at) VALUES (?, ?, ?)')
       .run(role.name, role.label, role.createdAt)
     return r.changes === 1
   }
 
-  orgRolesOf(userId: string): string[] {
+  async orgRolesOf(userId: string): Promise<string[]> {
+    return this.readOrgRoles(userId)
+  }
+
+  private readOrgRoles(userId: string): string[] {
     return (
       this.db.prepare('SELECT role FROM user_org_roles WHERE user_id = ? ORDER BY role').all(userId) as {
         role: string
@@ -64,7 +102,11 @@ export class SqliteTeams {
   }
 
   /** Replaces a user's organisation roles, in one transaction. */
-  setOrgRoles(userId: string, roles: string[]): void {
+  async setOrgRoles(userId: string, roles: string[]): Promise<void> {
+    this.writeOrgRoles(userId, roles)
+  }
+
+  private writeOrgRoles(userId: string, roles: string[]): void {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM user_org_roles WHERE user_id = ?').run(userId)
       const add = this.db.prepare('INSERT INTO user_org_roles (user_id, role) VALUES (?, ?)')
@@ -88,7 +130,7 @@ export class SqliteTeams {
   /** Adds a team with its log entry; false (and nothing written) when one with this id exists. */
   async addTeam(team: Team, log: NewAdminLogEntry): Promise<boolean> {
     return this.db.transaction(() => {
-      if (!this.createTeam(team)) return false
+      if (!this.insertTeam(team)) return false
       insertAdminLog(this.db, log)
       return true
     })()
@@ -97,7 +139,7 @@ export class SqliteTeams {
   /** Adds an organisation role with its log entry; false (nothing written) when the name is taken. */
   async addOrgRole(role: OrgRole, log: NewAdminLogEntry): Promise<boolean> {
     return this.db.transaction(() => {
-      if (!this.createOrgRole(role)) return false
+      if (!this.insertOrgRole(role)) return false
       insertAdminLog(this.db, log)
       return true
     })()
@@ -110,8 +152,8 @@ export class SqliteTeams {
     log: (before: string[]) => NewAdminLogEntry,
   ): Promise<string[]> {
     return this.db.transaction(() => {
-      const before = this.orgRolesOf(userId)
-      this.setOrgRoles(userId, roles)
+      const before = this.readOrgRoles(userId)
+      this.writeOrgRoles(userId, roles)
       insertAdminLog(this.db, log(before))
       return before
     })()

@@ -7,9 +7,8 @@ import type {
   TokenListing,
   TokenRecord,
 } from './accessTypes.ts'
+import { type Row, toLogEntry, toToken, toUser } from './rows.ts'
 import type { Role, User } from './types.ts'
-
-type Row = Record<string, unknown>
 
 /** AccessStorage on the SQLite database: the `tokens`, `users` and `admin_log` tables. */
 export class SqliteAccess implements AccessStorage {
@@ -166,50 +165,5 @@ export class SqliteAccess implements AccessStorage {
       .prepare(`SELECT * FROM admin_log ${clause} ORDER BY seq DESC LIMIT ? OFFSET ?`)
       .all(...args, q.limit, q.offset) as Row[]
     return { total, items: rows.map(toLogEntry) }
-  }
-}
-
-function json(v: unknown): unknown {
-  return typeof v === 'string' ? JSON.parse(v) : null
-}
-
-function toToken(r: Row): TokenRecord {
-  return {
-    id: r.id as string,
-    userId: r.user_id as string,
-    name: r.label as string,
-    kind: r.kind as TokenRecord['kind'],
-    scopes: json(r.scopes) as string[],
-    createdBy: (r.created_by as string | null) ?? null,
-    createdAt: r.created_at as string,
-    expiresAt: (r.expires_at as string | null) ?? null,
-    lastUsedAt: (r.last_used_at as string | null) ?? null,
-    revokedAt: (r.revoked_at as string | null) ?? null,
-    revokedBy: (r.revoked_by as string | null) ?? null,
-  }
-}
-
-function toUser(r: Row): User {
-  return {
-    id: r.id as string,
-    name: r.name as string,
-    role: r.role as Role,
-    team: (r.team as string | null) ?? null,
-    createdAt: r.created_at as string,
-    disabledAt: (r.disabled_at as string | null) ?? null,
-  }
-}
-
-function toLogEntry(r: Row): AdminLogEntry {
-  return {
-    seq: r.seq as number,
-    at: r.at as string,
-    actorId: r.actor_id as string,
-    actorRole: r.actor_role as string,
-    action: r.action as string,
-    targetType: r.target_type as string,
-    targetId: r.target_id as string,
-    before: json(r.before),
-    after: json(r.after),
   }
 }

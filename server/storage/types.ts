@@ -1,7 +1,10 @@
 import type { SopDocument, TicketState } from '../../engine/index.ts'
+import type { NoticeStore } from '../notifications/notifications.ts'
+import type { OutboxStore } from '../outbox/outbox.ts'
 import type { AccessStorage } from './accessTypes.ts'
 import type { AttachmentRow, ChannelStore, MessageRow } from './channelTypes.ts'
-import type { SqliteTeams } from './sqliteTeams.ts'
+import type { CalendarStore } from './sqliteCalendars.ts'
+import type { TeamStore } from './sqliteTeams.ts'
 
 /**
  * The storage interface the API is written against. The embedded implementation is SQLite
@@ -319,7 +322,13 @@ export interface Storage {
   /** The database file, when a second (read-only) connection can open it; null for one in memory. */
   readonly file?: string | null
   /** Teams and organisation roles. */
-  readonly teams: SqliteTeams
+  readonly teams: TeamStore
+  /** Calendars, in versions, and the versions each SOP version pins. */
+  readonly calendars: CalendarStore
+  /** Messages waiting to go out (written with ticket commits), their deliveries, webhook subscriptions. */
+  readonly outbox: OutboxStore
+  /** The notices of the bell and each user's e-mail setting for them. */
+  readonly notices: NoticeStore
   /** The sequential numbers of new tickets (their references, T-1042). */
   readonly ticketNumbers: TicketNumbers
   close(): Promise<void>
@@ -342,9 +351,11 @@ export interface Storage {
    */
   saveDraft(id: string, draft: Record<string, unknown>, now: string, baseRevision?: number): Promise<number>
   setArchived(id: string, archived: boolean, now: string): Promise<void>
-  /** Appends the next numbered version of an SOP (numbering is atomic). */
-  /** Publishes the next version; `within` runs in the same transaction (calendar pins). */
-  publishVersion(v: Omit<SopVersion, 'version'>, within?: (version: number) => void): Promise<SopVersion>
+  /**
+   * Appends the next numbered version of an SOP (numbering is atomic), pinning the latest version
+   * of each calendar named in `pinCalendars` in the same transaction.
+   */
+  publishVersion(v: Omit<SopVersion, 'version'>, pinCalendars?: readonly string[]): Promise<SopVersion>
   getVersion(sopId: string, version: number): Promise<SopVersion | null>
   latestVersion(sopId: string): Promise<SopVersion | null>
   listVersions(sopId: string): Promise<SopVersionMeta[]>
@@ -370,6 +381,13 @@ export interface Storage {
   getAudit(ticketId: string, types?: readonly AuditType[]): Promise<AuditRow[]>
   listTimers(ticketId: string): Promise<TimerRow[]>
   dueTimers(now: string, limit: number): Promise<TimerRow[]>
+  /**
+   * Claims up to `limit` due timers that no server holds (or whose lease lapsed) until `leaseUntil`,
+   * earliest first: concurrent claims, from any process, never return the same timer.
+   */
+  claimTimers(now: string, leaseUntil: string, limit: number): Promise<TimerRow[]>
+  /** Frees every timer lease (at the start of the one process on a database); returns how many. */
+  releaseTimerLeases(): Promise<number>
   nextTimerDue(): Promise<string | null>
   getIdempotency(userId: string, key: string): Promise<IdempotencyRow | null>
   ticketsForMetrics(filter: MetricsFilter): Promise<TicketRow[]>
@@ -381,8 +399,11 @@ export interface Storage {
 
   // The Merkle ledger over every audit record (appended by commitTickets)
   ledgerSize(): Promise<number>
-  /** The stored hash of the perfect subtree `index` at `level` (level 0: leaf hashes). */
-  ledgerNode(level: number, index: number): Uint8Array
+  /**
+   * The stored hashes of perfect subtrees, each `[level, index]` (level 0: leaf hashes), in the
+   * order asked. A node the ledger does not have is an error.
+   */
+  ledgerNodes(nodes: readonly (readonly [number, number])[]): Promise<Uint8Array[]>
   ledgerRecord(leaf: number): Promise<AuditRow | null>
   saveTreeHead(head: TreeHeadRow): Promise<void>
   /** The signed head of that size, or the latest. */

@@ -4,7 +4,8 @@ import type { Storage } from '../storage/types.ts'
 /**
  * Fires due timers (SLA deadlines, delayed transitions) as the system actor. Timers live in the
  * database with absolute due times, so those that fell due while the server was down fire on the
- * next start. A timer fires once: its removal commits with the transition it causes.
+ * next start. A timer fires once: its removal commits with the transition it causes, and with
+ * several servers each due timer is claimed by one of them under a lease.
  */
 export class TimerScheduler {
   private handle: ReturnType<typeof setTimeout> | null = null
@@ -15,12 +16,30 @@ export class TimerScheduler {
     private readonly storage: Storage,
     private readonly tickets: TicketService,
     private readonly clock: Clock,
-    private readonly options: { intervalMs?: number; log?: (line: string) => void } = {},
+    private readonly options: {
+      intervalMs?: number
+      leaseMs?: number
+      /** Frees every timer lease at start: right only when this is the one process on the database. */
+      releaseLeasesAtStart?: boolean
+      log?: (line: string) => void
+    } = {},
   ) {}
 
   start(): void {
     this.stopped = false
-    this.schedule(0)
+    if (!this.options.releaseLeasesAtStart) {
+      this.schedule(0)
+      return
+    }
+    // Timers a killed process had claimed but not fired are due again now, not when their lease lapses.
+    this.running = true
+    this.storage
+      .releaseTimerLeases()
+      .catch((err) => this.options.log?.(`timer error: ${(err as Error).message}`))
+      .finally(() => {
+        this.running = false
+        this.schedule(0)
+      })
   }
 
   async stop(): Promise<void> {
@@ -32,7 +51,10 @@ export class TimerScheduler {
   /** Fires every timer due now (up to 500 per tick); returns how many fired. */
   async tick(): Promise<number> {
     let fired = 0
-    const due = await this.storage.dueTimers(this.clock().toISOString(), 500)
+    const now = this.clock()
+    // Claimed for a minute: another server skips them, and takes them over if this one dies.
+    const lease = new Date(now.getTime() + (this.options.leaseMs ?? 60_000)).toISOString()
+    const due = await this.storage.claimTimers(now.toISOString(), lease, 500)
     for (const t of due) {
       if ((await this.tickets.fireTimer(t.ticketId, t.id)) === 'fired') fired++
     }

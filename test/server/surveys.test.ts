@@ -19,7 +19,7 @@ async function surveyRecords(c: Ctx, ticketId: string) {
 }
 
 async function invitations(c: Ctx) {
-  return (c.sopflow.outbox.list({ limit: 5000, offset: 0 }) as any[]).filter(
+  return ((await c.sopflow.outbox.list({ limit: 5000, offset: 0 })) as any[]).filter(
     (m) => m.event === 'survey.invitation',
   )
 }

@@ -204,8 +204,7 @@ describe('watchers and SLA breaches', () => {
     c.clock.advance(61_000)
     const [timer] = await c.storage.dueTimers(c.clock().toISOString(), 10)
     expect(await c.sopflow.tickets.fireTimer(id, timer.id)).toBe('fired')
-    const notices = c.sopflow.outbox
-      .list({ limit: 100, offset: 0 })
+    const notices = (await c.sopflow.outbox.list({ limit: 100, offset: 0 }))
       .filter((m) => m.kind === 'notify' && m.ticketId === id)
       .map((m) => [m.target, m.event])
       .sort()

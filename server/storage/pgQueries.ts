@@ -1,0 +1,189 @@
+import { type Kysely, type RawBuilder, sql } from 'kysely'
+import { toAudit, toCustomer, toSurvey, toTicket } from './rows.ts'
+import type {
+  AuditRow,
+  AuditType,
+  Customer,
+  MetricsFilter,
+  Survey,
+  TicketFilter,
+  TicketRow,
+  TicketSearch,
+  TicketSearchResult,
+  TicketSort,
+} from './types.ts'
+
+/** `%text%` for LIKE, with LIKE's own characters escaped (backslash is PostgreSQL's escape). */
+const likeOf = (text: string) => `%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`
+
+/** The ticket list orders, as ./sqliteQueries.ts has them (null deadlines last, explicitly). */
+function orderOf(sort: TicketSort, now: string): RawBuilder<unknown> {
+  switch (sort) {
+    case 'due':
+      return sql`due_at IS NULL, due_at, priority_rank DESC, created_at`
+    case 'priority':
+      return sql`priority_rank DESC, due_at IS NULL, due_at, created_at`
+    case 'created':
+      return sql`created_at DESC, id`
+    default:
+      return sql`(status = 'open') DESC, (due_at IS NOT NULL AND due_at <= ${now}) DESC, priority_rank DESC,
+        due_at IS NULL, due_at, created_at`
+  }
+}
+
+/** The PostgreSQL queries that filter, search and list tickets, audit records, customers and surveys. */
+export class PgQueries {
+  constructor(private readonly db: Kysely<any>) {}
+
+  async listTickets(filter: TicketFilter): Promise<TicketRow[]> {
+    let q = this.db.selectFrom('tickets').selectAll()
+    if (filter.status) q = q.where('status', '=', filter.status)
+    if (filter.assigneeId) q = q.where('assignee_id', '=', filter.assigneeId)
+    if (filter.unassigned) q = q.where('assignee_id', 'is', null)
+    const visible = filter.visibleTo
+    if (visible)
+      q = q.where((e) =>
+        e.or([
+          e('assignee_id', 'is', null),
+          e('assignee_id', '=', visible.userId),
+          e('assignee_id', 'in', e.selectFrom('users').select('id').where('team', '=', visible.team)),
+        ]),
+      )
+    if (filter.queue) q = q.where('queue', '=', filter.queue)
+    if (filter.channel) q = q.where('channel', '=', filter.channel)
+    if (filter.sopId) q = q.where('sop_id', '=', filter.sopId)
+    if (filter.customerId) q = q.where('customer_id', '=', filter.customerId)
+    if (filter.step) q = q.where(sql<boolean>`steps::jsonb ? ${filter.step}`)
+    if (filter.overdue)
+      q = q.where('status', '=', 'open').where('due_at', 'is not', null).where('due_at', '<=', filter.now)
+    const text = filter.search?.trim()
+    if (text) {
+      const like = likeOf(text)
+      const digits = text.replace(/[^0-9]/g, '')
+      q = q.where(
+        sql<boolean>`(tickets.id ILIKE ${like} OR subject ILIKE ${like} OR EXISTS (
+          SELECT 1 FROM customers c WHERE c.id = tickets.customer_id AND (
+            c.name ILIKE ${like} OR c.email ILIKE ${like}
+            OR (${digits} <> '' AND replace(replace(replace(replace(c.phone, ' ', ''), '-', ''), '+', ''), '.', '')
+                LIKE ${`%${digits}%`}))))`,
+      )
+    }
+    const rows = await q
+      .orderBy(orderOf(filter.sort ?? 'urgency', filter.now))
+      .limit(filter.limit)
+      .offset(filter.offset)
+      .execute()
+    return rows.map(toTicket)
+  }
+
+  async ticketsForMetrics(filter: MetricsFilter): Promise<TicketRow[]> {
+    let q = this.db.selectFrom('tickets as t').selectAll('t')
+    if (filter.sopId) q = q.where('t.sop_id', '=', filter.sopId)
+    if (filter.sopVersion) q = q.where('t.sop_version', '=', filter.sopVersion)
+    if (filter.channel) q = q.where('t.channel', '=', filter.channel)
+    if (filter.from) q = q.where('t.created_at', '>=', filter.from)
+    if (filter.to) q = q.where('t.created_at', '<', filter.to)
+    const team = filter.team
+    if (team)
+      q = q.where('t.assignee_id', 'in', this.db.selectFrom('users').select('id').where('team', '=', team))
+    return (await q.orderBy('t.created_at').orderBy('t.id').execute()).map(toTicket)
+  }
+
+  async searchTickets(search: TicketSearch): Promise<TicketSearchResult> {
+    let q = this.db.selectFrom('tickets as t').leftJoin('customers as c', 'c.id', 't.customer_id')
+    const eq = (col: string, v: unknown) => {
+      if (v !== undefined && v !== '') q = q.where(col, '=', v)
+    }
+    eq('t.sop_id', search.sopId)
+    eq('t.sop_version', search.sopVersion)
+    eq('t.status', search.status)
+    eq('t.outcome', search.outcome)
+    eq('t.channel', search.channel)
+    eq('t.assignee_id', search.assigneeId)
+    if (search.from) q = q.where('t.created_at', '>=', search.from)
+    if (search.to) q = q.where('t.created_at', '<', search.to)
+    const text = search.q?.trim()
+    if (text) {
+      const like = likeOf(text)
+      q = q.where(
+        sql<boolean>`(t.id ILIKE ${like} OR t.subject ILIKE ${like} OR c.name ILIKE ${like} OR c.phone ILIKE ${like}
+          OR c.email ILIKE ${like} OR EXISTS (SELECT 1 FROM audit a WHERE a.ticket_id = t.id AND a.type = 'note'
+            AND (a.payload::jsonb ->> 'text') ILIKE ${like}))`,
+      )
+    }
+    const counted = await q.select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    const rows = await q
+      .selectAll('t')
+      .select('c.name as customer_name')
+      .orderBy('t.created_at', 'desc')
+      .orderBy('t.id')
+      .limit(search.limit)
+      .offset(search.offset)
+      .execute()
+    return {
+      total: Number(counted.n),
+      rows: rows.map((r) => ({ ...toTicket(r), customerName: r.customer_name ?? null })),
+    }
+  }
+
+  async getAudit(ticketId: string, types?: readonly AuditType[]): Promise<AuditRow[]> {
+    let q = this.db.selectFrom('audit').selectAll().where('ticket_id', '=', ticketId)
+    if (types) {
+      if (!types.length) return []
+      q = q.where('type', 'in', [...types])
+    }
+    return (await q.orderBy('seq').execute()).map(toAudit)
+  }
+
+  async auditForTickets(ticketIds: string[]): Promise<Map<string, AuditRow[]>> {
+    const out = new Map<string, AuditRow[]>()
+    if (!ticketIds.length) return out
+    const rows = await this.db
+      .selectFrom('audit')
+      .selectAll()
+      .where('ticket_id', '=', sql<string>`ANY(${ticketIds}::text[])`)
+      .orderBy('ticket_id')
+      .orderBy('seq')
+      .execute()
+    for (const r of rows) {
+      const a = toAudit(r)
+      const list = out.get(a.ticketId)
+      if (list) list.push(a)
+      else out.set(a.ticketId, [a])
+    }
+    return out
+  }
+
+  async listSurveys(filter: {
+    customerId?: string
+    ticketIds?: string[]
+    from?: string
+    to?: string
+  }): Promise<Survey[]> {
+    let q = this.db.selectFrom('surveys').selectAll()
+    if (filter.customerId) q = q.where('customer_id', '=', filter.customerId)
+    if (filter.ticketIds) {
+      if (!filter.ticketIds.length) return []
+      q = q.where('ticket_id', '=', sql<string>`ANY(${filter.ticketIds}::text[])`)
+    }
+    if (filter.from) q = q.where('at', '>=', filter.from)
+    if (filter.to) q = q.where('at', '<', filter.to)
+    return (await q.orderBy('at', 'desc').execute()).map(toSurvey)
+  }
+
+  async searchCustomers(text: string | null, limit: number): Promise<Customer[]> {
+    if (!text)
+      return (
+        await this.db.selectFrom('customers').selectAll().orderBy('updated_at', 'desc').limit(limit).execute()
+      ).map(toCustomer)
+    const like = likeOf(text)
+    const rows = await this.db
+      .selectFrom('customers')
+      .selectAll()
+      .where((e) => e.or([e('name', 'ilike', like), e('phone', 'ilike', like), e('email', 'ilike', like)]))
+      .orderBy('name')
+      .limit(limit)
+      .execute()
+    return rows.map(toCustomer)
+  }
+}

@@ -1,0 +1,65 @@
+import { Worker } from 'node:worker_threads'
+import type { FlatCommit, FlatOutcome } from './commitBatch.mjs'
+
+/**
+ * The writer thread (`writerWorker.mjs`): batches go to it in order and each reply comes once its
+ * transaction has committed. If the thread dies, waiting and later commits fail: nothing is
+ * acknowledged that was not written.
+ */
+export class WriterThread {
+  private readonly worker: Worker
+  private readonly pending = new Map<
+    number,
+    { resolve: (o: FlatOutcome[]) => void; reject: (e: Error) => void }
+  >()
+  private nextId = 1
+  private failure: Error | null = null
+
+  constructor(path: string, autocheckpoint: number) {
+    this.worker = new Worker(new URL('./writerWorker.mjs', import.meta.url), {
+      workerData: { path, autocheckpoint },
+    })
+    this.worker.on('message', (m: { id?: number; outcomes?: FlatOutcome[]; error?: string }) => {
+      if (m.id === undefined) return
+      const p = this.pending.get(m.id)
+      this.pending.delete(m.id)
+      if (m.outcomes) p?.resolve(m.outcomes)
+      else p?.reject(new Error(`The commit failed: ${m.error}`))
+    })
+    const fail = (error: Error) => {
+      this.failure = error
+      for (const p of this.pending.values()) p.reject(error)
+      this.pending.clear()
+    }
+    this.worker.on('error', (e) => fail(new Error(`The writer thread failed: ${e.message}`)))
+    this.worker.on('exit', () => fail(this.failure ?? new Error('The writer thread has stopped')))
+  }
+
+  commit(units: FlatCommit[]): Promise<FlatOutcome[]> {
+    if (this.failure) return Promise.reject(this.failure)
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++
+      this.pending.set(id, { resolve, reject })
+      this.worker.postMessage({ id, units })
+    })
+  }
+
+  async stop(): Promise<void> {
+    if (this.failure) return
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 2000)
+      const done = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+      this.worker.once('exit', done)
+      this.worker.on('message', (m: { stopped?: boolean }) => {
+        if (m.stopped) done()
+      })
+      // Queued batches are written first: the thread takes messages in order.
+      this.worker.postMessage('stop')
+    })
+    this.failure = new Error('The storage is closed')
+    await this.worker.terminate()
+  }
+}
