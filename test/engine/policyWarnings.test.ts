@@ -12,6 +12,7 @@ import {
   start,
   type TicketState,
   type TransitionRecord,
+  validate,
 } from '../../engine/index.ts'
 
 const desk: Calendar = calendarSchema.parse({
@@ -170,5 +171,15 @@ describe('policy warnings, raised priority and per-channel targets', () => {
       i === 1 && r.warning ? { ...r, warning: { ...r.warning, at: 0.5 } } : r,
     )
     expect(replay(sop, tampered)).toMatchObject({ ok: false, index: 1 })
+  })
+})
+
+describe('validating per-channel targets', () => {
+  it('a target naming channels needs a ticket field bound to the channel', () => {
+    const doc = { ...desk24(), fields: [] }
+    expect(() => compile(doc, { calendars: { desk } })).toThrow(/no ticket field is bound to the channel/)
+    expect(validate(doc).diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'policy_channel_without_field', params: { step: 'first_reply' } }),
+    )
   })
 })
