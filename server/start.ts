@@ -175,7 +175,7 @@ export async function importSop(
   by: string,
   now: string,
 ): Promise<{ id: string; version: number | null }> {
-  const compiled = compileWithLatest(storage, document)
+  const compiled = await compileWithLatest(storage, document)
   const id = compiled.document.id
   const existing = await storage.getSop(id)
   if (!existing) {

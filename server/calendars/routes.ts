@@ -19,19 +19,19 @@ export function calendarRoutes(storage: Storage, clock: Clock) {
   const app = new Hono<AppEnv>()
   const store = calendarsOf(storage)
 
-  app.get('/', (c) => c.json(store.list()))
+  app.get('/', async (c) => c.json(await store.list()))
 
-  app.get('/:id', (c) => {
-    const latest = store.get(c.req.param('id'))
+  app.get('/:id', async (c) => {
+    const latest = await store.get(c.req.param('id'))
     if (!latest) throw notFound('Calendar', c.req.param('id'))
-    return c.json({ ...latest, versions: store.versions(latest.id) })
+    return c.json({ ...latest, versions: await store.versions(latest.id) })
   })
 
-  app.get('/:id/versions/:n', (c) => {
+  app.get('/:id/versions/:n', async (c) => {
     const n = Number(c.req.param('n'))
     if (!Number.isInteger(n) || n < 1)
       throw new Problem(400, 'invalid_request', 'The version must be a number from 1')
-    const v = store.get(c.req.param('id'), n)
+    const v = await store.get(c.req.param('id'), n)
     if (!v) throw notFound('Calendar version', `${c.req.param('id')}@${n}`)
     return c.json(v)
   })
@@ -58,7 +58,7 @@ export function calendarRoutes(storage: Storage, clock: Clock) {
     const holidays = [...manual, ...resolved.filter((h) => !known.has(h.date))].sort((a, b) =>
       a.date.localeCompare(b.date),
     )
-    const v = store.add({ ...given, holidays }, now.toISOString(), c.get('user').id)
+    const v = await store.add({ ...given, holidays }, now.toISOString(), c.get('user').id)
     return c.json(v, 201)
   })
 

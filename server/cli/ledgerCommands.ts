@@ -62,7 +62,7 @@ export async function runVerifyTicket(db: string, id: string): Promise<number> {
       return 1
     }
     const audit = await storage.getAudit(id)
-    const result = verifyAudit(compilePinned(storage, version), t, audit)
+    const result = verifyAudit(await compilePinned(storage, version), t, audit)
     if (version.text !== undefined && sha256(version.text) !== version.hash) {
       result.ok = false
       result.problems.push(`the stored SOP document does not match its hash ${version.hash}`)

@@ -85,7 +85,7 @@ export function sopRoutes(storage: Storage, clock: Clock) {
   app.post('/:id/publish', async (c) => {
     const sop = await load(c.req.param('id'))
     if (sop.archived) throw new Problem(422, 'sop_archived', `SOP "${sop.id}" is archived`)
-    const compiled = compileWithLatest(storage, sop.draft)
+    const compiled = await compileWithLatest(storage, sop.draft)
     const latest = await storage.latestVersion(sop.id)
     if (latest?.hash === compiled.hash) {
       throw new Problem(

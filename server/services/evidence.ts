@@ -1,6 +1,6 @@
 import { sign } from 'node:crypto'
 import { canonicalJson, inclusionProof, type SubtreeHash, toHex } from '../../engine/index.ts'
-import { calendarsOf } from '../calendars/store.ts'
+import { bundledCalendars } from '../calendars/store.ts'
 import { Problem } from '../http/problem.ts'
 import type { LedgerService } from '../ledger/ledger.ts'
 import { headJson } from '../ledger/treeHead.ts'
@@ -107,7 +107,7 @@ export async function buildEvidence(
       hash: version.hash,
       id: version.sopId,
       version: version.version,
-      ...calendarsOf(storage).bundled(version.sopId, version.version),
+      ...(await bundledCalendars(storage, version)),
     },
     ticket: ticketSummary(t),
     treeHead: headJson(head),

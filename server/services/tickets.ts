@@ -109,7 +109,7 @@ export class TicketService {
     if (!sop) {
       const v = await this.storage.getVersion(sopId, version)
       if (!v) throw notFound('SOP version', key)
-      sop = compilePinned(this.storage, v)
+      sop = await compilePinned(this.storage, v)
       this.compiled.set(key, sop)
     }
     return sop

@@ -1,15 +1,8 @@
 import type Database from 'better-sqlite3'
 import { type Calendar, calendarSchema, canonicalJson } from '../../engine/index.ts'
+import type { CalendarStore, CalendarVersion, CalendarVersionMeta } from './calendarTypes.ts'
 
-export interface CalendarVersion {
-  id: string
-  version: number
-  calendar: Calendar
-  createdAt: string
-  createdBy: string
-}
-
-export type CalendarVersionMeta = Omit<CalendarVersion, 'calendar'> & { title: string; timeZone: string }
+export type { CalendarVersion, CalendarVersionMeta } from './calendarTypes.ts'
 
 interface Row {
   calendar_id: string
@@ -39,11 +32,11 @@ const toMeta = (v: CalendarVersion): CalendarVersionMeta => ({
  * Calendars in SQLite: every save is a new, immutable version; an SOP version pins the calendar
  * versions it runs on, so its tickets' deadlines never move when a calendar is edited later.
  */
-export class SqliteCalendars {
+export class SqliteCalendars implements CalendarStore {
   constructor(private readonly db: Database.Database) {}
 
   /** The latest version of every calendar, by id. */
-  list(): CalendarVersionMeta[] {
+  async list(): Promise<CalendarVersionMeta[]> {
     const rows = this.db
       .prepare(
         `SELECT c.* FROM calendar_versions c
@@ -55,14 +48,18 @@ export class SqliteCalendars {
     return rows.map((r) => toMeta(toVersion(r)))
   }
 
-  versions(id: string): CalendarVersionMeta[] {
+  async versions(id: string): Promise<CalendarVersionMeta[]> {
     const rows = this.db
       .prepare('SELECT * FROM calendar_versions WHERE calendar_id = ? ORDER BY version')
       .all(id) as Row[]
     return rows.map((r) => toMeta(toVersion(r)))
   }
 
-  get(id: string, version?: number): CalendarVersion | null {
+  async get(id: string, version?: number): Promise<CalendarVersion | null> {
+    return this.getNow(id, version)
+  }
+
+  private getNow(id: string, version?: number): CalendarVersion | null {
     const row = (
       version === undefined
         ? this.db
@@ -76,7 +73,7 @@ export class SqliteCalendars {
   }
 
   /** Saves a calendar as its next version. */
-  add(calendar: Calendar, at: string, by: string): CalendarVersion {
+  async add(calendar: Calendar, at: string, by: string): Promise<CalendarVersion> {
     return this.db
       .transaction(() => {
         const { n } = this.db
@@ -90,11 +87,6 @@ export class SqliteCalendars {
         return { id: calendar.id, version: n + 1, calendar, createdAt: at, createdBy: by }
       })
       .immediate()
-  }
-
-  /** Ids among `ids` that have no calendar. */
-  missing(ids: readonly string[]): string[] {
-    return ids.filter((id) => !this.get(id))
   }
 
   /**
@@ -112,7 +104,7 @@ export class SqliteCalendars {
   }
 
   /** The calendar versions an SOP version runs on, by calendar id. */
-  pins(sopId: string, sopVersion: number): Record<string, number> {
+  async pins(sopId: string, sopVersion: number): Promise<Record<string, number>> {
     const rows = this.db
       .prepare(
         'SELECT calendar_id, calendar_version FROM sop_calendar_pins WHERE sop_id = ? AND sop_version = ?',
@@ -121,17 +113,11 @@ export class SqliteCalendars {
     return Object.fromEntries(rows.map((r) => [r.calendar_id, r.calendar_version]))
   }
 
-  /** For an evidence bundle: the calendars an SOP version pins, when it pins any. */
-  bundled(sopId: string, sopVersion: number): { calendars?: Record<string, Calendar> } {
-    const calendars = this.pinned(sopId, sopVersion)
-    return Object.keys(calendars).length ? { calendars } : {}
-  }
-
   /** The calendars an SOP version runs on, as data for `compile`. */
-  pinned(sopId: string, sopVersion: number): Record<string, Calendar> {
+  async pinned(sopId: string, sopVersion: number): Promise<Record<string, Calendar>> {
     const out: Record<string, Calendar> = {}
-    for (const [id, version] of Object.entries(this.pins(sopId, sopVersion))) {
-      const v = this.get(id, version)
+    for (const [id, version] of Object.entries(await this.pins(sopId, sopVersion))) {
+      const v = this.getNow(id, version)
       if (v) out[id] = v.calendar
     }
     return out

@@ -1,5 +1,6 @@
 import type { SopDocument, TicketState } from '../../engine/index.ts'
 import type { AccessStorage } from './accessTypes.ts'
+import type { CalendarStore } from './calendarTypes.ts'
 import type { ChannelStore } from './channelTypes.ts'
 import type { SqliteTeams } from './sqliteTeams.ts'
 
@@ -289,6 +290,11 @@ export interface Storage {
   readonly access: AccessStorage
   /** Channel connections and the conversation of every ticket. */
   readonly channels: ChannelStore
+  /**
+   * Calendars and the versions SOP versions pin. Optional while the embedded SQLite storage gets
+   * its store from `calendarsOf` (on its database); any other backend provides one.
+   */
+  readonly calendars?: CalendarStore
   /** The database file, when a second (read-only) connection can open it; null for one in memory. */
   readonly file?: string | null
   /** Teams and organisation roles. */
