@@ -74,6 +74,12 @@ describe('metrics per policy target, in business time', () => {
     moveTo('2026-03-09T11:00:00.000Z') // Monday 12:00
     await act(late, 'answer')
     expect(await scheduler.tick()).toBe(0)
+    const idleHistory = (await ctx.call('GET', `/api/tickets/${idle}/history`, ctx.tokens.agent)).body
+    expect(
+      idleHistory
+        .filter((a: { type: string }) => a.type === 'timer')
+        .map((a: { payload: { record: { timerId: string } } }) => a.payload.record.timerId),
+    ).toEqual(['policy:first_reply:0'])
 
     const m = await ctx.call(
       'GET',
