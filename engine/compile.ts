@@ -271,3 +271,16 @@ export function applyEffects(context: TicketContext, effects: readonly Effect[])
   }
   return next
 }
+
+/**
+ * The digest of the calendars a compiled SOP counts in (the versions its SOP version pins): the
+ * SHA-256 of their canonical JSON by id, or null when it counts in none. A ticket's first record
+ * carries it, so an evidence bundle's calendars are covered by the record chain.
+ */
+export function calendarsDigest(
+  calendars: ReadonlyMap<string, Calendar> | Readonly<Record<string, Calendar>>,
+  sha256: (text: string) => string = sha256Hex,
+): string | null {
+  const entries = calendars instanceof Map ? [...calendars] : Object.entries(calendars)
+  return entries.length ? sha256(canonicalJson(Object.fromEntries(entries))) : null
+}

@@ -5,7 +5,15 @@ import { alignToWindow, outsideWindow } from './contactWindow.ts'
 import type { Outcome, Step, Transition } from './document.ts'
 import { type DurationClock, dueAfter, dueAfterMs } from './due.ts'
 import { canonicalJson } from './hash.ts'
-import { clockTarget, policyDueMs, policyTimerId, updatePolicy } from './policy.ts'
+import {
+  clockTarget,
+  policyDueMs,
+  policyTimerId,
+  raisedPriority,
+  updatePolicy,
+  warnDueMs,
+  warnTimerId,
+} from './policy.ts'
 import { pureInitialTransition, pureTransition } from './pureTransition.ts'
 import type {
   Accepted,
@@ -65,6 +73,8 @@ export function start(sop: CompiledSop, options: StartOptions): Decision {
     target: null,
     reason: null,
     breach: null,
+    // The priority it starts at chooses the policy targets: replay needs it.
+    ...(options.priority && options.priority !== 'normal' ? { priority: options.priority } : {}),
   })
 }
 
@@ -281,7 +291,7 @@ export function timerId(kind: 'sla' | 'delay', id: string, seq: number): string 
 }
 
 function decideTimer(sop: CompiledSop, state: TicketState, id: string, actor: Actor, now: string): Decision {
-  if (id.startsWith('policy:')) return decidePolicyTimer(sop, state, id, actor, now)
+  if (/^(policy|warn):/.test(id)) return decidePolicyTimer(sop, state, id, actor, now)
   const m = /^(sla|delay):([^:@]+):(\d+)(?:@(\d+))?$/.exec(id)
   if (!m || (m[1] === 'delay' && m[4] !== undefined))
     return reject({ code: 'invalid_input', message: `"${id}" is not a timer id` })
@@ -358,25 +368,51 @@ function decidePolicyTimer(
 ): Decision {
   const metric = id.split(':')[1]
   const clock = state.policy?.[metric]
-  if (!clock || policyTimerId(metric, clock) !== id || state.pausedSince) {
+  const warn = id.startsWith('warn:')
+  const current = clock && (warn ? !clock.warned && warnTimerId(metric, clock) : policyTimerId(metric, clock))
+  if (!clock || current !== id || state.pausedSince) {
     return reject({
       code: 'timer_stale',
-      message: `Timer "${id}" no longer applies: the ${metric.replace('_', ' ')} clock stopped or was paused`,
+      message: `Timer "${id}" no longer applies: the ${metric.replace('_', ' ')} clock stopped, was paused or has warned`,
     })
   }
   const target = clockTarget(sop, clock)
   const dueAt = new Date(policyDueMs(sop, target, clock)).toISOString()
-  if (Date.parse(now) < Date.parse(dueAt))
-    return reject({ code: 'timer_not_due', message: `Timer "${id}" is due at ${dueAt}, not before` })
+  const firesAt = warn ? new Date(warnDueMs(sop, target, clock)).toISOString() : dueAt
+  if (Date.parse(now) < Date.parse(firesAt))
+    return reject({ code: 'timer_not_due', message: `Timer "${id}" is due at ${firesAt}, not before` })
+  const stepId = leaves(state.value)[0]
+  if (warn) {
+    const warning = { at: target.warnAt!, dueAt, notify: target.warnNotify ?? null, policy: metric, stepId }
+    return accept(sop, state, snapshotOf(sop, state), [], {
+      kind: 'timer',
+      actor,
+      now,
+      action: null,
+      timerId: id,
+      input: {},
+      ticks: {},
+      target: null,
+      reason: null,
+      breach: null,
+      warning,
+    })
+  }
   const breach = {
     escalateTo: target.escalateTo ?? null,
     notify: target.notify ?? null,
     policy: metric,
-    stepId: leaves(state.value)[0],
+    stepId,
   }
-  const [snapshot, actions] = target.escalateTo
+  const [moved, actions] = target.escalateTo
     ? pureTransition(sop.machine, snapshotOf(sop, state), { type: `${EVENT_GOTO}${target.escalateTo}` })
     : [snapshotOf(sop, state), []]
+  const context = moved.context as TicketContext
+  const priority = raisedPriority(context.priority, target.raisePriority)
+  const snapshot =
+    priority === context.priority
+      ? moved
+      : sop.machine.resolveState({ value: moved.value as never, context: { ...context, priority } })
   return accept(sop, state, snapshot, actions, {
     kind: 'timer',
     actor,
@@ -500,6 +536,8 @@ interface RecordBase {
   target: string | null
   reason: string | null
   breach: TransitionRecord['breach']
+  warning?: TransitionRecord['warning']
+  priority?: TransitionRecord['priority']
 }
 
 /** Builds the accepted decision from XState's next snapshot and the actions it returned. */
@@ -549,9 +587,10 @@ function accept(
     now: base.now,
     seq,
     taken: takenIds(actions).flatMap((id) => sop.transitions.get(id) ?? []),
-    firedTimer: base.timerId?.startsWith('policy:') ? base.timerId : null,
+    firedTimer: /^(policy|warn):/.test(base.timerId ?? '') ? base.timerId : null,
     closed,
     priority: context.priority,
+    fields: context.fields,
     pausedBefore: state.pausedSince,
     pausedAfter: clocks.pausedSince !== undefined,
   })
@@ -590,6 +629,8 @@ function accept(
     timerId: base.timerId,
     to,
     transitions: takenIds(actions),
+    ...(base.warning ? { warning: base.warning } : {}),
+    ...(base.priority ? { priority: base.priority } : {}),
   }
   const next: TicketState = {
     sopHash: sop.hash,

@@ -34,6 +34,7 @@ export const DIAGNOSTIC_CODES = {
   escalation_without_owner: [],
   sla_without_owner: [],
   business_time_without_calendar: ['delay'],
+  policy_channel_without_field: [],
   // Transitions and guards.
   unknown_source: [],
   trigger_conflict: [],

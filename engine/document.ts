@@ -281,6 +281,11 @@ export const sopDocumentSchema = z.object({
           metric: z.enum(['first_reply', 'next_reply', 'resolution']),
           /** The priorities it applies to; absent means every priority. The first target that applies wins. */
           priorities: z.array(z.enum(['urgent', 'high', 'normal', 'low'])).optional(),
+          /**
+           * The channels it applies to (`email`, `phone`…), matched against the field bound to
+           * `ticket.channel`; absent means every channel.
+           */
+          channels: z.array(z.string().min(1)).min(1).optional(),
           due: isoDuration,
           time: timeKindSchema.optional(),
           calendar: id.optional(),
@@ -288,6 +293,12 @@ export const sopDocumentSchema = z.object({
           notify: z.string().min(1).optional(),
           /** On breach: move the ticket to this step. */
           escalateTo: id.optional(),
+          /** On breach: raise the ticket's priority to this (never lowers it). */
+          raisePriority: z.enum(['urgent', 'high', 'normal']).optional(),
+          /** Warn once when this share of the target has passed (0.75: at 75 %). */
+          warnAt: z.number().gt(0).lt(1).optional(),
+          /** Who the warning goes to: a role or a user id; absent means the ticket's assignee. */
+          warnNotify: z.string().min(1).optional(),
         }),
       ),
     })

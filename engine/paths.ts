@@ -2,6 +2,7 @@ import { type AdjacencyMap, getAdjacencyMap } from '@xstate/graph'
 import type { ActorLogic, EventObject, Snapshot } from 'xstate'
 import { slaDueMs, slaTimerId } from './clocks.ts'
 import type { CompiledSop } from './compile.ts'
+import { alignToWindow, outsideWindow } from './contactWindow.ts'
 import { actionTransitions, decide, isEmpty, leaves, rolesFor, start, timerId } from './decide.ts'
 import type { TicketField } from './document.ts'
 import { dueAfter } from './due.ts'
@@ -237,7 +238,10 @@ function eventsFor(sop: CompiledSop, ticket: TicketState, at: string): PathEvent
         if (isEmpty(ticket.context.fields[name])) varied.add(name)
     }
     const ticks = source.checklist.filter((c) => c.required).map((c) => c.id)
+    // An action that contacts the customer waits for their contact window.
+    const window = (sop.outgoing.get(t.from) ?? []).find((o) => o.action === t.action && o.window)?.window
     for (const fields of variants(sop, [...varied], base)) {
+      const allowed = window && outsideWindow(sop, window, { ...ticket.context.fields, ...fields }, next)
       events.push({
         type: 'input',
         input: {
@@ -247,7 +251,7 @@ function eventsFor(sop: CompiledSop, ticket: TicketState, at: string): PathEvent
           ...(ticks.length ? { ticks: { [source.id]: ticks } } : {}),
         },
         actor,
-        at: next,
+        at: allowed || next,
       })
     }
   }
@@ -264,7 +268,8 @@ function eventsFor(sop: CompiledSop, ticket: TicketState, at: string): PathEvent
     }
     for (const t of sop.outgoing.get(stepId) ?? []) {
       if (!t.after) continue
-      const dueAt = dueAfter(sop, entry.enteredAt, t.after, t)
+      const dueMs = Date.parse(dueAfter(sop, entry.enteredAt, t.after, t))
+      const dueAt = new Date(alignToWindow(sop, t.window, ticket.context.fields, dueMs)).toISOString()
       events.push({
         type: 'input',
         input: { kind: 'timer', timerId: timerId('delay', t.id, entry.seq) },

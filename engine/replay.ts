@@ -57,7 +57,12 @@ export function replay(
     if (index === 0) {
       if (record.kind !== 'start')
         return fail('the first record is not the start of the ticket', 'start', record.kind)
-      decision = start(sop, { actor: record.actor, now: record.at, fields: record.input })
+      decision = start(sop, {
+        actor: record.actor,
+        now: record.at,
+        fields: record.input,
+        ...(record.priority ? { priority: record.priority } : {}),
+      })
     } else {
       if (record.kind === 'start') return fail('a ticket starts only once', 'not start', 'start')
       decision = decide(sop, state!, inputOf(record), record.actor, record.at)

@@ -46,7 +46,15 @@ export interface TicketState {
   /** The ticket-level policy clocks running (first reply, next reply, resolution), by metric. */
   policy?: Record<
     string,
-    { enteredAt: string; seq: number; target: number; pausedMs?: number; resumed?: number }
+    {
+      enteredAt: string
+      seq: number
+      target: number
+      pausedMs?: number
+      resumed?: number
+      /** Its warning has fired. */
+      warned?: boolean
+    }
   >
   /** Checklist items ticked, per step id. */
   checklist: Record<string, string[]>
@@ -111,6 +119,18 @@ export interface TransitionRecord {
     /** For a ticket-level policy target: its metric. */
     policy?: string
   } | null
+  /** The priority a ticket starts at, when not `normal` (kind `start`). */
+  priority?: Priority
+  /** A policy target's warning fired by this record (kind `timer` on a `warn:` timer). */
+  warning?: {
+    /** The metric warned about, the share of its target passed, and who is told (null: the assignee). */
+    policy: string
+    at: number
+    notify: string | null
+    stepId: string
+    /** When the target itself falls due. */
+    dueAt: string
+  }
   status: 'open' | 'closed'
   outcome: Outcome | null
 }

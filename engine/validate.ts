@@ -69,6 +69,12 @@ function checkDocument(doc: SopDocument, broken: Broken, out: Diagnostics): void
           params: { target: t.escalateTo, step: t.metric },
         },
       )
+    if (t.channels && !doc.fields.some((f) => f.bind === 'ticket.channel'))
+      out.error(
+        'policy_channel_without_field',
+        `The ${t.metric} policy applies to channels, but no ticket field is bound to the channel`,
+        { property: 'policy', params: { step: t.metric } },
+      )
     if (t.time === 'business' && !t.calendar && !doc.calendar)
       out.error(
         'business_time_without_calendar',

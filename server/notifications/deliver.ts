@@ -1,3 +1,4 @@
+import type { TransitionRecord } from '../../engine/index.ts'
 import type { TicketEvent } from '../outbox/events.ts'
 import type { OutboxMessage, OutboxStore } from '../outbox/outbox.ts'
 import type { Delivery } from '../outbox/worker.ts'
@@ -8,6 +9,7 @@ import type { Notice, NoticeHub, NoticeKind, NoticeStore } from './notifications
 
 const SUBJECTS: Record<NoticeKind, string> = {
   sla_breached: 'SLA breached',
+  sla_warning: 'SLA target close',
   escalated: 'Escalated to you',
   assigned: 'Assigned to you',
   customer_replied: 'The customer replied',
@@ -21,12 +23,22 @@ export async function noticeRows(
   now: string,
 ): Promise<OutboxRow[]> {
   const wanted = events.filter((e) => e.type === 'ticket.sla_breached' || e.type === 'ticket.assigned')
-  if (!wanted.length) return []
+  const warnings = unit.audit.flatMap(
+    (a) => (a.payload as { record?: TransitionRecord } | null)?.record?.warning ?? [],
+  )
+  if (!wanted.length && !warnings.length) return []
   const t = unit.ticket
   const [users, watchers] = await Promise.all([storage.listUsers(), ticketWatchers(storage, t.id)])
   const rows: OutboxRow[] = []
   const add = (user: User, kind: NoticeKind, params: Record<string, string>) =>
     rows.push(noticeRow(t, user.id, kind, params, newId('msg'), now))
+  // A warning goes to the role or user the target names, else to whoever holds the ticket.
+  for (const w of warnings) {
+    const params = { metric: w.policy, share: String(Math.round(w.at * 100)), due: w.dueAt, step: w.stepId }
+    for (const u of users)
+      if (w.notify ? u.role === w.notify || u.id === w.notify : u.id === t.assigneeId)
+        add(u, 'sla_warning', params)
+  }
   for (const e of wanted) {
     if (e.type === 'ticket.sla_breached') {
       const notify = e.data.notify as string | null

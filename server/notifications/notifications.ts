@@ -1,5 +1,11 @@
 /** What a notice is about; the web app words it in the reader's language from `kind` and `params`. */
-export const NOTICE_KINDS = ['sla_breached', 'escalated', 'assigned', 'customer_replied'] as const
+export const NOTICE_KINDS = [
+  'sla_breached',
+  'sla_warning',
+  'escalated',
+  'assigned',
+  'customer_replied',
+] as const
 export type NoticeKind = (typeof NOTICE_KINDS)[number]
 
 export interface Notice {

@@ -2,6 +2,7 @@ import { createPublicKey, hash, verify } from 'node:crypto'
 import { z } from 'zod'
 import {
   calendarSchema,
+  calendarsDigest,
   canonicalJson,
   compile,
   fromHex,
@@ -227,6 +228,11 @@ export function checkBundle(
   const created = b.records[0]?.payload as { ticket?: Record<string, unknown> } | undefined
   if (b.records[0]?.type !== 'created' || created?.ticket?.sopHash !== s.hash)
     out.problems.push("the ticket's first record does not pin it to this SOP document")
+  // The calendars the SOP version pins: the first record carries their digest (tickets started
+  // before it did carry none; their calendars are covered by the bundle's signature only).
+  const anchored = created?.ticket?.calendarsHash ?? null
+  if (anchored && anchored !== calendarsDigest(s.calendars ?? {}, sha256))
+    out.problems.push(`the calendars do not match the digest ${anchored} the ticket's first record pins`)
   // The records' chain, replay, and the summary.
   let sop: ReturnType<typeof compile> | null = null
   try {

@@ -1,11 +1,11 @@
 import {
-  ALWAYS_OPEN,
   businessMsBetween,
   type CompiledSop,
   type Targets,
   type TransitionRecord,
 } from '../../engine/index.ts'
 import type { AuditRow, MetricsFilter, Storage, Survey, TicketRow } from '../storage/types.ts'
+import { calendarOfSop, type PolicyFigures, policyTally } from './metricsPolicy.ts'
 import type { TicketService } from './tickets.ts'
 
 /** Where the compiled SOP version of a ticket comes from. */
@@ -35,6 +35,8 @@ export interface Figures {
    * wait, no SLA escalation, no override, and actions by one person only.
    */
   fcr: { rate: number | null; count: number; of: number }
+  /** Per ticket-level policy target (first reply, next reply, resolution): tickets it applied to, breached, rate. */
+  policy?: PolicyFigures
   /** Tickets with at least one SLA breach, over all tickets. */
   slaBreachRate: number | null
   breaches: number
@@ -70,6 +72,8 @@ export interface StepFigure {
   count: number
   /** Average time spent in the step, per visit that left it. */
   avgMs: number | null
+  /** The same in business time: open hours of the SOP's calendar (wall-clock time without one). */
+  avgBusinessMs: number | null
   breaches: number
   /** Open tickets in this step now. */
   current: number
@@ -115,7 +119,13 @@ export interface TicketWalk {
 export function walkTicket(
   sop: CompiledSop,
   audit: AuditRow[],
-  onStep?: (e: { stepId: string; entered?: true; spentMs?: number; breach?: true }) => void,
+  onStep?: (e: {
+    stepId: string
+    entered?: true
+    spentMs?: number
+    businessMs?: number
+    breach?: true
+  }) => void,
 ): TicketWalk {
   const firstHuman = audit.find(
     (a) =>
@@ -126,6 +136,7 @@ export function walkTicket(
         (a.type === 'note' && (a.payload as { visibility?: string }).visibility === 'customer')),
   )
   const enteredAt = new Map<string, number>()
+  const calendar = calendarOfSop(sop)
   let breaches = 0
   let interrupted = false
   const handlers = new Set<string>()
@@ -139,7 +150,8 @@ export function walkTicket(
     const at = Date.parse(r.at)
     for (const id of r.exited) {
       const since = enteredAt.get(id)
-      if (since !== undefined && leaf(id)) onStep?.({ stepId: id, spentMs: at - since })
+      if (since !== undefined && leaf(id) && onStep)
+        onStep({ stepId: id, spentMs: at - since, businessMs: businessMsBetween(calendar, since, at) })
       enteredAt.delete(id)
     }
     for (const id of r.entered) {
@@ -202,13 +214,15 @@ function figures(l: Loaded): { figures: Figures; drill: Record<DrillKey, string[
   const frtBusiness: number[] = []
   const athtBusiness: number[] = []
   let breaches = 0
+  const policy = policyTally()
   for (const t of l.rows) {
     drill.tickets.push(t.id)
     if (t.status === 'open') drill.open.push(t.id)
     const sop = sopOf(l, t)
     const w = walkTicket(sop, l.audits.get(t.id) ?? [])
     const created = Date.parse(t.createdAt)
-    const calendar = (sop.document.calendar && sop.calendars.get(sop.document.calendar)) || ALWAYS_OPEN
+    const calendar = calendarOfSop(sop)
+    policy.add(sop, l.audits.get(t.id) ?? [])
     if (w.firstResponseAt) {
       frt.push(Date.parse(w.firstResponseAt) - created)
       frtBusiness.push(businessMsBetween(calendar, created, Date.parse(w.firstResponseAt)))
@@ -248,6 +262,7 @@ function figures(l: Loaded): { figures: Figures; drill: Record<DrillKey, string[
         count: drill.fcr.length,
         of: drill.fcrOf.length,
       },
+      ...(policy.figures() ? { policy: policy.figures() } : {}),
       slaBreachRate: n ? drill.sla.length / n : null,
       breaches,
       breachedTickets: drill.sla.length,
@@ -273,7 +288,7 @@ function figures(l: Loaded): { figures: Figures; drill: Record<DrillKey, string[
 
 /** Time in each step, visits, breaches and open tickets there now. */
 function stepFigures(l: Loaded): StepFigure[] {
-  const steps = new Map<string, StepFigure & { total: number; timed: number }>()
+  const steps = new Map<string, StepFigure & { total: number; business: number; timed: number }>()
   for (const t of l.rows) {
     const sop = sopOf(l, t)
     const stat = (stepId: string) => {
@@ -288,9 +303,11 @@ function stepFigures(l: Loaded): StepFigure[] {
           kind: step?.kind ?? 'task',
           count: 0,
           avgMs: null,
+          avgBusinessMs: null,
           breaches: 0,
           current: 0,
           total: 0,
+          business: 0,
           timed: 0,
         }
         steps.set(key, s)
@@ -303,12 +320,17 @@ function stepFigures(l: Loaded): StepFigure[] {
       if (e.breach) s.breaches++
       if (e.spentMs !== undefined) {
         s.total += e.spentMs
+        s.business += e.businessMs ?? e.spentMs
         s.timed++
       }
     })
     if (t.status === 'open') for (const id of t.steps) stat(id).current++
   }
-  return [...steps.values()].map(({ total, timed, ...s }) => ({ ...s, avgMs: timed ? total / timed : null }))
+  return [...steps.values()].map(({ total, business, timed, ...s }) => ({
+    ...s,
+    avgMs: timed ? total / timed : null,
+    avgBusinessMs: timed ? business / timed : null,
+  }))
 }
 
 /** The previous period of the same length, just before [from, to). */

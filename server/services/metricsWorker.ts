@@ -1,10 +1,10 @@
 // Computes the supervisor's figures on a read-only connection of its own, off the main thread, so
 // that a large metrics query never holds up the server's other requests.
 import { parentPort, workerData } from 'node:worker_threads'
-import { type CompiledSop, compile } from '../../engine/index.ts'
+import type { CompiledSop } from '../../engine/index.ts'
+import { compilePinned } from '../calendars/store.ts'
 import { SqliteStorage } from '../storage/sqlite.ts'
 import type { MetricsFilter } from '../storage/types.ts'
-import { sha256 } from './crypto.ts'
 import { computeMetrics, type SopSource } from './metrics.ts'
 
 const storage = new SqliteStorage(workerData.path as string, { readonly: true })
@@ -16,7 +16,8 @@ const sops: SopSource = {
     if (!sop) {
       const v = await storage.getVersion(sopId, version)
       if (!v) throw new Error(`SOP version ${key} not found`)
-      sop = compile(v.document, { sha256 })
+      // With the calendar versions it pins: business-time SOPs do not compile without them.
+      sop = await compilePinned(storage, v)
       compiled.set(key, sop)
     }
     return sop

@@ -1,5 +1,6 @@
 import {
   type CompiledSop,
+  calendarsDigest,
   type Decision,
   decide,
   type FieldValue,
@@ -246,6 +247,7 @@ export class TicketService {
           sopId: ticket.sopId,
           sopVersion: ticket.sopVersion,
           sopHash: ticket.sopHash,
+          ...calendarsAnchor(sop),
           channel: ticket.channel,
           customerId: ticket.customerId,
           subject: ticket.subject,
@@ -716,6 +718,12 @@ export function link(
 }
 
 const isEmptyValue = (v: FieldValue | undefined) => v === undefined || v === null || v === ''
+
+/** The digest of the calendars a ticket counts in, for its first record (nothing when none). */
+function calendarsAnchor(sop: CompiledSop): { calendarsHash?: string } {
+  const digest = calendarsDigest(sop.calendars, sha256)
+  return digest ? { calendarsHash: digest } : {}
+}
 
 /** The values of an SOP's bound fields: from the customer's details and the ticket's intake data. */
 export function boundValues(

@@ -4,6 +4,9 @@ import {
   calendarSchema,
   compile,
   decide,
+  outsideWindow,
+  paths,
+  replay,
   type SopDocumentInput,
   SopError,
   SYSTEM_ACTOR,
@@ -393,5 +396,26 @@ describe('contact windows', () => {
       '2026-04-08T12:59:00.000Z',
     )
     expect(early).toMatchObject({ ok: false, rejection: { code: 'timer_not_due' } })
+  })
+
+  it('paths wait for the contact window: each walked contact falls inside it, and every path replays', () => {
+    const found = paths(sop)
+    expect(found.length).toBeGreaterThan(0)
+    for (const p of found) {
+      const first = start(sop, { actor: agent, now: p.startAt })
+      if (!first.ok) throw new Error(first.rejection.message)
+      let state = first.state
+      const records = [first.record]
+      for (const step of p.inputs) {
+        const d = decide(sop, state, step.input, step.actor, step.at)
+        if (!d.ok) throw new Error(d.rejection.message)
+        if (step.input.kind === 'action' || step.input.kind === 'timer')
+          expect(outsideWindow(sop, 'call_window', state.context.fields, step.at)).toBeNull()
+        state = d.state
+        records.push(d.record)
+      }
+      expect(state.status).toBe('closed')
+      expect(replay(sop, records).ok).toBe(true)
+    }
   })
 })

@@ -125,7 +125,9 @@ export function independentVerify(bytes: Uint8Array, trustedPublicKey?: string):
   }
   shape(b, '', '')
   if (problems.length) return problems
-  shape(b.sop, 'sop', 'sop')
+  // The SOP carries the calendars its version pins when it counts business time.
+  const { calendars, ...sopMembers } = b.sop ?? {}
+  shape(sopMembers, 'sop', 'sop')
   shape(b.treeHead, 'treeHead', 'treeHead')
   shape(b.ticket, 'ticket', 'ticket')
   if (!Array.isArray(b.records) || !Array.isArray(b.proofs))
@@ -205,6 +207,13 @@ export function independentVerify(bytes: Uint8Array, trustedPublicKey?: string):
     first?.payload?.ticket?.sopVersion !== t.sopVersion
   )
     problems.push('SOP pinning')
+  // The calendars, hashed over their canonical JSON, against the digest the first record pins.
+  const calendarsHash = first?.payload?.ticket?.calendarsHash
+  if (calendarsHash !== undefined) {
+    const carried = calendars && typeof calendars === 'object' ? calendars : {}
+    if (!Object.keys(carried).length || hexOf(sha256(utf8(canon(carried)))) !== calendarsHash)
+      problems.push('SOP calendars hash')
+  }
   // Step 5 (the parts that need no SOP engine): the summary against the records.
   const created = first?.payload?.ticket ?? {}
   for (const k of ['channel', 'subject', 'customerId'])

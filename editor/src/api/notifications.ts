@@ -4,7 +4,7 @@ export interface Notice {
   id: string
   userId: string
   ticketId: string | null
-  kind: 'sla_breached' | 'escalated' | 'assigned' | 'customer_replied'
+  kind: 'sla_breached' | 'sla_warning' | 'escalated' | 'assigned' | 'customer_replied'
   params: Record<string, string>
   createdAt: string
   readAt: string | null

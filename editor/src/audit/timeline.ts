@@ -18,6 +18,8 @@ interface Record_ {
   ticks?: Record<string, string[]>
   fieldChanges?: { field: string; from: unknown; to: unknown }[]
   breach?: { stepId: string } | null
+  /** A policy target's warning before its breach. */
+  warning?: { policy: string; at: number }
   reason?: string | null
   status?: string
   outcome?: string | null
@@ -62,6 +64,11 @@ export function describeEntry(h: AuditEntry, n: Namer, t: T, userName: (id: stri
       return t('timeline.action', { action: n.action(r ?? {}), steps: n.steps(r?.to) })
     case 'timer':
       if (r?.breach) return t('timeline.breach', { step: n.step(r.breach.stepId) })
+      if (r?.warning)
+        return t('timeline.warning', {
+          share: Math.round(r.warning.at * 100),
+          metric: t(`business.metrics.${r.warning.policy}`),
+        })
       return n.transitionLabel(r ?? {})
         ? t('timeline.timer', { label: n.transitionLabel(r ?? {}), steps: n.steps(r?.to) })
         : t('timeline.timerAuto', { steps: n.steps(r?.to) })

@@ -5,6 +5,7 @@ import { formatDuration, percent } from '../ui/format.ts'
 import type { Route } from '../useRoute.ts'
 import { BarChart } from './BarChart.tsx'
 import './dashboard.css'
+import { BusinessTimePanel } from './BusinessTimePanel.tsx'
 import { DrillDown } from './DrillDown.tsx'
 import { Filters } from './Filters.tsx'
 import { Heatmap } from './Heatmap.tsx'
@@ -104,6 +105,7 @@ export function DashboardPage(_: { route: Route }) {
               <BarChart data={charts.outcomes} valueName={t('charts.tickets')} title={t('charts.outcomes')} />
             </section>
           </div>
+          <BusinessTimePanel m={m} />
           {d.workload.data && <WorkloadPanel workload={d.workload.data} />}
           {d.doc.data && <Heatmap document={d.doc.data} steps={steps} />}
         </>

@@ -49,6 +49,7 @@ function HeatmapView({ document, steps }: { document: DocShape; steps: StepFigur
               <th>{t('heatmap.step')}</th>
               <th>{t('heatmap.visits')}</th>
               <th>{t('heatmap.avgTime')}</th>
+              <th>{t('heatmap.avgBusiness')}</th>
               <th>{t('heatmap.breaches')}</th>
               <th>{t('heatmap.now')}</th>
             </tr>
@@ -59,6 +60,7 @@ function HeatmapView({ document, steps }: { document: DocShape; steps: StepFigur
                 <td>{s.title}</td>
                 <td>{s.count}</td>
                 <td>{formatDuration(s.avgMs)}</td>
+                <td data-business={s.stepId}>{formatDuration(s.avgBusinessMs)}</td>
                 <td>{s.breaches}</td>
                 <td>{s.current}</td>
               </tr>

@@ -4,7 +4,7 @@ import { useNotices } from './useNotices.ts'
 
 /** The bell in the header: the unread count, live, and the latest notices, each linking to its ticket. */
 export function NotificationBell() {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const { items, unread, readAll } = useNotices()
   const [open, setOpen] = useState(false)
   return (
@@ -35,7 +35,11 @@ export function NotificationBell() {
               {items.map((n) => (
                 <li key={n.id} className={n.readAt ? 'is-read' : 'is-unread'}>
                   <a href={n.ticketId ? `#/tickets/${n.ticketId}` : '#/'} onClick={() => setOpen(false)}>
-                    {t(`notifications.kinds.${n.kind}`, n.params)}
+                    {t(`notifications.kinds.${n.kind}`, {
+                      ...n.params,
+                      ...(n.params.metric ? { metric: t(`notifications.metrics.${n.params.metric}`) } : {}),
+                      ...(n.params.due ? { due: new Date(n.params.due).toLocaleString(i18n.language) } : {}),
+                    })}
                   </a>
                 </li>
               ))}

@@ -1,0 +1,83 @@
+import {
+  ALWAYS_OPEN,
+  type Calendar,
+  type CompiledSop,
+  channelOf,
+  POLICY_METRICS,
+  type PolicyMetric,
+  policyTargetIndex,
+  type TransitionRecord,
+} from '../../engine/index.ts'
+import type { AuditRow } from '../storage/types.ts'
+
+/**
+ * How each ticket-level policy target fared: of the tickets it applied to, how many breached it.
+ * First reply and resolution apply to a ticket when its SOP has a target for the priority and
+ * channel it started with; next reply applies once the customer wrote (an action marked
+ * `customerMessage`) after first reply stopped, while such a target exists.
+ */
+export interface PolicyFigure {
+  /** Tickets the target applied to. */
+  tickets: number
+  /** Of them, tickets that breached it at least once. */
+  breached: number
+  /** `breached / tickets` (null when it applied to none). */
+  rate: number | null
+}
+export type PolicyFigures = Record<PolicyMetric, PolicyFigure>
+
+/** The calendar a ticket's figures count business time in: its SOP's, else wall-clock time. */
+export function calendarOfSop(sop: CompiledSop): Calendar {
+  return (sop.document.calendar && sop.calendars.get(sop.document.calendar)) || ALWAYS_OPEN
+}
+
+const recordOf = (a: AuditRow) => (a.payload as { record?: TransitionRecord } | null)?.record ?? null
+
+/** Tallies the policy figures over tickets, one `add` per ticket. */
+export function policyTally(): {
+  add(sop: CompiledSop, audit: AuditRow[]): void
+  figures(): PolicyFigures | undefined
+} {
+  const counts = Object.fromEntries(POLICY_METRICS.map((m) => [m, { tickets: 0, breached: 0 }])) as Record<
+    PolicyMetric,
+    { tickets: number; breached: number }
+  >
+  let any = false
+  return {
+    add(sop, audit) {
+      if (!sop.document.policy?.targets.length) return
+      any = true
+      const records = audit.map(recordOf).filter((r): r is TransitionRecord => r !== null)
+      const first = records[0]
+      if (first?.kind !== 'start') return
+      const priority = first.priority ?? 'normal'
+      const channel = channelOf(sop, first.input)
+      const applies = new Set<PolicyMetric>()
+      for (const metric of ['first_reply', 'resolution'] as const)
+        if (policyTargetIndex(sop, metric, priority, channel) >= 0) applies.add(metric)
+      // As the engine does: a customer message starts next reply only once first reply has stopped.
+      let firstRunning = applies.has('first_reply')
+      let wrote = false
+      for (const r of records) {
+        const taken = r.transitions.map((id) => sop.transitions.get(id))
+        if (r.breach?.policy === 'first_reply' || taken.some((t) => t?.reply)) firstRunning = false
+        if (!firstRunning && taken.some((t) => t?.customerMessage)) wrote = true
+      }
+      if (wrote && policyTargetIndex(sop, 'next_reply', priority, channel) >= 0) applies.add('next_reply')
+      const breached = new Set(records.flatMap((r) => (r.breach?.policy ? [r.breach.policy] : [])))
+      for (const metric of applies) {
+        counts[metric].tickets++
+        if (breached.has(metric)) counts[metric].breached++
+      }
+    },
+    figures() {
+      if (!any) return undefined
+      return Object.fromEntries(
+        POLICY_METRICS.map((m) => {
+          const c = counts[m]
+          return [m, { ...c, rate: c.tickets ? c.breached / c.tickets : null }]
+        }),
+      ) as PolicyFigures
+    },
+  }
+}
