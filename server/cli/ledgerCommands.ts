@@ -54,7 +54,7 @@ export async function runVerifyTicket(db: string, id: string): Promise<number> {
   try {
     const checked = await verifyStoredTicket(storage, id)
     if (typeof checked === 'string') {
-      out(`✗ ${checked}`)
+      out(`✗ ${checked}${checked.startsWith('no ticket') ? ` in ${db}` : ''}`)
       return 1
     }
     const { result, audit } = checked

@@ -114,7 +114,9 @@ export async function copySqliteToPostgres(source: SqliteStorage, target: PgStor
           const values = batch
             .map((_, i) => `(${cols.map((_, j) => `$${i * cols.length + j + 1}`).join(', ')})`)
             .join(', ')
-          await client.query(`INSERT INTO "${table}" (${list}) VALUES ${values}`, batch.flat())
+          // sop_steps is derived: the target's trigger already made its rows from the versions.
+          const derived = table === 'sop_steps' ? ' ON CONFLICT DO NOTHING' : ''
+          await client.query(`INSERT INTO "${table}" (${list}) VALUES ${values}${derived}`, batch.flat())
           batch = []
         }
         for (const row of source.db.prepare(`SELECT ${list} FROM "${table}"`).raw().iterate() as Iterable<

@@ -207,6 +207,36 @@ UPDATE tickets SET number = r.n
   WHERE tickets.id = r.id;
 CREATE UNIQUE INDEX tickets_number ON tickets(number);`,
   },
+  {
+    name: "the steps of each SOP version with their responsible team and roles, for the teams' work queues",
+    sql: `
+CREATE TABLE sop_steps (
+  sop_id text COLLATE "C" NOT NULL,
+  version integer NOT NULL,
+  step_id text COLLATE "C" NOT NULL,
+  team text COLLATE "C",
+  roles text COLLATE "C" NOT NULL DEFAULT '[]',
+  PRIMARY KEY (sop_id, version, step_id)
+);
+CREATE INDEX sop_steps_team ON sop_steps(team) WHERE team IS NOT NULL;
+CREATE FUNCTION sopflow_sop_steps() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO sop_steps (sop_id, version, step_id, team, roles)
+    SELECT NEW.sop_id, NEW.version, s->>'id', s->>'team', coalesce((s->'roles')::text, '[]')
+    FROM jsonb_array_elements(CASE WHEN jsonb_typeof(NEW.document::jsonb->'steps') = 'array'
+      THEN NEW.document::jsonb->'steps' ELSE '[]'::jsonb END) s
+    WHERE jsonb_typeof(s->'id') = 'string'
+  ON CONFLICT DO NOTHING;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER sop_versions_steps AFTER INSERT ON sop_versions FOR EACH ROW EXECUTE FUNCTION sopflow_sop_steps();
+INSERT INTO sop_steps (sop_id, version, step_id, team, roles)
+  SELECT v.sop_id, v.version, s->>'id', s->>'team', coalesce((s->'roles')::text, '[]')
+  FROM sop_versions v, jsonb_array_elements(CASE WHEN jsonb_typeof(v.document::jsonb->'steps') = 'array'
+    THEN v.document::jsonb->'steps' ELSE '[]'::jsonb END) s
+  WHERE jsonb_typeof(s->'id') = 'string'
+ON CONFLICT DO NOTHING;`,
+  },
 ]
 
 /** The advisory lock key migrations run under (any constant both servers agree on). */

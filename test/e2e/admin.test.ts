@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createUser, launch, SHOTS, signIn } from './harness.ts'
@@ -145,5 +147,31 @@ describe('administration in the web app', () => {
     await page.locator('h1', { hasText: 'Nhật ký quản trị' }).waitFor()
     expect(await fitsWidth()).toBe(true)
     await page.screenshot({ path: join(SHOTS, 'admin-log-390-vi.png'), fullPage: true })
+  })
+
+  it('names the command line as the actor of a user added with `sopflow user add`', async () => {
+    await promisify(execFile)(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'server/cli.ts',
+        'user',
+        'add',
+        '--name',
+        'Nguyễn Văn Tú',
+        '--role',
+        'agent',
+        '--db',
+        h.dbPath,
+      ],
+      { cwd: join(import.meta.dirname, '..', '..') },
+    )
+    await page.setViewportSize({ width: 1440, height: 900 })
+    await page.evaluate(() => localStorage.setItem('sopflow.lang', 'en'))
+    await signIn(page, h.adminToken, '#/admin-log')
+    const row = page.locator('tr[data-action="user.create"]', { hasText: 'Nguyễn Văn Tú' })
+    await row.waitFor()
+    expect(await row.locator('td').nth(1).innerText()).toBe('The command line (sopflow CLI)')
   })
 })

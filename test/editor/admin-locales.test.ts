@@ -10,7 +10,7 @@ const entries = (tree: Tree, prefix = ''): [string, string][] =>
   )
 const placeholders = (text: string) => [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort()
 /** Words spelt the same in the other language. */
-const SAME = new Set(['Audit'])
+const SAME = new Set(['Audit', 'E-mail'])
 const base = (k: string) => k.replace(/_(zero|one|two|few|many|other)$/, '')
 
 describe('the administration texts (users, tokens, admin log)', () => {

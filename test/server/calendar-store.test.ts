@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { calendarSchema } from '../../engine/index.ts'
-import { calendarsOf, compilePinned } from '../../server/calendars/store.ts'
+import { calendarsOf } from '../../server/calendars/store.ts'
 import { SqliteStorage } from '../../server/storage/sqlite.ts'
 import { SqliteCalendars } from '../../server/storage/sqliteCalendars.ts'
 import type { Storage } from '../../server/storage/types.ts'
@@ -24,17 +24,9 @@ describe('the calendar store behind the Storage interface', () => {
     expect(saved).toBeInstanceOf(Promise)
     expect((await saved).version).toBe(1)
     expect(await calendarsOf(storage).list()).toEqual([expect.objectContaining({ id: 'desk', version: 1 })])
-    // The embedded storage without its own store keeps calendars on its database: not the other one.
+    // The embedded storage's own store is on its database: not the other one.
     expect(await calendarsOf(main).list()).toEqual([])
     await main.close()
     await other.close()
-  })
-
-  it('refuses a storage that keeps no calendars and is not the embedded one, naming what is missing', async () => {
-    const bare = { channels: {} } as unknown as Storage
-    expect(() => calendarsOf(bare)).toThrow(/keeps no calendars: give it a `calendars` store/)
-    await expect(compilePinned(bare, { sopId: 'x', version: 1, document: {} } as never)).rejects.toThrow(
-      /keeps no calendars/,
-    )
   })
 })

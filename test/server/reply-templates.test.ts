@@ -90,7 +90,7 @@ describe('reply templates in the SOP', () => {
       assignToMe: true,
     })
     const id = t.body.ticket.id as string
-    const reference = `T-${id.replace(/^t_/, '').slice(0, 8)}`
+    const reference = `T-${t.body.ticket.number}`
     const offered = await c.call('GET', `/api/tickets/${id}/reply-templates`, c.tokens.agent)
     expect(offered.status).toBe(200)
     expect(offered.body).toEqual([

@@ -45,10 +45,16 @@ export function AdminLogPage() {
                 <tr key={e.seq} data-action={e.action}>
                   <td data-label={t('log.when')}>{formatTime(e.at, i18n.language)}</td>
                   <td data-label={t('log.who')}>
-                    {e.actorName}{' '}
-                    <span className="muted small">
-                      ({t(`common:roles.${e.actorRole}`, { defaultValue: e.actorRole })})
-                    </span>
+                    {e.actorId === 'cli' ? (
+                      t('log.cli')
+                    ) : (
+                      <>
+                        {e.actorName}{' '}
+                        <span className="muted small">
+                          ({t(`common:roles.${e.actorRole}`, { defaultValue: e.actorRole })})
+                        </span>
+                      </>
+                    )}
                   </td>
                   <td data-label={t('log.what')}>
                     {t(`log.action.${e.action}`, { defaultValue: e.action })}
