@@ -28,6 +28,7 @@ export class GuardEnvironment {
   constructor(fields: readonly TicketField[]) {
     const schema: Record<string, string> = {}
     for (const f of fields) schema[f.name] = CEL_TYPES[f.type]
+    // Stryker disable next-line ObjectLiteral: false is cel-js's default too; said here so that no update can change it unseen
     this.env = new Environment({ unlistedVariablesAreDyn: false }).registerVariable({
       name: 'ticket',
       schema,
@@ -39,10 +40,11 @@ export class GuardEnvironment {
     let result: { valid: boolean; type?: string; error?: { message?: string } }
     try {
       result = this.env.check(expression) as typeof result
-      // Stryker disable next-line all: cel-js reports every error found in its result; the catch only guards against a library throw
+      // Stryker disable all: cel-js reports every error it finds in its result; the catch only guards against a library throw
     } catch (err) {
-      return { ok: false, message: cleanMessage(err) } // Stryker disable-line all: as above, not reached by any known expression
+      return { ok: false, message: cleanMessage(err) }
     }
+    // Stryker restore all
     if (!result.valid) return { ok: false, message: cleanMessage(result.error) }
     if (result.type !== 'bool' && result.type !== 'dyn') {
       return { ok: false, message: `must be a true/false condition, but gives ${result.type}` }
@@ -76,10 +78,10 @@ export class GuardEnvironment {
       }
       return evaluate(fields)
     }
-    // Stryker restore all
   }
 }
 
+// Stryker restore all
 /** The parts of cel-js's AST read here. */
 type Node = { op: string; args: unknown }
 
@@ -107,7 +109,8 @@ const ABSORBING_CALLS = new Set([
  */
 export function strictReads(ast: Node): string[] | null {
   const reads = new Set<string>()
-  const parts: Node[] = [] // Stryker disable-line ArrayDeclaration: a stray non-node part has no operator and no children, so it reads nothing and is strict
+  // Stryker disable next-line ArrayDeclaration: a stray non-node part has no operator and no children, so it reads nothing and is strict
+  const parts: Node[] = []
   const conjuncts = (n: Node) => {
     if (n.op === '&&') for (const a of n.args as Node[]) conjuncts(a)
     else parts.push(n)
@@ -115,6 +118,7 @@ export function strictReads(ast: Node): string[] | null {
   conjuncts(ast)
   const strict = (n: Node): boolean => {
     if (ABSORBING.has(n.op) || n.op === '&&') return false
+    // Stryker disable next-line ConditionalExpression: only a call's first argument is a function's name; no other node's first argument is a whole name in the set
     if ((n.op === 'call' || n.op === 'rcall') && ABSORBING_CALLS.has((n.args as [string])[0])) return false
     if (n.op === '.') {
       const [target, name] = n.args as [Node, string]
@@ -131,6 +135,7 @@ function children(n: Node): Node[] {
     if (Array.isArray(x)) for (const y of x) add(y)
     else if (x && typeof x === 'object' && 'op' in x) out.push(x as Node)
   }
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,StringLiteral: a literal's or a name's args hold no nodes, so looking into them finds none either
   if (n.op !== 'value' && n.op !== 'id') add(n.args)
   return out
 }
@@ -138,5 +143,6 @@ function children(n: Node): Node[] {
 function cleanMessage(err: unknown): string {
   // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: cel-js errors are always objects with a message; String(err) is for a throw of anything else
   const text = err && typeof err === 'object' && 'message' in err ? String(err.message) : String(err)
-  return text.split('\n')[0].trim() // Stryker disable-line MethodExpression: cel-js's first lines carry no surrounding spaces; trim is for other messages
+  // Stryker disable next-line MethodExpression: cel-js's first lines carry no surrounding spaces; trim is for other messages
+  return text.split('\n')[0].trim()
 }
