@@ -3,7 +3,7 @@
 // at low priority and prints the score per folder.
 //   npm run mutation                      every file of engine/ and server/ (incremental)
 //   npm run mutation -- engine/guard.ts   one file (or several, or a folder such as server/auth)
-//   npm run mutation -- --score           only print the scores of the last report
+//   npm run mutation -- --score           only print the scores (add --files for each file's)
 // When every file named is under engine/, only the engine's own tests run against the mutants.
 import { spawnSync } from 'node:child_process'
 import { existsSync, statSync } from 'node:fs'
@@ -13,7 +13,7 @@ const root = join(import.meta.dirname, '..')
 const args = process.argv.slice(2)
 const scoreOnly = args.includes('--score')
 const targets = args.filter((a) => !a.startsWith('-') && existsSync(join(root, a)))
-const options = args.filter((a) => a !== '--score' && !targets.includes(a))
+const options = args.filter((a) => a !== '--score' && a !== '--files' && !targets.includes(a))
 const globs = targets.map((t) => (statSync(join(root, t)).isDirectory() ? `${t.replace(/\/$/, '')}/**/*.ts` : t))
 const engineOnly = targets.length > 0 && targets.every((t) => t.startsWith('engine'))
 
@@ -40,5 +40,10 @@ if (!scoreOnly) {
   status = stryker.status ?? 1
   console.log(`Stryker took ${((Date.now() - started) / 60_000).toFixed(1)} min`)
 }
-const score = spawnSync(process.execPath, [join(root, 'bin', 'mutation-score.mjs')], { cwd: root, stdio: 'inherit' })
+// With files named, the score of each file too.
+const score = spawnSync(
+  process.execPath,
+  [join(root, 'bin', 'mutation-score.mjs'), ...(targets.length || args.includes('--files') ? ['--files'] : [])],
+  { cwd: root, stdio: 'inherit' },
+)
 process.exit(status || score.status || 0)
