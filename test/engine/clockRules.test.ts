@@ -55,6 +55,49 @@ describe('SLA clocks that pause', () => {
     )
   })
 
+  it('leave alone, on pausing and on resuming, the SLA of a step entered by the same record and steps without an SLA', () => {
+    // A record that enters the SLA's group and the pausing wait at once: the new SLA's timer is not running yet.
+    const entering: TicketState['active'] = {
+      handle: { enteredAt: FRIDAY_4PM, seq: 1 },
+      await_customer: { enteredAt: FRIDAY_4PM, seq: 1 },
+    }
+    expect(
+      updateClocks(sop, { pausedSince: undefined } as unknown as TicketState, entering, 1, FRIDAY_4PM, false),
+    ).toEqual({
+      pausedSince: FRIDAY_4PM,
+      schedule: [],
+      cancel: [],
+    })
+    // A step without an SLA, entered earlier, has no timer to cancel or to schedule again.
+    const withoutSla: TicketState['active'] = {
+      handle: { enteredAt: FRIDAY_3PM, seq: 0 },
+      diagnose: { enteredAt: FRIDAY_3PM, seq: 0 },
+      await_customer: { enteredAt: FRIDAY_4PM, seq: 1 },
+    }
+    expect(
+      updateClocks(
+        sop,
+        { pausedSince: undefined } as unknown as TicketState,
+        withoutSla,
+        1,
+        FRIDAY_4PM,
+        false,
+      ).cancel,
+    ).toEqual(['sla:handle:0'])
+    const resuming: TicketState['active'] = {
+      handle: { enteredAt: FRIDAY_3PM, seq: 0 },
+      diagnose: { enteredAt: FRIDAY_3PM, seq: 0 },
+    }
+    const paused = { pausedSince: FRIDAY_4PM } as unknown as TicketState
+    expect(updateClocks(sop, paused, resuming, 2, MONDAY_10AM, false).schedule.map((t) => t.id)).toEqual([
+      'sla:handle:0@2',
+    ])
+    // The SLA of a step the resuming record enters counts from now, without a resumption.
+    const reentered: TicketState['active'] = { handle: { enteredAt: MONDAY_10AM, seq: 2 } }
+    expect(updateClocks(sop, paused, reentered, 2, MONDAY_10AM, false).schedule).toEqual([])
+    expect(reentered.handle).toEqual({ enteredAt: MONDAY_10AM, seq: 2 })
+  })
+
   it('on pausing cancel exactly the held SLA timers of steps entered earlier, and on resuming schedule exactly those again', () => {
     const before = { pausedSince: undefined } as unknown as TicketState
     const active: TicketState['active'] = {
