@@ -5,7 +5,8 @@
 // The score is detected mutants (killed or timed out) over all valid ones (detected, survived,
 // without coverage). Mutants marked equivalent with a Stryker disable comment are "Ignored" and not
 // counted; mutants that do not compile are not counted either.
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 
 const latest = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'reports/mutation/mutation.json'
 const allFile = 'reports/mutation/all.json'
@@ -63,4 +64,15 @@ if (process.argv.includes('--files')) {
 }
 for (const [key, f] of [...folders].sort(([a], [b]) => a.localeCompare(b))) {
   console.log(line(key.split('/').length > 2 ? `  ${key}` : key, f))
+}
+// A folder's figure covers only its files measured so far: name those not yet measured.
+const mutable = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name).replace(/\\/g, '/')
+    if (e.isDirectory()) return mutable(path)
+    return /\.ts$/.test(e.name) && path !== 'server/cli.ts' ? [path] : []
+  })
+for (const top of ['engine', 'server']) {
+  const missing = mutable(top).filter((path) => !all.files[path])
+  if (missing.length) console.log(`${top}/: ${missing.length} files not measured yet${missing.length <= 12 ? `: ${missing.join(', ')}` : ''}`)
 }
