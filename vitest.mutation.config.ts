@@ -17,8 +17,12 @@ export default defineConfig({
       ...(engineOnly ? [] : ['test/server/**/*.test.ts', 'test/independent-verifier/**/*.test.ts']),
     ],
     exclude: [
+      // Each of these starts sopflow as another process (a real start, a kill, a shutdown).
       'test/server/process.test.ts',
       'test/server/abuse.test.ts',
+      'test/server/outbox-crash.test.ts',
+      'test/server/revocation-processes.test.ts',
+      'test/server/shutdown.test.ts',
       ...(engineOnly ? ['test/engine/properties.test.ts'] : []),
     ],
     testTimeout: 60_000,

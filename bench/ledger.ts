@@ -5,85 +5,24 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import Database from 'better-sqlite3'
 import { createApp } from '../server/app.ts'
 import { checkBundle } from '../server/services/bundleCheck.ts'
 import { sha256 } from '../server/services/crypto.ts'
 import { importSop } from '../server/start.ts'
 import { prepareCommitBatch } from '../server/storage/commitBatch.mjs'
 import { prepareLedger } from '../server/storage/ledgerAppend.mjs'
-import { migrate } from '../server/storage/migrations.ts'
 import { SqliteStorage } from '../server/storage/sqlite.ts'
+import { benchDb, commitUnit, compareCommits } from './commitBench.ts'
 import { longCase } from './engine.ts'
 import { commitLongTicket } from './longTicket.ts'
 
 const log = (line: string) => console.log(line)
 
-function fileDb(): Database.Database {
-  const db = new Database(join(mkdtempSync(join(tmpdir(), 'sopflow-bench-ledger-')), 'b.db'))
-  db.pragma('journal_mode = WAL')
-  db.pragma('synchronous = FULL')
-  // The units below name no real SOP or customer: only the commit's own cost is measured.
-  db.pragma('foreign_keys = OFF')
-  migrate(db)
-  return db
-}
-
-/** One action's commit: the ticket row and one audit record. */
-function unit(i: number, ticket: number) {
-  const id = `t_${ticket}`
-  const hash = sha256(`record ${i}`)
-  return {
-    id,
-    expected: null,
-    ticket: {
-      id,
-      sopId: 's',
-      sopVersion: 1,
-      sopHash: 'h',
-      channel: 'phone',
-      customerId: null,
-      subject: 'x',
-      status: 'open',
-      outcome: null,
-      priority: 'normal',
-      priorityRank: 1,
-      assigneeId: null,
-      queue: null,
-      version: 1,
-      createdAt: 'a',
-      updatedAt: 'a',
-      closedAt: null,
-      dueAt: null,
-      steps: '[]',
-      state: '{}',
-      auditSeq: 1,
-      auditHead: hash,
-    },
-    audit: [
-      {
-        ticketId: id,
-        seq: 0,
-        type: 'created',
-        at: 'a',
-        actorId: 'u',
-        role: 'agent',
-        payload: '{}',
-        prevHash: null,
-        hash,
-      },
-    ],
-    removeTimers: [],
-    scheduleTimers: [],
-    idempotency: null,
-  }
-}
-
 export async function runLedgerBench(): Promise<void> {
   log('## ledger')
   // 1. Appends per second (batches of 256 per transaction, synchronous=FULL).
   {
-    const db = fileDb()
+    const db = benchDb('ledger')
     const ledger = prepareLedger(db)
     const total = 100_000
     const batch = db.transaction((from: number) => {
@@ -100,29 +39,14 @@ export async function runLedgerBench(): Promise<void> {
   }
   // 2. The cost per action: the same commits with and without the ledger, alternating rounds.
   {
-    const withDb = fileDb()
-    const withoutDb = fileDb()
-    const commitWith = prepareCommitBatch(withDb)
-    const commitWithout = prepareCommitBatch(withoutDb, { ledger: false })
-    const per = { with: [] as number[], without: [] as number[] }
-    let n = 0
-    for (let round = 0; round < 6; round++) {
-      for (const [name, commit] of [
-        ['with', commitWith],
-        ['without', commitWithout],
-      ] as const) {
-        const t = performance.now()
-        for (let b = 0; b < 40; b++) {
-          const units = Array.from({ length: 64 }, (_, i) => unit(n + b * 64 + i, n + b * 64 + i))
-          for (const o of commit(units as never)) if (!o.ok) throw new Error(o.message)
-        }
-        n += 40 * 64
-        per[name].push((performance.now() - t) / (40 * 64))
-      }
-    }
-    const best = (xs: number[]) => Math.min(...xs) * 1000
+    const withDb = benchDb('ledger')
+    const withoutDb = benchDb('ledger')
+    const best = compareCommits(
+      { with: prepareCommitBatch(withDb), without: prepareCommitBatch(withoutDb, { ledger: false }) },
+      (n) => commitUnit(n),
+    )
     log(
-      `  cost per action (batches of 64): ${best(per.with).toFixed(1)} µs with the ledger, ${best(per.without).toFixed(1)} µs without — ratio ${(best(per.with) / best(per.without)).toFixed(2)}`,
+      `  cost per action (batches of 64): ${best.with.toFixed(1)} µs with the ledger, ${best.without.toFixed(1)} µs without — ratio ${(best.with / best.without).toFixed(2)}`,
     )
     withDb.close()
     withoutDb.close()

@@ -1,14 +1,49 @@
 #!/usr/bin/env node
-// `npm run mutation [-- stryker options]`: runs Stryker (stryker.config.json) and prints the score
-// per folder. Examples: `npm run mutation -- --mutate "engine/**/*.ts" --concurrency 1`.
+// `npm run mutation [-- files or folders…] [-- stryker options]`: runs Stryker (stryker.config.json)
+// at low priority and prints the score per folder.
+//   npm run mutation                      every file of engine/ and server/ (incremental)
+//   npm run mutation -- engine/guard.ts   one file (or several, or a folder such as server/auth)
+//   npm run mutation -- --score           only print the scores (add --files for each file's)
+// When every file named is under engine/, only the engine's own tests run against the mutants.
 import { spawnSync } from 'node:child_process'
+import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 const root = join(import.meta.dirname, '..')
-const stryker = spawnSync(
+const args = process.argv.slice(2)
+const scoreOnly = args.includes('--score')
+const targets = args.filter((a) => !a.startsWith('-') && existsSync(join(root, a)))
+const options = args.filter((a) => a !== '--score' && a !== '--files' && !targets.includes(a))
+const globs = targets.map((t) => (statSync(join(root, t)).isDirectory() ? `${t.replace(/\/$/, '')}/**/*.ts` : t))
+const engineOnly = targets.length > 0 && targets.every((t) => t.startsWith('engine'))
+
+let status = 0
+if (!scoreOnly) {
+  const started = Date.now()
+  const stryker = spawnSync(
+    'nice',
+    [
+      '-n',
+      '10',
+      process.execPath,
+      join(root, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js'),
+      'run',
+      ...(globs.length ? ['--mutate', globs.join(',')] : []),
+      ...options,
+    ],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, ...(engineOnly ? { SOPFLOW_MUTATION_TESTS: 'engine' } : {}) },
+    },
+  )
+  status = stryker.status ?? 1
+  console.log(`Stryker took ${((Date.now() - started) / 60_000).toFixed(1)} min`)
+}
+// With files named, the score of each file too.
+const score = spawnSync(
   process.execPath,
-  [join(root, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js'), 'run', ...process.argv.slice(2)],
+  [join(root, 'bin', 'mutation-score.mjs'), ...(targets.length || args.includes('--files') ? ['--files'] : [])],
   { cwd: root, stdio: 'inherit' },
 )
-const score = spawnSync(process.execPath, [join(root, 'bin', 'mutation-score.mjs')], { cwd: root, stdio: 'inherit' })
-process.exit(stryker.status || score.status || 0)
+process.exit(status || score.status || 0)

@@ -151,6 +151,21 @@ describe('the translations', () => {
         }
   })
 
+  it('give every counted text each plural form its language needs (vi: other; cs: one, few, other)', () => {
+    const needs = { vi: ['other'], cs: ['one', 'few', 'other'] }
+    const lacking: string[] = []
+    let counted = 0
+    for (const ns of NAMESPACES)
+      for (const k of new Set([...texts.en[ns].keys()].filter((k) => /_one$/.test(k)).map(base))) {
+        counted++
+        for (const lang of ['vi', 'cs'] as const)
+          for (const form of needs[lang])
+            if (!texts[lang][ns].has(`${k}_${form}`)) lacking.push(`${lang} ${ns}:${k}_${form}`)
+      }
+    expect(counted).toBeGreaterThanOrEqual(10)
+    expect(lacking).toEqual([])
+  })
+
   it('cover every key the web app looks up, in all three languages', () => {
     const keys = keysInSource()
     expect(keys.length).toBeGreaterThan(300)

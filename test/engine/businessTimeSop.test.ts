@@ -13,15 +13,9 @@ import {
   start,
   validate,
 } from '../../engine/index.ts'
+import { pragueDeskCalendar, repairSop } from '../fixtures/businessTimeSops.ts'
 
-const desk: Calendar = calendarSchema.parse({
-  id: 'prague_desk',
-  title: 'Prague desk',
-  timeZone: 'Europe/Prague',
-  week: Object.fromEntries(
-    ['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [{ from: '08:00', to: '17:00' }]]),
-  ),
-})
+const desk: Calendar = calendarSchema.parse({ id: 'prague_desk', ...pragueDeskCalendar() })
 
 const doc = (): SopDocumentInput => ({
   schema: 'sopflow/v1',
@@ -128,42 +122,7 @@ describe('SOP durations in business time', () => {
 })
 
 describe('SLA clocks that pause while the ticket waits on the customer', () => {
-  const pausing = (): SopDocumentInput => ({
-    schema: 'sopflow/v1',
-    id: 'pausing',
-    title: 'Repair',
-    department: 'Care',
-    purpose: 'Repair within four business hours of our own time.',
-    calendar: 'prague_desk',
-    initial: 'handle',
-    steps: [
-      {
-        id: 'handle',
-        kind: 'group',
-        title: 'Handle',
-        initial: 'diagnose',
-        sla: { due: 'PT4H', time: 'business', notify: 'supervisor' },
-      },
-      { id: 'diagnose', kind: 'task', title: 'Diagnose', parent: 'handle', roles: ['agent'] },
-      {
-        id: 'await_customer',
-        kind: 'wait',
-        title: 'Wait for the customer',
-        parent: 'handle',
-        waitKind: 'customer',
-        pausesClocks: true,
-      },
-      { id: 'fixed', kind: 'end', title: 'Fixed', parent: 'handle', outcome: 'resolved' },
-      { id: 'gone', kind: 'end', title: 'No answer', outcome: 'no_response' },
-    ],
-    transitions: [
-      { id: 'ask', from: 'diagnose', to: 'await_customer', action: 'ask_customer' },
-      { id: 'fix', from: 'diagnose', to: 'fixed', action: 'fix' },
-      { id: 'replied', from: 'await_customer', to: 'diagnose', action: 'customer_replied' },
-      { id: 'silent', from: 'await_customer', to: 'gone', after: 'P5D' },
-      { id: 'handled', from: 'handle', to: 'gone' },
-    ],
-  })
+  const pausing = () => repairSop('pausing')
 
   it('pausing 3 business hours across a weekend moves the SLA by exactly 3 business hours, under a new timer id', () => {
     const sop = compile(pausing(), { calendars: { prague_desk: desk } })

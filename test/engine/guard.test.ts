@@ -2,7 +2,7 @@ import { Environment } from '@marcbachmann/cel-js'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { TicketField } from '../../engine/document.ts'
-import { GuardEnvironment } from '../../engine/guard.ts'
+import { GuardEnvironment, strictReads } from '../../engine/guard.ts'
 import type { FieldValue } from '../../engine/types.ts'
 
 const FIELDS: TicketField[] = [
@@ -91,5 +91,79 @@ describe('guards', () => {
     expect(env.compile('!has(ticket.amount)')({})).toBe(true)
     expect(env.compile('ticket.verified ? true : ticket.amount > 1.0')({ verified: true })).toBe(true)
     expect(env.compile('(ticket.verified && ticket.amount > 1.0) == false')({ verified: false })).toBe(true)
+  })
+
+  it('reject an unparsable guard, an unknown field or variable, and a non-boolean, with the first line of the message', () => {
+    expect(env.check('ticket.amount >')).toEqual({ ok: false, message: 'Unexpected token: EOF' })
+    expect(env.check('ticket.nope == 1.0')).toEqual({ ok: false, message: 'No such key: nope' })
+    expect(env.check('other.amount > 1.0')).toEqual({ ok: false, message: 'Unknown variable: other' })
+    expect(env.check('ticket.amount')).toEqual({
+      ok: false,
+      message: 'must be a true/false condition, but gives double',
+    })
+    expect(env.check('ticket.reason')).toEqual({
+      ok: false,
+      message: 'must be a true/false condition, but gives string',
+    })
+  })
+
+  it('accept a boolean guard and one whose type is only known when it runs (dyn)', () => {
+    expect(env.check('ticket.verified && ticket.amount > 1.0')).toEqual({ ok: true })
+    expect(env.check('dyn(ticket.verified)')).toEqual({ ok: true })
+    expect(env.compile('dyn(ticket.verified)')({ verified: true })).toBe(true)
+  })
+
+  it('treat an empty text and a null as unset, also under has() and comparisons with the empty text', () => {
+    expect(env.compile('has(ticket.reason)')({ reason: '' })).toBe(false)
+    expect(env.compile('has(ticket.reason)')({ reason: null as unknown as FieldValue })).toBe(false)
+    expect(env.compile('has(ticket.reason)')({ reason: 'x' })).toBe(true)
+    expect(env.compile('!has(ticket.reason) || ticket.reason == ""')({ reason: '' })).toBe(true)
+  })
+})
+
+describe('the fields a guard reads for certain (strictReads)', () => {
+  const cel = new Environment({ unlistedVariablesAreDyn: false }).registerVariable({
+    name: 'ticket',
+    schema: { amount: 'double', reason: 'string', verified: 'bool' },
+  })
+  const reads = (expression: string) =>
+    strictReads(cel.parse(expression).ast as unknown as Parameters<typeof strictReads>[0])
+
+  it('are every ticket field of a conjunction, however nested, through calls, methods, lists and indexes', () => {
+    expect(reads('ticket.amount > 1.0 && size(ticket.reason) > 2')).toEqual(['amount', 'reason'])
+    expect(reads('ticket.amount > 1.0 && (ticket.reason == "a" && ticket.amount < 9.0)')).toEqual([
+      'amount',
+      'reason',
+    ])
+    expect(reads('ticket.reason.startsWith("a") && ticket.verified')).toEqual(['reason', 'verified'])
+    expect(reads('[ticket.amount, 2.0][0] > 1.0')).toEqual(['amount'])
+    expect(reads('ticket.reason.size() > 1')).toEqual(['reason'])
+  })
+
+  it('are only fields of the ticket, and a text that names an absorbing function is only a text', () => {
+    expect(reads('{"x": 1.0}.x > 0.0 && ticket.amount > 1.0')).toEqual(['amount'])
+    expect(reads('ticket.reason == "all" && ticket.amount > 1.0')).toEqual(['reason', 'amount'])
+    expect(reads('true')).toEqual([])
+    expect(reads('other.amount > 1.0 && ticket.reason == "a"')).toEqual(['reason'])
+    expect(reads('"ticket".amount > 1.0 && ticket.reason == "a"')).toEqual(['reason'])
+  })
+
+  it('are unknown (null) where an operator or function could absorb the error of an unset field', () => {
+    for (const expression of [
+      'ticket.amount > 1.0 || ticket.reason == ""',
+      'ticket.verified ? ticket.amount > 1.0 : false',
+      '!(ticket.amount > 1.0 && ticket.reason == "")',
+      '(ticket.amount > 1.0 && ticket.verified) == false',
+      'has(ticket.amount) && ticket.reason == "a"',
+      'ticket.verified && [1.0].exists(x, x < ticket.amount)',
+      '[1.0].exists_one(x, x < ticket.amount)',
+      '[1.0].all(x, x < ticket.amount)',
+      '[1.0].map(x, x + ticket.amount)[0] > 1.0',
+      '[1.0].filter(x, x > ticket.amount).size() > 0',
+      'optional.none().or(optional.of(ticket.amount)).hasValue()',
+      'optional.of(ticket.amount).orValue(1.0) > 0.0',
+    ]) {
+      expect(reads(expression), expression).toBeNull()
+    }
   })
 })

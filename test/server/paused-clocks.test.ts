@@ -6,52 +6,12 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createApp } from '../../server/app.ts'
 import { SqliteStorage } from '../../server/storage/sqlite.ts'
 import { TimerScheduler } from '../../server/timers/scheduler.ts'
+import { pragueDeskCalendar, repairSop } from '../fixtures/businessTimeSops.ts'
 import { root, setup } from './helpers.ts'
 
-const desk = {
-  title: 'Prague desk',
-  timeZone: 'Europe/Prague',
-  week: Object.fromEntries(
-    ['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [{ from: '08:00', to: '17:00' }]]),
-  ),
-}
+const desk = pragueDeskCalendar()
 
-const repair = {
-  schema: 'sopflow/v1',
-  id: 'repair',
-  title: 'Repair',
-  department: 'Care',
-  purpose: 'Repair within four business hours of our own time.',
-  calendar: 'prague_desk',
-  initial: 'handle',
-  steps: [
-    {
-      id: 'handle',
-      kind: 'group',
-      title: 'Handle',
-      initial: 'diagnose',
-      sla: { due: 'PT4H', time: 'business', notify: 'supervisor' },
-    },
-    { id: 'diagnose', kind: 'task', title: 'Diagnose', parent: 'handle', roles: ['agent'] },
-    {
-      id: 'await_customer',
-      kind: 'wait',
-      title: 'Wait for the customer',
-      parent: 'handle',
-      waitKind: 'customer',
-      pausesClocks: true,
-    },
-    { id: 'fixed', kind: 'end', title: 'Fixed', parent: 'handle', outcome: 'resolved' },
-    { id: 'gone', kind: 'end', title: 'No answer', outcome: 'no_response' },
-  ],
-  transitions: [
-    { id: 'ask', from: 'diagnose', to: 'await_customer', action: 'ask_customer' },
-    { id: 'fix', from: 'diagnose', to: 'fixed', action: 'fix' },
-    { id: 'replied', from: 'await_customer', to: 'diagnose', action: 'customer_replied' },
-    { id: 'silent', from: 'await_customer', to: 'gone', after: 'P5D' },
-    { id: 'handled', from: 'handle', to: 'gone' },
-  ],
-}
+const repair = repairSop()
 
 let dir = ''
 afterEach(() => {

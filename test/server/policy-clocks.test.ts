@@ -5,65 +5,12 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createApp } from '../../server/app.ts'
 import { SqliteStorage } from '../../server/storage/sqlite.ts'
 import { TimerScheduler } from '../../server/timers/scheduler.ts'
+import { helpDeskSop, pragueDeskCalendar } from '../fixtures/businessTimeSops.ts'
 import { setup } from './helpers.ts'
 
-const desk = {
-  title: 'Prague desk',
-  timeZone: 'Europe/Prague',
-  week: Object.fromEntries(
-    ['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [{ from: '08:00', to: '17:00' }]]),
-  ),
-}
+const desk = pragueDeskCalendar()
 
-const helpDesk = {
-  schema: 'sopflow/v1',
-  id: 'help_desk',
-  title: 'Help desk',
-  department: 'Care',
-  purpose: 'Answer and resolve within the help desk policy.',
-  calendar: 'prague_desk',
-  policy: {
-    targets: [
-      {
-        metric: 'first_reply',
-        priorities: ['urgent', 'high'],
-        due: 'PT1H',
-        time: 'business',
-        notify: 'supervisor',
-      },
-      { metric: 'first_reply', due: 'PT4H', time: 'business', notify: 'supervisor' },
-      { metric: 'next_reply', due: 'PT2H', time: 'business', notify: 'supervisor' },
-      { metric: 'resolution', due: 'PT16H', time: 'business', escalateTo: 'lead' },
-    ],
-  },
-  initial: 'work',
-  steps: [
-    { id: 'work', kind: 'task', title: 'Work the ticket', roles: ['agent'] },
-    {
-      id: 'await_customer',
-      kind: 'wait',
-      title: 'Wait for the customer',
-      waitKind: 'customer',
-      pausesClocks: true,
-    },
-    { id: 'lead', kind: 'task', title: 'Lead takes over', roles: ['supervisor'] },
-    { id: 'done', kind: 'end', title: 'Resolved', outcome: 'resolved' },
-    { id: 'gone', kind: 'end', title: 'No answer', outcome: 'no_response' },
-  ],
-  transitions: [
-    { id: 'answer', from: 'work', to: 'await_customer', action: 'answer', reply: true },
-    {
-      id: 'customer_wrote',
-      from: 'await_customer',
-      to: 'work',
-      action: 'customer_wrote',
-      customerMessage: true,
-    },
-    { id: 'resolve', from: 'work', to: 'done', action: 'resolve', reply: true },
-    { id: 'silent', from: 'await_customer', to: 'gone', after: 'P7D' },
-    { id: 'lead_resolve', from: 'lead', to: 'done', action: 'resolve_as_lead' },
-  ],
-}
+const helpDesk = helpDeskSop()
 
 let dir = ''
 afterEach(() => {
