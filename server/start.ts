@@ -294,7 +294,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   sopflow.surveys.baseUrl = options.publicUrl ?? url
   const admin = created ? (await storage.listUsers()).find((u) => u.role === 'admin') : undefined
   const setupUrl = admin
-    ? `${(options.publicUrl ?? url).replace(/\/$/, '')}${sopflow.auth.links.issue(admin.id, 'setup').path}`
+    ? `${(options.publicUrl ?? url).replace(/\/$/, '')}${(await sopflow.auth.links.issue(admin.id, 'setup')).path}`
     : null
   return {
     url,

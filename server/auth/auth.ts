@@ -1,8 +1,8 @@
-import type Database from 'better-sqlite3'
 import type { Context } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
 import type { Clock } from '../services/tickets.ts'
-import { AuthStore, type SessionRow } from '../storage/sqliteAuth.ts'
+import { authStoreFor } from '../storage/authStore.ts'
+import type { SessionRow } from '../storage/authTypes.ts'
 import type { Storage } from '../storage/types.ts'
 import { DEFAULT_LINKS, type LinkConfig, Links } from './invitations.ts'
 import { Oidc, type OidcConfig } from './oidc.ts'
@@ -22,9 +22,7 @@ export interface AuthConfig {
 
 /** Everything sign-in needs, built once per app. */
 export function createAuth(storage: Storage, clock: Clock, config: AuthConfig = {}) {
-  const db = (storage as unknown as { db?: Database.Database }).db
-  if (!db) throw new Error('Signing in needs the SQLite storage')
-  const store = new AuthStore(db)
+  const store = authStoreFor(storage)
   return {
     store,
     sessions: new Sessions(store, clock, { ...DEFAULT_SESSIONS, ...config.sessions }),

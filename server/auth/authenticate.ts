@@ -33,7 +33,7 @@ export function authenticate(storage: Storage, auth: Auth, clock: () => Date = (
         { params: { reason: 'none' } },
       )
     }
-    const session = auth.sessions.resolve(secret)
+    const session = await auth.sessions.resolve(secret)
     if (!session)
       throw new Problem(401, 'unauthenticated', 'Your session has ended; sign in again', {
         params: { reason: 'session' },

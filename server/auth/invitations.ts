@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { Problem } from '../http/problem.ts'
 import { sha256 } from '../services/crypto.ts'
 import type { Clock } from '../services/tickets.ts'
-import type { AuthStore, LinkPurpose, LinkRow } from '../storage/sqliteAuth.ts'
+import type { AuthStore, LinkPurpose, LinkRow } from '../storage/authTypes.ts'
 
 /** How long a link stays valid, by purpose (ms). */
 export interface LinkConfig {
@@ -42,7 +42,8 @@ export class Links {
     readonly config: LinkConfig = DEFAULT_LINKS,
   ) {}
 
-  issue(userId: string, purpose: LinkPurpose): IssuedLink {
+  /** Issues a link (voiding the user's unused ones); inside a transaction, pass its handle as `tx`. */
+  async issue(userId: string, purpose: LinkPurpose, tx: AuthStore = this.store): Promise<IssuedLink> {
     const secret = randomBytes(32).toString('base64url')
     const now = this.clock()
     const ttl =
@@ -59,14 +60,14 @@ export class Links {
       expiresAt: new Date(now.getTime() + ttl).toISOString(),
       usedAt: null,
     }
-    this.store.voidLinksOf(userId, row.createdAt)
-    this.store.insertLink(row)
+    await tx.voidLinksOf(userId, row.createdAt)
+    await tx.insertLink(row)
     return { secret, path: `/#/${PAGES[purpose]}/${secret}`, purpose, expiresAt: row.expiresAt }
   }
 
   /** The link's row when it can still be used; else a 400 `link_invalid` (the same for every reason). */
-  valid(secret: string): LinkRow {
-    const row = this.store.link(linkHash(secret))
+  async valid(secret: string, tx: AuthStore = this.store): Promise<LinkRow> {
+    const row = await tx.link(linkHash(secret))
     const now = this.clock().toISOString()
     if (!row || row.usedAt || row.expiresAt <= now)
       throw new Problem(

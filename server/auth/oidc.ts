@@ -2,7 +2,7 @@ import * as client from 'openid-client'
 import { Problem } from '../http/problem.ts'
 import { newId } from '../services/crypto.ts'
 import type { Clock } from '../services/tickets.ts'
-import type { Account, AuthStore } from '../storage/sqliteAuth.ts'
+import type { Account, AuthStore } from '../storage/authTypes.ts'
 import { ROLES, type Role } from '../storage/types.ts'
 
 export interface OidcConfig {
@@ -70,7 +70,7 @@ export class Oidc {
     const nonce = client.randomNonce()
     const now = this.clock().getTime()
     // Kept in the database, so that the callback may reach any server process.
-    this.store.addPending(state, verifier, nonce, now, now - PENDING_MS)
+    await this.store.addPending(state, verifier, nonce, now, now - PENDING_MS)
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: this.config.redirectUri,
       scope: 'openid email profile',
@@ -89,7 +89,7 @@ export class Oidc {
   async finish(search: string, cookieState: string | undefined): Promise<Account> {
     const params = new URLSearchParams(search)
     const state = params.get('state') ?? ''
-    const pending = state ? this.store.takePending(state) : null
+    const pending = state ? await this.store.takePending(state) : null
     if (!pending || !cookieState || cookieState !== state || this.clock().getTime() - pending.at > PENDING_MS)
       throw new Problem(
         400,
@@ -130,7 +130,7 @@ export class Oidc {
       throw new Problem(403, 'sso_failed', 'The sign-in provider did not give a verified e-mail address', {
         params: { reason: 'unverified' },
       })
-    const known = this.store.accountByEmail(email)
+    const known = await this.store.accountByEmail(email)
     if (known) return known
     const user = {
       id: newId('u'),
@@ -139,8 +139,8 @@ export class Oidc {
       team: null,
       createdAt: this.clock().toISOString(),
     }
-    this.store.createPerson(user, email)
-    return this.store.accountById(user.id) as Account
+    await this.store.createPerson(user, email)
+    return (await this.store.accountById(user.id)) as Account
   }
 
   private roleFrom(claims: Record<string, unknown>): Role {

@@ -1,6 +1,6 @@
 import { Problem } from '../http/problem.ts'
 import type { Clock } from '../services/tickets.ts'
-import type { AuthStore } from '../storage/sqliteAuth.ts'
+import type { AuthStore } from '../storage/authTypes.ts'
 
 export interface RateLimitConfig {
   /** Failed attempts on one account before the delays begin (default 3). */
@@ -40,12 +40,13 @@ export class SignInLimiter {
   ) {}
 
   /** Refuses the attempt with 429 (and the seconds to wait) while either delay runs. */
-  check(account: string, ip: string): void {
+  async check(account: string, ip: string): Promise<void> {
     const now = this.clock().getTime()
-    const wait = Math.max(
-      (this.store.attempt(accountKey(account))?.notBefore ?? 0) - now,
-      (this.store.attempt(ipKey(ip))?.notBefore ?? 0) - now,
-    )
+    const [byAccount, byIp] = await Promise.all([
+      this.store.attempt(accountKey(account)),
+      this.store.attempt(ipKey(ip)),
+    ])
+    const wait = Math.max((byAccount?.notBefore ?? 0) - now, (byIp?.notBefore ?? 0) - now)
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000)
       throw new Problem(
@@ -60,25 +61,25 @@ export class SignInLimiter {
     }
   }
 
-  failed(account: string, ip: string): void {
-    this.store.atomically(() => {
-      this.bump(accountKey(account), this.config.accountFree)
-      this.bump(ipKey(ip), this.config.ipFree)
+  failed(account: string, ip: string): Promise<void> {
+    return this.store.atomically(async (tx) => {
+      await this.bump(tx, accountKey(account), this.config.accountFree)
+      await this.bump(tx, ipKey(ip), this.config.ipFree)
     })
   }
 
   /** A correct password clears the account's count (not the address's). */
-  succeeded(account: string): void {
-    this.store.deleteAttempt(accountKey(account))
+  succeeded(account: string): Promise<void> {
+    return this.store.deleteAttempt(accountKey(account))
   }
 
-  private bump(key: string, free: number): void {
+  private async bump(tx: AuthStore, key: string, free: number): Promise<void> {
     const now = this.clock().getTime()
     if (now - this.lastSweep > 3600_000) {
       this.lastSweep = now
-      this.store.forgetAttemptsBefore(now - FORGET_MS)
+      await tx.forgetAttemptsBefore(now - FORGET_MS)
     }
-    let e = this.store.attempt(key)
+    let e = await tx.attempt(key)
     if (!e || now - e.lastFailure > FORGET_MS) e = { failures: 0, notBefore: 0, lastFailure: now }
     e.failures++
     e.lastFailure = now
@@ -86,7 +87,7 @@ export class SignInLimiter {
     if (over > 0)
       e.notBefore =
         now + Math.min(this.config.maxDelayMs, this.config.baseDelayMs * 2 ** Math.min(over - 1, 30))
-    this.store.setAttempt(key, e)
+    await tx.setAttempt(key, e)
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { sha256 } from '../services/crypto.ts'
 import type { Clock } from '../services/tickets.ts'
-import type { AuthStore, SessionRow } from '../storage/sqliteAuth.ts'
+import type { AuthStore, SessionRow } from '../storage/authTypes.ts'
 import type { User } from '../storage/types.ts'
 
 export const SESSION_COOKIE = 'sopflow_session'
@@ -38,8 +38,15 @@ export class Sessions {
     readonly config: SessionConfig,
   ) {}
 
-  /** Opens a session for a user; returns the secret (for the cookie) and the CSRF token. */
-  open(userId: string, via: SessionRow['via']): { secret: string; row: SessionRow } {
+  /**
+   * Opens a session for a user; returns the secret (for the cookie) and the CSRF token. Inside a
+   * transaction, pass its handle as `tx`.
+   */
+  async open(
+    userId: string,
+    via: SessionRow['via'],
+    tx: AuthStore = this.store,
+  ): Promise<{ secret: string; row: SessionRow }> {
     const secret = randomBytes(32).toString('base64url')
     const now = this.clock()
     const row: SessionRow = {
@@ -52,8 +59,8 @@ export class Sessions {
       idleExpiresAt: new Date(now.getTime() + this.config.idleMs).toISOString(),
       expiresAt: new Date(now.getTime() + this.config.absoluteMs).toISOString(),
     }
-    this.store.deleteExpiredSessions(row.createdAt)
-    this.store.insertSession(row)
+    await tx.deleteExpiredSessions(row.createdAt)
+    await tx.insertSession(row)
     return { secret, row }
   }
 
@@ -61,32 +68,32 @@ export class Sessions {
    * The session a cookie's secret names, when it is still valid and its user is not disabled;
    * using it moves the idle expiry on. An expired session is deleted.
    */
-  resolve(secret: string): OpenSession | null {
-    const row = this.store.session(sessionHash(secret))
+  async resolve(secret: string): Promise<OpenSession | null> {
+    const row = await this.store.session(sessionHash(secret))
     if (!row) return null
     const now = this.clock()
     const at = now.toISOString()
     if (row.expiresAt <= at || row.idleExpiresAt <= at) {
-      this.store.deleteSession(row.hash)
+      await this.store.deleteSession(row.hash)
       return null
     }
-    const account = this.store.accountById(row.userId)
+    const account = await this.store.accountById(row.userId)
     if (!account || account.disabledAt) return null
     // The idle expiry moves on at most once a minute, so that reads do not write on every request.
     if (now.getTime() - Date.parse(row.lastSeenAt) >= Math.min(60_000, this.config.idleMs / 10)) {
       const idle = new Date(Math.min(now.getTime() + this.config.idleMs, Date.parse(row.expiresAt)))
-      this.store.touchSession(row.hash, at, idle.toISOString())
+      await this.store.touchSession(row.hash, at, idle.toISOString())
       row.lastSeenAt = at
       row.idleExpiresAt = idle.toISOString()
     }
     return { row, user: account.user }
   }
 
-  end(hash: string): void {
-    this.store.deleteSession(hash)
+  end(hash: string): Promise<void> {
+    return this.store.deleteSession(hash)
   }
 
-  endAllOf(userId: string): number {
-    return this.store.deleteSessionsOf(userId)
+  endAllOf(userId: string, tx: AuthStore = this.store): Promise<number> {
+    return tx.deleteSessionsOf(userId)
   }
 }

@@ -5,8 +5,7 @@ import { newId, newToken, tokenHash } from '../services/crypto.ts'
 import type { NewAdminLogEntry } from '../storage/accessTypes.ts'
 import { type DatabaseTarget, databaseTarget } from '../storage/databaseUrl.ts'
 import { SqliteStorage } from '../storage/sqlite.ts'
-import { insertAdminLog } from '../storage/sqliteAdminLog.ts'
-import { AuthStore } from '../storage/sqliteAuth.ts'
+import { SqliteAuthStore } from '../storage/sqliteAuth.ts'
 import { ROLES, type Role } from '../storage/types.ts'
 
 type Fail = (message: string) => never
@@ -47,18 +46,17 @@ export async function personCommand(args: string[], defaultDb: string, fail: Fai
     fail('sopflow user works on a SQLite database; people on PostgreSQL are added through the API')
   const storage = new SqliteStorage(target.path)
   try {
-    const store = new AuthStore(storage.db)
+    const store = new SqliteAuthStore(storage.db)
     const links = new Links(store, () => new Date())
     if (sub === 'reset') {
       if (!email) fail('usage: sopflow user reset --email <e-mail>')
-      const account = store.accountByEmail(email)
+      const account = await store.accountByEmail(email)
       if (!account) fail(`no person has the e-mail address ${email}`)
-      const link = store.atomically(() => {
-        store.setPasswordHash(account.user.id, null)
-        store.deleteSessionsOf(account.user.id)
-        const issued = links.issue(account.user.id, 'reset')
-        insertAdminLog(
-          storage.db,
+      const link = await store.atomically(async (tx) => {
+        await tx.setPasswordHash(account.user.id, null)
+        await tx.deleteSessionsOf(account.user.id)
+        const issued = await links.issue(account.user.id, 'reset', tx)
+        await tx.adminLog(
           byCli('user.password-reset', account.user.id, new Date().toISOString(), {
             before: { password: account.passwordHash ? 'set' : 'none' },
             after: { password: 'none', sessions: 'ended', linkExpiresAt: issued.expiresAt },
@@ -73,7 +71,7 @@ export async function personCommand(args: string[], defaultDb: string, fail: Fai
     }
     if (!values.name?.trim()) fail('--name is required')
     if (!ROLES.includes(values.role as Role)) fail(`--role must be one of ${ROLES.join(', ')}`)
-    if (email && store.accountByEmail(email)) fail(`the e-mail address ${email} belongs to another person`)
+    if (email && (await store.accountByEmail(email))) fail(`the e-mail address ${email} belongs to another person`)
     const user = {
       id: newId('u'),
       name: values.name.trim(),
@@ -82,12 +80,11 @@ export async function personCommand(args: string[], defaultDb: string, fail: Fai
       createdAt: new Date().toISOString(),
     }
     const token = values.token ? newToken() : null
-    const link = store.atomically(() => {
-      store.createPerson(user, email)
-      const issued = links.issue(user.id, 'invitation')
+    const link = await store.atomically(async (tx) => {
+      await tx.createPerson(user, email)
+      const issued = await links.issue(user.id, 'invitation', tx)
       const { id: _id, createdAt: _at, ...shown } = user
-      insertAdminLog(
-        storage.db,
+      await tx.adminLog(
         byCli('user.create', user.id, user.createdAt, {
           before: null,
           after: { ...shown, email, apiToken: Boolean(token), linkExpiresAt: issued.expiresAt },

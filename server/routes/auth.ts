@@ -10,8 +10,7 @@ import { SESSION_COOKIE } from '../auth/sessions.ts'
 import { jsonBody, Problem, parse } from '../http/problem.ts'
 import { newId } from '../services/crypto.ts'
 import type { Clock } from '../services/tickets.ts'
-import { insertAdminLog } from '../storage/sqliteAdminLog.ts'
-import type { Account, SessionRow } from '../storage/sqliteAuth.ts'
+import type { Account, SessionRow } from '../storage/authTypes.ts'
 import { ROLES } from '../storage/types.ts'
 
 const email = z
@@ -66,54 +65,54 @@ export function authRoutes(auth: Auth, clock: Clock) {
     refuseForeign(c)
     const body = parse(signInBody, await jsonBody(c))
     const ip = clientIp(c)
-    auth.limiter.check(body.email, ip)
-    const account = auth.store.accountByEmail(body.email)
+    await auth.limiter.check(body.email, ip)
+    const account = await auth.store.accountByEmail(body.email)
     // The hash is checked even when there is no such account, so the time taken does not tell.
     const ok = await checkPassword(account?.passwordHash ?? null, body.password)
     if (!ok || !account) {
-      auth.limiter.failed(body.email, ip)
+      await auth.limiter.failed(body.email, ip)
       throw new Problem(401, 'invalid_credentials', 'The e-mail address or the password is wrong')
     }
-    auth.limiter.succeeded(body.email)
+    await auth.limiter.succeeded(body.email)
     if (account.disabledAt)
       throw new Problem(403, 'account_disabled', 'This account is disabled; ask an administrator')
-    const { secret, row } = auth.sessions.open(account.user.id, 'password')
+    const { secret, row } = await auth.sessions.open(account.user.id, 'password')
     setSessionCookies(auth, c, secret, row)
     return c.json(sessionView(account, row))
   })
 
-  app.get('/session', (c) => {
-    const session = current(c)
+  app.get('/session', async (c) => {
+    const session = await current(c)
     if (!session)
       throw new Problem(401, 'unauthenticated', 'You are not signed in', { params: { reason: 'session' } })
-    const account = auth.store.accountById(session.user.id) as Account
+    const account = (await auth.store.accountById(session.user.id)) as Account
     return c.json(sessionView(account, session.row))
   })
 
-  app.post('/sign-out', (c) => {
+  app.post('/sign-out', async (c) => {
     const secret = getCookie(c, SESSION_COOKIE)
-    const session = secret ? auth.sessions.resolve(secret) : null
+    const session = secret ? await auth.sessions.resolve(secret) : null
     if (session) {
       checkCsrf(c, session.row.csrf)
-      auth.sessions.end(session.row.hash)
+      await auth.sessions.end(session.row.hash)
     }
     clearSessionCookies(auth, c)
     return c.body(null, 204)
   })
 
-  app.post('/sign-out-everywhere', (c) => {
-    const session = current(c)
+  app.post('/sign-out-everywhere', async (c) => {
+    const session = await current(c)
     if (!session)
       throw new Problem(401, 'unauthenticated', 'You are not signed in', { params: { reason: 'session' } })
     checkCsrf(c, session.row.csrf)
-    const ended = auth.sessions.endAllOf(session.user.id)
+    const ended = await auth.sessions.endAllOf(session.user.id)
     clearSessionCookies(auth, c)
     return c.json({ ended })
   })
 
-  app.get('/links/:secret', (c) => {
-    const link = auth.links.valid(c.req.param('secret'))
-    const account = auth.store.accountById(link.userId) as Account
+  app.get('/links/:secret', async (c) => {
+    const link = await auth.links.valid(c.req.param('secret'))
+    const account = (await auth.store.accountById(link.userId)) as Account
     return c.json({
       purpose: link.purpose,
       expiresAt: link.expiresAt,
@@ -125,9 +124,9 @@ export function authRoutes(auth: Auth, clock: Clock) {
   app.post('/links/:secret', async (c) => {
     refuseForeign(c)
     const secret = c.req.param('secret')
-    const link = auth.links.valid(secret)
+    const link = await auth.links.valid(secret)
     const body = parse(linkBody, await jsonBody(c))
-    const account = auth.store.accountById(link.userId) as Account
+    const account = (await auth.store.accountById(link.userId)) as Account
     if (account.disabledAt)
       throw new Problem(403, 'account_disabled', 'This account is disabled; ask an administrator')
     const address = account.email ?? body.email
@@ -142,23 +141,23 @@ export function authRoutes(auth: Auth, clock: Clock) {
       )
     checkStrength(body.password, [account.email, account.user.name, body.email ?? null])
     if (!account.email) {
-      const other = auth.store.accountByEmail(address)
+      const other = await auth.store.accountByEmail(address)
       if (other && other.user.id !== account.user.id)
         throw new Problem(409, 'email_taken', `The e-mail address ${address} belongs to another person`, {
           params: { email: address },
         })
     }
     const hash = await hashPassword(body.password)
-    const opened = auth.store.atomically(() => {
-      if (!auth.store.useLink(auth.links.valid(secret).hash, clock().toISOString()))
+    const opened = await auth.store.atomically(async (tx) => {
+      if (!(await tx.useLink((await auth.links.valid(secret, tx)).hash, clock().toISOString())))
         throw new Problem(400, 'link_invalid', 'This link was used already')
-      if (!account.email) auth.store.setEmail(account.user.id, address)
-      auth.store.setPasswordHash(account.user.id, hash)
-      auth.sessions.endAllOf(account.user.id)
-      return auth.sessions.open(account.user.id, 'link')
+      if (!account.email) await tx.setEmail(account.user.id, address)
+      await tx.setPasswordHash(account.user.id, hash)
+      await auth.sessions.endAllOf(account.user.id, tx)
+      return auth.sessions.open(account.user.id, 'link', tx)
     })
     setSessionCookies(auth, c, opened.secret, opened.row)
-    return c.json(sessionView(auth.store.accountById(account.user.id) as Account, opened.row))
+    return c.json(sessionView((await auth.store.accountById(account.user.id)) as Account, opened.row))
   })
 
   app.get('/oidc/start', async (c) => {
@@ -189,7 +188,7 @@ export function authRoutes(auth: Auth, clock: Clock) {
     try {
       const account = await auth.oidc.finish(new URL(c.req.url).search, state)
       if (account.disabledAt) throw new Problem(403, 'account_disabled', 'This account is disabled')
-      const { secret, row } = auth.sessions.open(account.user.id, 'sso')
+      const { secret, row } = await auth.sessions.open(account.user.id, 'sso')
       setSessionCookies(auth, c, secret, row)
       return c.redirect('/#/', 302)
     } catch (err) {
@@ -200,7 +199,7 @@ export function authRoutes(auth: Auth, clock: Clock) {
 
   function current(c: Context) {
     const secret = getCookie(c, SESSION_COOKIE)
-    return secret ? auth.sessions.resolve(secret) : null
+    return secret ? auth.sessions.resolve(secret) : Promise.resolve(null)
   }
 
   return app
@@ -215,7 +214,7 @@ export function userLinkRoutes(auth: Auth, clock: Clock, publicUrl?: string) {
 
   app.post('/invitations', async (c) => {
     const body = parse(inviteBody, await jsonBody(c))
-    if (auth.store.accountByEmail(body.email))
+    if (await auth.store.accountByEmail(body.email))
       throw new Problem(409, 'email_taken', `The e-mail address ${body.email} belongs to another person`, {
         params: { email: body.email },
       })
@@ -226,12 +225,11 @@ export function userLinkRoutes(auth: Auth, clock: Clock, publicUrl?: string) {
       team: body.team ?? null,
       createdAt: clock().toISOString(),
     }
-    const link = auth.store.atomically(() => {
-      auth.store.createPerson(user, body.email)
-      const issued = auth.links.issue(user.id, 'invitation')
+    const link = await auth.store.atomically(async (tx) => {
+      await tx.createPerson(user, body.email)
+      const issued = await auth.links.issue(user.id, 'invitation', tx)
       const after = { name: user.name, role: user.role, team: user.team, email: body.email }
-      insertAdminLog(
-        auth.store.db,
+      await tx.adminLog(
         logEntry(c.get('user'), user.createdAt, 'user.invite', { type: 'user', id: user.id }, null, {
           ...after,
           linkExpiresAt: issued.expiresAt,
@@ -248,18 +246,17 @@ export function userLinkRoutes(auth: Auth, clock: Clock, publicUrl?: string) {
     )
   })
 
-  app.post('/:id/password-reset', (c) => {
+  app.post('/:id/password-reset', async (c) => {
     const id = c.req.param('id')
-    const account = auth.store.accountById(id)
+    const account = await auth.store.accountById(id)
     if (!account)
       throw new Problem(404, 'not_found', `User "${id}" does not exist`, { params: { kind: 'user', id } })
-    const link = auth.store.atomically(() => {
-      const hadPassword = auth.store.accountById(id)?.passwordHash != null
-      auth.store.setPasswordHash(id, null)
-      auth.sessions.endAllOf(id)
-      const issued = auth.links.issue(id, 'reset')
-      insertAdminLog(
-        auth.store.db,
+    const link = await auth.store.atomically(async (tx) => {
+      const hadPassword = (await tx.accountById(id))?.passwordHash != null
+      await tx.setPasswordHash(id, null)
+      await auth.sessions.endAllOf(id, tx)
+      const issued = await auth.links.issue(id, 'reset', tx)
+      await tx.adminLog(
         logEntry(
           c.get('user'),
           clock().toISOString(),

@@ -1,46 +1,38 @@
 import type Database from 'better-sqlite3'
+import type { NewAdminLogEntry } from './accessTypes.ts'
+import {
+  type Account,
+  type Attempt,
+  type AuthStore,
+  type LinkRow,
+  type Row,
+  type SessionRow,
+  toAccount,
+  toAttempt,
+  toLink,
+  toSession,
+} from './authTypes.ts'
+import { insertAdminLog } from './sqliteAdminLog.ts'
 import type { User } from './types.ts'
 
-/** A person's sign-in data beside their user row: never sent to a browser as it is. */
-export interface Account {
-  user: User
-  email: string | null
-  passwordHash: string | null
-  disabledAt: string | null
-}
-
-export interface SessionRow {
-  hash: string
-  userId: string
-  csrf: string
-  via: 'password' | 'sso' | 'link'
-  createdAt: string
-  lastSeenAt: string
-  idleExpiresAt: string
-  expiresAt: string
-}
-
-export type LinkPurpose = 'setup' | 'invitation' | 'reset'
-
-export interface LinkRow {
-  hash: string
-  userId: string
-  purpose: LinkPurpose
-  createdAt: string
-  expiresAt: string
-  usedAt: string | null
-}
-
-type Row = Record<string, unknown>
+export type { Account, AuthStore, LinkPurpose, LinkRow, SessionRow } from './authTypes.ts'
 
 /**
- * Storage of sign-in: accounts (e-mail, password hash, disabled), sessions and one-time links,
- * on the same SQLite database as everything else. Every read goes to the database (no cache),
- * so a session ended or a user disabled is refused at the very next request.
+ * The sign-in store on the SQLite database (the main thread's connection). A transaction of
+ * `atomically` stays open across the awaits of its callback, so every call outside it waits
+ * until it has ended: nothing from another request joins it.
  */
-export class AuthStore {
-  private readonly stmts = new Map<string, Database.Statement>()
-  constructor(readonly db: Database.Database) {}
+export class SqliteAuthStore implements AuthStore {
+  private readonly stmts: Map<string, Database.Statement>
+  /** The transaction in progress on this connection (root store only). */
+  private open: Promise<unknown> | null = null
+
+  constructor(
+    readonly db: Database.Database,
+    private readonly root: SqliteAuthStore | null = null,
+  ) {
+    this.stmts = root ? root.stmts : new Map()
+  }
 
   private stmt(sql: string): Database.Statement {
     let s = this.stmts.get(sql)
@@ -51,20 +43,51 @@ export class AuthStore {
     return s
   }
 
-  accountById(id: string): Account | null {
+  /** Waits for the transaction in progress (none inside one: its handle goes straight on). */
+  private async ready(): Promise<void> {
+    if (this.root) return
+    while (this.open) await this.open.catch(() => {})
+  }
+
+  async atomically<T>(fn: (tx: AuthStore) => Promise<T>): Promise<T> {
+    if (this.root) return fn(this)
+    await this.ready()
+    const tx = new SqliteAuthStore(this.db, this)
+    const run = (async () => {
+      this.db.exec('BEGIN IMMEDIATE')
+      try {
+        const result = await fn(tx)
+        this.db.exec('COMMIT')
+        return result
+      } catch (err) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK')
+        throw err
+      }
+    })()
+    this.open = run
+    try {
+      return await run
+    } finally {
+      this.open = null
+    }
+  }
+
+  async accountById(id: string): Promise<Account | null> {
+    await this.ready()
     const r = this.stmt('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined
     return r ? toAccount(r) : null
   }
 
-  accountByEmail(email: string): Account | null {
+  async accountByEmail(email: string): Promise<Account | null> {
+    await this.ready()
     const r = this.stmt('SELECT * FROM users WHERE lower(email) = lower(?)').get(email.trim()) as
       | Row
       | undefined
     return r ? toAccount(r) : null
   }
 
-  /** Creates a user with an e-mail and no password (they choose it through a one-time link). */
-  createPerson(user: User, email: string | null): void {
+  async createPerson(user: User, email: string | null): Promise<void> {
+    await this.ready()
     this.stmt('INSERT INTO users (id, name, role, team, created_at, email) VALUES (?, ?, ?, ?, ?, ?)').run(
       user.id,
       user.name,
@@ -75,38 +98,44 @@ export class AuthStore {
     )
   }
 
-  setEmail(userId: string, email: string): void {
+  async setEmail(userId: string, email: string): Promise<void> {
+    await this.ready()
     this.stmt('UPDATE users SET email = ? WHERE id = ?').run(email.trim(), userId)
   }
 
-  setPasswordHash(userId: string, hash: string | null): void {
+  async setPasswordHash(userId: string, hash: string | null): Promise<void> {
+    await this.ready()
     this.stmt('UPDATE users SET password_hash = ? WHERE id = ?').run(hash, userId)
   }
 
-  setDisabled(userId: string, at: string | null): void {
+  async setDisabled(userId: string, at: string | null): Promise<void> {
+    await this.ready()
     this.stmt('UPDATE users SET disabled_at = ? WHERE id = ?').run(at, userId)
   }
 
-  /** Runs `fn` in one transaction: every write in it commits, or none. */
-  atomically<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate()
+  async adminLog(e: NewAdminLogEntry): Promise<void> {
+    await this.ready()
+    insertAdminLog(this.db, e)
   }
 
   // Sessions
 
-  insertSession(s: SessionRow): void {
+  async insertSession(s: SessionRow): Promise<void> {
+    await this.ready()
     this.stmt(
       `INSERT INTO sessions (hash, user_id, csrf, via, created_at, last_seen_at, idle_expires_at, expires_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(s.hash, s.userId, s.csrf, s.via, s.createdAt, s.lastSeenAt, s.idleExpiresAt, s.expiresAt)
   }
 
-  session(hash: string): SessionRow | null {
+  async session(hash: string): Promise<SessionRow | null> {
+    await this.ready()
     const r = this.stmt('SELECT * FROM sessions WHERE hash = ?').get(hash) as Row | undefined
     return r ? toSession(r) : null
   }
 
-  touchSession(hash: string, lastSeenAt: string, idleExpiresAt: string): void {
+  async touchSession(hash: string, lastSeenAt: string, idleExpiresAt: string): Promise<void> {
+    await this.ready()
     this.stmt('UPDATE sessions SET last_seen_at = ?, idle_expires_at = ? WHERE hash = ?').run(
       lastSeenAt,
       idleExpiresAt,
@@ -114,58 +143,64 @@ export class AuthStore {
     )
   }
 
-  deleteSession(hash: string): void {
+  async deleteSession(hash: string): Promise<void> {
+    await this.ready()
     this.stmt('DELETE FROM sessions WHERE hash = ?').run(hash)
   }
 
-  /** Ends every session of a user; returns how many there were. */
-  deleteSessionsOf(userId: string): number {
+  async deleteSessionsOf(userId: string): Promise<number> {
+    await this.ready()
     return this.stmt('DELETE FROM sessions WHERE user_id = ?').run(userId).changes
   }
 
-  countSessionsOf(userId: string): number {
+  async countSessionsOf(userId: string): Promise<number> {
+    await this.ready()
     return (this.stmt('SELECT count(*) AS n FROM sessions WHERE user_id = ?').get(userId) as { n: number }).n
   }
 
-  deleteExpiredSessions(now: string): void {
+  async deleteExpiredSessions(now: string): Promise<void> {
+    await this.ready()
     this.stmt('DELETE FROM sessions WHERE expires_at <= ? OR idle_expires_at <= ?').run(now, now)
   }
 
   // One-time links
 
-  insertLink(l: LinkRow): void {
+  async insertLink(l: LinkRow): Promise<void> {
+    await this.ready()
     this.stmt(
       'INSERT INTO auth_links (hash, user_id, purpose, created_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?, NULL)',
     ).run(l.hash, l.userId, l.purpose, l.createdAt, l.expiresAt)
   }
 
-  link(hash: string): LinkRow | null {
+  async link(hash: string): Promise<LinkRow | null> {
+    await this.ready()
     const r = this.stmt('SELECT * FROM auth_links WHERE hash = ?').get(hash) as Row | undefined
     return r ? toLink(r) : null
   }
 
-  /** Marks a link used; false when it was used already (a second use loses the race). */
-  useLink(hash: string, at: string): boolean {
+  async useLink(hash: string, at: string): Promise<boolean> {
+    await this.ready()
     return (
       this.stmt('UPDATE auth_links SET used_at = ? WHERE hash = ? AND used_at IS NULL').run(at, hash)
         .changes === 1
     )
   }
 
-  // Sign-in attempts (keys: `account:<typed address>`, `ip:<address>`)
-
-  attempt(key: string): { failures: number; notBefore: number; lastFailure: number } | null {
-    const r = this.stmt('SELECT * FROM sign_in_attempts WHERE key = ?').get(key) as Row | undefined
-    return r
-      ? {
-          failures: r.failures as number,
-          notBefore: r.not_before as number,
-          lastFailure: r.last_failure as number,
-        }
-      : null
+  async voidLinksOf(userId: string, at: string): Promise<void> {
+    await this.ready()
+    this.stmt('UPDATE auth_links SET used_at = ? WHERE user_id = ? AND used_at IS NULL').run(at, userId)
   }
 
-  setAttempt(key: string, e: { failures: number; notBefore: number; lastFailure: number }): void {
+  // Sign-in attempts
+
+  async attempt(key: string): Promise<Attempt | null> {
+    await this.ready()
+    const r = this.stmt('SELECT * FROM sign_in_attempts WHERE key = ?').get(key) as Row | undefined
+    return r ? toAttempt(r) : null
+  }
+
+  async setAttempt(key: string, e: Attempt): Promise<void> {
+    await this.ready()
     this.stmt(
       `INSERT INTO sign_in_attempts (key, failures, not_before, last_failure) VALUES (?, ?, ?, ?)
        ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, not_before = excluded.not_before,
@@ -173,17 +208,20 @@ export class AuthStore {
     ).run(key, e.failures, e.notBefore, e.lastFailure)
   }
 
-  deleteAttempt(key: string): void {
+  async deleteAttempt(key: string): Promise<void> {
+    await this.ready()
     this.stmt('DELETE FROM sign_in_attempts WHERE key = ?').run(key)
   }
 
-  forgetAttemptsBefore(lastFailure: number): void {
+  async forgetAttemptsBefore(lastFailure: number): Promise<void> {
+    await this.ready()
     this.stmt('DELETE FROM sign_in_attempts WHERE last_failure < ?').run(lastFailure)
   }
 
   // Single sign-on in progress (the state is the key; what the callback must present again)
 
-  addPending(state: string, verifier: string, nonce: string, at: number, olderThan: number): void {
+  async addPending(state: string, verifier: string, nonce: string, at: number, olderThan: number): Promise<void> {
+    await this.ready()
     this.stmt('DELETE FROM oidc_pending WHERE at < ?').run(olderThan)
     this.stmt('INSERT INTO oidc_pending (state, verifier, nonce, at) VALUES (?, ?, ?, ?)').run(
       state,
@@ -193,55 +231,11 @@ export class AuthStore {
     )
   }
 
-  /** Takes a pending sign-in out (it is good for one callback). */
-  takePending(state: string): { verifier: string; nonce: string; at: number } | null {
+  async takePending(state: string): Promise<{ verifier: string; nonce: string; at: number } | null> {
+    await this.ready()
     const r = this.stmt('DELETE FROM oidc_pending WHERE state = ? RETURNING verifier, nonce, at').get(
       state,
     ) as Row | undefined
     return r ? { verifier: r.verifier as string, nonce: r.nonce as string, at: r.at as number } : null
-  }
-
-  /** Voids a user's unused links (a new invitation or reset replaces the old ones). */
-  voidLinksOf(userId: string, at: string): void {
-    this.stmt('UPDATE auth_links SET used_at = ? WHERE user_id = ? AND used_at IS NULL').run(at, userId)
-  }
-}
-
-function toAccount(r: Row): Account {
-  return {
-    user: {
-      id: r.id as string,
-      name: r.name as string,
-      role: r.role as User['role'],
-      team: (r.team as string | null) ?? null,
-      createdAt: r.created_at as string,
-    },
-    email: (r.email as string | null) ?? null,
-    passwordHash: (r.password_hash as string | null) ?? null,
-    disabledAt: (r.disabled_at as string | null) ?? null,
-  }
-}
-
-function toSession(r: Row): SessionRow {
-  return {
-    hash: r.hash as string,
-    userId: r.user_id as string,
-    csrf: r.csrf as string,
-    via: r.via as SessionRow['via'],
-    createdAt: r.created_at as string,
-    lastSeenAt: r.last_seen_at as string,
-    idleExpiresAt: r.idle_expires_at as string,
-    expiresAt: r.expires_at as string,
-  }
-}
-
-function toLink(r: Row): LinkRow {
-  return {
-    hash: r.hash as string,
-    userId: r.user_id as string,
-    purpose: r.purpose as LinkPurpose,
-    createdAt: r.created_at as string,
-    expiresAt: r.expires_at as string,
-    usedAt: (r.used_at as string | null) ?? null,
   }
 }
