@@ -320,7 +320,7 @@ describe('sessions', () => {
     const { id, email } = await person()
     const b = await signIn(email)
     expect((await withSession(b, 'GET', '/api/me')).status).toBe(200)
-    server.app.auth.store.setDisabled(id, clock().toISOString())
+    await server.app.auth.store.setDisabled(id, clock().toISOString())
     expect((await withSession(b, 'GET', '/api/me')).status).toBe(401)
     const again = await call('POST', '/api/auth/sign-in', { email, password: PASSWORD })
     expect(again.status).toBe(403)
