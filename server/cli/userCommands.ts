@@ -71,7 +71,8 @@ export async function personCommand(args: string[], defaultDb: string, fail: Fai
     }
     if (!values.name?.trim()) fail('--name is required')
     if (!ROLES.includes(values.role as Role)) fail(`--role must be one of ${ROLES.join(', ')}`)
-    if (email && (await store.accountByEmail(email))) fail(`the e-mail address ${email} belongs to another person`)
+    if (email && (await store.accountByEmail(email)))
+      fail(`the e-mail address ${email} belongs to another person`)
     const user = {
       id: newId('u'),
       name: values.name.trim(),

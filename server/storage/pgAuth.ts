@@ -174,7 +174,14 @@ export class PgAuthStore implements AuthStore {
   // Sign-in attempts
 
   async attempt(key: string): Promise<Attempt | null> {
-    const r = await this.db.selectFrom('sign_in_attempts').selectAll().where('key', '=', key).executeTakeFirst()
+    // In a transaction, the key stays locked until it ends, so concurrent failures all count.
+    if (this.inTransaction)
+      await sql`SELECT pg_advisory_xact_lock(hashtext(${`sopflow-attempt:${key}`}))`.execute(this.db)
+    const r = await this.db
+      .selectFrom('sign_in_attempts')
+      .selectAll()
+      .where('key', '=', key)
+      .executeTakeFirst()
     return r ? toAttempt(r) : null
   }
 
@@ -197,7 +204,13 @@ export class PgAuthStore implements AuthStore {
 
   // Single sign-on in progress
 
-  async addPending(state: string, verifier: string, nonce: string, at: number, olderThan: number): Promise<void> {
+  async addPending(
+    state: string,
+    verifier: string,
+    nonce: string,
+    at: number,
+    olderThan: number,
+  ): Promise<void> {
     await this.db.deleteFrom('oidc_pending').where('at', '<', olderThan).execute()
     await this.db.insertInto('oidc_pending').values({ state, verifier, nonce, at }).execute()
   }

@@ -18,20 +18,38 @@ import type { User } from './types.ts'
 export type { Account, AuthStore, LinkPurpose, LinkRow, SessionRow } from './authTypes.ts'
 
 /**
+ * Transactions in progress, per database file, in this process: one at a time, and every call
+ * outside one waits for it, whichever connection of this process it comes from. (A transaction
+ * stays open across the awaits of its callback; a second connection of the same thread trying
+ * to write meanwhile would block the thread on the file's lock and never see it released.)
+ */
+const turns = new Map<string, { tail: Promise<void> }>()
+
+function turnOf(db: Database.Database): { tail: Promise<void> } {
+  const key = db.memory ? `memory:${Math.random()}` : db.name
+  let t = turns.get(key)
+  if (!t) {
+    t = { tail: Promise.resolve() }
+    if (!db.memory) turns.set(key, t)
+  }
+  return t
+}
+
+/**
  * The sign-in store on the SQLite database (the main thread's connection). A transaction of
  * `atomically` stays open across the awaits of its callback, so every call outside it waits
  * until it has ended: nothing from another request joins it.
  */
 export class SqliteAuthStore implements AuthStore {
   private readonly stmts: Map<string, Database.Statement>
-  /** The transaction in progress on this connection (root store only). */
-  private open: Promise<unknown> | null = null
+  private readonly turn: { tail: Promise<void> }
 
   constructor(
     readonly db: Database.Database,
     private readonly root: SqliteAuthStore | null = null,
   ) {
     this.stmts = root ? root.stmts : new Map()
+    this.turn = root ? root.turn : turnOf(db)
   }
 
   private stmt(sql: string): Database.Statement {
@@ -43,17 +61,26 @@ export class SqliteAuthStore implements AuthStore {
     return s
   }
 
-  /** Waits for the transaction in progress (none inside one: its handle goes straight on). */
+  /** Waits until no transaction is in progress (inside one, its handle goes straight on). */
   private async ready(): Promise<void> {
     if (this.root) return
-    while (this.open) await this.open.catch(() => {})
+    let seen: Promise<void>
+    do {
+      seen = this.turn.tail
+      await seen
+    } while (seen !== this.turn.tail)
   }
 
   async atomically<T>(fn: (tx: AuthStore) => Promise<T>): Promise<T> {
     if (this.root) return fn(this)
-    await this.ready()
+    const before = this.turn.tail
+    let done = () => {}
+    this.turn.tail = new Promise<void>((r) => {
+      done = r
+    })
+    await before
     const tx = new SqliteAuthStore(this.db, this)
-    const run = (async () => {
+    try {
       this.db.exec('BEGIN IMMEDIATE')
       try {
         const result = await fn(tx)
@@ -63,12 +90,8 @@ export class SqliteAuthStore implements AuthStore {
         if (this.db.inTransaction) this.db.exec('ROLLBACK')
         throw err
       }
-    })()
-    this.open = run
-    try {
-      return await run
     } finally {
-      this.open = null
+      done()
     }
   }
 
@@ -220,7 +243,13 @@ export class SqliteAuthStore implements AuthStore {
 
   // Single sign-on in progress (the state is the key; what the callback must present again)
 
-  async addPending(state: string, verifier: string, nonce: string, at: number, olderThan: number): Promise<void> {
+  async addPending(
+    state: string,
+    verifier: string,
+    nonce: string,
+    at: number,
+    olderThan: number,
+  ): Promise<void> {
     await this.ready()
     this.stmt('DELETE FROM oidc_pending WHERE at < ?').run(olderThan)
     this.stmt('INSERT INTO oidc_pending (state, verifier, nonce, at) VALUES (?, ?, ?, ?)').run(
