@@ -163,6 +163,8 @@ describe.each(BACKENDS)('sign-in store on $name', (backend) => {
     // Give the transaction time to make its writes, then write beside it.
     await new Promise((r) => setTimeout(r, 50))
     const beside = sessions.open(p.id, 'password')
+    // Let the write beside run as far as it can before the transaction fails.
+    await new Promise((r) => setTimeout(r, 50))
     release()
     await expect(failing).rejects.toThrow('refused after the writes')
     const kept = await beside
