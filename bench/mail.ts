@@ -1,3 +1,4 @@
+import { sqliteOf } from '../server/storage/open.ts'
 /**
  * Inbound mail: messages sent over SMTP (nodemailer's client, pooled connections) to sopflow's
  * listener on a real database, each acknowledged only after it and its new ticket committed.
@@ -60,7 +61,7 @@ export async function runMailBench(): Promise<void> {
     }))
     const threaded = await sendAll(port, replies, connections)
     const tickets = (
-      server.storage.db.prepare("SELECT count(*) AS n FROM tickets WHERE channel = 'email'").get() as {
+      sqliteOf(server.storage).db.prepare("SELECT count(*) AS n FROM tickets WHERE channel = 'email'").get() as {
         n: number
       }
     ).n

@@ -89,10 +89,6 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'serve': {
-      if (target.kind === 'postgres')
-        fail(
-          `--db ${db}: serving on PostgreSQL is not available yet (sign-in sessions, the outbox and notifications are still kept in SQLite only); sopflow import, verify and db copy take a postgres:// URL`,
-        )
       const port = values.port ? Number(values.port) : Number(process.env.PORT ?? 8787)
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         fail(`--port must be a port number, not "${values.port}"`)

@@ -20,7 +20,8 @@ import { webhookSender } from './outbox/webhookOut.ts'
 import { OutboxWorker, type WorkerOptions } from './outbox/worker.ts'
 import { newId, newToken, tokenHash } from './services/crypto.ts'
 import type { Clock } from './services/tickets.ts'
-import { SqliteStorage } from './storage/sqlite.ts'
+import { databaseTarget } from './storage/databaseUrl.ts'
+import { openStorage } from './storage/open.ts'
 import type { Storage, User } from './storage/types.ts'
 import { TimerScheduler } from './timers/scheduler.ts'
 
@@ -112,7 +113,7 @@ export interface RunningServer {
   /** The one-time link with which the first administrator chooses a password (first start only). */
   setupUrl: string | null
   app: SopflowApp
-  storage: SqliteStorage
+  storage: Storage
   /** The HTTP server (for measuring: its `request` events). */
   http: ReturnType<typeof serve>
   /** The SMTP listener's port, when it listens. */
@@ -204,8 +205,9 @@ export async function importSop(
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const log = options.log ?? (() => {})
   const clock = options.clock ?? (() => new Date())
-  if (options.dbPath !== ':memory:') mkdirSync(dirname(resolve(options.dbPath)), { recursive: true })
-  const storage = new SqliteStorage(options.dbPath, { backgroundCheckpoints: true, writerThread: true })
+  // A file path (SQLite, its folder created) or a postgres:// URL; an unknown scheme is refused.
+  const target = databaseTarget(options.dbPath)
+  const storage = await openStorage(options.dbPath, { backgroundCheckpoints: true, writerThread: true })
   const now = clock().toISOString()
   const created = (await storage.countUsers()) === 0
   const adminToken = (await ensureAdmin(storage, now)) ?? ''
@@ -227,7 +229,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     }
   }
   // The ledger's signing key and the tree heads live beside the database, not in it.
-  const dataDir = options.dbPath === ':memory:' ? null : dirname(resolve(options.dbPath))
+  const dataDir =
+    target.kind === 'sqlite' && target.path !== ':memory:' ? dirname(resolve(target.path)) : null
   const ledger = new LedgerService(storage, loadOrCreateKey(dataDir && join(dataDir, 'ledger-key.pem')), {
     clock,
     log,

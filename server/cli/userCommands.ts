@@ -3,9 +3,9 @@ import { Links } from '../auth/invitations.ts'
 import type { OidcConfig } from '../auth/oidc.ts'
 import { newId, newToken, tokenHash } from '../services/crypto.ts'
 import type { NewAdminLogEntry } from '../storage/accessTypes.ts'
-import { type DatabaseTarget, databaseTarget } from '../storage/databaseUrl.ts'
-import { SqliteStorage } from '../storage/sqlite.ts'
-import { SqliteAuthStore } from '../storage/sqliteAuth.ts'
+import { authStoreFor } from '../storage/authStore.ts'
+import { databaseTarget } from '../storage/databaseUrl.ts'
+import { openStorage } from '../storage/open.ts'
 import { ROLES, type Role } from '../storage/types.ts'
 
 type Fail = (message: string) => never
@@ -36,17 +36,16 @@ export async function personCommand(args: string[], defaultDb: string, fail: Fai
     fail('usage: sopflow user add --name <name> --role <role> [--email <e-mail>] [--token]')
   const email = values.email?.trim() || null
   if (email && !/^[^\s@]+@[^\s@]+$/.test(email)) fail(`--email must be an e-mail address, not "${email}"`)
-  let target: DatabaseTarget
+  const db = values.db ?? defaultDb
   try {
-    target = databaseTarget(values.db ?? defaultDb)
+    databaseTarget(db)
   } catch (err) {
     fail((err as Error).message)
   }
-  if (target.kind !== 'sqlite')
-    fail('sopflow user works on a SQLite database; people on PostgreSQL are added through the API')
-  const storage = new SqliteStorage(target.path)
+  // A SQLite file or a postgres:// URL: the person is added to whichever database it names.
+  const storage = await openStorage(db)
   try {
-    const store = new SqliteAuthStore(storage.db)
+    const store = authStoreFor(storage)
     const links = new Links(store, () => new Date())
     if (sub === 'reset') {
       if (!email) fail('usage: sopflow user reset --email <e-mail>')

@@ -18,3 +18,9 @@ export async function openStorage(
   if (target.path !== ':memory:') mkdirSync(dirname(resolve(target.path)), { recursive: true })
   return new SqliteStorage(target.path, options)
 }
+
+/** The storage as the embedded SQLite one (for tools that read its file); refused on PostgreSQL. */
+export function sqliteOf(storage: Storage): SqliteStorage {
+  if (!(storage instanceof SqliteStorage)) throw new Error(`This needs the SQLite storage, not ${storage.kind}`)
+  return storage
+}

@@ -1,3 +1,4 @@
+import { sqliteOf } from '../../server/storage/open.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createUser, launch, SHOTS, signIn } from './harness.ts'
 
@@ -21,7 +22,7 @@ async function api(token: string | null, method: string, path: string, body?: un
 }
 
 const count = (table: string) =>
-  (h.server.storage.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
+  (sqliteOf(h.server.storage).db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
 
 describe('channels in Chromium', () => {
   it('a customer opens a request on the web form, follows it on the status page and replies from it', async () => {
@@ -42,7 +43,7 @@ describe('channels in Chromium', () => {
     await page.getByRole('button', { name: 'Odeslat' }).click()
     const reference = await page.getByTestId('reference').textContent()
     expect(reference).toMatch(/^T-10\d\d$/)
-    const [ticket] = h.server.storage.db
+    const [ticket] = sqliteOf(h.server.storage).db
       .prepare("SELECT id, channel, subject FROM tickets WHERE channel = 'web'")
       .all() as {
       id: string

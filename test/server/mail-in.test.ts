@@ -1,3 +1,4 @@
+import { sqliteOf } from '../../server/storage/open.ts'
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -316,9 +317,9 @@ describe('e-mail in over SMTP', () => {
         sopId: 'support-ticket',
       })
       expect((await again.storage.getCustomer(t!.customerId!))?.name).toBe('Late Customer')
-      const rows = again.storage.db.prepare('SELECT status FROM channel_messages').all()
+      const rows = sqliteOf(again.storage).db.prepare('SELECT status FROM channel_messages').all()
       expect(rows).toEqual([{ status: 'opened' }])
-      expect(again.storage.db.prepare('SELECT count(*) AS n FROM tickets').get()).toEqual({ n: 1 })
+      expect(sqliteOf(again.storage).db.prepare('SELECT count(*) AS n FROM tickets').get()).toEqual({ n: 1 })
       // The message joins the new ticket's chain, once.
       const audit = await again.storage.getAudit(t!.id)
       expect(audit.map((a) => [a.type, (a.payload as { messageId?: string }).messageId])).toEqual([

@@ -1,3 +1,4 @@
+import { sqliteOf } from '../../server/storage/open.ts'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -89,7 +90,7 @@ async function person(role = 'agent'): Promise<{ id: string; email: string }> {
   return { id: r.body.user.id, email }
 }
 
-const db = () => server.storage.db
+const db = () => sqliteOf(server.storage).db
 
 describe('passwords and one-time links', () => {
   it('stores an argon2id hash of the chosen password, never the password, and a link works once', async () => {
@@ -398,7 +399,7 @@ describe('single sign-on, at its edges', () => {
 describe('two server processes on one database', () => {
   it('share sessions, sign-outs and attempt limits', async () => {
     const second = await startServer({
-      dbPath: server.storage.db.name,
+      dbPath: sqliteOf(server.storage).db.name,
       port: 0,
       seedExamples: false,
       clock,

@@ -1,3 +1,4 @@
+import { sqliteOf } from '../../server/storage/open.ts'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -241,7 +242,7 @@ describe('the admin-actions log', () => {
     const log = await api('GET', `/api/admin-log?target=${t.body.token.id}`, admin)
     expect(log.body.items.map((e: { action: string }) => e.action)).toEqual(['token.revoke', 'token.create'])
     expect(JSON.stringify(log.body)).not.toContain(t.body.secret)
-    const storage = new SqliteStorage(server.storage.db.name)
+    const storage = new SqliteStorage(sqliteOf(server.storage).db.name)
     try {
       expect(() => storage.db.prepare("UPDATE admin_log SET action = 'x'").run()).toThrow(/append-only/)
       expect(() => storage.db.prepare('DELETE FROM admin_log').run()).toThrow(/append-only/)
