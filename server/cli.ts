@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { oidcFromFlags, personCommand } from './cli/userCommands.ts'
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, importSop, startServer } from './start.ts'
-import { type DatabaseTarget, databaseTarget } from './storage/databaseUrl.ts'
+import { databaseTarget } from './storage/databaseUrl.ts'
 import { openStorage } from './storage/open.ts'
 import { ROLES } from './storage/types.ts'
 
@@ -81,9 +81,8 @@ async function main(argv: string[]): Promise<number> {
     },
   })
   const db = values.db ?? DEFAULT_DB
-  let target: DatabaseTarget
   try {
-    target = databaseTarget(db)
+    databaseTarget(db)
   } catch (err) {
     fail((err as Error).message)
   }

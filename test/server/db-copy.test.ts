@@ -97,10 +97,12 @@ describe('sopflow db copy and --db', () => {
     expect(r.code).toBe(1)
     expect(r.stderr).toContain('does not know the database scheme "mysql:"')
     expect(readdirSync(cwd)).toEqual([])
-    const serve = await cli(['serve', '--port', '0', '--db', 'postgres:/nowhere'], cwd)
+    // A postgres:// URL is served from PostgreSQL: with none there, serve says so and creates no file.
+    const serve = await cli(['serve', '--port', '0', '--db', 'postgres://127.0.0.1:1/nowhere'], cwd)
     expect(serve.code).toBe(1)
-    expect(serve.stderr).toContain('serving on PostgreSQL is not available yet')
+    expect(serve.stderr).toContain('ECONNREFUSED 127.0.0.1:1')
     expect(existsSync(join(cwd, 'postgres:'))).toBe(false)
+    expect(readdirSync(cwd)).toEqual([])
   }, 60_000)
 
   it('imports SOPs straight into a PostgreSQL database given as --db', async () => {
