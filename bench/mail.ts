@@ -1,4 +1,3 @@
-import { sqliteOf } from '../server/storage/open.ts'
 /**
  * Inbound mail: messages sent over SMTP (nodemailer's client, pooled connections) to sopflow's
  * listener on a real database, each acknowledged only after it and its new ticket committed.
@@ -9,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import nodemailer, { type SendMailOptions } from 'nodemailer'
 import { startServer } from '../server/start.ts'
+import { sqliteOf } from '../server/storage/open.ts'
 
 async function sendAll(port: number, mails: SendMailOptions[], connections: number) {
   const transport = nodemailer.createTransport({
@@ -61,7 +61,9 @@ export async function runMailBench(): Promise<void> {
     }))
     const threaded = await sendAll(port, replies, connections)
     const tickets = (
-      sqliteOf(server.storage).db.prepare("SELECT count(*) AS n FROM tickets WHERE channel = 'email'").get() as {
+      sqliteOf(server.storage)
+        .db.prepare("SELECT count(*) AS n FROM tickets WHERE channel = 'email'")
+        .get() as {
         n: number
       }
     ).n

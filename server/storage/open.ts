@@ -21,6 +21,7 @@ export async function openStorage(
 
 /** The storage as the embedded SQLite one (for tools that read its file); refused on PostgreSQL. */
 export function sqliteOf(storage: Storage): SqliteStorage {
-  if (!(storage instanceof SqliteStorage)) throw new Error(`This needs the SQLite storage, not ${storage.kind}`)
+  if (!(storage instanceof SqliteStorage))
+    throw new Error(`This needs the SQLite storage, not ${storage.kind}`)
   return storage
 }

@@ -1,5 +1,5 @@
-import { sqliteOf } from '../../server/storage/open.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sqliteOf } from '../../server/storage/open.ts'
 import { createUser, launch, SHOTS, signIn } from './harness.ts'
 
 let h: Awaited<ReturnType<typeof launch>>
@@ -43,8 +43,8 @@ describe('channels in Chromium', () => {
     await page.getByRole('button', { name: 'Odeslat' }).click()
     const reference = await page.getByTestId('reference').textContent()
     expect(reference).toMatch(/^T-10\d\d$/)
-    const [ticket] = sqliteOf(h.server.storage).db
-      .prepare("SELECT id, channel, subject FROM tickets WHERE channel = 'web'")
+    const [ticket] = sqliteOf(h.server.storage)
+      .db.prepare("SELECT id, channel, subject FROM tickets WHERE channel = 'web'")
       .all() as {
       id: string
       channel: string

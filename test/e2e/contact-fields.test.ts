@@ -1,5 +1,5 @@
-import { sqliteOf } from '../../server/storage/open.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sqliteOf } from '../../server/storage/open.ts'
 import { createUser, launch, SHOTS } from './harness.ts'
 
 let h: Awaited<ReturnType<typeof launch>>
@@ -47,7 +47,9 @@ describe('a web form asking SOP fields of the customer', () => {
       await page.getByRole('button', { name: 'Gửi' }).click()
       const reference = (await page.getByTestId('reference').textContent()) ?? ''
       const number = Number(reference.replace('T-', ''))
-      const row = sqliteOf(h.server.storage).db.prepare('SELECT id FROM tickets WHERE number = ?').get(number) as {
+      const row = sqliteOf(h.server.storage)
+        .db.prepare('SELECT id FROM tickets WHERE number = ?')
+        .get(number) as {
         id: string
       }
       const t = await h.server.storage.getTicket(row.id)

@@ -49,15 +49,26 @@ describe('sopflow serve on PostgreSQL', () => {
 
     const link = await call('GET', `/api/auth/links/${secret}`)
     expect(link.body).toMatchObject({ purpose: 'setup', user: { name: 'Administrator', role: 'admin' } })
-    const chosen = await call('POST', `/api/auth/links/${secret}`, { password: PASSWORD, email: 'admin@example.org' })
+    const chosen = await call('POST', `/api/auth/links/${secret}`, {
+      password: PASSWORD,
+      email: 'admin@example.org',
+    })
     expect(chosen.status, JSON.stringify(chosen.body)).toBe(200)
     expect(chosen.body.user).toMatchObject({ role: 'admin', email: 'admin@example.org' })
     // The link works once.
-    expect((await call('POST', `/api/auth/links/${secret}`, { password: PASSWORD })).body.code).toBe('link_invalid')
+    expect((await call('POST', `/api/auth/links/${secret}`, { password: PASSWORD })).body.code).toBe(
+      'link_invalid',
+    )
 
-    const signedIn = await call('POST', '/api/auth/sign-in', { email: 'admin@example.org', password: PASSWORD })
+    const signedIn = await call('POST', '/api/auth/sign-in', {
+      email: 'admin@example.org',
+      password: PASSWORD,
+    })
     expect(signedIn.status).toBe(200)
-    const session = { cookie: `sopflow_session=${signedIn.cookies.sopflow_session}`, 'x-csrf-token': signedIn.body.csrf }
+    const session = {
+      cookie: `sopflow_session=${signedIn.cookies.sopflow_session}`,
+      'x-csrf-token': signedIn.body.csrf,
+    }
 
     // The administrator invites an agent, who chooses a password with the invitation and signs in.
     const invited = await call(
@@ -71,7 +82,10 @@ describe('sopflow serve on PostgreSQL', () => {
     expect((await call('POST', `/api/auth/links/${invitation}`, { password: PASSWORD })).status).toBe(200)
     const agentIn = await call('POST', '/api/auth/sign-in', { email: 'LAN@example.org', password: PASSWORD })
     expect(agentIn.status).toBe(200)
-    const agent = { cookie: `sopflow_session=${agentIn.cookies.sopflow_session}`, 'x-csrf-token': agentIn.body.csrf }
+    const agent = {
+      cookie: `sopflow_session=${agentIn.cookies.sopflow_session}`,
+      'x-csrf-token': agentIn.body.csrf,
+    }
 
     const opened = await call(
       'POST',
@@ -105,7 +119,11 @@ describe('sopflow serve on PostgreSQL', () => {
       const audit = await storage.getAudit(id)
       expect(audit.map((a) => a.type)).toEqual(['created', 'assignment', 'transition'])
       expect(new Set(audit.map((a) => a.actorId))).toEqual(new Set([agentIn.body.user.id]))
-      expect((await storage.listUsers()).map((u) => u.name).sort()).toEqual(['Administrator', 'Lan Nguyễn', 'Test administrator'])
+      expect((await storage.listUsers()).map((u) => u.name).sort()).toEqual([
+        'Administrator',
+        'Lan Nguyễn',
+        'Test administrator',
+      ])
     } finally {
       await storage.close()
     }

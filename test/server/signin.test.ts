@@ -1,9 +1,9 @@
-import { sqliteOf } from '../../server/storage/open.ts'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningServer, startServer } from '../../server/start.ts'
+import { sqliteOf } from '../../server/storage/open.ts'
 import { example, manualClock } from './helpers.ts'
 
 /** Sign-in over real HTTP against a server on a port, with a clock the test moves. */

@@ -1,4 +1,3 @@
-import { sqliteOf } from '../../server/storage/open.ts'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { permissionGuard } from '../../server/auth/guard.ts'
 import { onError } from '../../server/http/problem.ts'
 import { type RunningServer, startServer } from '../../server/start.ts'
+import { sqliteOf } from '../../server/storage/open.ts'
 import { SqliteStorage } from '../../server/storage/sqlite.ts'
 import { oldInstallation } from './oldInstallation.ts'
 
