@@ -149,3 +149,76 @@ describe('Merkle tree (RFC 9162)', () => {
     }
   })
 })
+
+describe('Merkle tree edges', () => {
+  const leaves = LEAVES
+  const subtree = memorySubtrees(leaves)
+  const root8 = hexToBytes(ROOTS[8])
+
+  it('hashes a leaf as SHA-256 of 0x00 and the leaf', () => {
+    expect(toHex(leafHash(new Uint8Array()))).toBe(ROOTS[1])
+  })
+
+  it('refuses to prove a leaf outside the tree, naming it', () => {
+    for (const [m, n] of [
+      [-1, 8],
+      [8, 8],
+      [9, 8],
+      [0.5, 8],
+      [0, 8.5],
+    ])
+      expect(() => inclusionProof(m, n, subtree)).toThrow(
+        new RangeError(`leaf ${m} is not in a tree of ${n} leaves`),
+      )
+    for (const [m, n] of [
+      [0, 8],
+      [9, 8],
+      [1.5, 8],
+      [1, 7.5],
+    ])
+      expect(() => consistencyProof(m, n, subtree)).toThrow(
+        new RangeError(`no consistency proof from a tree of ${m} leaves to one of ${n}`),
+      )
+  })
+
+  it('refuses inclusion proofs with a wrong index or size, too many or too few hashes, or a longer root', () => {
+    const proof = inclusionProof(0, 8, subtree)
+    expect(verifyInclusion(0, 8, leaves[0], proof, root8)).toBe(true)
+    expect(verifyInclusion(-1, 8, leaves[0], proof, root8)).toBe(false)
+    expect(verifyInclusion(8, 8, leaves[0], proof, root8)).toBe(false)
+    expect(verifyInclusion(0, 8.5, leaves[0], proof, root8)).toBe(false)
+    expect(verifyInclusion(0.5, 8, leaves[0], proof, root8)).toBe(false)
+    expect(verifyInclusion(0, 8, leaves[0], [...proof, leaves[1]], root8)).toBe(false)
+    expect(verifyInclusion(0, 8, leaves[0], proof.slice(0, 2), hexToBytes(ROOTS[4]))).toBe(false)
+    expect(verifyInclusion(0, 8, leaves[0], proof, new Uint8Array([...root8, 0]))).toBe(false)
+    const last = inclusionProof(7, 8, subtree)
+    expect(verifyInclusion(7, 8, leaves[7], last, root8)).toBe(true)
+    expect(verifyInclusion(7, 8, leaves[7], [...last, leaves[1]], root8)).toBe(false)
+  })
+
+  it('refuses consistency proofs with a wrong size, an empty or longer proof, or too few hashes', () => {
+    const r = (n: number) => hexToBytes(ROOTS[n])
+    const proof = consistencyProof(2, 8, subtree)
+    expect(verifyConsistency(2, 8, r(2), r(8), proof)).toBe(true)
+    expect(verifyConsistency(0, 8, r(2), r(8), proof)).toBe(false)
+    expect(verifyConsistency(9, 8, r(2), r(8), proof)).toBe(false)
+    expect(verifyConsistency(2.5, 8, r(2), r(8), proof)).toBe(false)
+    expect(verifyConsistency(2, 8.5, r(2), r(8), proof)).toBe(false)
+    expect(verifyConsistency(3, 3, r(3), r(3), [])).toBe(true)
+    expect(verifyConsistency(3, 3, r(3), r(4), [])).toBe(false)
+    expect(verifyConsistency(3, 3, r(3), r(3), [leaves[0]])).toBe(false)
+    expect(verifyConsistency(3, 5, r(3), r(5), [])).toBe(false)
+    expect(verifyConsistency(2, 8, r(2), r(4), proof.slice(0, 1))).toBe(false)
+    expect(verifyConsistency(2, 8, r(2), r(8), [...proof, leaves[1]])).toBe(false)
+    const six = consistencyProof(6, 8, subtree)
+    expect(verifyConsistency(6, 8, r(6), r(8), [...six, leaves[1]])).toBe(false)
+  })
+
+  it('composes a stored subtree that does not start on its own boundary', () => {
+    const stored = storedSubtrees((level, index) =>
+      treeHash(leaves, undefined, index << level, (index + 1) << level),
+    )
+    expect(toHex(stored(1, 3))).toBe(toHex(treeHash(leaves, undefined, 1, 3)))
+    expect(toHex(stored(2, 6))).toBe(toHex(treeHash(leaves, undefined, 2, 6)))
+  })
+})
