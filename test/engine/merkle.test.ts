@@ -1,7 +1,9 @@
 import { hexToBytes } from '@noble/hashes/utils.js'
 import { describe, expect, it } from 'vitest'
 import {
+  auditLeaf,
   consistencyProof,
+  fromHex,
   inclusionProof,
   leafHash,
   memorySubtrees,
@@ -220,5 +222,26 @@ describe('Merkle tree edges', () => {
     )
     expect(toHex(stored(1, 3))).toBe(toHex(treeHash(leaves, undefined, 1, 3)))
     expect(toHex(stored(2, 6))).toBe(toHex(treeHash(leaves, undefined, 2, 6)))
+  })
+
+  it('reads exactly the given number of bytes of lowercase hex, else nothing', () => {
+    const hash = ROOTS[1]
+    expect(toHex(fromHex(hash)!)).toBe(hash)
+    expect(toHex(fromHex('0aff', 2)!)).toBe('0aff')
+    expect(fromHex('0aff')).toBeNull()
+    expect(fromHex(hash.slice(2))).toBeNull()
+    expect(fromHex(`${hash}00`)).toBeNull()
+    expect(fromHex(hash.toUpperCase())).toBeNull()
+    expect(fromHex(`x${hash.slice(1)}`)).toBeNull()
+    expect(fromHex(`${hash.slice(0, -1)}g`)).toBeNull()
+    expect(fromHex('0a0', 2)).toBeNull()
+    expect(fromHex(42)).toBeNull()
+    expect(fromHex(undefined, 0)).toBeNull()
+    expect(toHex(fromHex('', 0)!)).toBe('')
+  })
+
+  it('takes an audit record hash as its leaf and refuses anything else, naming it', () => {
+    expect(toHex(auditLeaf(ROOTS[2]))).toBe(ROOTS[2])
+    expect(() => auditLeaf('abc')).toThrow(new RangeError('"abc" is not a SHA-256 hash in lowercase hex'))
   })
 })
