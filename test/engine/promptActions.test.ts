@@ -26,7 +26,13 @@ function richSop() {
   const doc = sampleSop()
   doc.fields[0] = { ...doc.fields[0], bind: 'customer.name' }
   const manager = doc.steps.find((s) => s.id === 'manager')!
-  Object.assign(manager, { sla: { due: 'PT30M', notify: 'supervisor' } })
+  Object.assign(manager, {
+    sla: { due: 'PT30M', notify: 'supervisor' },
+    checklist: [{ id: 'terms', text: 'Read the warranty terms', required: false }],
+  })
+  doc.glossary!.push({ term: 'Warranty', definition: 'What the maker promises to repair or replace' })
+  const checked = doc.transitions.find((t) => t.id === 't_checked')!
+  checked.guard = 'ticket.fault == "company" || ticket.fault == "customer"'
   doc.steps.push(
     { id: 'dropped', kind: 'end', title: 'Dropped', outcome: 'cancelled' },
     { id: 'gone', kind: 'end', title: 'Gone', outcome: 'lost' },
@@ -96,7 +102,12 @@ describe('prompt: actions, tones and fields', () => {
     const p = prompt(sop, atManager(), null, T0)
     expect(p.actions.length).toBeGreaterThan(0)
     expect(p.actions.every((a) => a.available === false && a.blocked === null)).toBe(true)
-    expect(prompt(sop, atManager(), boss, T0).actions.find((a) => a.action === 'close')?.available).toBe(true)
+    const withActor = prompt(sop, atManager(), boss, T0).actions
+    expect(withActor.find((a) => a.action === 'close')?.available).toBe(true)
+    expect(withActor.find((a) => a.action === 'approve')).toMatchObject({
+      available: false,
+      blocked: { code: 'guard_failed' },
+    })
   })
 
   it('lists required fields first, then the fields guards read, with the actions that read them', () => {
@@ -157,7 +168,7 @@ describe('prompt: actions, tones and fields', () => {
         ],
         filled: false,
         required: true,
-        readBy: [],
+        readBy: ['done'],
       },
     ])
     expect(p.steps[0].requiredFields[0].options).toHaveLength(2)
@@ -198,6 +209,10 @@ describe('prompt: actions, tones and fields', () => {
     expect(p.actions).toEqual([])
     expect(p.pending).toEqual([])
     expect(p.fields).toEqual([])
+  })
+
+  it('shows the glossary terms a step’s title, instructions or checklist mention, in any case', () => {
+    expect(prompt(sop, atManager(), boss, T0).steps[0].glossary.map((g) => g.term)).toEqual(['Warranty'])
   })
 
   it('breaches an SLA at its deadline exactly, and shows notify and a missing escalation as null', () => {
