@@ -1,7 +1,9 @@
 import { hexToBytes } from '@noble/hashes/utils.js'
 import { describe, expect, it } from 'vitest'
 import {
+  auditLeaf,
   consistencyProof,
+  fromHex,
   inclusionProof,
   leafHash,
   memorySubtrees,
@@ -147,5 +149,99 @@ describe('Merkle tree (RFC 9162)', () => {
         }
       }
     }
+  })
+})
+
+describe('Merkle tree edges', () => {
+  const leaves = LEAVES
+  const subtree = memorySubtrees(leaves)
+  const root8 = hexToBytes(ROOTS[8])
+
+  it('hashes a leaf as SHA-256 of 0x00 and the leaf', () => {
+    expect(toHex(leafHash(new Uint8Array()))).toBe(ROOTS[1])
+  })
+
+  it('refuses to prove a leaf outside the tree, naming it', () => {
+    for (const [m, n] of [
+      [-1, 8],
+      [8, 8],
+      [9, 8],
+      [0.5, 8],
+      [0, 8.5],
+    ])
+      expect(() => inclusionProof(m, n, subtree)).toThrow(
+        new RangeError(`leaf ${m} is not in a tree of ${n} leaves`),
+      )
+    for (const [m, n] of [
+      [0, 8],
+      [9, 8],
+      [1.5, 8],
+      [1, 7.5],
+    ])
+      expect(() => consistencyProof(m, n, subtree)).toThrow(
+        new RangeError(`no consistency proof from a tree of ${m} leaves to one of ${n}`),
+      )
+  })
+
+  it('refuses inclusion proofs with a wrong index or size, too many or too few hashes, or a longer root', () => {
+    const proof = inclusionProof(0, 8, subtree)
+    expect(verifyInclusion(0, 8, leaves[0], proof, root8)).toBe(true)
+    expect(verifyInclusion(-1, 8, leaves[0], proof, root8)).toBe(false)
+    expect(verifyInclusion(8, 8, leaves[0], proof, root8)).toBe(false)
+    expect(verifyInclusion(0, 8.5, leaves[0], proof, root8)).toBe(false)
+    expect(verifyInclusion(0.5, 8, leaves[0], proof, root8)).toBe(false)
+    expect(verifyInclusion(0, 8, leaves[0], [...proof, leaves[1]], root8)).toBe(false)
+    expect(verifyInclusion(0, 8, leaves[0], proof.slice(0, 2), hexToBytes(ROOTS[4]))).toBe(false)
+    expect(verifyInclusion(0, 8, leaves[0], proof, new Uint8Array([...root8, 0]))).toBe(false)
+    const last = inclusionProof(7, 8, subtree)
+    expect(verifyInclusion(7, 8, leaves[7], last, root8)).toBe(true)
+    expect(verifyInclusion(7, 8, leaves[7], [...last, leaves[1]], root8)).toBe(false)
+  })
+
+  it('refuses consistency proofs with a wrong size, an empty or longer proof, or too few hashes', () => {
+    const r = (n: number) => hexToBytes(ROOTS[n])
+    const proof = consistencyProof(2, 8, subtree)
+    expect(verifyConsistency(2, 8, r(2), r(8), proof)).toBe(true)
+    expect(verifyConsistency(0, 8, r(2), r(8), proof)).toBe(false)
+    expect(verifyConsistency(9, 8, r(2), r(8), proof)).toBe(false)
+    expect(verifyConsistency(2.5, 8, r(2), r(8), proof)).toBe(false)
+    expect(verifyConsistency(2, 8.5, r(2), r(8), proof)).toBe(false)
+    expect(verifyConsistency(3, 3, r(3), r(3), [])).toBe(true)
+    expect(verifyConsistency(3, 3, r(3), r(4), [])).toBe(false)
+    expect(verifyConsistency(3, 3, r(3), r(3), [leaves[0]])).toBe(false)
+    expect(verifyConsistency(3, 5, r(3), r(5), [])).toBe(false)
+    expect(verifyConsistency(2, 8, r(2), r(4), proof.slice(0, 1))).toBe(false)
+    expect(verifyConsistency(2, 8, r(2), r(8), [...proof, leaves[1]])).toBe(false)
+    const six = consistencyProof(6, 8, subtree)
+    expect(verifyConsistency(6, 8, r(6), r(8), [...six, leaves[1]])).toBe(false)
+  })
+
+  it('composes a stored subtree that does not start on its own boundary', () => {
+    const stored = storedSubtrees((level, index) =>
+      treeHash(leaves, undefined, index << level, (index + 1) << level),
+    )
+    expect(toHex(stored(1, 3))).toBe(toHex(treeHash(leaves, undefined, 1, 3)))
+    expect(toHex(stored(2, 6))).toBe(toHex(treeHash(leaves, undefined, 2, 6)))
+  })
+
+  it('reads exactly the given number of bytes of lowercase hex, else nothing', () => {
+    const hash = ROOTS[1]
+    expect(toHex(fromHex(hash)!)).toBe(hash)
+    expect(toHex(fromHex('0aff', 2)!)).toBe('0aff')
+    expect(fromHex('0aff')).toBeNull()
+    expect(fromHex(hash.slice(2))).toBeNull()
+    expect(fromHex(`${hash}00`)).toBeNull()
+    expect(fromHex(hash.toUpperCase())).toBeNull()
+    expect(fromHex(`x${hash.slice(1)}`)).toBeNull()
+    expect(fromHex(`${hash.slice(0, -1)}g`)).toBeNull()
+    expect(fromHex('0a0', 2)).toBeNull()
+    expect(fromHex(42)).toBeNull()
+    expect(fromHex(undefined, 0)).toBeNull()
+    expect(toHex(fromHex('', 0)!)).toBe('')
+  })
+
+  it('takes an audit record hash as its leaf and refuses anything else, naming it', () => {
+    expect(toHex(auditLeaf(ROOTS[2]))).toBe(ROOTS[2])
+    expect(() => auditLeaf('abc')).toThrow(new RangeError('"abc" is not a SHA-256 hash in lowercase hex'))
   })
 })

@@ -65,7 +65,7 @@ describe('prompt', () => {
     expect(p.actions.map((a) => a.action).sort()).toEqual(['call', 'ship'])
   })
 
-  it('marks a breached SLA and lists pending delays', () => {
+  it('marks an SLA breached once its deadline has passed', () => {
     const s = ok(start(sop, { actor: agent, now: T0 })).state
     expect(prompt(sop, s, agent, '2026-03-02T11:00:00.000Z').steps[0].sla?.breached).toBe(true)
   })
