@@ -59,8 +59,19 @@ describe('the SOP designer in Chromium', () => {
     await page.fill('input[name="field-label-0"]', 'Zavinění')
     await page.selectOption('select[name="field-type-0"]', 'choice')
     await page.fill('input[name="field-0-option-value-0"]', 'company')
-    await page.press('input[name="field-0-option-value-0"]', 'Enter')
+    // Enter adds a row that has the focus before the next key event is handled (not a frame later,
+    // when keys typed meanwhile would have gone into the first option).
+    const focused = await page.evaluate(async () => {
+      const first = document.querySelector<HTMLInputElement>('input[name="field-0-option-value-0"]')!
+      first.focus()
+      first.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }))
+      await Promise.resolve()
+      await Promise.resolve()
+      return (document.activeElement as HTMLInputElement | null)?.name
+    })
+    expect(focused).toBe('field-0-option-value-1')
     await page.keyboard.type('customer')
+    expect(await page.inputValue('input[name="field-0-option-value-0"]')).toBe('company')
 
     // Steps by drag and drop from the palette.
     await dropStep(page, 'task', 500, 80)

@@ -1,4 +1,4 @@
-import { memo, useRef } from 'react'
+import { memo, useLayoutEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Designer } from './useDesigner.ts'
 
@@ -110,11 +110,17 @@ const OptionRows = memo(function OptionRows({
     next.splice(i + by, 0, o)
     onChange(next)
   }
+  // The new row takes the focus as soon as it is on the page, before the next key arrives, so
+  // that what is typed right after Enter goes into it (a focus on the next frame lost keys).
+  const focusAt = useRef<number | null>(null)
+  useLayoutEffect(() => {
+    if (focusAt.current === null) return
+    list.current?.querySelectorAll<HTMLInputElement>('input[data-option-value]')[focusAt.current]?.focus()
+    focusAt.current = null
+  })
   const add = (at: number) => {
+    focusAt.current = at
     onChange([...options.slice(0, at), { value: '', label: '' }, ...options.slice(at)])
-    requestAnimationFrame(() =>
-      list.current?.querySelectorAll<HTMLInputElement>('input[data-option-value]')[at]?.focus(),
-    )
   }
   return (
     <table
