@@ -1,6 +1,6 @@
 import type pg from 'pg'
 import type { FlatCommit, FlatOutcome } from './commitBatch.mjs'
-import { COMMIT_LOCK, commitOneByOne, LEAF, NODE, sha } from './pgCommitUnits.ts'
+import { COMMIT_LOCK, commitOneByOne, LEAF, NODE, sha, ticketValues } from './pgCommitUnits.ts'
 
 /**
  * The commit batch on PostgreSQL, in hand-written SQL (the hot path; SQLite's is ./commitBatch.mjs).
@@ -29,31 +29,6 @@ async function insertMany(
 
 const TICKET_COLUMNS = `id, status, outcome, priority, priority_rank, assignee_id, queue, version, updated_at, closed_at,
   due_at, steps, state, audit_seq, audit_head, subject, customer_id, sop_id, sop_version, sop_hash, channel, created_at, number`
-const ticketValues = (t: Record<string, unknown>) => [
-  t.id,
-  t.status,
-  t.outcome,
-  t.priority,
-  t.priorityRank,
-  t.assigneeId,
-  t.queue,
-  t.version,
-  t.updatedAt,
-  t.closedAt,
-  t.dueAt,
-  t.steps,
-  t.state,
-  t.auditSeq,
-  t.auditHead,
-  t.subject,
-  t.customerId,
-  t.sopId,
-  t.sopVersion,
-  t.sopHash,
-  t.channel,
-  t.createdAt,
-  t.number ?? null,
-]
 
 const UPDATED = [
   ['status', 'text'],

@@ -27,6 +27,33 @@ const INSERT_IDEMPOTENCY = `INSERT INTO idempotency (user_id, key, fingerprint, 
 const INSERT_OUTBOX = `INSERT INTO outbox (id, kind, ticket_id, event, target, subscription_id, payload, next_at,
   created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
 
+/** A ticket row's values in column order: the 17 an update sets, then the ones fixed at creation. */
+export const ticketValues = (t: Record<string, unknown>) => [
+  t.id,
+  t.status,
+  t.outcome,
+  t.priority,
+  t.priorityRank,
+  t.assigneeId,
+  t.queue,
+  t.version,
+  t.updatedAt,
+  t.closedAt,
+  t.dueAt,
+  t.steps,
+  t.state,
+  t.auditSeq,
+  t.auditHead,
+  t.subject,
+  t.customerId,
+  t.sopId,
+  t.sopVersion,
+  t.sopHash,
+  t.channel,
+  t.createdAt,
+  t.number ?? null,
+]
+
 class Conflict extends Error {
   constructor(
     readonly code: string,
@@ -103,25 +130,7 @@ class PgLedger {
 
 async function commitOne(client: pg.PoolClient, ledger: PgLedger, u: FlatCommit): Promise<void> {
   const t = u.ticket
-  const common = [
-    t.id,
-    t.status,
-    t.outcome,
-    t.priority,
-    t.priorityRank,
-    t.assigneeId,
-    t.queue,
-    t.version,
-    t.updatedAt,
-    t.closedAt,
-    t.dueAt,
-    t.steps,
-    t.state,
-    t.auditSeq,
-    t.auditHead,
-    t.subject,
-    t.customerId,
-  ]
+  const values = ticketValues(t)
   if (u.expected) {
     const r = await client.query<{ version: number; audit_seq: number }>(
       'SELECT version, audit_seq FROM tickets WHERE id = $1 FOR UPDATE',
@@ -134,17 +143,9 @@ async function commitOne(client: pg.PoolClient, ledger: PgLedger, u: FlatCommit)
         'stale_version',
         `Ticket ${u.id} is at version ${row.version}, not ${u.expected.version}`,
       )
-    await client.query(UPDATE_TICKET, common)
+    await client.query(UPDATE_TICKET, values.slice(0, 17))
   } else {
-    await client.query(INSERT_TICKET, [
-      ...common,
-      t.sopId,
-      t.sopVersion,
-      t.sopHash,
-      t.channel,
-      t.createdAt,
-      t.number ?? null,
-    ])
+    await client.query(INSERT_TICKET, values)
   }
   for (const a of u.audit) {
     const leaf = await ledger.append(a.hash as string)
