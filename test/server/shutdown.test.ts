@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { Agent, request } from 'node:http'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -45,6 +46,23 @@ function client(url: string, token: string) {
       req.end(data)
     })
   return { call, close: () => agent.destroy() }
+}
+
+/** Resolves once a new connection to the server is refused. */
+async function refusesConnections(url: string): Promise<void> {
+  const { hostname, port } = new URL(url)
+  for (;;) {
+    const refused = await new Promise<boolean>((ok) => {
+      const socket = connect(Number(port), hostname)
+      socket.once('connect', () => {
+        socket.destroy()
+        ok(false)
+      })
+      socket.once('error', () => ok(true))
+    })
+    if (refused) return
+    await new Promise((r) => setTimeout(r, 10))
+  }
 }
 
 describe('SIGTERM under keep-alive write load', () => {
@@ -107,6 +125,8 @@ describe('SIGTERM under keep-alive write load', () => {
     })
     expect(held.status).toBe(201)
     let heldRequest: ReturnType<typeof request> | undefined
+    let received: () => void = () => {}
+    const serverHasIt = new Promise<void>((ok) => (received = ok))
     const heldBody = JSON.stringify({ text: 'written while draining' })
     const heldAnswer = new Promise<{ status: number; connection: string | undefined }>((ok, fail) => {
       const req = request(`${server.url}/api/tickets/${held.body.ticket.id}/notes`, {
@@ -116,24 +136,30 @@ describe('SIGTERM under keep-alive write load', () => {
           authorization: `Bearer ${adminToken}`,
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(heldBody),
+          // The server answers 100 Continue once it has the request's headers.
+          expect: '100-continue',
         },
+      })
+      req.on('continue', () => {
+        req.write(heldBody.slice(0, 5))
+        received()
       })
       req.on('response', (res) => {
         res.resume()
         res.on('end', () => ok({ status: res.statusCode ?? 0, connection: res.headers.connection }))
       })
       req.on('error', fail)
-      req.write(heldBody.slice(0, 5))
       heldRequest = req
     })
-    await new Promise((r) => setTimeout(r, 300))
+    await serverHasIt
 
     const exited = new Promise<{ code: number | null; at: number }>((ok) =>
       server.child.once('exit', (code) => ok({ code, at: Date.now() })),
     )
     signalled = Date.now()
     server.child.kill('SIGTERM')
-    await new Promise((r) => setTimeout(r, 200))
+    // The rest of the body goes once the server is draining: it refuses new connections.
+    await refusesConnections(server.url)
     heldRequest!.end(heldBody.slice(5))
     const heldReply = await heldAnswer
     const { code, at } = await exited
