@@ -1,11 +1,29 @@
 import { useMachine } from '@xstate/react'
 import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { compile, type FieldValue, paths, prompt, type SopPath } from '../../../engine/index.ts'
+import {
+  type Calendar,
+  calendarsNamed,
+  compile,
+  type FieldValue,
+  paths,
+  prompt,
+  type SopPath,
+  validate,
+} from '../../../engine/index.ts'
 import { durationText } from './durationText.ts'
+import { SimulatorClock } from './SimulatorClock.tsx'
 import { logText } from './simulatorLog.ts'
 import { simulatorMachine } from './simulatorMachine.ts'
+import { calendarData } from './time/useCalendarChoices.ts'
 import type { Designer } from './useDesigner.ts'
+
+/** The calendars a document counts business time in and uses as contact windows, from the server. */
+async function calendarsFor(doc: unknown): Promise<Record<string, Calendar>> {
+  const parsed = validate(doc).document
+  const names = parsed ? calendarsNamed(parsed) : []
+  return Object.fromEntries(await Promise.all(names.map(async (id) => [id, await calendarData(id)] as const)))
+}
 
 /** Runs the SOP as an agent would, inside the designer, with the engine itself. */
 export function Simulator({ d, onActive }: { d: Designer; onActive: (ids: string[]) => void }) {
@@ -13,6 +31,7 @@ export function Simulator({ d, onActive }: { d: Designer; onActive: (ids: string
   const [snap, send] = useMachine(simulatorMachine)
   const [fields, setFields] = useState<Record<string, FieldValue>>({})
   const [role, setRole] = useState('agent')
+  const [loadError, setLoadError] = useState('')
   const { sop, ticket, blocked, log, error, timers } = snap.context
   const p = useMemo(
     () =>
@@ -21,19 +40,49 @@ export function Simulator({ d, onActive }: { d: Designer; onActive: (ids: string
         : null,
     [sop, ticket, role, snap.context.now],
   )
+  // The calendars the draft counts in, loaded when a test ticket starts (they are the server's).
+  const [calendars, setCalendars] = useState<Record<string, Calendar>>({})
   // Paths of the document as it stands, before any test ticket runs.
-  const drafted = useMemo(() => (d.valid ? compile(d.doc) : null), [d.doc, d.valid])
+  const drafted = useMemo(() => {
+    try {
+      return d.valid ? compile(d.doc, { calendars }) : null
+    } catch {
+      return null
+    }
+  }, [d.doc, d.valid, calendars])
   const allPaths = useMemo(() => (drafted ? paths(drafted, { limit: 200 }) : []), [drafted])
   const active = p?.steps.map((s) => s.stepId) ?? []
   const activeKey = active.join(',')
   useEffect(() => onActive(activeKey ? activeKey.split(',') : []), [activeKey, onActive])
 
+  const zone = (sop?.document.calendar && sop.calendars.get(sop.document.calendar)?.timeZone) || 'UTC'
+  const timeOf = (ms: number) =>
+    new Intl.DateTimeFormat(i18n.language, {
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: zone,
+    }).format(ms)
   const ticks = Object.fromEntries(
     (p?.steps ?? []).map((s) => [s.stepId, s.checklist.filter((c) => c.required).map((c) => c.id)]),
   )
-  const play = (path: SopPath) => {
+  /** Starts a test ticket of the draft, with the calendars it names; false when they could not be loaded. */
+  const begin = async () => {
+    const document = d.doc
+    try {
+      const found = await calendarsFor(document)
+      setCalendars(found)
+      setLoadError('')
+      send({ type: 'START', document, calendars: found })
+      return true
+    } catch {
+      setLoadError(t('sim.calendarsFailed'))
+      return false
+    }
+  }
+  const play = async (path: SopPath) => {
     send({ type: 'RESET' })
-    send({ type: 'START', document: d.doc })
+    if (!(await begin())) return
     for (const step of path.inputs) {
       if (step.input.kind === 'action')
         send({
@@ -53,17 +102,17 @@ export function Simulator({ d, onActive }: { d: Designer; onActive: (ids: string
         {t('sim.title')} <span className="pill">{t(`sim.state.${String(snap.value)}`)}</span>
       </h3>
       {snap.matches('idle') && (
-        <button
-          type="button"
-          className="primary"
-          disabled={!d.valid}
-          onClick={() => send({ type: 'START', document: d.doc })}
-        >
+        <button type="button" className="primary" disabled={!d.valid} onClick={() => void begin()}>
           ▶ {t('sim.start')}
         </button>
       )}
       {!d.valid && snap.matches('idle') && <p className="muted small">{t('sim.fixFirst')}</p>}
       {error && <p className="error">{error}</p>}
+      {loadError && (
+        <p className="error" role="alert">
+          {loadError}
+        </p>
+      )}
       {p && (
         <>
           <label>
@@ -164,12 +213,17 @@ export function Simulator({ d, onActive }: { d: Designer; onActive: (ids: string
                   </button>
                 ),
             )}
-            {Object.keys(timers).length > 0 && (
-              <button type="button" data-testid="sim-advance" onClick={() => send({ type: 'ADVANCE' })}>
-                ⏩ {t('sim.advance')}
-              </button>
-            )}
           </div>
+          {sop && ticket && (
+            <SimulatorClock
+              sop={sop}
+              ticket={ticket}
+              timers={timers}
+              now={snap.context.now}
+              onAdvance={() => send({ type: 'ADVANCE' })}
+              onJump={(to) => send({ type: 'JUMP', to })}
+            />
+          )}
           {blocked && (
             <p className="blocked" role="alert" data-testid="sim-blocked">
               {blocked.message}
@@ -190,7 +244,9 @@ export function Simulator({ d, onActive }: { d: Designer; onActive: (ids: string
       {log.length > 0 && sop && (
         <ol className="sim-log small" data-testid="sim-log">
           {log.map((l, i) => (
-            <li key={i}>{logText(t, l, sop.document, i18n.language)}</li>
+            <li key={i} data-time={timeOf(l.at)}>
+              {logText(t, l, sop.document, i18n.language)}
+            </li>
           ))}
         </ol>
       )}
@@ -201,7 +257,7 @@ export function Simulator({ d, onActive }: { d: Designer; onActive: (ids: string
             {allPaths.map((path, i) => (
               <li key={`${i}-${path.endStepId}`}>
                 {path.steps.map((id) => drafted?.steps.get(id)?.title ?? id).join(' → ')}{' '}
-                <button type="button" className="link" onClick={() => play(path)}>
+                <button type="button" className="link" onClick={() => void play(path)}>
                   {t('sim.play')}
                 </button>
               </li>

@@ -2,11 +2,12 @@ import { useTranslation } from 'react-i18next'
 import { ClosedReplySetting } from './ClosedReplySetting.tsx'
 import { FieldsEditor } from './FieldsEditor.tsx'
 import { TemplatesEditor } from './TemplatesEditor.tsx'
+import { SopTimeSettings } from './time/SopTimeSettings.tsx'
 import type { Designer } from './useDesigner.ts'
 
 const CHANNELS = ['phone', 'email', 'chat', 'web', 'social', 'walk-in', 'ivr', 'sms']
 
-/** The SOP itself: title, department, purpose, glossary, channels, ticket fields, reply templates. */
+/** The SOP itself: title, department, purpose, glossary, channels, time and SLA policy, ticket fields, reply templates. */
 export function SopPanel({ d }: { d: Designer }) {
   const { t } = useTranslation('designer')
   const doc = d.doc
@@ -63,6 +64,7 @@ export function SopPanel({ d }: { d: Designer }) {
         ))}
       </fieldset>
       <ClosedReplySetting d={d} />
+      <SopTimeSettings d={d} />
       <fieldset>
         <legend>{t('sop.glossary')}</legend>
         {glossary.map((g, i) => (

@@ -23,5 +23,20 @@ export function logText(t: TFunction, e: LogEntry, doc: SopDocument, language: s
       if (e.escalateTo) return t('sim.log.slaEscalated', params)
       return t('sim.log.slaNotified', { ...params, role: e.notify ?? '—' })
     }
+    case 'policy': {
+      const params = {
+        metric: t(`time.metrics.${e.metric}`, { defaultValue: e.metric ?? '' }),
+        due: e.due ? durationText(e.due, language) : '',
+        to,
+      }
+      if (e.escalateTo) return t('sim.log.policyEscalated', params)
+      return t('sim.log.policyNotified', { ...params, role: e.notify ?? '—' })
+    }
+    case 'warning':
+      return t('sim.log.policyWarned', {
+        metric: t(`time.metrics.${e.metric}`, { defaultValue: e.metric ?? '' }),
+        share: Math.round((e.share ?? 0) * 100),
+        role: e.notify ?? t('time.assignee'),
+      })
   }
 }

@@ -27,8 +27,15 @@ export type Step = {
   requiredFields?: string[]
   roles?: string[]
   team?: string
-  sla?: { due: string; escalateTo?: string; notify?: string }
+  sla?: {
+    due: string
+    escalateTo?: string
+    notify?: string
+    time?: 'business' | 'calendar'
+    calendar?: string
+  }
   outcome?: string
+  pausesClocks?: boolean
 }
 export type Transition = {
   id: string
@@ -41,6 +48,9 @@ export type Transition = {
   effects?: unknown[]
   roles?: string[]
   skipRequirements?: boolean
+  time?: 'business' | 'calendar'
+  calendar?: string
+  window?: string
 }
 export type Doc = {
   schema: 'sopflow/v1'

@@ -1,5 +1,6 @@
 import { memo, useId } from 'react'
 import { useTranslation } from 'react-i18next'
+import { ClockFields } from '../time/ClockFields.tsx'
 import type { Doc, Step } from '../useDesigner.ts'
 import { DurationInput } from './DurationInput.tsx'
 import { useRoleName } from './RolesInput.tsx'
@@ -9,11 +10,17 @@ export const SlaSection = memo(function SlaSection({
   step,
   steps,
   roles,
+  sopCalendar,
+  calendarIssue,
   onChange,
 }: {
   step: Step
   steps: Doc['steps']
   roles: string[]
+  /** The SOP's default calendar, for business time. */
+  sopCalendar?: string
+  /** The problem of its calendar, shown there. */
+  calendarIssue?: string | null
   onChange: (sla: Step['sla']) => void
 }) {
   const { t } = useTranslation('designer')
@@ -36,6 +43,13 @@ export const SlaSection = memo(function SlaSection({
       />
       {sla && (
         <>
+          <ClockFields
+            name="step-sla"
+            value={{ time: sla.time, calendar: sla.calendar }}
+            sopCalendar={sopCalendar}
+            issue={calendarIssue}
+            onChange={(clock) => onChange({ ...sla, time: clock.time, calendar: clock.calendar })}
+          />
           <label htmlFor={`${id}-escalate`}>{t('inspector.escalateTo')}</label>
           <select
             id={`${id}-escalate`}

@@ -4,6 +4,8 @@ import { OUTCOMES } from '../../../../engine/document.ts'
 import { Markdown } from '../../ui/Markdown.tsx'
 import { diagnosticText } from '../diagnosticText.ts'
 import { IdField } from '../IdField.tsx'
+import { PausesClocks } from '../time/PausesClocks.tsx'
+import { slaCalendarIssue } from '../time/timeIssues.ts'
 import type { Designer, Step } from '../useDesigner.ts'
 import { ChecklistEditor } from './ChecklistEditor.tsx'
 import { RolesInput } from './RolesInput.tsx'
@@ -20,7 +22,8 @@ export function StepForm({ d, step }: { d: Designer; step: Step }) {
   const [preview, setPreview] = useState(false)
   const roles = useKnownRoles(d.doc)
   const set = (patch: Partial<Step>) => d.updateStep(step.id, patch)
-  const issues = d.problems.filter((p) => p.stepId === step.id)
+  // Problems of a field shown at that field are not repeated above.
+  const issues = d.problems.filter((p) => p.stepId === step.id && p.property !== 'sla.calendar')
   const children = d.doc.steps.filter((s) => s.parent === step.id)
   return (
     <form className="inspector" aria-label={t('inspector.step')} onSubmit={(e) => e.preventDefault()}>
@@ -133,7 +136,20 @@ export function StepForm({ d, step }: { d: Designer; step: Step }) {
           <TeamSelect value={step.team} onChange={(team) => set({ team })} />
         </>
       )}
-      <SlaSection step={step} steps={d.doc.steps} roles={roles.roles} onChange={(sla) => set({ sla })} />
+      {step.kind === 'wait' && (
+        <PausesClocks
+          value={Boolean(step.pausesClocks)}
+          onChange={(on) => set({ pausesClocks: on || undefined })}
+        />
+      )}
+      <SlaSection
+        step={step}
+        steps={d.doc.steps}
+        roles={roles.roles}
+        sopCalendar={typeof d.doc.calendar === 'string' ? d.doc.calendar : undefined}
+        calendarIssue={slaCalendarIssue(t, d.problems, d.doc, step.id)}
+        onChange={(sla) => set({ sla })}
+      />
       <IdField d={d} kind="step" id={step.id} />
       <button type="button" className="danger" onClick={() => d.remove({ kind: 'step', ids: [step.id] })}>
         {t('inspector.delete')}

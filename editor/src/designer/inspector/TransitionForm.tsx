@@ -1,6 +1,9 @@
 import { useTranslation } from 'react-i18next'
 import { diagnosticText } from '../diagnosticText.ts'
 import { IdField } from '../IdField.tsx'
+import { ClockFields } from '../time/ClockFields.tsx'
+import { ContactWindowField } from '../time/ContactWindowField.tsx'
+import { delayCalendarIssue } from '../time/timeIssues.ts'
 import type { Designer, Transition } from '../useDesigner.ts'
 import { DurationInput } from './DurationInput.tsx'
 import { EffectsEditor } from './EffectsEditor.tsx'
@@ -12,7 +15,7 @@ export function TransitionForm({ d, t: tr }: { d: Designer; t: Transition }) {
   const { t } = useTranslation('designer')
   const roles = useKnownRoles(d.doc)
   const set = (patch: Partial<Transition>) => d.updateTransition(tr.id, patch)
-  const issues = d.problems.filter((p) => p.transitionId === tr.id)
+  const issues = d.problems.filter((p) => p.transitionId === tr.id && p.property !== 'calendar')
   const guardIssues = issues.filter((p) => p.code.startsWith('guard') && p.severity === 'error')
   const fields = d.doc.fields ?? []
   const title = (id: string) => d.doc.steps.find((s) => s.id === id)?.title ?? id
@@ -45,9 +48,17 @@ export function TransitionForm({ d, t: tr }: { d: Designer; t: Transition }) {
           value={trigger}
           onChange={(e) => {
             const v = e.target.value
-            if (v === 'action') set({ action: tr.action ?? 'next', after: undefined })
+            if (v === 'action')
+              set({ action: tr.action ?? 'next', after: undefined, time: undefined, calendar: undefined })
             else if (v === 'after') set({ after: 'PT1H', action: undefined })
-            else set({ action: undefined, after: undefined })
+            else
+              set({
+                action: undefined,
+                after: undefined,
+                time: undefined,
+                calendar: undefined,
+                window: undefined,
+              })
           }}
         >
           <option value="action">{t('inspector.triggers.action')}</option>
@@ -71,6 +82,24 @@ export function TransitionForm({ d, t: tr }: { d: Designer; t: Transition }) {
           name="transition-after"
           value={tr.after}
           onChange={(after) => set({ after })}
+        />
+      )}
+      {trigger === 'after' && (
+        <ClockFields
+          name="transition-after"
+          value={{ time: tr.time, calendar: tr.calendar }}
+          sopCalendar={typeof d.doc.calendar === 'string' ? d.doc.calendar : undefined}
+          issue={delayCalendarIssue(t, d.problems, d.doc, tr.id)}
+          onChange={(clock) => set({ time: clock.time, calendar: clock.calendar })}
+        />
+      )}
+      {trigger !== 'automatic' && (
+        <ContactWindowField
+          key={trigger}
+          doc={d.doc}
+          delay={trigger === 'after'}
+          value={tr.window}
+          onChange={(window) => set({ window })}
         />
       )}
       <label>
