@@ -1,6 +1,6 @@
 import { Temporal } from '@js-temporal/polyfill'
 import './time/time.css'
-import { useState } from 'react'
+import { useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { CompiledSop, TicketState, TimerRecord } from '../../../engine/index.ts'
 import { countdowns, hoursMinutes } from './simulatorCountdowns.ts'
@@ -48,6 +48,7 @@ export function SimulatorClock({
 }) {
   const { t, i18n } = useTranslation('designer')
   const zone = zoneOf(sop)
+  const id = useId()
   const [target, setTarget] = useState('')
   const [error, setError] = useState('')
   const format = (ms: number) =>
@@ -94,9 +95,10 @@ export function SimulatorClock({
         </button>
       </div>
       <div className="row wrap sim-jump">
-        <label>
-          {t('sim.clock.jumpTo')}
+        <div>
+          <label htmlFor={`${id}-jump`}>{t('sim.clock.jumpTo')}</label>
           <input
+            id={`${id}-jump`}
             type="datetime-local"
             name="sim-jump-to"
             value={target || toLocalInput(now, zone)}
@@ -112,7 +114,7 @@ export function SimulatorClock({
               }
             }}
           />
-        </label>
+        </div>
         <button type="button" data-testid="sim-jump" onClick={jump}>
           {t('sim.clock.jump')}
         </button>

@@ -1,3 +1,4 @@
+import { useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { durationText } from '../durationText.ts'
 import { useKnownRoles } from '../inspector/useKnownRoles.ts'
@@ -26,10 +27,17 @@ const ALL_CHANNELS = ['phone', 'email', 'chat', 'web', 'social', 'walk-in', 'ivr
 export function PolicyEditor({ d }: { d: Designer }) {
   const { t, i18n } = useTranslation('designer')
   const roles = useKnownRoles(d.doc)
+  const edits = useRef(0)
   const targets = targetsOf(d.doc)
   const sopCalendar = typeof d.doc.calendar === 'string' ? d.doc.calendar : undefined
-  const write = (next: PolicyTarget[]) => d.setMeta({ policy: policyOf(next) })
-  const change = (index: number, patch: Partial<PolicyTarget>) => write(updateTarget(targets, index, patch))
+  // What is typed into one field makes one undo step; every other edit (a choice, a tick, a
+  // button) is an undo step of its own, wherever the focus is.
+  const write = (next: PolicyTarget[], typed = false) =>
+    typed
+      ? d.setMeta({ policy: policyOf(next) })
+      : d.setMeta({ policy: policyOf(next) }, `policy:${++edits.current}`)
+  const change = (index: number, patch: Partial<PolicyTarget>, typed?: boolean) =>
+    write(updateTarget(targets, index, patch), typed)
   const channels = d.doc.channels?.length ? d.doc.channels : ALL_CHANNELS
   const cell = (i: number) => {
     const x = targets[i]

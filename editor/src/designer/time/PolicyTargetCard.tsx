@@ -41,7 +41,8 @@ export const PolicyTargetCard = memo(function PolicyTargetCard({
   sopCalendar: string | undefined
   issues: Partial<Record<TargetField, string>>
   canMoveUp: boolean
-  onChange: (index: number, patch: Partial<PolicyTarget>) => void
+  /** `typed`: the edit is typing in a text field (joined into one undo step with more typing there). */
+  onChange: (index: number, patch: Partial<PolicyTarget>, typed?: boolean) => void
   onMoveUp: (index: number) => void
   onRemove: (index: number) => void
 }) {
@@ -49,7 +50,7 @@ export const PolicyTargetCard = memo(function PolicyTargetCard({
   const roleName = useRoleName()
   const id = useId()
   const name = `policy-${target.metric}-${n}`
-  const set = (patch: Partial<PolicyTarget>) => onChange(index, patch)
+  const set = (patch: Partial<PolicyTarget>, typed = false) => onChange(index, patch, typed)
   const [warnText, setWarnText] = useState(percentOf(target.warnAt))
   const [warnError, setWarnError] = useState(false)
   const wrote = useRef(target.warnAt)
@@ -122,7 +123,7 @@ export const PolicyTargetCard = memo(function PolicyTargetCard({
         label={t('time.due')}
         name={`${name}-due`}
         value={target.due}
-        onChange={(due) => set({ due })}
+        onChange={(due) => set({ due }, true)}
       />
       {issues.due && <p className="issue error">{issues.due}</p>}
       <ClockFields
@@ -153,7 +154,7 @@ export const PolicyTargetCard = memo(function PolicyTargetCard({
                 setWarnError(!r.ok)
                 if (r.ok) {
                   wrote.current = r.share
-                  set({ warnAt: r.share, ...(r.share === undefined ? { warnNotify: undefined } : {}) })
+                  set({ warnAt: r.share, ...(r.share === undefined ? { warnNotify: undefined } : {}) }, true)
                 }
               }}
             />
@@ -161,9 +162,10 @@ export const PolicyTargetCard = memo(function PolicyTargetCard({
           </div>
         </div>
         {target.warnAt !== undefined && (
-          <label>
-            {t('time.warnNotify')}
+          <div className="warn-notify">
+            <label htmlFor={`${id}-warn-notify`}>{t('time.warnNotify')}</label>
             <select
+              id={`${id}-warn-notify`}
               name={`${name}-warn-notify`}
               value={target.warnNotify ?? ''}
               onChange={(e) => set({ warnNotify: e.target.value || undefined })}
@@ -171,7 +173,7 @@ export const PolicyTargetCard = memo(function PolicyTargetCard({
               <option value="">{t('time.assignee')}</option>
               {roleOptions}
             </select>
-          </label>
+          </div>
         )}
       </div>
       {warnError && (
@@ -182,54 +184,51 @@ export const PolicyTargetCard = memo(function PolicyTargetCard({
       {issues.warnAt && <p className="issue error">{issues.warnAt}</p>}
       <fieldset className="breach">
         <legend>{t('time.onBreach')}</legend>
-        <label>
-          {t('time.notify')}
-          <select
-            name={`${name}-notify`}
-            value={target.notify ?? ''}
-            onChange={(e) => set({ notify: e.target.value || undefined })}
-          >
-            <option value="">{t('inspector2.noNotify')}</option>
-            {roleOptions}
-          </select>
-        </label>
-        <label>
-          {t('time.escalateTo')}
-          <select
-            name={`${name}-escalate`}
-            value={target.escalateTo ?? ''}
-            className={issues.escalateTo ? 'is-invalid' : ''}
-            onChange={(e) => set({ escalateTo: e.target.value || undefined })}
-          >
-            <option value="">{t('inspector2.noEscalation')}</option>
-            {target.escalateTo && !known.has(target.escalateTo) && (
-              <option value={target.escalateTo}>{target.escalateTo}</option>
-            )}
-            {stepsOffered.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <label htmlFor={`${id}-notify`}>{t('time.notify')}</label>
+        <select
+          id={`${id}-notify`}
+          name={`${name}-notify`}
+          value={target.notify ?? ''}
+          onChange={(e) => set({ notify: e.target.value || undefined })}
+        >
+          <option value="">{t('inspector2.noNotify')}</option>
+          {roleOptions}
+        </select>
+        <label htmlFor={`${id}-escalate`}>{t('time.escalateTo')}</label>
+        <select
+          id={`${id}-escalate`}
+          name={`${name}-escalate`}
+          value={target.escalateTo ?? ''}
+          className={issues.escalateTo ? 'is-invalid' : ''}
+          onChange={(e) => set({ escalateTo: e.target.value || undefined })}
+        >
+          <option value="">{t('inspector2.noEscalation')}</option>
+          {target.escalateTo && !known.has(target.escalateTo) && (
+            <option value={target.escalateTo}>{target.escalateTo}</option>
+          )}
+          {stepsOffered.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.label}
+            </option>
+          ))}
+        </select>
         {issues.escalateTo && <p className="issue error">{issues.escalateTo}</p>}
-        <label>
-          {t('time.raisePriority')}
-          <select
-            name={`${name}-raise`}
-            value={target.raisePriority ?? ''}
-            onChange={(e) =>
-              set({ raisePriority: (e.target.value || undefined) as PolicyTarget['raisePriority'] })
-            }
-          >
-            <option value="">{t('time.keepPriority')}</option>
-            {RAISE_TO.map((p) => (
-              <option key={p} value={p}>
-                {t(`time.priority.${p}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <label htmlFor={`${id}-raise`}>{t('time.raisePriority')}</label>
+        <select
+          id={`${id}-raise`}
+          name={`${name}-raise`}
+          value={target.raisePriority ?? ''}
+          onChange={(e) =>
+            set({ raisePriority: (e.target.value || undefined) as PolicyTarget['raisePriority'] })
+          }
+        >
+          <option value="">{t('time.keepPriority')}</option>
+          {RAISE_TO.map((p) => (
+            <option key={p} value={p}>
+              {t(`time.priority.${p}`)}
+            </option>
+          ))}
+        </select>
       </fieldset>
       {issues.other && <p className="issue error">{issues.other}</p>}
       <div className="row wrap">
