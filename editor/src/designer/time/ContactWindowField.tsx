@@ -78,7 +78,12 @@ export function ContactWindowField({
                 </strong>
                 {': '}
                 {g.spans.length
-                  ? g.spans.map(([from, to]) => `${from}–${to}`).join(', ')
+                  ? g.spans.map(([from, to], i) => (
+                      <span key={from} className="span">
+                        {i > 0 && ', '}
+                        <span className="nowrap">{`${from}–${to}`}</span>
+                      </span>
+                    ))
                   : t('time.nothingForbidden')}
               </li>
             ))}
