@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { diagnosticText } from '../../editor/src/designer/diagnosticText.ts'
 import {
   addTarget,
   moveUp,
@@ -174,5 +175,16 @@ describe('problems of time fields, at the field', () => {
     expect(targetIssues(t, problems, doc, targets[1], 1)).toEqual({
       warnAt: 'The Resolution target holds a value that is not accepted: 1.5',
     })
+  })
+
+  it('words a policy problem in the problems list by its metric, in the reader’s language', () => {
+    const doc = sampleSop() as unknown as Doc
+    doc.policy = { targets: [{ metric: 'next_reply', due: 'PT2H', time: 'business' }] }
+    const p = validate(doc).diagnostics.find((x) => x.code === 'business_time_without_calendar')!
+    expect(diagnosticText(t, p, doc)).toBe(
+      'The Next reply target counts business time but names no calendar, and the SOP has none: choose a calendar here or set the SOP’s default calendar',
+    )
+    expect(diagnosticText(i18n.getFixedT('vi', 'designer'), p, doc)).toContain('Mục tiêu Phản hồi tiếp theo')
+    expect(diagnosticText(i18n.getFixedT('cs', 'designer'), p, doc)).toContain('Cíl Další odpověď')
   })
 })

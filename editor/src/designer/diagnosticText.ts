@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next'
 import type { Diagnostic } from '../../../engine/index.ts'
 import { fieldLabel, stepTitle, transitionName } from './names.ts'
+import { policyText } from './time/policyDiagnostic.ts'
 import type { Doc } from './useDesigner.ts'
 
 /**
@@ -8,6 +9,8 @@ import type { Doc } from './useDesigner.ts'
  * the names of the properties concerned.
  */
 export function diagnosticText(t: TFunction, p: Diagnostic, doc: Doc): string {
+  const policy = policyText(t, p, doc)
+  if (policy) return policy
   const params = p.params ?? {}
   const where = p.stepId
     ? stepTitle(doc, p.stepId)

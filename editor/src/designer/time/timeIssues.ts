@@ -3,6 +3,7 @@ import type { Diagnostic } from '../../../../engine/index.ts'
 import { diagnosticText } from '../diagnosticText.ts'
 import type { Doc } from '../useDesigner.ts'
 import type { PolicyTarget } from './policy.ts'
+import { policyText, targetPlace } from './policyDiagnostic.ts'
 
 /** The problem of a step's SLA calendar, in the reader's language (null when there is none). */
 export function slaCalendarIssue(t: TFunction, problems: Diagnostic[], doc: Doc, stepId: string) {
@@ -18,6 +19,7 @@ export function delayCalendarIssue(t: TFunction, problems: Diagnostic[], doc: Do
 
 /** The field of a policy target a problem is about. */
 export type TargetField = 'calendar' | 'escalateTo' | 'channels' | 'due' | 'warnAt' | 'other'
+const SHAPED: TargetField[] = ['calendar', 'escalateTo', 'channels', 'due', 'warnAt']
 
 /**
  * The problems of one policy target, by the field they are shown at. The engine names a target's
@@ -32,30 +34,22 @@ export function targetIssues(
 ): Partial<Record<TargetField, string>> {
   const out: Partial<Record<TargetField, string>> = {}
   const sopCalendar = typeof doc.calendar === 'string' ? doc.calendar : undefined
-  const metric = t(`time.metrics.${target.metric}`)
   for (const p of problems) {
-    if (!p.property?.startsWith('policy')) continue
-    const shape = /^policy\.targets\.(\d+)\.?([A-Za-z]*)/.exec(p.property)
-    if (shape) {
-      if (Number(shape[1]) !== index) continue
-      const field = (['calendar', 'escalateTo', 'channels', 'due', 'warnAt'] as const).find(
-        (f) => f === shape[2],
-      )
-      out[field ?? 'other'] = t('time.issues.invalid', { metric, value: p.params?.value ?? '' })
+    const text = policyText(t, p, doc)
+    if (!text) continue
+    const place = targetPlace(p)
+    if (place) {
+      if (place.index === index) out[SHAPED.find((f) => f === place.field) ?? 'other'] = text
       continue
     }
     if (p.params?.step !== target.metric) continue
-    if (
-      p.code === 'business_time_without_calendar' &&
-      target.time === 'business' &&
-      !target.calendar &&
-      !sopCalendar
-    )
-      out.calendar = t('time.issues.noCalendar', { metric })
-    else if (p.code === 'unknown_target' && target.escalateTo && p.params?.target === target.escalateTo)
-      out.escalateTo = t('time.issues.unknownStep', { metric, target: target.escalateTo })
-    else if (p.code === 'policy_channel_without_field' && target.channels)
-      out.channels = t('time.issues.noChannelField', { metric })
+    if (p.code === 'business_time_without_calendar') {
+      if (target.time === 'business' && !target.calendar && !sopCalendar) out.calendar = text
+    } else if (p.code === 'unknown_target') {
+      if (target.escalateTo && p.params?.target === target.escalateTo) out.escalateTo = text
+    } else if (p.code === 'policy_channel_without_field') {
+      if (target.channels) out.channels = text
+    }
   }
   return out
 }
