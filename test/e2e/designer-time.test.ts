@@ -260,6 +260,8 @@ describe('the simulator’s virtual clock', () => {
     await api('POST', '/sops', { document: clockSop() })
     await open('time-clock')
     await page.getByRole('tab', { name: 'Simulate' }).click()
+    // The draft counts in the desk's hours: with its calendar loaded, its paths are listed before a ticket starts.
+    await page.locator('[data-testid="simulator"] summary:has-text("All paths (2)")').waitFor()
     await page.getByRole('button', { name: /Start a test ticket/ }).click()
     await page.waitForSelector('[data-testid="sim-clock"]')
     const now = page.locator('[data-testid="sim-now"]')

@@ -18,10 +18,13 @@ import { simulatorMachine } from './simulatorMachine.ts'
 import { calendarData } from './time/useCalendarChoices.ts'
 import type { Designer } from './useDesigner.ts'
 
-/** The calendars a document counts business time in and uses as contact windows, from the server. */
-async function calendarsFor(doc: unknown): Promise<Record<string, Calendar>> {
+/** The ids of the calendars a document counts business time in and uses as contact windows. */
+function namesIn(doc: unknown): string[] {
   const parsed = validate(doc).document
-  const names = parsed ? calendarsNamed(parsed) : []
+  return parsed ? calendarsNamed(parsed) : []
+}
+/** The latest versions of these calendars, from the server. */
+async function calendarsFor(names: string[]): Promise<Record<string, Calendar>> {
   return Object.fromEntries(await Promise.all(names.map(async (id) => [id, await calendarData(id)] as const)))
 }
 
@@ -40,8 +43,21 @@ export function Simulator({ d, onActive }: { d: Designer; onActive: (ids: string
         : null,
     [sop, ticket, role, snap.context.now],
   )
-  // The calendars the draft counts in, loaded when a test ticket starts (they are the server's).
+  // The calendars the draft counts in (they are the server's): loaded when the draft names others,
+  // and again when a test ticket starts.
   const [calendars, setCalendars] = useState<Record<string, Calendar>>({})
+  const named = useMemo(() => (d.valid ? namesIn(d.doc).join(',') : ''), [d.doc, d.valid])
+  useEffect(() => {
+    let live = true
+    if (named)
+      calendarsFor(named.split(',')).then(
+        (found) => live && setCalendars(found),
+        () => {},
+      )
+    return () => {
+      live = false
+    }
+  }, [named])
   // Paths of the document as it stands, before any test ticket runs.
   const drafted = useMemo(() => {
     try {
@@ -70,7 +86,7 @@ export function Simulator({ d, onActive }: { d: Designer; onActive: (ids: string
   const begin = async () => {
     const document = d.doc
     try {
-      const found = await calendarsFor(document)
+      const found = await calendarsFor(namesIn(document))
       setCalendars(found)
       setLoadError('')
       send({ type: 'START', document, calendars: found })
