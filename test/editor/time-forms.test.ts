@@ -10,7 +10,11 @@ import {
   targetFor,
   updateTarget,
 } from '../../editor/src/designer/time/policy.ts'
-import { slaCalendarIssue, targetIssues } from '../../editor/src/designer/time/timeIssues.ts'
+import {
+  delayCalendarIssue,
+  slaCalendarIssue,
+  targetIssues,
+} from '../../editor/src/designer/time/timeIssues.ts'
 import { forbiddenByDay, groupDays } from '../../editor/src/designer/time/windowText.ts'
 import type { Doc } from '../../editor/src/designer/useDesigner.ts'
 import i18n from '../../editor/src/i18n.ts'
@@ -186,5 +190,18 @@ describe('problems of time fields, at the field', () => {
     )
     expect(diagnosticText(i18n.getFixedT('vi', 'designer'), p, doc)).toContain('Mục tiêu Phản hồi tiếp theo')
     expect(diagnosticText(i18n.getFixedT('cs', 'designer'), p, doc)).toContain('Cíl Další odpověď')
+  })
+
+  it('names a delay’s missing calendar by the transition’s label, at that transition only', () => {
+    const doc = sampleSop() as unknown as Doc
+    const timeout = doc.transitions.find((x) => x.id === 't_timeout')!
+    timeout.time = 'business'
+    const problems = validate(doc).diagnostics
+    expect(delayCalendarIssue(t, problems, doc, 't_timeout')).toBe(
+      'Transition "No reply in 2 days" counts its delay in business time but names no calendar, and the SOP has none',
+    )
+    expect(delayCalendarIssue(t, problems, doc, 't_reply')).toBeNull()
+    timeout.calendar = 'desk'
+    expect(delayCalendarIssue(t, validate(doc).diagnostics, doc, 't_timeout')).toBeNull()
   })
 })
