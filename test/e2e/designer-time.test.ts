@@ -221,6 +221,23 @@ describe('the designer’s time forms', () => {
     expect(
       await transitionForm(page).getByLabel('The customer may be contacted only within').inputValue(),
     ).toBe('evenings')
+
+    // A target for some channels goes first (else the general one would shadow it) and has its row in
+    // the overview; no ticket field holds the channel, and the problem shows at its channels.
+    await sopPanel(page)
+    await page.locator('button[name="policy-add-channel-first_reply"]').click()
+    const channelTarget = firstReply(page)
+    expect(await channelTarget.getByLabel('phone', { exact: true }).isChecked()).toBe(true)
+    expect(await channelTarget.locator('.chips .issue').textContent()).toBe(
+      'The First reply target applies to some channels, but no ticket field is bound to the ticket’s channel',
+    )
+    const phoneRow = page.locator('[data-testid="policy-matrix"] tr[data-channel="phone"] td')
+    expect(await phoneRow.allTextContents()).toEqual(Array(4).fill('4 hours (business)'))
+    // Adding it was one undo step.
+    await page.locator('.react-flow__pane').click({ position: { x: 8, y: 8 } })
+    await page.keyboard.press('Control+z')
+    await phoneRow.first().waitFor({ state: 'detached' })
+    expect(await page.locator('[data-testid="policy-target"]').count()).toBe(1)
   })
 })
 

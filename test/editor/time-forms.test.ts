@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { diagnosticText } from '../../editor/src/designer/diagnosticText.ts'
 import {
   addTarget,
+  channelsNamed,
   moveUp,
   type PolicyTarget,
   percentOf,
@@ -67,6 +68,11 @@ describe('policy targets as the designer edits them', () => {
       ['urgent', 'high', 'normal', 'low'].map((p) => targetFor(targets, 'first_reply', p as 'low')),
     ).toEqual([1, 1, 2, 2])
     expect(targetFor(targets, 'resolution', 'low')).toBe(-1)
+    // On chat the chat target counts for every priority; on another channel it never does.
+    expect(channelsNamed(targets, 'first_reply')).toEqual(['chat'])
+    expect(channelsNamed(targets, 'resolution')).toEqual([])
+    expect(targetFor(targets, 'first_reply', 'low', 'chat')).toBe(0)
+    expect(targetFor(targets, 'first_reply', 'low', 'email')).toBe(2)
     expect(targetFor(targets, 'next_reply', 'urgent')).toBe(-1)
     // Moving the general target up makes it win over the one for urgent and high.
     const moved = moveUp(targets, 2)

@@ -6,6 +6,7 @@ import type { Designer } from '../useDesigner.ts'
 import { PolicyTargetCard } from './PolicyTargetCard.tsx'
 import {
   addTarget,
+  channelsNamed,
   METRICS,
   moveUp,
   type PolicyTarget,
@@ -64,14 +65,22 @@ export function PolicyEditor({ d }: { d: Designer }) {
               </tr>
             </thead>
             <tbody>
-              {METRICS.map((m) => (
+              {METRICS.flatMap((m) => [
                 <tr key={m}>
                   <th scope="row">{t(`time.metrics.${m}`)}</th>
                   {PRIORITIES.map((p) => (
                     <td key={p}>{cell(targetFor(targets, m, p))}</td>
                   ))}
-                </tr>
-              ))}
+                </tr>,
+                ...channelsNamed(targets, m).map((c) => (
+                  <tr key={`${m}-${c}`} className="channel-row" data-channel={c}>
+                    <th scope="row">{t('time.onChannel', { metric: t(`time.metrics.${m}`), channel: c })}</th>
+                    {PRIORITIES.map((p) => (
+                      <td key={p}>{cell(targetFor(targets, m, p, c))}</td>
+                    ))}
+                  </tr>
+                )),
+              ])}
             </tbody>
           </table>
         </div>

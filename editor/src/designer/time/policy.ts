@@ -89,13 +89,26 @@ export function moveUp(targets: PolicyTarget[], index: number): PolicyTarget[] {
 }
 
 /**
- * Which target counts for a ticket of `priority` on a channel no target names: the index of the first
- * target of `metric` without channels that applies to it, or -1.
+ * Which target counts for a ticket of `priority` (on `channel`, or on a channel no target names): the
+ * index of the first target of `metric` that applies to it, or -1.
  */
-export function targetFor(targets: PolicyTarget[], metric: Metric, priority: PolicyPriority): number {
+export function targetFor(
+  targets: PolicyTarget[],
+  metric: Metric,
+  priority: PolicyPriority,
+  channel?: string,
+): number {
   return targets.findIndex(
-    (x) => x.metric === metric && !x.channels && (!x.priorities?.length || x.priorities.includes(priority)),
+    (x) =>
+      x.metric === metric &&
+      (!x.channels || (channel !== undefined && x.channels.includes(channel))) &&
+      (!x.priorities?.length || x.priorities.includes(priority)),
   )
+}
+
+/** The channels some target of `metric` is limited to, in the order they are first named. */
+export function channelsNamed(targets: PolicyTarget[], metric: Metric): string[] {
+  return [...new Set(targets.flatMap((x) => (x.metric === metric ? (x.channels ?? []) : [])))]
 }
 
 /** A warning share typed as a percentage (1–99, "75" or "75,5"), or why it is not one. */
