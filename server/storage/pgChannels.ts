@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import { connectionParams, toAttachment, toConnection, toMessage } from './channelRows.ts'
 import type { AttachmentRow, ChannelStore, Connection, MessageRow, MessageStatus } from './channelTypes.ts'
+import { asRefusal } from './refused.ts'
 import { toCustomer } from './rows.ts'
 import type { Customer } from './types.ts'
 
@@ -71,6 +72,12 @@ export class PgChannelStore implements ChannelStore {
   }
 
   async addMessage(m: MessageRow, attachments: AttachmentRow[]): Promise<void> {
+    await this.insertMessage(m, attachments).catch((err) => {
+      throw asRefusal(err, m)
+    })
+  }
+
+  private async insertMessage(m: MessageRow, attachments: AttachmentRow[]): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('channel_messages')

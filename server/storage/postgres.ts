@@ -10,6 +10,7 @@ import { PgOutbox } from './pgOutbox.ts'
 import { PgQueries } from './pgQueries.ts'
 import { migratePg } from './pgSchema.ts'
 import { PgSops } from './pgSops.ts'
+import { refused } from './refused.ts'
 import {
   flatten,
   type Row,
@@ -221,16 +222,13 @@ export class PgStorage implements Storage {
 
   async commitTickets(units: TicketCommit[]): Promise<CommitOutcome[]> {
     if (this.closed) throw new Error('The storage is closed')
-    // Channel rows written with a commit are not stored by this backend yet: refuse, never drop them.
-    if (units.some((u) => u.messages?.length || u.customers?.length))
-      throw new Error('Messages and customers inside a ticket commit are not yet stored on PostgreSQL')
     const client = await this.pool.connect()
     try {
       const outcomes = await commitBatchPg(client, units.map(flatten))
-      return outcomes.map((o) =>
+      return outcomes.map((o, i) =>
         o.ok
           ? o
-          : { ok: false, error: o.conflict ? new ConflictError(o.code, o.message) : new Error(o.message) },
+          : { ok: false, error: o.conflict ? new ConflictError(o.code, o.message) : refused(o, units[i]) },
       )
     } finally {
       client.release()

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { type FlatCommit, type FlatOutcome, prepareCommitBatch } from './commitBatch.mjs'
 import { migrate } from './migrations.ts'
+import { refused } from './refused.ts'
 import {
   flatten,
   type Row,
@@ -290,10 +291,10 @@ export class SqliteStorage implements Storage {
   async commitTickets(units: TicketCommit[]): Promise<CommitOutcome[]> {
     const flat = units.map(flatten)
     const outcomes = this.writer ? await this.writer.commit(flat) : this.commitHere(flat)
-    return outcomes.map((o) =>
+    return outcomes.map((o, i) =>
       o.ok
         ? o
-        : { ok: false, error: o.conflict ? new ConflictError(o.code, o.message) : new Error(o.message) },
+        : { ok: false, error: o.conflict ? new ConflictError(o.code, o.message) : refused(o, units[i]) },
     )
   }
 

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import { connectionParams, toAttachment, toConnection, toMessage } from './channelRows.ts'
 import type { AttachmentRow, ChannelStore, Connection, MessageRow, MessageStatus } from './channelTypes.ts'
+import { asRefusal } from './refused.ts'
 import { toCustomer } from './rows.ts'
 import type { Customer } from './types.ts'
 
@@ -58,6 +59,14 @@ export class SqliteChannelStore implements ChannelStore {
   }
 
   async addMessage(m: MessageRow, attachments: AttachmentRow[]): Promise<void> {
+    try {
+      this.insertMessage(m, attachments)
+    } catch (err) {
+      throw asRefusal(err, m)
+    }
+  }
+
+  private insertMessage(m: MessageRow, attachments: AttachmentRow[]): void {
     this.db.transaction(() => {
       this.stmt(
         `INSERT INTO channel_messages (id, connection_id, ticket_id, follows_ticket_id, direction, channel, status, sender,
