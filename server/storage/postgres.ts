@@ -7,7 +7,6 @@ import { commitBatchPg } from './pgCommit.ts'
 import { PgNotices } from './pgNotices.ts'
 import { PgCalendars, PgTeams } from './pgOrganisation.ts'
 import { PgOutbox } from './pgOutbox.ts'
-import { PgQueries } from './pgQueries.ts'
 import { migratePg } from './pgSchema.ts'
 import { PgSops } from './pgSops.ts'
 import { refused } from './refused.ts'
@@ -22,6 +21,8 @@ import {
   toTreeHead,
   toUser,
 } from './rows.ts'
+import { postgresDialect } from './sqlDialect.ts'
+import { TicketQueries } from './ticketQueries.ts'
 import {
   type CommitOutcome,
   ConflictError,
@@ -57,7 +58,7 @@ export class PgStorage implements Storage {
   readonly ticketNumbers: PgTicketNumbers
   readonly outbox: PgOutbox
   readonly notices: PgNotices
-  private readonly queries: PgQueries
+  private readonly queries: TicketQueries
   private readonly sops: PgSops
   private closed = false
 
@@ -77,7 +78,7 @@ export class PgStorage implements Storage {
     this.ticketNumbers = new PgTicketNumbers(this.db)
     this.outbox = new PgOutbox(this.db)
     this.notices = new PgNotices(this.db)
-    this.queries = new PgQueries(this.db)
+    this.queries = new TicketQueries(this.db, postgresDialect)
     this.sops = new PgSops(this.db)
   }
 

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
+import { Kysely, SqliteDialect } from 'kysely'
 import { type FlatCommit, type FlatOutcome, prepareCommitBatch } from './commitBatch.mjs'
 import { migrate } from './migrations.ts'
 import { refused } from './refused.ts'
@@ -14,6 +15,7 @@ import {
   toTreeHead,
   toUser,
 } from './rows.ts'
+import { sqliteDialect } from './sqlDialect.ts'
 import { SqliteCalendars } from './sqliteCalendars.ts'
 import { SqliteChannelStore } from './sqliteChannels.ts'
 import { SqliteNotices } from './sqliteNotices.ts'
@@ -24,6 +26,7 @@ import { SqliteTeams } from './sqliteTeams.ts'
 import { SqliteTicketNumbers } from './sqliteTicketNumbers.ts'
 import { SqliteAccess } from './sqliteTokens.ts'
 import { WriterThread } from './sqliteWriter.ts'
+import { TicketQueries } from './ticketQueries.ts'
 import {
   type AuditRow,
   type CommitOutcome,
@@ -46,8 +49,12 @@ export { AUDIT_READS } from './sqliteQueries.ts'
  * The embedded storage: one SQLite file in WAL mode with `synchronous=FULL`, so an acknowledged
  * commit survives power loss. better-sqlite3 is synchronous; the interface is asynchronous so that
  * network databases implement the same one. SOPs (./sqliteSops.ts) and the ticket queries
- * (./sqliteQueries.ts) live in their own files; this class holds the connection and the rest.
+ * (./ticketQueries.ts, shared with PostgreSQL) live in their own files; this class holds the connection and the rest.
  */
+/** The shared queries over the connection (Kysely only builds their SQL; the connection runs it). */
+const sharedQueries = (db: Database.Database) =>
+  new TicketQueries(new Kysely<any>({ dialect: new SqliteDialect({ database: db }) }), sqliteDialect)
+
 export class SqliteStorage implements Storage {
   readonly kind = 'sqlite'
   readonly db: Database.Database
@@ -57,6 +64,7 @@ export class SqliteStorage implements Storage {
   private readonly stmts = new Map<string, Database.Statement>()
   private readonly sops: SqliteSops
   private readonly queries: SqliteQueries
+  private readonly shared: TicketQueries
   private checkpointer: Worker | null = null
   private writer: WriterThread | null = null
   private commitBatch: ((units: FlatCommit[]) => FlatOutcome[]) | null = null
@@ -87,19 +95,9 @@ export class SqliteStorage implements Storage {
       this.calendars = new SqliteCalendars(this.db)
       this.outbox = new SqliteOutbox(this.db)
       this.notices = new SqliteNotices(this.db)
-      this.notices = new SqliteNotices(this.db)
-      this.outbox = new SqliteOutbox(this.db)
-      this.notices = new SqliteNotices(this.db)
-      this.notices = new SqliteNotices(this.db)
-      this.calendars = new SqliteCalendars(this.db)
-      this.outbox = new SqliteOutbox(this.db)
-      this.notices = new SqliteNotices(this.db)
-      this.notices = new SqliteNotices(this.db)
-      this.outbox = new SqliteOutbox(this.db)
-      this.notices = new SqliteNotices(this.db)
-      this.notices = new SqliteNotices(this.db)
       this.sops = new SqliteSops(this.db)
       this.queries = new SqliteQueries(this.db)
+      this.shared = sharedQueries(this.db)
       return
     }
     this.db = new Database(path)
@@ -117,6 +115,7 @@ export class SqliteStorage implements Storage {
     this.notices = new SqliteNotices(this.db)
     this.sops = new SqliteSops(this.db)
     this.queries = new SqliteQueries(this.db)
+    this.shared = sharedQueries(this.db)
     if (options.backgroundCheckpoints && path !== ':memory:') {
       // Checkpoints run in a worker on its own connection; the main connection only checkpoints
       // itself if the log grows far beyond what the worker keeps up with.
@@ -231,12 +230,12 @@ export class SqliteStorage implements Storage {
   readonly latestVersion: Storage['latestVersion'] = (id) => this.sops.latestVersion(id)
   readonly listVersions: Storage['listVersions'] = (id) => this.sops.listVersions(id)
 
-  // Ticket, audit and survey queries (./sqliteQueries.ts)
-  readonly listTickets: Storage['listTickets'] = (f) => this.queries.listTickets(f)
-  readonly searchTickets: Storage['searchTickets'] = (s) => this.queries.searchTickets(s)
-  readonly ticketsForMetrics: Storage['ticketsForMetrics'] = (f) => this.queries.ticketsForMetrics(f)
-  readonly auditForTickets: Storage['auditForTickets'] = (ids) => this.queries.auditForTickets(ids)
-  readonly listSurveys: Storage['listSurveys'] = (f) => this.queries.listSurveys(f)
+  // Ticket, audit and survey queries, shared with PostgreSQL (./ticketQueries.ts)
+  readonly listTickets: Storage['listTickets'] = (f) => this.shared.listTickets(f)
+  readonly searchTickets: Storage['searchTickets'] = (s) => this.shared.searchTickets(s)
+  readonly ticketsForMetrics: Storage['ticketsForMetrics'] = (f) => this.shared.ticketsForMetrics(f)
+  readonly auditForTickets: Storage['auditForTickets'] = (ids) => this.shared.auditForTickets(ids)
+  readonly listSurveys: Storage['listSurveys'] = (f) => this.shared.listSurveys(f)
   readonly getAudit: Storage['getAudit'] = (id, types) => this.queries.getAudit(id, types)
 
   // Customers and surveys
@@ -259,20 +258,7 @@ export class SqliteStorage implements Storage {
     return row ? toCustomer(row) : null
   }
 
-  async searchCustomers(q: string | null, limit: number): Promise<Customer[]> {
-    if (!q) {
-      return (this.stmt('SELECT * FROM customers ORDER BY updated_at DESC LIMIT ?').all(limit) as Row[]).map(
-        toCustomer,
-      )
-    }
-    const like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`
-    return (
-      this.stmt(
-        `SELECT * FROM customers WHERE name LIKE @like ESCAPE '\\' OR phone LIKE @like ESCAPE '\\' OR email LIKE @like ESCAPE '\\'
-         ORDER BY name LIMIT @limit`,
-      ).all({ like, limit }) as Row[]
-    ).map(toCustomer)
-  }
+  readonly searchCustomers: Storage['searchCustomers'] = (q, limit) => this.shared.searchCustomers(q, limit)
 
   async addSurvey(s: Survey): Promise<void> {
     this.stmt(
