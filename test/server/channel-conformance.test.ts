@@ -75,7 +75,7 @@ describe.each(BACKENDS)('channel contract on $name', (backend) => {
     return s
   }
 
-  it('opens a ticket from a first message: the new customer, the numbered ticket, the message and its attachments are stored together', async () => {
+  it('opens a ticket from a first message: the new customer, the numbered ticket (found by its reference), the message and its attachments are stored together', async () => {
     const s = await seeded()
     const r = await app(s.storage).channels.conversations.receive(
       s.conn,
@@ -99,6 +99,12 @@ describe.each(BACKENDS)('channel contract on $name', (backend) => {
     ])
     expect(files[0].sha256).toMatch(/^[0-9a-f]{64}$/)
     expect((await s.storage.getAudit(t.id)).map((a) => a.type)).toEqual(['created', 'message'])
+    // The reference the customer sees finds the ticket in the desk's list and search.
+    const listed = await s.storage.listTickets({ search: 'T-1001', now: NOW, limit: 10, offset: 0 })
+    expect(listed.map((x) => x.id)).toEqual([t.id])
+    expect(
+      (await s.storage.searchTickets({ q: '#1001', limit: 10, offset: 0 })).rows.map((x) => x.id),
+    ).toEqual([t.id])
     // What a restart reads back.
     const again = await s.reopen()
     opened.push(again.storage)
