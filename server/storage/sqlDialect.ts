@@ -16,6 +16,8 @@ export interface SqlDialect {
   member(json: RawBuilder<unknown>, key: string): RawBuilder<string>
   /** `expr` is one of these values, bound as one parameter however many there are. */
   oneOf(expr: RawBuilder<unknown>, values: readonly string[]): RawBuilder<boolean>
+  /** The column that keeps the order rows were inserted in (SQLite's rowid, PostgreSQL's identity). */
+  inserted: string
 }
 
 export const sqliteDialect: SqlDialect = {
@@ -25,6 +27,7 @@ export const sqliteDialect: SqlDialect = {
   length: (json) => sql<number>`json_array_length(${json})`,
   member: (json, key) => sql<string>`json_extract(${json}, ${`$.${key}`})`,
   oneOf: (expr, values) => sql<boolean>`${expr} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`,
+  inserted: 'rowid',
 }
 
 export const postgresDialect: SqlDialect = {
@@ -33,6 +36,7 @@ export const postgresDialect: SqlDialect = {
   length: (json) => sql<number>`jsonb_array_length(${json}::jsonb)`,
   member: (json, key) => sql<string>`(${json}::jsonb ->> ${key})`,
   oneOf: (expr, values) => sql<boolean>`${expr} = ANY(${[...values]}::text[])`,
+  inserted: 'pos',
 }
 
 /** `%text%` for a LIKE pattern, with LIKE's own characters escaped by backslash. */

@@ -1,6 +1,5 @@
 import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
-import { Kysely, SqliteDialect } from 'kysely'
 import { type FlatCommit, type FlatOutcome, prepareCommitBatch } from './commitBatch.mjs'
 import { migrate } from './migrations.ts'
 import { refused } from './refused.ts'
@@ -17,7 +16,7 @@ import {
 } from './rows.ts'
 import { sqliteDialect } from './sqlDialect.ts'
 import { SqliteCalendars } from './sqliteCalendars.ts'
-import { SqliteChannelStore } from './sqliteChannels.ts'
+import { kyselyOver, SqliteChannelStore } from './sqliteChannels.ts'
 import { SqliteNotices } from './sqliteNotices.ts'
 import { SqliteOutbox } from './sqliteOutbox.ts'
 import { SqliteQueries } from './sqliteQueries.ts'
@@ -51,9 +50,8 @@ export { AUDIT_READS } from './sqliteQueries.ts'
  * network databases implement the same one. SOPs (./sqliteSops.ts) and the ticket queries
  * (./ticketQueries.ts, shared with PostgreSQL) live in their own files; this class holds the connection and the rest.
  */
-/** The shared queries over the connection (Kysely only builds their SQL; the connection runs it). */
-const sharedQueries = (db: Database.Database) =>
-  new TicketQueries(new Kysely<any>({ dialect: new SqliteDialect({ database: db }) }), sqliteDialect)
+/** The queries shared with PostgreSQL, over the connection. */
+const sharedQueries = (db: Database.Database) => new TicketQueries(kyselyOver(db), sqliteDialect)
 
 export class SqliteStorage implements Storage {
   readonly kind = 'sqlite'
