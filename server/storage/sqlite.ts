@@ -3,17 +3,7 @@ import Database from 'better-sqlite3'
 import { type FlatCommit, type FlatOutcome, prepareCommitBatch } from './commitBatch.mjs'
 import { migrate } from './migrations.ts'
 import { refused } from './refused.ts'
-import {
-  flatten,
-  type Row,
-  toAudit,
-  toCustomer,
-  toIdempotency,
-  toTicket,
-  toTimer,
-  toTreeHead,
-  toUser,
-} from './rows.ts'
+import { flatten, type Row, toAudit, toIdempotency, toTicket, toTimer, toTreeHead, toUser } from './rows.ts'
 import { sqliteDialect } from './sqlDialect.ts'
 import { SqliteCalendars } from './sqliteCalendars.ts'
 import { kyselyOver, SqliteChannelStore } from './sqliteChannels.ts'
@@ -30,10 +20,8 @@ import {
   type AuditRow,
   type CommitOutcome,
   ConflictError,
-  type Customer,
   type IdempotencyRow,
   type Storage,
-  type Survey,
   type TicketCommit,
   type TicketRow,
   type TimerRow,
@@ -238,32 +226,12 @@ export class SqliteStorage implements Storage {
 
   // Customers and surveys
 
-  async createCustomer(c: Customer): Promise<void> {
-    this.stmt(
-      `INSERT INTO customers (id, name, phone, email, address, segment, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(c.id, c.name, c.phone, c.email, c.address, c.segment, c.createdAt, c.updatedAt)
-  }
-
-  async updateCustomer(c: Customer): Promise<void> {
-    this.stmt(
-      'UPDATE customers SET name = ?, phone = ?, email = ?, address = ?, segment = ?, updated_at = ? WHERE id = ?',
-    ).run(c.name, c.phone, c.email, c.address, c.segment, c.updatedAt, c.id)
-  }
-
-  async getCustomer(id: string): Promise<Customer | null> {
-    const row = this.stmt('SELECT * FROM customers WHERE id = ?').get(id) as Row | undefined
-    return row ? toCustomer(row) : null
-  }
+  readonly createCustomer: Storage['createCustomer'] = (c) => this.shared.createCustomer(c)
+  readonly updateCustomer: Storage['updateCustomer'] = (c) => this.shared.updateCustomer(c)
+  readonly getCustomer: Storage['getCustomer'] = (id) => this.shared.getCustomer(id)
+  readonly addSurvey: Storage['addSurvey'] = (s) => this.shared.addSurvey(s)
 
   readonly searchCustomers: Storage['searchCustomers'] = (q, limit) => this.shared.searchCustomers(q, limit)
-
-  async addSurvey(s: Survey): Promise<void> {
-    this.stmt(
-      `INSERT INTO surveys (id, customer_id, ticket_id, csat, nps, ces, comment, at, created_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(s.id, s.customerId, s.ticketId, s.csat, s.nps, s.ces, s.comment, s.at, s.createdBy)
-  }
 
   // Tickets, audit, timers
 

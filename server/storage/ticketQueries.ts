@@ -201,4 +201,48 @@ export class TicketQueries {
     } else q = q.orderBy('updated_at', 'desc')
     return (await q.limit(limit).execute()).map(toCustomer)
   }
+
+  async createCustomer(c: Customer): Promise<void> {
+    await this.db.insertInto('customers').values(customerRow(c)).execute()
+  }
+
+  async updateCustomer(c: Customer): Promise<void> {
+    const { id: _id, created_at: _created, ...change } = customerRow(c)
+    await this.db.updateTable('customers').set(change).where('id', '=', c.id).execute()
+  }
+
+  async getCustomer(id: string): Promise<Customer | null> {
+    const row = await this.db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst()
+    return row ? toCustomer(row) : null
+  }
+
+  async addSurvey(s: Survey): Promise<void> {
+    await this.db
+      .insertInto('surveys')
+      .values({
+        id: s.id,
+        customer_id: s.customerId,
+        ticket_id: s.ticketId,
+        csat: s.csat,
+        nps: s.nps,
+        ces: s.ces,
+        comment: s.comment,
+        at: s.at,
+        created_by: s.createdBy,
+      })
+      .execute()
+  }
+}
+
+function customerRow(c: Customer) {
+  return {
+    id: c.id,
+    name: c.name,
+    phone: c.phone,
+    email: c.email,
+    address: c.address,
+    segment: c.segment,
+    created_at: c.createdAt,
+    updated_at: c.updatedAt,
+  }
 }
