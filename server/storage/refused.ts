@@ -6,6 +6,8 @@
  */
 export type RefusalCode = 'duplicate_message' | 'duplicate_number' | 'storage_error'
 
+const CODES = new Set<string>(['duplicate_message', 'duplicate_number'])
+
 export class RefusedError extends Error {
   override readonly name = 'RefusedError'
   constructor(
@@ -35,7 +37,8 @@ export function refused(
   o: { code: string; message: string },
   unit: { ticket: { id: string } },
 ): RefusedError {
-  return new RefusedError(refusalCode(o), o.message, { id: unit.ticket.id })
+  const code = CODES.has(o.code) ? (o.code as RefusalCode) : refusalCode(o)
+  return new RefusedError(code, o.message, { id: unit.ticket.id })
 }
 
 /** A message the database refused as stored before, as a `duplicate_message` refusal; other errors as they are. */
