@@ -5,6 +5,7 @@ import { newId } from '../services/crypto.ts'
 import { KeyedQueue } from '../services/keyedQueue.ts'
 import type { TicketService } from '../services/tickets.ts'
 import type { AttachmentRow, Connection, MessageRow, MessageStatus } from '../storage/channelTypes.ts'
+import { RefusedError } from '../storage/refused.ts'
 import type { Customer, OutboxRow, Storage, TicketRow, User } from '../storage/types.ts'
 import type { AttachmentStore, IncomingFile } from './attachments.ts'
 import { messageRecord, REFERENCE, ticketReference } from './reference.ts'
@@ -79,24 +80,38 @@ export class ConversationService {
   async receive(conn: Connection, m: Incoming): Promise<Received> {
     // A retry racing its original, or a reply racing the mail it answers, finds it stored.
     const key = `${conn.id}\n${senderOf(m).toLowerCase()}`
-    return this.queue.run(key, () => this.receiveNow(conn, m))
+    return this.queue.run(key, async () => {
+      try {
+        return await this.receiveNow(conn, m)
+      } catch (err) {
+        // Another server stored the same delivery first: it is a duplicate, and nothing changed.
+        const seen =
+          err instanceof RefusedError && err.code === 'duplicate_message' && m.externalId
+            ? await this.seen(conn, m.externalId)
+            : null
+        if (seen) return seen
+        throw err
+      }
+    })
+  }
+
+  /** What a delivery of this provider message id stored before became. */
+  private async seen(conn: Connection, externalId: string): Promise<Received | null> {
+    const seen = await this.storage.channels.messageByExternalId(conn.id, externalId)
+    if (!seen) return null
+    const t = seen.ticketId ? await this.storage.getTicket(seen.ticketId) : null
+    return {
+      messageId: seen.id,
+      ticketId: seen.ticketId,
+      reference: t ? ticketReference(t) : null,
+      status: seen.status,
+      duplicate: true,
+    }
   }
 
   private async receiveNow(conn: Connection, m: Incoming): Promise<Received> {
-    const store = this.storage.channels
-    if (m.externalId) {
-      const seen = await store.messageByExternalId(conn.id, m.externalId)
-      if (seen) {
-        const t = seen.ticketId ? await this.storage.getTicket(seen.ticketId) : null
-        return {
-          messageId: seen.id,
-          ticketId: seen.ticketId,
-          reference: t ? ticketReference(t) : null,
-          status: seen.status,
-          duplicate: true,
-        }
-      }
-    }
+    const seen = m.externalId ? await this.seen(conn, m.externalId) : null
+    if (seen) return seen
     const id = newId('msg')
     const attachments = this.files.save(id, m.attachments ?? [])
     const row: MessageRow = {

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
 import { REJECTION_CODES, SOP_ERROR_CODES, SopError } from '../../engine/index.ts'
+import { RefusedError } from '../storage/refused.ts'
 import { ConflictError } from '../storage/types.ts'
 import { checkJsonDepth, readBodyText } from './body.ts'
 
@@ -69,6 +70,8 @@ const API_CODES = [
   'survey_answered',
   'survey_empty',
   'template_invalid',
+  'duplicate_message',
+  'duplicate_number',
 ] as const
 
 /**
@@ -192,6 +195,12 @@ export function onError(log: (line: string) => void) {
       params =
         (err.params as ProblemParams | undefined) ??
         (err.code === 'not_found' ? { kind: 'ticket', id: '' } : {})
+    } else if (err instanceof RefusedError && err.code !== 'storage_error') {
+      // Stored before, or numbered by another server at the same moment: nothing was written.
+      status = 409
+      code = err.code
+      detail = err.message
+      params = { id: String(err.params?.id ?? '') }
     } else if (err instanceof z.ZodError) {
       status = 400
       code = 'invalid_request'

@@ -30,6 +30,7 @@ import {
   type TimerRow,
   type User,
 } from '../storage/types.ts'
+import { createWithFreshNumber } from './createTicketRetry.ts'
 import { linkHash, newId, sha256 } from './crypto.ts'
 import { buildEvidence } from './evidence.ts'
 import { KeyedQueue } from './keyedQueue.ts'
@@ -174,7 +175,12 @@ export class TicketService {
     if (this.rows.size > 10_000) this.rows.delete(this.rows.keys().next().value as string)
   }
 
-  async create(user: User, input: CreateTicket, idem?: Idempotency): Promise<TicketRow> {
+  /** Opens a ticket; a number another server took first is replaced by a fresh one. */
+  create(user: User, input: CreateTicket, idem?: Idempotency): Promise<TicketRow> {
+    return createWithFreshNumber(() => this.createOnce(user, input, idem))
+  }
+
+  private async createOnce(user: User, input: CreateTicket, idem?: Idempotency): Promise<TicketRow> {
     if (idem) {
       const seen = await this.replayed(user, idem)
       if (seen?.ticketId) return this.get(seen.ticketId)

@@ -1,4 +1,5 @@
 import type { NewAdminLogEntry } from './accessTypes.ts'
+import { type Row, toUser } from './rows.ts'
 import type { User } from './types.ts'
 
 /** A person's sign-in data beside their user row: never sent to a browser as it is. */
@@ -88,17 +89,13 @@ export interface AuthStore {
   takePending(state: string): Promise<{ verifier: string; nonce: string; at: number } | null>
 }
 
-export type Row = Record<string, unknown>
+export type { Row }
 
+/** An account: the user (without their disabling, kept beside it) and how they sign in. */
 export function toAccount(r: Row): Account {
+  const { disabledAt: _disabled, ...user } = toUser(r)
   return {
-    user: {
-      id: r.id as string,
-      name: r.name as string,
-      role: r.role as User['role'],
-      team: (r.team as string | null) ?? null,
-      createdAt: r.created_at as string,
-    },
+    user,
     email: (r.email as string | null) ?? null,
     passwordHash: (r.password_hash as string | null) ?? null,
     disabledAt: (r.disabled_at as string | null) ?? null,

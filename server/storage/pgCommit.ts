@@ -1,6 +1,16 @@
 import type pg from 'pg'
 import type { FlatCommit, FlatOutcome } from './commitBatch.mjs'
-import { COMMIT_LOCK, commitOneByOne, LEAF, NODE, sha, ticketValues } from './pgCommitUnits.ts'
+import {
+  attachmentValues,
+  COMMIT_LOCK,
+  commitOneByOne,
+  customerValues,
+  LEAF,
+  messageValues,
+  NODE,
+  sha,
+  ticketValues,
+} from './pgCommitUnits.ts'
 
 /**
  * The commit batch on PostgreSQL, in hand-written SQL (the hot path; SQLite's is ./commitBatch.mjs).
@@ -164,8 +174,14 @@ async function writeAccepted(
   const timers = new Map<string, unknown[] | null>()
   const idempotency: unknown[][] = []
   const outbox: unknown[][] = []
+  const customers: unknown[][] = []
+  const messages: unknown[][] = []
+  const attachments: unknown[][] = []
   for (const u of units) {
     finalTickets.set(u.id, u.ticket)
+    for (const c of u.customers ?? []) customers.push(customerValues(c))
+    for (const m of u.messages ?? []) messages.push(messageValues(m))
+    for (const a of u.attachments ?? []) attachments.push(attachmentValues(a))
     for (const a of u.audit) {
       const index = size
       let hash = sha(LEAF, Buffer.from(a.hash as string, 'hex'))
@@ -210,6 +226,13 @@ async function writeAccepted(
   }
   const created = [...finalTickets.values()].filter((t) => state.get(t.id as string)?.isNew)
   const changed = [...finalTickets.values()].filter((t) => !state.get(t.id as string)?.isNew)
+  // The customers first: new tickets refer to them.
+  await insertMany(
+    client,
+    'INSERT INTO customers (id, name, phone, email, address, segment, created_at, updated_at)',
+    8,
+    customers,
+  )
   if (created.length)
     await insertMany(client, `INSERT INTO tickets (${TICKET_COLUMNS})`, 23, created.map(ticketValues))
   if (changed.length) await updateTickets(client, changed)
@@ -246,5 +269,19 @@ async function writeAccepted(
     'INSERT INTO outbox (id, kind, ticket_id, event, target, subscription_id, payload, next_at, created_at)',
     9,
     outbox,
+  )
+  // Messages in the order they were committed: `pos` keeps it.
+  await insertMany(
+    client,
+    `INSERT INTO channel_messages (id, connection_id, ticket_id, follows_ticket_id, direction, channel, status, sender,
+      sender_name, subject, text, html, external_id, conversation_id, refs, raw, at)`,
+    17,
+    messages,
+  )
+  await insertMany(
+    client,
+    'INSERT INTO channel_attachments (id, message_id, sha256, filename, content_type, size, refused)',
+    7,
+    attachments,
   )
 }

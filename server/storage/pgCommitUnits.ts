@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type pg from 'pg'
 import type { FlatCommit, FlatOutcome } from './commitBatch.mjs'
+import { refusalCode } from './refused.ts'
 
 /**
  * The careful commit path on PostgreSQL (./pgCommit.ts falls back to it): each unit of a batch
@@ -26,6 +27,55 @@ const INSERT_IDEMPOTENCY = `INSERT INTO idempotency (user_id, key, fingerprint, 
   VALUES ($1, $2, $3, $4, $5, $6)`
 const INSERT_OUTBOX = `INSERT INTO outbox (id, kind, ticket_id, event, target, subscription_id, payload, next_at,
   created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
+
+// Rows a channel writes with the ticket operation: a new customer, the message and its attachments.
+const INSERT_CUSTOMER = `INSERT INTO customers (id, name, phone, email, address, segment, created_at, updated_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
+const INSERT_MESSAGE = `INSERT INTO channel_messages (id, connection_id, ticket_id, follows_ticket_id, direction,
+  channel, status, sender, sender_name, subject, text, html, external_id, conversation_id, refs, raw, at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`
+const INSERT_ATTACHMENT = `INSERT INTO channel_attachments (id, message_id, sha256, filename, content_type, size,
+  refused) VALUES ($1, $2, $3, $4, $5, $6, $7)`
+
+type Row = Record<string, unknown>
+export const customerValues = (c: Row) => [
+  c.id,
+  c.name,
+  c.phone,
+  c.email,
+  c.address,
+  c.segment,
+  c.createdAt,
+  c.updatedAt,
+]
+export const messageValues = (m: Row) => [
+  m.id,
+  m.connectionId,
+  m.ticketId,
+  m.followsTicketId,
+  m.direction,
+  m.channel,
+  m.status,
+  m.sender,
+  m.senderName,
+  m.subject,
+  m.text,
+  m.html,
+  m.externalId,
+  m.conversationId,
+  m.refs,
+  m.raw,
+  m.at,
+]
+export const attachmentValues = (a: Row) => [
+  a.id,
+  a.messageId,
+  a.sha256,
+  a.filename,
+  a.contentType,
+  a.size,
+  a.refused,
+]
 
 /** A ticket row's values in column order: the 17 an update sets, then the ones fixed at creation. */
 export const ticketValues = (t: Record<string, unknown>) => [
@@ -131,6 +181,8 @@ class PgLedger {
 async function commitOne(client: pg.PoolClient, ledger: PgLedger, u: FlatCommit): Promise<void> {
   const t = u.ticket
   const values = ticketValues(t)
+  // The customer first: the new ticket refers to them.
+  for (const c of u.customers ?? []) await client.query(INSERT_CUSTOMER, customerValues(c))
   if (u.expected) {
     const r = await client.query<{ version: number; audit_seq: number }>(
       'SELECT version, audit_seq FROM tickets WHERE id = $1 FOR UPDATE',
@@ -188,6 +240,8 @@ async function commitOne(client: pg.PoolClient, ledger: PgLedger, u: FlatCommit)
       m.nextAt,
       m.createdAt,
     ])
+  for (const m of u.messages ?? []) await client.query(INSERT_MESSAGE, messageValues(m))
+  for (const a of u.attachments ?? []) await client.query(INSERT_ATTACHMENT, attachmentValues(a))
 }
 
 /** The careful path: each unit in its own savepoint, so a unit the database refuses fails alone. */
@@ -213,7 +267,7 @@ export async function commitOneByOne(client: pg.PoolClient, units: FlatCommit[])
         outcomes.push({
           ok: false,
           conflict,
-          code: conflict ? (e.code as string) : 'storage_error',
+          code: conflict ? (e.code as string) : refusalCode(e),
           message: e.message,
         })
       }

@@ -7,26 +7,17 @@ import { commitBatchPg } from './pgCommit.ts'
 import { PgNotices } from './pgNotices.ts'
 import { PgCalendars, PgTeams } from './pgOrganisation.ts'
 import { PgOutbox } from './pgOutbox.ts'
-import { PgQueries } from './pgQueries.ts'
 import { migratePg } from './pgSchema.ts'
 import { PgSops } from './pgSops.ts'
-import {
-  flatten,
-  type Row,
-  toAudit,
-  toCustomer,
-  toIdempotency,
-  toTicket,
-  toTimer,
-  toTreeHead,
-  toUser,
-} from './rows.ts'
+import { refused } from './refused.ts'
+import { flatten, type Row, toAudit, toIdempotency, toTicket, toTimer, toTreeHead, toUser } from './rows.ts'
+import { postgresDialect } from './sqlDialect.ts'
+import { TicketQueries } from './ticketQueries.ts'
 import {
   type CommitOutcome,
   ConflictError,
   type Customer,
   type Storage,
-  type Survey,
   type TicketCommit,
   type User,
 } from './types.ts'
@@ -56,7 +47,7 @@ export class PgStorage implements Storage {
   readonly ticketNumbers: PgTicketNumbers
   readonly outbox: PgOutbox
   readonly notices: PgNotices
-  private readonly queries: PgQueries
+  private readonly queries: TicketQueries
   private readonly sops: PgSops
   private closed = false
 
@@ -76,7 +67,7 @@ export class PgStorage implements Storage {
     this.ticketNumbers = new PgTicketNumbers(this.db)
     this.outbox = new PgOutbox(this.db)
     this.notices = new PgNotices(this.db)
-    this.queries = new PgQueries(this.db)
+    this.queries = new TicketQueries(this.db, postgresDialect)
     this.sops = new PgSops(this.db)
   }
 
@@ -169,39 +160,13 @@ export class PgStorage implements Storage {
 
   // Customers and surveys
 
-  async createCustomer(c: Customer): Promise<void> {
-    await this.db.insertInto('customers').values(customerRow(c)).execute()
-  }
-
-  async updateCustomer(c: Customer): Promise<void> {
-    const { id: _id, created_at: _created, ...change } = customerRow(c)
-    await this.db.updateTable('customers').set(change).where('id', '=', c.id).execute()
-  }
-
-  async getCustomer(id: string): Promise<Customer | null> {
-    const row = await this.db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst()
-    return row ? toCustomer(row) : null
-  }
+  readonly createCustomer: Storage['createCustomer'] = (c) => this.queries.createCustomer(c)
+  readonly updateCustomer: Storage['updateCustomer'] = (c) => this.queries.updateCustomer(c)
+  readonly getCustomer: Storage['getCustomer'] = (id) => this.queries.getCustomer(id)
+  readonly addSurvey: Storage['addSurvey'] = (s) => this.queries.addSurvey(s)
 
   searchCustomers(q: string | null, limit: number): Promise<Customer[]> {
     return this.queries.searchCustomers(q, limit)
-  }
-
-  async addSurvey(s: Survey): Promise<void> {
-    await this.db
-      .insertInto('surveys')
-      .values({
-        id: s.id,
-        customer_id: s.customerId,
-        ticket_id: s.ticketId,
-        csat: s.csat,
-        nps: s.nps,
-        ces: s.ces,
-        comment: s.comment,
-        at: s.at,
-        created_by: s.createdBy,
-      })
-      .execute()
   }
 
   readonly listSurveys: Storage['listSurveys'] = (f) => this.queries.listSurveys(f)
@@ -221,16 +186,13 @@ export class PgStorage implements Storage {
 
   async commitTickets(units: TicketCommit[]): Promise<CommitOutcome[]> {
     if (this.closed) throw new Error('The storage is closed')
-    // Channel rows written with a commit are not stored by this backend yet: refuse, never drop them.
-    if (units.some((u) => u.messages?.length || u.customers?.length))
-      throw new Error('Messages and customers inside a ticket commit are not yet stored on PostgreSQL')
     const client = await this.pool.connect()
     try {
       const outcomes = await commitBatchPg(client, units.map(flatten))
-      return outcomes.map((o) =>
+      return outcomes.map((o, i) =>
         o.ok
           ? o
-          : { ok: false, error: o.conflict ? new ConflictError(o.code, o.message) : new Error(o.message) },
+          : { ok: false, error: o.conflict ? new ConflictError(o.code, o.message) : refused(o, units[i]) },
       )
     } finally {
       client.release()
@@ -346,18 +308,5 @@ export class PgStorage implements Storage {
     q = size === undefined ? q.orderBy('size', 'desc').limit(1) : q.where('size', '=', size)
     const row = await q.executeTakeFirst()
     return row ? toTreeHead(row as Row) : null
-  }
-}
-
-function customerRow(c: Customer) {
-  return {
-    id: c.id,
-    name: c.name,
-    phone: c.phone,
-    email: c.email,
-    address: c.address,
-    segment: c.segment,
-    created_at: c.createdAt,
-    updated_at: c.updatedAt,
   }
 }

@@ -1,6 +1,5 @@
 import type { TicketState } from '../../engine/index.ts'
 import type { AdminLogEntry, TokenRecord } from './accessTypes.ts'
-import type { FlatCommit } from './commitBatch.mjs'
 import type {
   AuditRow,
   AuditType,
@@ -9,7 +8,6 @@ import type {
   Priority,
   SopVersion,
   Survey,
-  TicketCommit,
   TicketRow,
   TimerRow,
   TreeHeadRow,

@@ -2,19 +2,11 @@ import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { type FlatCommit, type FlatOutcome, prepareCommitBatch } from './commitBatch.mjs'
 import { migrate } from './migrations.ts'
-import {
-  flatten,
-  type Row,
-  toAudit,
-  toCustomer,
-  toIdempotency,
-  toTicket,
-  toTimer,
-  toTreeHead,
-  toUser,
-} from './rows.ts'
+import { refused } from './refused.ts'
+import { flatten, type Row, toAudit, toIdempotency, toTicket, toTimer, toTreeHead, toUser } from './rows.ts'
+import { sqliteDialect } from './sqlDialect.ts'
 import { SqliteCalendars } from './sqliteCalendars.ts'
-import { SqliteChannelStore } from './sqliteChannels.ts'
+import { kyselyOver, SqliteChannelStore } from './sqliteChannels.ts'
 import { SqliteNotices } from './sqliteNotices.ts'
 import { SqliteOutbox } from './sqliteOutbox.ts'
 import { SqliteQueries } from './sqliteQueries.ts'
@@ -23,14 +15,13 @@ import { SqliteTeams } from './sqliteTeams.ts'
 import { SqliteTicketNumbers } from './sqliteTicketNumbers.ts'
 import { SqliteAccess } from './sqliteTokens.ts'
 import { WriterThread } from './sqliteWriter.ts'
+import { TicketQueries } from './ticketQueries.ts'
 import {
   type AuditRow,
   type CommitOutcome,
   ConflictError,
-  type Customer,
   type IdempotencyRow,
   type Storage,
-  type Survey,
   type TicketCommit,
   type TicketRow,
   type TimerRow,
@@ -45,8 +36,11 @@ export { AUDIT_READS } from './sqliteQueries.ts'
  * The embedded storage: one SQLite file in WAL mode with `synchronous=FULL`, so an acknowledged
  * commit survives power loss. better-sqlite3 is synchronous; the interface is asynchronous so that
  * network databases implement the same one. SOPs (./sqliteSops.ts) and the ticket queries
- * (./sqliteQueries.ts) live in their own files; this class holds the connection and the rest.
+ * (./ticketQueries.ts, shared with PostgreSQL) live in their own files; this class holds the connection and the rest.
  */
+/** The queries shared with PostgreSQL, over the connection. */
+const sharedQueries = (db: Database.Database) => new TicketQueries(kyselyOver(db), sqliteDialect)
+
 export class SqliteStorage implements Storage {
   readonly kind = 'sqlite'
   readonly db: Database.Database
@@ -56,6 +50,7 @@ export class SqliteStorage implements Storage {
   private readonly stmts = new Map<string, Database.Statement>()
   private readonly sops: SqliteSops
   private readonly queries: SqliteQueries
+  private readonly shared: TicketQueries
   private checkpointer: Worker | null = null
   private writer: WriterThread | null = null
   private commitBatch: ((units: FlatCommit[]) => FlatOutcome[]) | null = null
@@ -86,19 +81,9 @@ export class SqliteStorage implements Storage {
       this.calendars = new SqliteCalendars(this.db)
       this.outbox = new SqliteOutbox(this.db)
       this.notices = new SqliteNotices(this.db)
-      this.notices = new SqliteNotices(this.db)
-      this.outbox = new SqliteOutbox(this.db)
-      this.notices = new SqliteNotices(this.db)
-      this.notices = new SqliteNotices(this.db)
-      this.calendars = new SqliteCalendars(this.db)
-      this.outbox = new SqliteOutbox(this.db)
-      this.notices = new SqliteNotices(this.db)
-      this.notices = new SqliteNotices(this.db)
-      this.outbox = new SqliteOutbox(this.db)
-      this.notices = new SqliteNotices(this.db)
-      this.notices = new SqliteNotices(this.db)
       this.sops = new SqliteSops(this.db)
       this.queries = new SqliteQueries(this.db)
+      this.shared = sharedQueries(this.db)
       return
     }
     this.db = new Database(path)
@@ -116,6 +101,7 @@ export class SqliteStorage implements Storage {
     this.notices = new SqliteNotices(this.db)
     this.sops = new SqliteSops(this.db)
     this.queries = new SqliteQueries(this.db)
+    this.shared = sharedQueries(this.db)
     if (options.backgroundCheckpoints && path !== ':memory:') {
       // Checkpoints run in a worker on its own connection; the main connection only checkpoints
       // itself if the log grows far beyond what the worker keeps up with.
@@ -230,55 +216,22 @@ export class SqliteStorage implements Storage {
   readonly latestVersion: Storage['latestVersion'] = (id) => this.sops.latestVersion(id)
   readonly listVersions: Storage['listVersions'] = (id) => this.sops.listVersions(id)
 
-  // Ticket, audit and survey queries (./sqliteQueries.ts)
-  readonly listTickets: Storage['listTickets'] = (f) => this.queries.listTickets(f)
-  readonly searchTickets: Storage['searchTickets'] = (s) => this.queries.searchTickets(s)
-  readonly ticketsForMetrics: Storage['ticketsForMetrics'] = (f) => this.queries.ticketsForMetrics(f)
-  readonly auditForTickets: Storage['auditForTickets'] = (ids) => this.queries.auditForTickets(ids)
-  readonly listSurveys: Storage['listSurveys'] = (f) => this.queries.listSurveys(f)
+  // Ticket, audit and survey queries, shared with PostgreSQL (./ticketQueries.ts)
+  readonly listTickets: Storage['listTickets'] = (f) => this.shared.listTickets(f)
+  readonly searchTickets: Storage['searchTickets'] = (s) => this.shared.searchTickets(s)
+  readonly ticketsForMetrics: Storage['ticketsForMetrics'] = (f) => this.shared.ticketsForMetrics(f)
+  readonly auditForTickets: Storage['auditForTickets'] = (ids) => this.shared.auditForTickets(ids)
+  readonly listSurveys: Storage['listSurveys'] = (f) => this.shared.listSurveys(f)
   readonly getAudit: Storage['getAudit'] = (id, types) => this.queries.getAudit(id, types)
 
   // Customers and surveys
 
-  async createCustomer(c: Customer): Promise<void> {
-    this.stmt(
-      `INSERT INTO customers (id, name, phone, email, address, segment, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(c.id, c.name, c.phone, c.email, c.address, c.segment, c.createdAt, c.updatedAt)
-  }
+  readonly createCustomer: Storage['createCustomer'] = (c) => this.shared.createCustomer(c)
+  readonly updateCustomer: Storage['updateCustomer'] = (c) => this.shared.updateCustomer(c)
+  readonly getCustomer: Storage['getCustomer'] = (id) => this.shared.getCustomer(id)
+  readonly addSurvey: Storage['addSurvey'] = (s) => this.shared.addSurvey(s)
 
-  async updateCustomer(c: Customer): Promise<void> {
-    this.stmt(
-      'UPDATE customers SET name = ?, phone = ?, email = ?, address = ?, segment = ?, updated_at = ? WHERE id = ?',
-    ).run(c.name, c.phone, c.email, c.address, c.segment, c.updatedAt, c.id)
-  }
-
-  async getCustomer(id: string): Promise<Customer | null> {
-    const row = this.stmt('SELECT * FROM customers WHERE id = ?').get(id) as Row | undefined
-    return row ? toCustomer(row) : null
-  }
-
-  async searchCustomers(q: string | null, limit: number): Promise<Customer[]> {
-    if (!q) {
-      return (this.stmt('SELECT * FROM customers ORDER BY updated_at DESC LIMIT ?').all(limit) as Row[]).map(
-        toCustomer,
-      )
-    }
-    const like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`
-    return (
-      this.stmt(
-        `SELECT * FROM customers WHERE name LIKE @like ESCAPE '\\' OR phone LIKE @like ESCAPE '\\' OR email LIKE @like ESCAPE '\\'
-         ORDER BY name LIMIT @limit`,
-      ).all({ like, limit }) as Row[]
-    ).map(toCustomer)
-  }
-
-  async addSurvey(s: Survey): Promise<void> {
-    this.stmt(
-      `INSERT INTO surveys (id, customer_id, ticket_id, csat, nps, ces, comment, at, created_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(s.id, s.customerId, s.ticketId, s.csat, s.nps, s.ces, s.comment, s.at, s.createdBy)
-  }
+  readonly searchCustomers: Storage['searchCustomers'] = (q, limit) => this.shared.searchCustomers(q, limit)
 
   // Tickets, audit, timers
 
@@ -290,10 +243,10 @@ export class SqliteStorage implements Storage {
   async commitTickets(units: TicketCommit[]): Promise<CommitOutcome[]> {
     const flat = units.map(flatten)
     const outcomes = this.writer ? await this.writer.commit(flat) : this.commitHere(flat)
-    return outcomes.map((o) =>
+    return outcomes.map((o, i) =>
       o.ok
         ? o
-        : { ok: false, error: o.conflict ? new ConflictError(o.code, o.message) : new Error(o.message) },
+        : { ok: false, error: o.conflict ? new ConflictError(o.code, o.message) : refused(o, units[i]) },
     )
   }
 

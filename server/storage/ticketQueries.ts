@@ -1,5 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely'
 import { toAudit, toCustomer, toSurvey, toTicket } from './rows.ts'
+import { containing, type SqlDialect } from './sqlDialect.ts'
 import type {
   AuditRow,
   AuditType,
@@ -12,11 +13,9 @@ import type {
   TicketSearchResult,
   TicketSort,
 } from './types.ts'
+import { queueClauses } from './workQueueClauses.ts'
 
-/** `%text%` for LIKE, with LIKE's own characters escaped (backslash is PostgreSQL's escape). */
-const likeOf = (text: string) => `%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`
-
-/** The ticket list orders, as ./sqliteQueries.ts has them (null deadlines last, explicitly). */
+/** The ticket list orders (see `TicketFilter.sort`); null deadlines last, explicitly. */
 function orderOf(sort: TicketSort, now: string): RawBuilder<unknown> {
   switch (sort) {
     case 'due':
@@ -26,46 +25,56 @@ function orderOf(sort: TicketSort, now: string): RawBuilder<unknown> {
     case 'created':
       return sql`created_at DESC, id`
     default:
+      // Most urgent first: overdue, then priority, then nearest deadline, then oldest.
       return sql`(status = 'open') DESC, (due_at IS NOT NULL AND due_at <= ${now}) DESC, priority_rank DESC,
         due_at IS NULL, due_at, created_at`
   }
 }
 
-/** The PostgreSQL queries that filter, search and list tickets, audit records, customers and surveys. */
-export class PgQueries {
-  constructor(private readonly db: Kysely<any>) {}
+/** A ticket reference (T-1042, #1042) or a bare number finds the ticket with that number. */
+const numberIn = (text: string): number | null => {
+  const n = /^#?(?:T-)?(\d{1,12})$/i.exec(text)?.[1]
+  return n ? Number(n) : null
+}
+
+/**
+ * The queries that filter, search and list tickets, audit records, customers and surveys, written
+ * once for both databases; `dialect` supplies what differs (./sqlDialect.ts).
+ */
+export class TicketQueries {
+  constructor(
+    private readonly db: Kysely<any>,
+    private readonly d: SqlDialect,
+  ) {}
 
   async listTickets(filter: TicketFilter): Promise<TicketRow[]> {
+    const d = this.d
     let q = this.db.selectFrom('tickets').selectAll()
     if (filter.status) q = q.where('status', '=', filter.status)
     if (filter.assigneeId) q = q.where('assignee_id', '=', filter.assigneeId)
     if (filter.unassigned) q = q.where('assignee_id', 'is', null)
-    const visible = filter.visibleTo
-    if (visible)
-      q = q.where((e) =>
-        e.or([
-          e('assignee_id', 'is', null),
-          e('assignee_id', '=', visible.userId),
-          e('assignee_id', 'in', e.selectFrom('users').select('id').where('team', '=', visible.team)),
-        ]),
-      )
+    for (const clause of queueClauses(d, filter)) q = q.where(clause)
     if (filter.queue) q = q.where('queue', '=', filter.queue)
     if (filter.channel) q = q.where('channel', '=', filter.channel)
     if (filter.sopId) q = q.where('sop_id', '=', filter.sopId)
     if (filter.customerId) q = q.where('customer_id', '=', filter.customerId)
-    if (filter.step) q = q.where(sql<boolean>`steps::jsonb ? ${filter.step}`)
+    const step = filter.step
+    if (step)
+      q = q.where(sql<boolean>`EXISTS (SELECT 1 FROM ${d.elements(sql.ref('tickets.steps'), 's')}
+        WHERE s.value = ${step})`)
     if (filter.overdue)
       q = q.where('status', '=', 'open').where('due_at', 'is not', null).where('due_at', '<=', filter.now)
     const text = filter.search?.trim()
     if (text) {
-      const like = likeOf(text)
+      const like = containing(text)
       const digits = text.replace(/[^0-9]/g, '')
+      const phone = sql`replace(replace(replace(replace(c.phone, ' ', ''), '-', ''), '+', ''), '.', '')`
       q = q.where(
-        sql<boolean>`(tickets.id ILIKE ${like} OR subject ILIKE ${like} OR EXISTS (
+        sql<boolean>`(tickets.number = ${numberIn(text)} OR ${d.like(sql.ref('tickets.id'), like)}
+          OR ${d.like(sql.ref('subject'), like)} OR EXISTS (
           SELECT 1 FROM customers c WHERE c.id = tickets.customer_id AND (
-            c.name ILIKE ${like} OR c.email ILIKE ${like}
-            OR (${digits} <> '' AND replace(replace(replace(replace(c.phone, ' ', ''), '-', ''), '+', ''), '.', '')
-                LIKE ${`%${digits}%`}))))`,
+            ${d.like(sql.ref('c.name'), like)} OR ${d.like(sql.ref('c.email'), like)}
+            OR (${digits} <> '' AND ${phone} LIKE ${`%${digits}%`}))))`,
       )
     }
     const rows = await q
@@ -90,6 +99,7 @@ export class PgQueries {
   }
 
   async searchTickets(search: TicketSearch): Promise<TicketSearchResult> {
+    const d = this.d
     let q = this.db.selectFrom('tickets as t').leftJoin('customers as c', 'c.id', 't.customer_id')
     const eq = (col: string, v: unknown) => {
       if (v !== undefined && v !== '') q = q.where(col, '=', v)
@@ -104,11 +114,14 @@ export class PgQueries {
     if (search.to) q = q.where('t.created_at', '<', search.to)
     const text = search.q?.trim()
     if (text) {
-      const like = likeOf(text)
+      const like = containing(text)
+      const matches = ['t.id', 't.subject', 'c.name', 'c.phone', 'c.email'].map((c) =>
+        d.like(sql.ref(c), like),
+      )
       q = q.where(
-        sql<boolean>`(t.id ILIKE ${like} OR t.subject ILIKE ${like} OR c.name ILIKE ${like} OR c.phone ILIKE ${like}
-          OR c.email ILIKE ${like} OR EXISTS (SELECT 1 FROM audit a WHERE a.ticket_id = t.id AND a.type = 'note'
-            AND (a.payload::jsonb ->> 'text') ILIKE ${like}))`,
+        sql<boolean>`(t.number = ${numberIn(text)} OR ${sql.join(matches, sql` OR `)}
+          OR EXISTS (SELECT 1 FROM audit a WHERE a.ticket_id = t.id AND a.type = 'note'
+            AND ${d.like(d.member(sql.ref('a.payload'), 'text'), like)}))`,
       )
     }
     const counted = await q.select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
@@ -126,6 +139,7 @@ export class PgQueries {
     }
   }
 
+  /** A ticket's audit records, all or of some types (SQLite reads them through its type index instead). */
   async getAudit(ticketId: string, types?: readonly AuditType[]): Promise<AuditRow[]> {
     let q = this.db.selectFrom('audit').selectAll().where('ticket_id', '=', ticketId)
     if (types) {
@@ -141,7 +155,7 @@ export class PgQueries {
     const rows = await this.db
       .selectFrom('audit')
       .selectAll()
-      .where('ticket_id', '=', sql<string>`ANY(${ticketIds}::text[])`)
+      .where(this.d.oneOf(sql.ref('ticket_id'), ticketIds))
       .orderBy('ticket_id')
       .orderBy('seq')
       .execute()
@@ -164,7 +178,7 @@ export class PgQueries {
     if (filter.customerId) q = q.where('customer_id', '=', filter.customerId)
     if (filter.ticketIds) {
       if (!filter.ticketIds.length) return []
-      q = q.where('ticket_id', '=', sql<string>`ANY(${filter.ticketIds}::text[])`)
+      q = q.where(this.d.oneOf(sql.ref('ticket_id'), filter.ticketIds))
     }
     if (filter.from) q = q.where('at', '>=', filter.from)
     if (filter.to) q = q.where('at', '<', filter.to)
@@ -172,18 +186,63 @@ export class PgQueries {
   }
 
   async searchCustomers(text: string | null, limit: number): Promise<Customer[]> {
-    if (!text)
-      return (
-        await this.db.selectFrom('customers').selectAll().orderBy('updated_at', 'desc').limit(limit).execute()
-      ).map(toCustomer)
-    const like = likeOf(text)
-    const rows = await this.db
-      .selectFrom('customers')
-      .selectAll()
-      .where((e) => e.or([e('name', 'ilike', like), e('phone', 'ilike', like), e('email', 'ilike', like)]))
-      .orderBy('name')
-      .limit(limit)
+    let q = this.db.selectFrom('customers').selectAll()
+    if (text) {
+      const like = containing(text)
+      const d = this.d
+      q = q
+        .where(
+          sql<boolean>`(${sql.join(
+            ['name', 'phone', 'email'].map((c) => d.like(sql.ref(c), like)),
+            sql` OR `,
+          )})`,
+        )
+        .orderBy('name')
+    } else q = q.orderBy('updated_at', 'desc')
+    return (await q.limit(limit).execute()).map(toCustomer)
+  }
+
+  async createCustomer(c: Customer): Promise<void> {
+    await this.db.insertInto('customers').values(customerRow(c)).execute()
+  }
+
+  async updateCustomer(c: Customer): Promise<void> {
+    const { id: _id, created_at: _created, ...change } = customerRow(c)
+    await this.db.updateTable('customers').set(change).where('id', '=', c.id).execute()
+  }
+
+  async getCustomer(id: string): Promise<Customer | null> {
+    const row = await this.db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst()
+    return row ? toCustomer(row) : null
+  }
+
+  async addSurvey(s: Survey): Promise<void> {
+    await this.db
+      .insertInto('surveys')
+      .values({
+        id: s.id,
+        customer_id: s.customerId,
+        ticket_id: s.ticketId,
+        csat: s.csat,
+        nps: s.nps,
+        ces: s.ces,
+        comment: s.comment,
+        at: s.at,
+        created_by: s.createdBy,
+      })
       .execute()
-    return rows.map(toCustomer)
+  }
+}
+
+function customerRow(c: Customer) {
+  return {
+    id: c.id,
+    name: c.name,
+    phone: c.phone,
+    email: c.email,
+    address: c.address,
+    segment: c.segment,
+    created_at: c.createdAt,
+    updated_at: c.updatedAt,
   }
 }
