@@ -67,7 +67,7 @@ export class TicketQueries {
     const text = filter.search?.trim()
     if (text) {
       const like = containing(text)
-      const digits = text.replace(/[^0-9]/g, '')
+      const digits = phoneDigits(text)
       const phone = sql`replace(replace(replace(replace(c.phone, ' ', ''), '-', ''), '+', ''), '.', '')`
       q = q.where(
         sql<boolean>`(tickets.number = ${numberIn(text)} OR ${d.like(sql.ref('tickets.id'), like)}
@@ -245,4 +245,15 @@ function customerRow(c: Customer) {
     created_at: c.createdAt,
     updated_at: c.updatedAt,
   }
+}
+
+/**
+ * The digits of a search text that is written like a phone number (digits, spaces, `+`, `-`, `.`,
+ * brackets, at least three digits), or '' for any other text: "T-1042 card" or a ticket id's
+ * letters and digits must not match a phone number that happens to hold the same digits.
+ */
+export function phoneDigits(text: string): string {
+  if (!/^[0-9+\-. ()]+$/.test(text)) return ''
+  const digits = text.replace(/[^0-9]/g, '')
+  return digits.length >= 3 ? digits : ''
 }

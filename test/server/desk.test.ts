@@ -110,6 +110,9 @@ describe('the desk API', () => {
     expect(await find('hoa@example')).toEqual([a])
     expect(await find(d.slice(0, 10))).toEqual([d])
     expect(await find('nothing like it')).toEqual([])
+    // Digits inside other text are not a phone number: 'Room 9011' holds 9011, which is in Hoa's phone.
+    expect(await find('Room 9011')).toEqual([])
+    expect(await find('90')).toEqual([])
   })
 
   it('sorts tickets by created, priority and due time', async () => {
