@@ -69,6 +69,11 @@ const API_CODES = [
   'survey_answered',
   'survey_empty',
   'template_invalid',
+  'calendar_conflict',
+  'calendar_time_zone',
+  'calendar_hours_order',
+  'calendar_hours_overlap',
+  'calendar_holiday_region',
 ] as const
 
 /**
