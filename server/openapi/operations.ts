@@ -1,5 +1,5 @@
-import { calendarSchema } from '../../engine/index.ts'
 import { z } from 'zod'
+import { calendarSchema } from '../../engine/index.ts'
 import { accessSchemas } from '../access/schemas.ts'
 import { channelOps } from '../channels/openapi.ts'
 import { ledgerSchemas } from '../ledger/routes.ts'
