@@ -1,7 +1,9 @@
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { calendarSchema } from '../../engine/index.ts'
 import { setup } from './helpers.ts'
+import { BACKENDS } from './storageBackends.ts'
 
 type Ctx = Awaited<ReturnType<typeof setup>>
 let ctx: Ctx
@@ -78,15 +80,17 @@ describe('managing calendars over HTTP', () => {
   })
 
   it.each([
-    ['an unknown zone', { timeZone: 'Europe/Atlantis' }, 'calendar_time_zone', 'timeZone'],
+    ['an unknown zone', 'calendar_time_zone', 'timeZone', { timeZone: 'Europe/Atlantis' }],
     [
       'an interval ending before it starts',
-      { week: { mon: [{ from: '17:00', to: '08:00' }] } },
       'calendar_hours_order',
       'week.mon.0',
+      { week: { mon: [{ from: '17:00', to: '08:00' }] } },
     ],
     [
       'overlapping intervals',
+      'calendar_hours_overlap',
+      'week.tue.1',
       {
         week: {
           tue: [
@@ -95,17 +99,15 @@ describe('managing calendars over HTTP', () => {
           ],
         },
       },
-      'calendar_hours_overlap',
-      'week.tue.1',
     ],
     [
       'an extra opening ending before it starts',
-      { openings: [{ date: '2026-02-14', name: 'Tết Saturday', hours: [{ from: '12:00', to: '09:00' }] }] },
       'calendar_hours_order',
       'openings.0.hours.0',
+      { openings: [{ date: '2026-02-14', name: 'Tết Saturday', hours: [{ from: '12:00', to: '09:00' }] }] },
     ],
-    ['an unknown country', { holidayRegions: ['XX'] }, 'calendar_holiday_region', 'holidayRegions'],
-  ])('refuses %s with 400 %s naming %s, and stores nothing', async (_what, change, code, field) => {
+    ['an unknown country', 'calendar_holiday_region', 'holidayRegions', { holidayRegions: ['XX'] }],
+  ] as const)('refuses %s (400 %s at %s), and stores nothing', async (_what, code, field, change) => {
     const id = `bad_${code}_${field.replace(/\W/g, '_')}`
     const r = await call('PUT', `/api/calendars/${id}`, 'owner', { ...prague, ...change, baseVersion: 0 })
     expect(r.status).toBe(400)
@@ -169,5 +171,35 @@ describe('managing calendars over HTTP', () => {
     const states = await call('GET', '/api/holidays/regions/XX', 'owner')
     expect(states.status).toBe(400)
     expect(states.body.code).toBe('calendar_holiday_region')
+  })
+})
+
+describe.each(BACKENDS)('saving over a newer calendar version on $name', (backend) => {
+  beforeAll(() => backend.setup())
+  afterAll(() => backend.teardown())
+
+  it('refuses a stale baseVersion atomically: of two saves from the same version exactly one is stored', async () => {
+    const opened = await backend.open()
+    const one = opened.storage
+    const two = await opened.another()
+    const desk = calendarSchema.parse({ id: 'desk', title: 'Desk', timeZone: 'Europe/Prague' })
+    const at = '2026-03-02T08:00:00.000Z'
+    expect((await one.calendars.add(desk, at, 'u1', 0)).version).toBe(1)
+    const results = await Promise.allSettled([
+      one.calendars.add({ ...desk, title: 'From one' }, at, 'u1', 1),
+      two.calendars.add({ ...desk, title: 'From two' }, at, 'u2', 1),
+    ])
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+    const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult
+    expect(refused.reason).toMatchObject({
+      code: 'calendar_conflict',
+      params: { id: 'desk', baseVersion: 1, version: 2 },
+    })
+    expect((await one.calendars.versions('desk')).map((v) => v.version)).toEqual([1, 2])
+    await expect(one.calendars.add(desk, at, 'u1', 0)).rejects.toMatchObject({ code: 'calendar_conflict' })
+    // Without baseVersion a save is the next version, as before.
+    expect((await one.calendars.add(desk, at, 'u1')).version).toBe(3)
+    await two.close()
+    await one.close()
   })
 })
