@@ -1,4 +1,4 @@
-import { type Calendar, type CompiledSop, calendarsNamed, compile } from '../../engine/index.ts'
+import { type CompiledSop, calendarsNamed, compile } from '../../engine/index.ts'
 import { sha256 } from '../services/crypto.ts'
 import type { CalendarStore } from '../storage/sqliteCalendars.ts'
 import type { SopVersion, Storage } from '../storage/types.ts'

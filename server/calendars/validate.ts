@@ -1,5 +1,5 @@
 import { isTimeZone, WEEKDAYS } from '../../engine/index.ts'
-import { Problem } from '../http/problem.ts'
+import { Problem, type ProblemCode } from '../http/problem.ts'
 import { isHolidayRegion } from './holidays.ts'
 
 const CLOCK = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/
@@ -13,8 +13,8 @@ const CLOCK = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/
 export function checkCalendarFields(body: Record<string, unknown>): void {
   const zone = body.timeZone
   if (typeof zone === 'string' && !isTimeZone(zone))
-    throw new Problem(400, 'calendar_time_zone', `timeZone: "${zone}" is not an IANA time zone`, {
-      params: { field: 'timeZone', value: zone },
+    throw fieldProblem('calendar_time_zone', 'timeZone', `"${zone}" is not an IANA time zone`, {
+      value: zone,
     })
   const week = body.week
   if (week && typeof week === 'object')
@@ -26,8 +26,8 @@ export function checkCalendarFields(body: Record<string, unknown>): void {
   if (Array.isArray(body.holidayRegions))
     for (const region of body.holidayRegions)
       if (typeof region === 'string' && !isHolidayRegion(region))
-        throw new Problem(400, 'calendar_holiday_region', `holidayRegions: unknown region "${region}"`, {
-          params: { field: 'holidayRegions', region },
+        throw fieldProblem('calendar_holiday_region', 'holidayRegions', `unknown region "${region}"`, {
+          region,
         })
 }
 
@@ -40,8 +40,9 @@ function checkHours(hours: unknown, path: string): void {
     if (typeof from !== 'string' || typeof to !== 'string' || !CLOCK.test(from) || !CLOCK.test(to)) return
     const field = `${path}.${i}`
     if (from >= to)
-      throw new Problem(400, 'calendar_hours_order', `${field}: ${from}–${to} must end after it starts`, {
-        params: { field, from, to },
+      throw fieldProblem('calendar_hours_order', field, `${from}–${to} must end after it starts`, {
+        from,
+        to,
       })
     valid.push({ from, to, field })
   })
@@ -50,12 +51,25 @@ function checkHours(hours: unknown, path: string): void {
     const [a, b] = [valid[i - 1], valid[i]]
     if (b.from < a.to) {
       const field = [a.field, b.field].sort()[1]
-      throw new Problem(
-        400,
-        'calendar_hours_overlap',
-        `${field}: ${b.from}–${b.to} overlaps ${a.from}–${a.to}`,
-        { params: { field, from: b.from, to: b.to, otherFrom: a.from, otherTo: a.to } },
-      )
+      throw fieldProblem('calendar_hours_overlap', field, `${b.from}–${b.to} overlaps ${a.from}–${a.to}`, {
+        from: b.from,
+        to: b.to,
+        otherFrom: a.from,
+        otherTo: a.to,
+      })
     }
   }
+}
+
+/** A 400 about one member: `params.field` names it, `errors` lists it as schema errors do. */
+function fieldProblem(
+  code: ProblemCode,
+  field: string,
+  message: string,
+  params: Record<string, string>,
+): Problem {
+  return new Problem(400, code, `${field}: ${message}`, {
+    errors: [{ path: field, message }],
+    params: { field, ...params },
+  })
 }
