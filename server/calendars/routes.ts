@@ -6,7 +6,7 @@ import type { Clock } from '../services/tickets.ts'
 import type { Storage } from '../storage/types.ts'
 import { ConflictError } from '../storage/types.ts'
 import { resolveHolidays } from './holidays.ts'
-import { calendarsOf } from './store.ts'
+import { calendarsOf, calendarUsers } from './store.ts'
 import { checkCalendarFields } from './validate.ts'
 
 /** Years of public holidays a saved calendar version holds, around the year it is saved. */
@@ -21,12 +21,16 @@ export function calendarRoutes(storage: Storage, clock: Clock) {
   const app = new Hono<AppEnv>()
   const store = calendarsOf(storage)
 
-  app.get('/', async (c) => c.json(await store.list()))
+  app.get('/', async (c) => {
+    const users = await calendarUsers(storage)
+    return c.json((await store.list()).map((m) => ({ ...m, usedBy: users.get(m.id) ?? [] })))
+  })
 
   app.get('/:id', async (c) => {
     const latest = await store.get(c.req.param('id'))
     if (!latest) throw notFound('Calendar', c.req.param('id'))
-    return c.json({ ...latest, versions: await store.versions(latest.id) })
+    const usedBy = (await calendarUsers(storage)).get(latest.id) ?? []
+    return c.json({ ...latest, versions: await store.versions(latest.id), usedBy })
   })
 
   app.get('/:id/versions/:n', async (c) => {

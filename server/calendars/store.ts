@@ -32,3 +32,24 @@ export function publishPinned(
 export async function compilePinned(storage: Storage, v: SopVersion): Promise<CompiledSop> {
   return compile(v.document, { sha256, calendars: await calendarsOf(storage).pinned(v.sopId, v.version) })
 }
+
+/** An SOP whose latest published version runs on a calendar. */
+export interface CalendarUser {
+  sopId: string
+  title: string
+  sopVersion: number
+}
+
+/** For each calendar id, the SOPs (not archived) whose latest published version pins it. */
+export async function calendarUsers(storage: Storage): Promise<Map<string, CalendarUser[]>> {
+  const out = new Map<string, CalendarUser[]>()
+  for (const sop of await storage.listSops(false)) {
+    if (sop.latestVersion === null) continue
+    for (const id of Object.keys(await calendarsOf(storage).pinned(sop.id, sop.latestVersion))) {
+      const users = out.get(id) ?? []
+      users.push({ sopId: sop.id, title: sop.title, sopVersion: sop.latestVersion })
+      out.set(id, users)
+    }
+  }
+  return out
+}

@@ -161,8 +161,12 @@ export const ops: Op[] = [
     ['get', '/api/sops/{id}/versions/{n}', 'A published version'],
   ]),
   ...tagged('Calendars', [
-    ['get', '/api/calendars', 'Calendars: the latest version of each'],
-    ['get', '/api/calendars/{id}', 'A calendar: its latest version and the list of versions'],
+    ['get', '/api/calendars', 'Calendars: the latest version of each, with the SOPs using it (`usedBy`)'],
+    [
+      'get',
+      '/api/calendars/{id}',
+      'A calendar: its latest version, the list of versions and the SOPs whose latest version pins it (`usedBy`)',
+    ],
     [
       'put',
       '/api/calendars/{id}',

@@ -131,6 +131,38 @@ describe('managing calendars over HTTP', () => {
     expect(now.body.versions).toHaveLength(2)
   })
 
+  it('names the SOPs whose latest published version runs on a calendar (usedBy)', async () => {
+    const doc = {
+      schema: 'sopflow/v1',
+      id: 'callback',
+      title: 'Call back',
+      department: 'Care',
+      purpose: 'Call the customer back within four business hours.',
+      calendar: 'cz_desk',
+      initial: 'call',
+      steps: [
+        {
+          id: 'call',
+          kind: 'task',
+          title: 'Call back',
+          roles: ['agent'],
+          sla: { due: 'PT4H', time: 'business' },
+        },
+        { id: 'done', kind: 'end', title: 'Done', outcome: 'resolved' },
+      ],
+      transitions: [{ id: 'called', from: 'call', to: 'done', action: 'called' }],
+    }
+    expect((await call('GET', '/api/calendars/cz_desk', 'owner')).body.usedBy).toEqual([])
+    expect((await call('POST', '/api/sops', 'owner', { document: doc })).status).toBe(201)
+    // A draft does not use the calendar yet; the published version does.
+    expect((await call('GET', '/api/calendars/cz_desk', 'owner')).body.usedBy).toEqual([])
+    expect((await call('POST', '/api/sops/callback/publish', 'owner')).status).toBe(201)
+    const users = [{ sopId: 'callback', title: 'Call back', sopVersion: 1 }]
+    expect((await call('GET', '/api/calendars/cz_desk', 'owner')).body.usedBy).toEqual(users)
+    const list = await call('GET', '/api/calendars', 'owner')
+    expect(list.body.find((c: { id: string }) => c.id === 'cz_desk').usedBy).toEqual(users)
+  })
+
   it('lists holiday countries and regions, and resolves a year of holidays', async () => {
     const countries = await call('GET', '/api/holidays/regions', 'owner')
     expect(countries.status).toBe(200)

@@ -21,6 +21,13 @@ export interface Calendar {
   openings: { date: string; name: string; hours: Hours[] }[]
 }
 
+/** An SOP whose latest published version runs on a calendar. */
+export interface CalendarUser {
+  sopId: string
+  title: string
+  sopVersion: number
+}
+
 export interface CalendarMeta {
   id: string
   version: number
@@ -28,6 +35,8 @@ export interface CalendarMeta {
   timeZone: string
   createdAt: string
   createdBy: string
+  /** In the list: the SOPs using the calendar. */
+  usedBy?: CalendarUser[]
 }
 
 export interface CalendarVersion {
@@ -38,7 +47,7 @@ export interface CalendarVersion {
   createdBy: string
 }
 
-export type CalendarDetail = CalendarVersion & { versions: CalendarMeta[] }
+export type CalendarDetail = CalendarVersion & { versions: CalendarMeta[]; usedBy: CalendarUser[] }
 
 export interface Named {
   code: string

@@ -8,6 +8,7 @@ import { ConflictDialog, LeaveDialog } from './Dialogs.tsx'
 import { FieldError } from './FieldError.tsx'
 import { errorAt } from './fieldErrors.ts'
 import { HolidayPicker } from './HolidayPicker.tsx'
+import { UsedBy } from './UsedBy.tsx'
 import { useCalendarEditor } from './useCalendarEditor.ts'
 import { useLeaveWarning } from './useLeaveWarning.ts'
 import { VersionHistory } from './VersionHistory.tsx'
@@ -59,6 +60,11 @@ export function CalendarEditor({ id }: { id: string | null }) {
       </p>
       <h1>{id ? (ed.detail?.calendar.title ?? id) : t('newTitle')}</h1>
       {ed.detail && <p className="muted">{t('currentVersion', { n: ed.baseVersion, id: ed.detail.id })}</p>}
+      {ed.detail && (
+        <p className="cal-used-by">
+          {t('usedBy.title')}: <UsedBy users={ed.detail.usedBy} />
+        </p>
+      )}
       <form
         className="cal-form"
         aria-label={t('formLabel')}

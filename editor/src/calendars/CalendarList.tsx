@@ -4,6 +4,7 @@ import { ApiError } from '../api/client.ts'
 import { formatTime } from '../ui/format.ts'
 import { problemText } from '../ui/problemText.ts'
 import { useAsync } from '../ui/useAsync.ts'
+import { UsedBy } from './UsedBy.tsx'
 
 /** Every calendar with its zone and current version; a link to each, and to a new one. */
 export function CalendarList() {
@@ -33,6 +34,7 @@ export function CalendarList() {
                 <th>{t('field.timeZone')}</th>
                 <th>{t('list.version')}</th>
                 <th>{t('list.savedAt')}</th>
+                <th>{t('usedBy.title')}</th>
               </tr>
             </thead>
             <tbody>
@@ -45,6 +47,9 @@ export function CalendarList() {
                   <td>{c.timeZone}</td>
                   <td>{c.version}</td>
                   <td>{formatTime(c.createdAt, i18n.language)}</td>
+                  <td>
+                    <UsedBy users={c.usedBy ?? []} />
+                  </td>
                 </tr>
               ))}
             </tbody>
