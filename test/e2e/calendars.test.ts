@@ -76,7 +76,8 @@ describe('calendars in the web app', () => {
     const row = page.locator('tr[data-calendar="prague"]')
     await row.waitFor()
     expect(await row.innerText()).toContain('Europe/Prague')
-    await h.shot('calendars-list-1440-en')
+    expect(await row.innerText()).toContain('No published SOP yet')
+    await page.screenshot({ path: join(SHOTS, 'calendars-list-1440-en.png'), fullPage: true })
   })
 
   it('saves an edit as version 2 and shows version 1 read-only in the history', async () => {
@@ -101,7 +102,7 @@ describe('calendars in the web app', () => {
     await old.waitFor()
     expect(await old.innerText()).toContain('Friday: 08:00–17:00')
     expect(await old.locator('input, select').count()).toBe(0)
-    await h.shot('calendars-edit-1440-en')
+    await page.screenshot({ path: join(SHOTS, 'calendars-edit-1440-en.png'), fullPage: true })
   })
 
   it('shows a save conflict from a second tab, keeps what was typed, and reloads only when asked', async () => {
@@ -124,7 +125,7 @@ describe('calendars in the web app', () => {
       'Someone saved calendar “prague” in the meantime: it is at version 3, your edit started from version 2.',
     )
     expect(await title().inputValue()).toBe('Prague desk — typed in tab one')
-    await h.shot('calendars-conflict-1440-en')
+    await page.screenshot({ path: join(SHOTS, 'calendars-conflict-1440-en.png'), fullPage: true })
     await dialog.getByRole('button', { name: 'Keep my changes' }).click()
     await dialog.waitFor({ state: 'detached' })
     expect(await title().inputValue()).toBe('Prague desk — typed in tab one')

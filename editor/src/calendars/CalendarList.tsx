@@ -44,10 +44,10 @@ export function CalendarList() {
                     <a href={`#/calendars/${encodeURIComponent(c.id)}`}>{c.title}</a>{' '}
                     <code className="muted small">{c.id}</code>
                   </td>
-                  <td>{c.timeZone}</td>
-                  <td>{c.version}</td>
-                  <td>{formatTime(c.createdAt, i18n.language)}</td>
-                  <td>
+                  <td data-label={t('field.timeZone')}>{c.timeZone}</td>
+                  <td data-label={t('list.version')}>{c.version}</td>
+                  <td data-label={t('list.savedAt')}>{formatTime(c.createdAt, i18n.language)}</td>
+                  <td data-label={t('usedBy.title')}>
                     <UsedBy users={c.usedBy ?? []} />
                   </td>
                 </tr>
