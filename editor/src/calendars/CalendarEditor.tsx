@@ -53,6 +53,13 @@ export function CalendarEditor({ id }: { id: string | null }) {
     }
   }
 
+  // A new calendar whose id was taken meanwhile: the existing calendar opens on its own page.
+  const onReload = () => {
+    if (id) return void ed.reload()
+    leave.release()
+    navigate(`/calendars/${encodeURIComponent(form.id.trim())}`)
+  }
+
   return (
     <div className="page calendars">
       <p className="crumbs">
@@ -146,9 +153,7 @@ export function CalendarEditor({ id }: { id: string | null }) {
         </div>
       </form>
       {ed.detail && <VersionHistory id={ed.detail.id} versions={ed.detail.versions} />}
-      {ed.conflict && (
-        <ConflictDialog problem={ed.conflict} onKeep={ed.keepEditing} onReload={() => void ed.reload()} />
-      )}
+      {ed.conflict && <ConflictDialog problem={ed.conflict} onKeep={ed.keepEditing} onReload={onReload} />}
       {leave.asking && <LeaveDialog onDecide={leave.decide} />}
     </div>
   )
