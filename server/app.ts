@@ -8,6 +8,7 @@ import { userRoutes } from './access/users.ts'
 import { type AuthConfig, createAuth } from './auth/auth.ts'
 import { permissionGuard } from './auth/guard.ts'
 import type { AppEnv } from './auth/identity.ts'
+import { holidayRoutes } from './calendars/holidayRoutes.ts'
 import { calendarRoutes } from './calendars/routes.ts'
 import { type AttachmentPolicy, AttachmentStore } from './channels/attachments.ts'
 import { ConnectionService } from './channels/connections.ts'
@@ -180,6 +181,7 @@ export function createApp({
   api.route('/teams', teamRoutes(storage, clock))
   api.route('/sops', sopRoutes(storage, clock))
   api.route('/calendars', calendarRoutes(storage, clock))
+  api.route('/holidays', holidayRoutes())
   api.route('/customers', customerRoutes(storage, clock))
   api.route('/tickets', ticketRoutes(storage, tickets))
   api.route('/metrics', metricsRoutes(storage, tickets, metrics))

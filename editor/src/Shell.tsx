@@ -26,6 +26,9 @@ const UsersPage = lazy(() => import('./admin/UsersPage.tsx').then((m) => ({ defa
 const TeamsPage = lazy(() => import('./admin/TeamsPage.tsx').then((m) => ({ default: m.TeamsPage })))
 const TokensPage = lazy(() => import('./admin/TokensPage.tsx').then((m) => ({ default: m.TokensPage })))
 const AdminLogPage = lazy(() => import('./admin/AdminLogPage.tsx').then((m) => ({ default: m.AdminLogPage })))
+const CalendarsPage = lazy(() =>
+  import('./calendars/CalendarsPage.tsx').then((m) => ({ default: m.CalendarsPage })),
+)
 const DashboardPage = lazy(() =>
   import('./dashboard/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })),
 )
@@ -170,6 +173,8 @@ function Page({ route }: { route: Route }) {
       return <ConnectionsPage />
     case 'outbox':
       return <OutboxPage />
+    case 'calendars':
+      return <CalendarsPage route={route} />
     default:
       return null
   }

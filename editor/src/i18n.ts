@@ -1,16 +1,19 @@
 import i18next from 'i18next'
 import { initReactI18next } from 'react-i18next'
 import csAdmin from './locales/cs/admin.json'
+import csCalendars from './locales/cs/calendars.json'
 import csCommon from './locales/cs/common.json'
 import csConsole from './locales/cs/console.json'
 import csDesigner from './locales/cs/designer.json'
 import csInsight from './locales/cs/insight.json'
 import enAdmin from './locales/en/admin.json'
+import enCalendars from './locales/en/calendars.json'
 import enCommon from './locales/en/common.json'
 import enConsole from './locales/en/console.json'
 import enDesigner from './locales/en/designer.json'
 import enInsight from './locales/en/insight.json'
 import viAdmin from './locales/vi/admin.json'
+import viCalendars from './locales/vi/calendars.json'
 import viCommon from './locales/vi/common.json'
 import viConsole from './locales/vi/console.json'
 import viDesigner from './locales/vi/designer.json'
@@ -26,9 +29,30 @@ const stored = typeof localStorage !== 'undefined' ? localStorage.getItem('sopfl
 
 i18next.use(initReactI18next).init({
   resources: {
-    en: { admin: enAdmin, common: enCommon, designer: enDesigner, console: enConsole, insight: enInsight },
-    vi: { admin: viAdmin, common: viCommon, designer: viDesigner, console: viConsole, insight: viInsight },
-    cs: { admin: csAdmin, common: csCommon, designer: csDesigner, console: csConsole, insight: csInsight },
+    en: {
+      admin: enAdmin,
+      calendars: enCalendars,
+      common: enCommon,
+      designer: enDesigner,
+      console: enConsole,
+      insight: enInsight,
+    },
+    vi: {
+      admin: viAdmin,
+      calendars: viCalendars,
+      common: viCommon,
+      designer: viDesigner,
+      console: viConsole,
+      insight: viInsight,
+    },
+    cs: {
+      admin: csAdmin,
+      calendars: csCalendars,
+      common: csCommon,
+      designer: csDesigner,
+      console: csConsole,
+      insight: csInsight,
+    },
   },
   lng: stored ?? 'en',
   fallbackLng: 'en',

@@ -116,6 +116,9 @@ export const PERMISSIONS: readonly Permission[] = [
   p('GET', '/api/calendars/{id}', READ, R_SOPS),
   p('PUT', '/api/calendars/{id}', EDIT, ['sops']),
   p('GET', '/api/calendars/{id}/versions/{n}', READ, R_SOPS),
+  p('GET', '/api/holidays', READ, R_SOPS),
+  p('GET', '/api/holidays/regions', READ, R_SOPS),
+  p('GET', '/api/holidays/regions/{country}', READ, R_SOPS),
 
   p('GET', '/api/customers', READ_TICKETS, ['read', 'tickets', 'ingest']),
   p('POST', '/api/customers', WORK, ['tickets', 'ingest']),

@@ -34,3 +34,37 @@ export function isHolidayRegion(region: string): boolean {
   if (area && !hd.getRegions(country, state)?.[area]) return false
   return true
 }
+
+/** Countries date-holidays knows, by code, with their names (in `lang` where the dataset has it). */
+export function holidayCountries(lang?: string): { code: string; name: string }[] {
+  return named(new Holidays().getCountries(lang))
+}
+
+/** The states/regions of a country, or null for an unknown country. */
+export function holidayStates(country: string, lang?: string): { code: string; name: string }[] | null {
+  const hd = new Holidays()
+  if (!hd.getCountries()[country]) return null
+  return named(hd.getStates(country, lang) ?? {})
+}
+
+/** The public (and bank) holidays of one year of a country/region, named in `lang` where known. */
+export function holidaysOfYear(
+  region: string,
+  year: number,
+  lang?: string,
+): { date: string; name: string }[] {
+  const [country, state, area] = region.split('-')
+  const hd = new Holidays(country, state, area, lang ? { languages: [lang] } : undefined)
+  const byDate = new Map<string, string>()
+  for (const h of hd.getHolidays(year, lang) || []) {
+    if (h.type !== 'public' && h.type !== 'bank') continue
+    const date = h.date.slice(0, 10)
+    if (!byDate.has(date)) byDate.set(date, h.name)
+  }
+  return [...byDate].sort(([a], [b]) => a.localeCompare(b)).map(([date, name]) => ({ date, name }))
+}
+
+const named = (byCode: Record<string, string>) =>
+  Object.entries(byCode)
+    .map(([code, name]) => ({ code, name }))
+    .sort((a, b) => a.name.localeCompare(b.name))

@@ -4,8 +4,10 @@ import type { AppEnv } from '../auth/roles.ts'
 import { jsonBody, notFound, Problem, parse } from '../http/problem.ts'
 import type { Clock } from '../services/tickets.ts'
 import type { Storage } from '../storage/types.ts'
-import { isHolidayRegion, resolveHolidays } from './holidays.ts'
-import { calendarsOf } from './store.ts'
+import { ConflictError } from '../storage/types.ts'
+import { resolveHolidays } from './holidays.ts'
+import { calendarsOf, calendarUsers } from './store.ts'
+import { checkCalendarFields } from './validate.ts'
 
 /** Years of public holidays a saved calendar version holds, around the year it is saved. */
 const YEARS_BEFORE = 1
@@ -19,12 +21,16 @@ export function calendarRoutes(storage: Storage, clock: Clock) {
   const app = new Hono<AppEnv>()
   const store = calendarsOf(storage)
 
-  app.get('/', async (c) => c.json(await store.list()))
+  app.get('/', async (c) => {
+    const users = await calendarUsers(storage)
+    return c.json((await store.list()).map((m) => ({ ...m, usedBy: users.get(m.id) ?? [] })))
+  })
 
   app.get('/:id', async (c) => {
     const latest = await store.get(c.req.param('id'))
     if (!latest) throw notFound('Calendar', c.req.param('id'))
-    return c.json({ ...latest, versions: await store.versions(latest.id) })
+    const usedBy = (await calendarUsers(storage)).get(latest.id) ?? []
+    return c.json({ ...latest, versions: await store.versions(latest.id), usedBy })
   })
 
   app.get('/:id/versions/:n', async (c) => {
@@ -38,17 +44,17 @@ export function calendarRoutes(storage: Storage, clock: Clock) {
 
   app.put('/:id', async (c) => {
     const id = c.req.param('id')
-    const body = (await jsonBody(c)) as Record<string, unknown>
-    if (body && typeof body === 'object' && body.id !== undefined && body.id !== id)
+    const raw = await jsonBody(c)
+    const body = (raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>
+    if (body.id !== undefined && body.id !== id)
       throw new Problem(400, 'invalid_request', `id must be "${id}", the calendar's id in the path`)
-    const given = parse(calendarSchema, { ...body, id })
-    const unknown = given.holidayRegions.filter((r) => !isHolidayRegion(r))
-    if (unknown.length) {
-      throw new Problem(400, 'invalid_request', `Unknown holiday region: ${unknown.join(', ')}`, {
-        errors: unknown.map((r) => ({ path: 'holidayRegions', message: `unknown region ${r}` })),
-        params: { where: 'body', fields: 'holidayRegions' },
+    const { baseVersion, ...document } = body
+    if (baseVersion !== undefined && !(Number.isInteger(baseVersion) && (baseVersion as number) >= 0))
+      throw new Problem(400, 'invalid_request', 'baseVersion must be a whole number from 0', {
+        params: { where: 'body', fields: 'baseVersion' },
       })
-    }
+    checkCalendarFields(document)
+    const given = parse(calendarSchema, { ...document, id })
     const now = clock()
     const year = now.getUTCFullYear()
     // Holidays resolved from regions are resolved again; those typed in are kept.
@@ -58,8 +64,21 @@ export function calendarRoutes(storage: Storage, clock: Clock) {
     const holidays = [...manual, ...resolved.filter((h) => !known.has(h.date))].sort((a, b) =>
       a.date.localeCompare(b.date),
     )
-    const v = await store.add({ ...given, holidays }, now.toISOString(), c.get('user').id)
-    return c.json(v, 201)
+    try {
+      const v = await store.add(
+        { ...given, holidays },
+        now.toISOString(),
+        c.get('user').id,
+        baseVersion as number | undefined,
+      )
+      return c.json(v, 201)
+    } catch (err) {
+      if (err instanceof ConflictError && err.code === 'calendar_conflict')
+        throw new Problem(409, 'calendar_conflict', err.message, {
+          params: err.params as Record<string, string | number>,
+        })
+      throw err
+    }
   })
 
   return app

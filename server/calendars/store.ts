@@ -1,4 +1,4 @@
-import { type Calendar, type CompiledSop, calendarsNamed, compile } from '../../engine/index.ts'
+import { type CompiledSop, calendarsNamed, compile } from '../../engine/index.ts'
 import { sha256 } from '../services/crypto.ts'
 import type { CalendarStore } from '../storage/sqliteCalendars.ts'
 import type { SopVersion, Storage } from '../storage/types.ts'
@@ -31,4 +31,25 @@ export function publishPinned(
 /** Compiles a published SOP version with the calendar versions it pins. */
 export async function compilePinned(storage: Storage, v: SopVersion): Promise<CompiledSop> {
   return compile(v.document, { sha256, calendars: await calendarsOf(storage).pinned(v.sopId, v.version) })
+}
+
+/** An SOP whose latest published version runs on a calendar. */
+export interface CalendarUser {
+  sopId: string
+  title: string
+  sopVersion: number
+}
+
+/** For each calendar id, the SOPs (not archived) whose latest published version pins it. */
+export async function calendarUsers(storage: Storage): Promise<Map<string, CalendarUser[]>> {
+  const out = new Map<string, CalendarUser[]>()
+  for (const sop of await storage.listSops(false)) {
+    if (sop.latestVersion === null) continue
+    for (const id of Object.keys(await calendarsOf(storage).pinned(sop.id, sop.latestVersion))) {
+      const users = out.get(id) ?? []
+      users.push({ sopId: sop.id, title: sop.title, sopVersion: sop.latestVersion })
+      out.set(id, users)
+    }
+  }
+  return out
 }

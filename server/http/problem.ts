@@ -72,6 +72,11 @@ const API_CODES = [
   'template_invalid',
   'duplicate_message',
   'duplicate_number',
+  'calendar_conflict',
+  'calendar_time_zone',
+  'calendar_hours_order',
+  'calendar_hours_overlap',
+  'calendar_holiday_region',
 ] as const
 
 /**

@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import { calendarSchema } from '../../engine/index.ts'
 import { accessSchemas } from '../access/schemas.ts'
 import { channelOps } from '../channels/openapi.ts'
@@ -160,19 +161,30 @@ export const ops: Op[] = [
     ['get', '/api/sops/{id}/versions/{n}', 'A published version'],
   ]),
   ...tagged('Calendars', [
-    ['get', '/api/calendars', 'Calendars: the latest version of each'],
-    ['get', '/api/calendars/{id}', 'A calendar: its latest version and the list of versions'],
+    ['get', '/api/calendars', 'Calendars: the latest version of each, with the SOPs using it (`usedBy`)'],
+    [
+      'get',
+      '/api/calendars/{id}',
+      'A calendar: its latest version, the list of versions and the SOPs whose latest version pins it (`usedBy`)',
+    ],
     [
       'put',
       '/api/calendars/{id}',
       'Save a calendar as its next immutable version (public holidays of `holidayRegions` resolved)',
       {
-        body: calendarSchema,
+        body: calendarSchema.extend({ baseVersion: z.number().int().min(0).optional() }),
         notes:
-          'SOP versions published afterwards pin this version; earlier SOP versions keep the calendar version they pinned.',
+          'SOP versions published afterwards pin this version; earlier SOP versions keep the calendar version they pinned. With `baseVersion` (0 for a new calendar) a save over a newer version is refused with 409 `calendar_conflict`.',
       },
     ],
     ['get', '/api/calendars/{id}/versions/{n}', 'A calendar version'],
+    ['get', '/api/holidays/regions', 'Countries with public holidays (date-holidays), `?lang=` for names'],
+    ['get', '/api/holidays/regions/{country}', 'The states/regions of a country with public holidays'],
+    [
+      'get',
+      '/api/holidays',
+      'The public holidays of a country (`country`), optional region (`region`), in a year (`year`)',
+    ],
   ]),
   ...tagged('SOPs', [
     ['post', '/api/sops/{id}/archive', 'Archive an SOP'],

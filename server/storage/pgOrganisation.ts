@@ -2,7 +2,12 @@ import { type Kysely, sql, type Transaction } from 'kysely'
 import { type Calendar, calendarSchema, canonicalJson } from '../../engine/index.ts'
 import type { NewAdminLogEntry } from './accessTypes.ts'
 import { pgAdminLog } from './pgAccess.ts'
-import type { CalendarStore, CalendarVersion, CalendarVersionMeta } from './sqliteCalendars.ts'
+import {
+  type CalendarStore,
+  type CalendarVersion,
+  type CalendarVersionMeta,
+  calendarConflict,
+} from './sqliteCalendars.ts'
 import type { OrgRole, Team, TeamStore } from './sqliteTeams.ts'
 
 /** Teams and organisation roles on PostgreSQL. */
@@ -180,7 +185,7 @@ export class PgCalendars implements CalendarStore {
     return row ? toVersion(row) : null
   }
 
-  async add(calendar: Calendar, at: string, by: string): Promise<CalendarVersion> {
+  async add(calendar: Calendar, at: string, by: string, baseVersion?: number): Promise<CalendarVersion> {
     return this.db.transaction().execute(async (trx) => {
       // Saves of one calendar number their versions in turn, on every server.
       await sql`SELECT pg_advisory_xact_lock(hashtext(${`calendar:${calendar.id}`}))`.execute(trx)
@@ -189,6 +194,8 @@ export class PgCalendars implements CalendarStore {
         .select((e) => e.fn.coalesce(e.fn.max('version'), e.val(0)).as('n'))
         .where('calendar_id', '=', calendar.id)
         .executeTakeFirstOrThrow()
+      if (baseVersion !== undefined && baseVersion !== Number(r.n))
+        throw calendarConflict(calendar.id, baseVersion, Number(r.n))
       const version = Number(r.n) + 1
       await trx
         .insertInto('calendar_versions')

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import { type Calendar, calendarSchema, canonicalJson } from '../../engine/index.ts'
+import { ConflictError } from './types.ts'
 
 export interface CalendarVersion {
   id: string
@@ -20,8 +21,11 @@ export interface CalendarStore {
   list(): Promise<CalendarVersionMeta[]>
   versions(id: string): Promise<CalendarVersionMeta[]>
   get(id: string, version?: number): Promise<CalendarVersion | null>
-  /** Saves a calendar as its next version. */
-  add(calendar: Calendar, at: string, by: string): Promise<CalendarVersion>
+  /**
+   * Saves a calendar as its next version. With `baseVersion` (0: a new calendar) the save is
+   * refused with a ConflictError `calendar_conflict` when the latest version is another one.
+   */
+  add(calendar: Calendar, at: string, by: string, baseVersion?: number): Promise<CalendarVersion>
   /** Ids among `ids` that have no calendar. */
   missing(ids: readonly string[]): Promise<string[]>
   /** For an evidence bundle: the calendars an SOP version pins, when it pins any. */
@@ -117,13 +121,15 @@ export class SqliteCalendars implements CalendarStore {
     return row ? toVersion(row) : null
   }
 
-  /** Saves a calendar as its next version. */
-  async add(calendar: Calendar, at: string, by: string): Promise<CalendarVersion> {
+  /** Saves a calendar as its next version (refused when `baseVersion` is not the latest). */
+  async add(calendar: Calendar, at: string, by: string, baseVersion?: number): Promise<CalendarVersion> {
     return this.db
       .transaction(() => {
         const { n } = this.db
           .prepare('SELECT coalesce(max(version), 0) AS n FROM calendar_versions WHERE calendar_id = ?')
           .get(calendar.id) as { n: number }
+        if (baseVersion !== undefined && baseVersion !== n)
+          throw calendarConflict(calendar.id, baseVersion, n)
         this.db
           .prepare(
             'INSERT INTO calendar_versions (calendar_id, version, document, created_at, created_by) VALUES (?, ?, ?, ?, ?)',
@@ -164,4 +170,13 @@ export class SqliteCalendars implements CalendarStore {
     }
     return out
   }
+}
+
+/** The refusal of a save based on a version that is no longer the latest. */
+export function calendarConflict(id: string, baseVersion: number, version: number): ConflictError {
+  return new ConflictError(
+    'calendar_conflict',
+    `Calendar "${id}" is at version ${version}, not ${baseVersion}: it was saved meanwhile`,
+    { id, baseVersion, version },
+  )
 }

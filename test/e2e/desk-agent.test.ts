@@ -182,7 +182,7 @@ describe('the agent at the desk, in Chromium', () => {
     const { page } = h
     const cases = [
       ['agent', '#/inbox', ['Inbox']],
-      ['owner', '#/designer', ['Designer', 'Dashboard', 'Channels']],
+      ['owner', '#/designer', ['Designer', 'Calendars', 'Dashboard', 'Channels']],
       ['supervisor', '#/dashboard', ['Inbox', 'Audit', 'Dashboard']],
       ['auditor', '#/audit', ['Audit', 'Dashboard', 'Admin log']],
     ] as const

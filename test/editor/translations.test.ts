@@ -6,7 +6,7 @@ import { PROBLEM_CODES } from '../../server/http/problem.ts'
 
 const root = join(import.meta.dirname, '..', '..')
 const LANGS = ['en', 'vi', 'cs'] as const
-const NAMESPACES = ['admin', 'common', 'console', 'designer', 'insight'] as const
+const NAMESPACES = ['admin', 'calendars', 'common', 'console', 'designer', 'insight'] as const
 type Lang = (typeof LANGS)[number]
 type Tree = { [k: string]: string | Tree }
 

@@ -18,8 +18,10 @@ export type Page =
   | 'tokens'
   | 'admin-log'
   | 'outbox'
+  | 'calendars'
 export type Ability =
   | 'editSops'
+  | 'manageCalendars'
   | 'workTickets'
   | 'supervise'
   | 'readTickets'
@@ -35,6 +37,7 @@ export type Ability =
 /** The operation of the permission table behind each ability. */
 const ABILITIES: Record<Ability, [Method, string]> = {
   editSops: ['PUT', '/api/sops/{id}'],
+  manageCalendars: ['PUT', '/api/calendars/{id}'],
   workTickets: ['POST', '/api/tickets/{id}/actions'],
   supervise: ['POST', '/api/tickets/{id}/assign'],
   readTickets: ['GET', '/api/tickets/{id}'],
@@ -52,6 +55,7 @@ const ABILITIES: Record<Ability, [Method, string]> = {
 export const PAGES: { page: Page; needs: Ability }[] = [
   { page: 'inbox', needs: 'workTickets' },
   { page: 'designer', needs: 'editSops' },
+  { page: 'calendars', needs: 'manageCalendars' },
   { page: 'audit', needs: 'audit' },
   { page: 'dashboard', needs: 'readMetrics' },
   { page: 'channels', needs: 'manageChannels' },
