@@ -7,6 +7,7 @@ import type { Outcome } from './document.ts'
 import { type DurationClock, dueAfterMs } from './due.ts'
 import { canonicalJson } from './hash.ts'
 import { updatePolicy } from './policy.ts'
+import type { Moved } from './transitionMemo.ts'
 import type {
   Accepted,
   Actor,
@@ -49,7 +50,7 @@ interface RecordBase {
 /** Builds the accepted decision from XState's next snapshot and the actions it returned. */ export function accept(
   sop: CompiledSop,
   state: TicketState,
-  snapshot: AnyMachineSnapshot,
+  snapshot: Moved | AnyMachineSnapshot,
   actions: readonly { type: string; params?: unknown }[],
   base: RecordBase,
 ): Accepted {
@@ -150,7 +151,8 @@ interface RecordBase {
     ...(clocks.pausedSince ? { pausedSince: clocks.pausedSince } : {}),
     ...(policy.policy ? { policy: policy.policy } : {}),
   }
-  snapshots.set(next, snapshot)
+  // A choice rebuilt from the memo is no XState snapshot: the next decision resolves one if it needs it.
+  if ('machine' in snapshot) snapshots.set(next, snapshot)
   return { ok: true, state: next, record, timers: { schedule, cancel } }
 }
 

@@ -3,7 +3,7 @@ import { actionTransitions, activeSteps, leaves, roleAllowed, rolesFor } from '.
 import { type CompiledSop, EVENT_UPDATE } from './compile.ts'
 import { outsideWindow } from './contactWindow.ts'
 import { checkFields, checkTicks, checkUpdateRoles, isEmpty, reject } from './inputChecks.ts'
-import { pureTransition } from './pureTransition.ts'
+import { transition } from './transitionMemo.ts'
 import type { Actor, Decision, TicketInput, TicketState } from './types.ts'
 
 export type CheckResult = { ok: true; checked: true }
@@ -58,7 +58,7 @@ export function decideAction(
     })
   }
 
-  const [snapshot, actions] = pureTransition(sop.machine, snapshotOf(sop, state), {
+  const [snapshot, actions] = transition(sop, state, () => snapshotOf(sop, state), {
     type: input.action,
     role: actor.role,
     ...(actor.roles?.length ? { roles: actor.roles } : {}),
@@ -136,7 +136,7 @@ export function decideUpdate(
   const bad =
     checkFields(sop, fields) ?? checkTicks(sop, state, ticks) ?? checkUpdateRoles(sop, state, input, actor)
   if (bad) return bad
-  const [snapshot, actions] = pureTransition(sop.machine, snapshotOf(sop, state), {
+  const [snapshot, actions] = transition(sop, state, () => snapshotOf(sop, state), {
     type: EVENT_UPDATE,
     fields,
   })

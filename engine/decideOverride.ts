@@ -3,6 +3,7 @@ import { accept, snapshotOf } from './accept.ts'
 import { type CompiledSop, EVENT_GOTO } from './compile.ts'
 import { reject } from './inputChecks.ts'
 import { pureTransition } from './pureTransition.ts'
+import { transition } from './transitionMemo.ts'
 import type { Actor, Decision, TicketInput, TicketState } from './types.ts'
 
 /** An override moves the ticket to any step, with a reason. */
@@ -23,7 +24,7 @@ export function decideOverride(
   if (!input.reason?.trim()) {
     return reject({ code: 'invalid_input', message: 'An override needs a reason', stepId: input.target })
   }
-  const [snapshot, actions] = pureTransition(sop.machine, snapshotOf(sop, state), {
+  const [snapshot, actions] = transition(sop, state, () => snapshotOf(sop, state), {
     type: `${EVENT_GOTO}${input.target}`,
   })
   return accept(sop, state, snapshot, actions, {

@@ -6,7 +6,7 @@ import { alignToWindow } from './contactWindow.ts'
 import { type DurationClock, dueAfter } from './due.ts'
 import { reject } from './inputChecks.ts'
 import { clockTarget, policyDueMs, policyTimerId, raisedPriority, warnDueMs, warnTimerId } from './policy.ts'
-import { pureTransition } from './pureTransition.ts'
+import { transition } from './transitionMemo.ts'
 import type { Actor, Decision, FieldValue, TicketContext, TicketState } from './types.ts'
 
 /** A due timer: a delayed transition, an SLA breach or a policy clock's warning or breach. */
@@ -52,7 +52,7 @@ export function decideTimer(
     }
     const notDue = checkDue(sop, id, entry.enteredAt, t.after, t, now, state.context.fields)
     if (notDue) return notDue
-    const [snapshot, actions] = pureTransition(sop.machine, snapshotOf(sop, state), {
+    const [snapshot, actions] = transition(sop, state, () => snapshotOf(sop, state), {
       type: `${EVENT_AFTER}${t.id}`,
     })
     return accept(sop, state, snapshot, actions, { ...base, breach: null })
@@ -80,7 +80,7 @@ export function decideTimer(
     return reject({ code: 'timer_not_due', message: `Timer "${id}" is due at ${slaDue}, not before` })
   const breach = { escalateTo: step.sla.escalateTo ?? null, notify: step.sla.notify ?? null, stepId: step.id }
   const [snapshot, actions] = step.sla.escalateTo
-    ? pureTransition(sop.machine, snapshotOf(sop, state), { type: `${EVENT_SLA}${step.id}` })
+    ? transition(sop, state, () => snapshotOf(sop, state), { type: `${EVENT_SLA}${step.id}` })
     : [snapshotOf(sop, state), []]
   return accept(sop, state, snapshot, actions, { ...base, breach })
 }
@@ -131,7 +131,7 @@ function decidePolicyTimer(
     stepId,
   }
   const [moved, actions] = target.escalateTo
-    ? pureTransition(sop.machine, snapshotOf(sop, state), { type: `${EVENT_GOTO}${target.escalateTo}` })
+    ? transition(sop, state, () => snapshotOf(sop, state), { type: `${EVENT_GOTO}${target.escalateTo}` })
     : [snapshotOf(sop, state), []]
   const context = moved.context as TicketContext
   const priority = raisedPriority(context.priority, target.raisePriority)
