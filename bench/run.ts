@@ -1,5 +1,6 @@
 // `npm run bench`: prints the engine's, the server's and the editor's figures in one run.
 // `npm run bench -- server` runs one part.
+import { loadavg } from 'node:os'
 import { runEngineBench } from './engine.ts'
 
 type Part = { name: string; module: string; run: string }
@@ -14,7 +15,13 @@ const parts: Part[] = [
 ]
 
 const only = process.argv[2]
-console.log(`sopflow benchmarks — Node ${process.version}, ${new Date().toISOString()}\n`)
+// The load average before the run: figures taken on a busy machine say so.
+const load = loadavg()
+  .map((n) => n.toFixed(2))
+  .join(', ')
+console.log(
+  `sopflow benchmarks — Node ${process.version}, ${new Date().toISOString()}, load average ${load}\n`,
+)
 if (!only || only === 'engine') runEngineBench()
 for (const part of parts) {
   if (only && only !== part.name) continue

@@ -3,6 +3,7 @@ import type { Calendar } from './calendar.ts'
 import type { Effect, SopDocument, Step, TicketField, Transition } from './document.ts'
 import { SopError } from './errors.ts'
 import { GuardEnvironment, type GuardFn } from './guard.ts'
+import { noteGuard } from './guardProbe.ts'
 import { canonicalJson, sha256Hex } from './hash.ts'
 import type { FieldValue, TicketContext } from './types.ts'
 import { triggerOf, validate } from './validate.ts'
@@ -131,18 +132,16 @@ export function calendarsNamed(doc: SopDocument): string[] {
 }
 
 interface Parts {
-  steps: Map<string, Step>
-  transitions: Map<string, Transition>
-  outgoing: Map<string, Transition[]>
-  guards: Map<string, GuardFn>
+  steps: ReadonlyMap<string, Step>
+  transitions: ReadonlyMap<string, Transition>
+  outgoing: ReadonlyMap<string, readonly Transition[]>
+  guards: ReadonlyMap<string, GuardFn>
 }
 
 function buildMachine(doc: SopDocument, parts: Parts): AnyStateMachine {
-  const { steps, transitions, outgoing, guards } = parts
+  const { transitions, outgoing, guards } = parts
   const children = new Map<string, Step[]>()
   for (const s of doc.steps) if (s.parent) children.set(s.parent, [...(children.get(s.parent) ?? []), s])
-
-  const rolesFor = (t: Transition): string[] => t.roles ?? steps.get(t.from)?.roles ?? []
 
   const transitionConfig = (t: Transition, guard: 'cel' | 'action') => ({
     target: `#${t.to}`,
@@ -231,20 +230,10 @@ function buildMachine(doc: SopDocument, parts: Parts): AnyStateMachine {
       ),
     },
     guards: {
-      cel: ({ context }, params: { id: string }) => guards.get(params.id)?.(context.fields) ?? true,
-      action: ({ context, event }, params: { id: string }) => {
-        const t = transitions.get(params.id)
-        if (!t) return false
-        const roles = rolesFor(t)
-        if (
-          roles.length &&
-          !roles.includes(event.role ?? '') &&
-          !(event.roles ?? []).some((r) => roles.includes(r))
-        )
-          return false
-        const guard = guards.get(t.id)
-        return guard ? guard(event.fields ? { ...context.fields, ...event.fields } : context.fields) : true
-      },
+      cel: ({ context }, params: { id: string }) =>
+        noteGuard(params.id, false, guards.get(params.id)?.(context.fields) ?? true),
+      action: ({ context, event }, params: { id: string }) =>
+        noteGuard(params.id, true, actionGuard(parts, params.id, event, context.fields)),
     },
   })
   return sopSetup.createMachine({
@@ -259,6 +248,29 @@ function buildMachine(doc: SopDocument, parts: Parts): AnyStateMachine {
     states: Object.fromEntries(top.map((s) => [s.id, stateNode(s)])) as never,
     on: { ...goto, [EVENT_UPDATE]: { actions: [{ type: 'input' }] } } as never,
   }) as unknown as AnyStateMachine
+}
+
+/**
+ * An action transition's guard: the actor holds one of its roles (the step's when it names none)
+ * and its CEL guard holds over the ticket's fields with the action's own fields merged in.
+ */
+export function actionGuard(
+  parts: Pick<Parts, 'steps' | 'transitions' | 'guards'>,
+  id: string,
+  event: { role?: string; roles?: readonly string[]; fields?: Record<string, FieldValue> },
+  fields: Record<string, FieldValue>,
+): boolean {
+  const t = parts.transitions.get(id)
+  if (!t) return false
+  const roles = t.roles ?? parts.steps.get(t.from)?.roles ?? []
+  if (
+    roles.length &&
+    !roles.includes(event.role ?? '') &&
+    !(event.roles ?? []).some((r) => roles.includes(r))
+  )
+    return false
+  const guard = parts.guards.get(t.id)
+  return guard ? guard(event.fields ? { ...fields, ...event.fields } : fields) : true
 }
 
 /** The context after a transition's effects. */

@@ -50,17 +50,20 @@ export function sha256Hex(text: string): string {
   return bytesToHex(sha256(utf8ToBytes(text)))
 }
 
+/** SHA-256 of a UTF-8 string as lowercase hex: the portable one above, or a host's native one. */
+export type Sha256Hex = (text: string) => string
+
 /** Content hash of any JSON value (an SOP document, an audit payload). */
-export function contentHash(value: unknown): string {
-  return sha256Hex(canonicalJson(value))
+export function contentHash(value: unknown, sha256: Sha256Hex = sha256Hex): string {
+  return sha256(canonicalJson(value))
 }
 
 /**
  * Hash of one link of an audit chain: SHA-256 over the previous link's hash and the entry's
  * canonical JSON. The first entry of a chain has `prevHash` null.
  */
-export function chainHash(prevHash: string | null, entry: unknown): string {
-  return sha256Hex(`${prevHash ?? ''}\n${canonicalJson(entry)}`)
+export function chainHash(prevHash: string | null, entry: unknown, sha256: Sha256Hex = sha256Hex): string {
+  return sha256(`${prevHash ?? ''}\n${canonicalJson(entry)}`)
 }
 
 export interface ChainLink {
@@ -72,12 +75,12 @@ export interface ChainLink {
 export type ChainCheck = { ok: true; length: number } | { ok: false; index: number; reason: string }
 
 /** Checks that every link names its predecessor's hash and that every hash matches its entry. */
-export function verifyChain(links: readonly ChainLink[]): ChainCheck {
+export function verifyChain(links: readonly ChainLink[], sha256: Sha256Hex = sha256Hex): ChainCheck {
   let prev: string | null = null
   for (let i = 0; i < links.length; i++) {
     const link = links[i]
     if (link.prevHash !== prev) return { ok: false, index: i, reason: 'previous hash does not match' }
-    if (chainHash(link.prevHash, link.entry) !== link.hash) {
+    if (chainHash(link.prevHash, link.entry, sha256) !== link.hash) {
       return { ok: false, index: i, reason: 'hash does not match the entry' }
     }
     prev = link.hash

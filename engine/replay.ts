@@ -1,6 +1,7 @@
 import type { CompiledSop } from './compile.ts'
 import { decide, start } from './decide.ts'
 import { canonicalJson } from './hash.ts'
+import { withoutTransitionMemo } from './transitionMemo.ts'
 import type { Decision, ReplayResult, TicketInput, TicketState, TransitionRecord } from './types.ts'
 
 /** The input that produced a record, as `decide` takes it. */
@@ -27,10 +28,21 @@ export interface ReplayOptions {
   head?: string | null
 }
 
+/** Every this many records (and the last), replay decides again with XState alone and compares. */
+export const SAMPLE_EVERY = 64
+
+function sameDecision(a: Decision, b: Decision): boolean {
+  if (a.ok !== b.ok) return false
+  if (!a.ok || !b.ok) return sameJson(a, b)
+  return a.state.head === b.state.head && sameJson(a.record, b.record) && sameJson(a.state, b.state)
+}
+
 /**
  * Recomputes a ticket's history from the start: each record's input is decided again on the state
  * the records before it lead to, and the result must be exactly the recorded one, down to the
- * previous record's hash it carries. Reports the first divergence with what was expected and what
+ * previous record's hash it carries. Transitions come from the memo XState's choices are
+ * remembered in; every `SAMPLE_EVERY`th record and the last are also decided by XState alone and
+ * must agree. Reports the first divergence with what was expected and what
  * was recorded.
  */
 export function replay(
@@ -65,7 +77,14 @@ export function replay(
       })
     } else {
       if (record.kind === 'start') return fail('a ticket starts only once', 'not start', 'start')
-      decision = decide(sop, state!, inputOf(record), record.actor, record.at)
+      const input = inputOf(record)
+      decision = decide(sop, state!, input, record.actor, record.at)
+      if (index % SAMPLE_EVERY === 0 || index === records.length - 1) {
+        // The sampled check: XState alone must choose exactly what the memo chose.
+        const plain = withoutTransitionMemo(() => decide(sop, state!, input, record.actor, record.at))
+        if (!sameDecision(decision, plain))
+          return fail('the remembered transition differs from what XState chooses', plain, decision)
+      }
     }
     if (!decision.ok)
       return fail(`the SOP rejects this record: ${decision.rejection.message}`, decision.rejection, record)

@@ -236,7 +236,7 @@ export function checkBundle(
   // The records' chain, replay, and the summary.
   let sop: ReturnType<typeof compile> | null = null
   try {
-    sop = compile(JSON.parse(s.document), { calendars: s.calendars })
+    sop = compile(JSON.parse(s.document), { calendars: s.calendars, sha256 })
   } catch (err) {
     out.problems.push(`the SOP document cannot be compiled: ${(err as Error).message}`)
   }

@@ -1,0 +1,255 @@
+import type { AnyMachineSnapshot } from 'xstate'
+import { leaves } from './actionTransitions.ts'
+import { slaHeld, slaTimerId, updateClocks } from './clocks.ts'
+import type { CompiledSop } from './compile.ts'
+import { alignToWindow } from './contactWindow.ts'
+import type { Outcome } from './document.ts'
+import { type DurationClock, dueAfterMs } from './due.ts'
+import { canonicalJson } from './hash.ts'
+import { updatePolicy } from './policy.ts'
+import type { Moved } from './transitionMemo.ts'
+import type {
+  Accepted,
+  Actor,
+  FieldChange,
+  FieldValue,
+  TicketContext,
+  TicketState,
+  TimerRecord,
+  TransitionRecord,
+} from './types.ts'
+
+/** Snapshots already resolved for a state object, so a chain of decisions resolves each once. */
+const snapshots = new WeakMap<TicketState, AnyMachineSnapshot>()
+
+/** Hash of a transition record (its canonical JSON, which includes the previous record's hash). */
+export function recordHash(sop: CompiledSop, record: TransitionRecord): string {
+  return sop.sha256(canonicalJson(record))
+}
+
+/** Timer ids: `sla:<stepId>:<entry seq>` and `delay:<transitionId>:<entry seq>`. */
+export function timerId(kind: 'sla' | 'delay', id: string, seq: number): string {
+  return `${kind}:${id}:${seq}`
+}
+
+interface RecordBase {
+  kind: TransitionRecord['kind']
+  actor: Actor
+  now: string
+  action: string | null
+  timerId: string | null
+  input: Record<string, FieldValue>
+  ticks: Record<string, string[]>
+  target: string | null
+  reason: string | null
+  breach: TransitionRecord['breach']
+  warning?: TransitionRecord['warning']
+  priority?: TransitionRecord['priority']
+}
+
+/** Builds the accepted decision from XState's next snapshot and the actions it returned. */ export function accept(
+  sop: CompiledSop,
+  state: TicketState,
+  snapshot: Moved | AnyMachineSnapshot,
+  actions: readonly { type: string; params?: unknown }[],
+  base: RecordBase,
+): Accepted {
+  const seq = state.seq
+  const entered: string[] = []
+  const exited: string[] = []
+  for (const a of actions) {
+    if (a.type === 'entered') entered.push((a.params as { stepId: string }).stepId)
+    else if (a.type === 'exited') exited.push((a.params as { stepId: string }).stepId)
+  }
+  const context = snapshot.context as TicketContext
+  const closed = snapshot.status === 'done'
+  const to = leaves(snapshot.value)
+
+  const active: TicketState['active'] = { ...state.active }
+  const checklist: TicketState['checklist'] = { ...state.checklist }
+  for (const [stepId, items] of Object.entries(base.ticks)) {
+    if (active[stepId]) checklist[stepId] = [...new Set([...(checklist[stepId] ?? []), ...items])]
+  }
+  // Apply entries and exits in the order XState took them: a decision is entered and left in
+  // the same step, and a group's end step is left when the group completes.
+  const cancel: string[] = []
+  for (const a of actions) {
+    if (a.type === 'entered') {
+      active[(a.params as { stepId: string }).stepId] = { enteredAt: base.now, seq }
+    } else if (a.type === 'exited') {
+      const id = (a.params as { stepId: string }).stepId
+      const entry = active[id]
+      if (entry && entry.seq !== seq) cancel.push(...timerIdsOf(sop, id, entry))
+      delete active[id]
+      delete checklist[id]
+    }
+  }
+  const nowMs = Date.parse(base.now)
+  // A finished machine exits everything; the ticket stays at the end step it reached.
+  if (closed) for (const id of to) active[id] ??= { enteredAt: base.now, seq }
+  const clocks = updateClocks(sop, state, active, seq, base.now, closed)
+  const policy = updatePolicy(sop, state.policy, {
+    kind: base.kind,
+    now: base.now,
+    seq,
+    taken: takenIds(actions).flatMap((id) => sop.transitions.get(id) ?? []),
+    firedTimer: /^(policy|warn):/.test(base.timerId ?? '') ? base.timerId : null,
+    closed,
+    priority: context.priority,
+    fields: context.fields,
+    pausedBefore: state.pausedSince,
+    pausedAfter: clocks.pausedSince !== undefined,
+  })
+  const schedule: TimerRecord[] = [...clocks.schedule, ...policy.schedule]
+  cancel.push(...clocks.cancel, ...policy.cancel)
+  for (const [id, entry] of Object.entries(active)) {
+    if (closed) {
+      if (entry.seq !== seq) cancel.push(...timerIdsOf(sop, id, entry))
+    } else if (entry.seq === seq) {
+      const held = slaHeld(sop, id, clocks.pausedSince !== undefined)
+      schedule.push(...timersOf(sop, id, seq, nowMs, context.fields).filter((t) => !held || t.kind !== 'sla'))
+    }
+  }
+  const outcome: Outcome | null = closed
+    ? (to.map((id) => sop.steps.get(id)?.outcome).find(Boolean) ?? null)
+    : null
+  // Keys in sorted order, so the record is already in canonical form for hashing.
+  const record: TransitionRecord = {
+    action: base.action,
+    actor: base.actor,
+    at: base.now,
+    breach: base.breach,
+    entered,
+    exited,
+    fieldChanges: diffFields(state.context.fields, context.fields),
+    from: leaves(state.value),
+    input: base.input,
+    kind: base.kind,
+    outcome,
+    prev: state.head,
+    reason: base.reason,
+    seq,
+    status: closed ? 'closed' : 'open',
+    target: base.target,
+    ticks: base.ticks,
+    timerId: base.timerId,
+    to,
+    transitions: takenIds(actions),
+    ...(base.warning ? { warning: base.warning } : {}),
+    ...(base.priority ? { priority: base.priority } : {}),
+  }
+  const next: TicketState = {
+    sopHash: sop.hash,
+    value: snapshot.value as TicketState['value'],
+    context,
+    status: closed ? 'closed' : 'open',
+    outcome,
+    active,
+    checklist,
+    seq: seq + 1,
+    head: recordHash(sop, record),
+    ...(clocks.pausedSince ? { pausedSince: clocks.pausedSince } : {}),
+    ...(policy.policy ? { policy: policy.policy } : {}),
+  }
+  // A choice rebuilt from the memo is no XState snapshot: the next decision resolves one if it needs it.
+  if ('machine' in snapshot) snapshots.set(next, snapshot)
+  return { ok: true, state: next, record, timers: { schedule, cancel } }
+}
+
+/** The timers a step has while it is active, entered at record `seq` (due times when `now` is given). */
+interface TimerSpec {
+  kind: 'sla' | 'delay'
+  ref: string
+  transitionId: string | null
+  /** The duration and how it is counted (business or wall-clock time). */
+  duration: string
+  clock: DurationClock
+  /** For delays: the contact window the due time moves into. */
+  window?: string
+}
+
+/** The timers each step has while active, worked out once per compiled SOP. */
+const timerSpecs = new WeakMap<CompiledSop, Map<string, TimerSpec[]>>()
+
+function specsOf(sop: CompiledSop, stepId: string): TimerSpec[] {
+  let bySop = timerSpecs.get(sop)
+  if (!bySop) {
+    bySop = new Map()
+    timerSpecs.set(sop, bySop)
+  }
+  let specs = bySop.get(stepId)
+  if (!specs) {
+    specs = []
+    const step = sop.steps.get(stepId)
+    if (step?.sla)
+      specs.push({ kind: 'sla', ref: stepId, transitionId: null, duration: step.sla.due, clock: step.sla })
+    for (const t of sop.outgoing.get(stepId) ?? []) {
+      if (t.after)
+        specs.push({
+          kind: 'delay',
+          ref: t.id,
+          transitionId: t.id,
+          duration: t.after,
+          clock: t,
+          window: t.window,
+        })
+    }
+    bySop.set(stepId, specs)
+  }
+  return specs
+}
+
+/** Ids of the timers an active step has now. */
+function timerIdsOf(sop: CompiledSop, stepId: string, entry: TicketState['active'][string]): string[] {
+  return specsOf(sop, stepId).map((spec) =>
+    spec.kind === 'sla' ? slaTimerId(stepId, entry) : timerId(spec.kind, spec.ref, entry.seq),
+  )
+}
+
+/** The timers a step entered at record `seq`, at `nowMs`, schedules. */
+function timersOf(
+  sop: CompiledSop,
+  stepId: string,
+  seq: number,
+  nowMs: number,
+  fields: Record<string, FieldValue>,
+): TimerRecord[] {
+  return specsOf(sop, stepId).map((spec) => ({
+    id: timerId(spec.kind, spec.ref, seq),
+    kind: spec.kind,
+    stepId,
+    transitionId: spec.transitionId,
+    dueAt: new Date(
+      alignToWindow(sop, spec.window, fields, dueAfterMs(sop, nowMs, spec.duration, spec.clock)),
+    ).toISOString(),
+  }))
+}
+
+export function snapshotOf(sop: CompiledSop, state: TicketState): AnyMachineSnapshot {
+  let snapshot = snapshots.get(state)
+  if (!snapshot) {
+    snapshot = sop.machine.resolveState({ value: state.value as never, context: state.context })
+    snapshots.set(state, snapshot)
+  }
+  return snapshot
+}
+
+export function takenIds(actions: readonly { type: string; params?: unknown }[]): string[] {
+  const ids: string[] = []
+  for (const a of actions) if (a.type === 'taken') ids.push((a.params as { id: string }).id)
+  return ids
+}
+
+/**
+ * The changed fields, by field name: a record is the same whatever the order of the members of
+ * its input (an evidence bundle holds it as canonical JSON, its members sorted).
+ */
+function diffFields(before: Record<string, FieldValue>, after: Record<string, FieldValue>): FieldChange[] {
+  const changes: FieldChange[] = []
+  for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
+    const a = before[key] ?? null
+    const b = after[key] ?? null
+    if (a !== b) changes.push({ field: key, from: a, to: b })
+  }
+  return changes
+}
