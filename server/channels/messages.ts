@@ -98,7 +98,7 @@ export class ConversationService {
       }
     }
     const id = newId('msg')
-    const attachments = this.files.save(id, m.attachments ?? [])
+    const attachments = await this.files.save(id, m.attachments ?? [])
     const row: MessageRow = {
       id,
       connectionId: conn.id,
