@@ -17,6 +17,7 @@ import { importSop, type RunningServer, startServer } from '../server/start.ts'
 import { longCase } from './engine.ts'
 import { commitLongTicket } from './longTicket.ts'
 import { peerActionsPerSecond } from './peer.ts'
+import { scaleFigures } from './serverScale.ts'
 
 const CLIENTS = 64
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
@@ -48,7 +49,7 @@ export function percentile(xs: number[], p: number): number {
 }
 
 /** The load generator in its own process; `run` sends it one job and waits for the result. */
-function loadGenerator(): { run: <T>(job: Record<string, unknown>) => Promise<T>; stop: () => void } {
+export function loadGenerator(): { run: <T>(job: Record<string, unknown>) => Promise<T>; stop: () => void } {
   const child: ChildProcess = fork(fileURLToPath(new URL('./loadClient.mjs', import.meta.url)), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
@@ -164,6 +165,8 @@ export async function runServerBench(log: (line: string) => void = console.log):
     // 5. A 10,000-record ticket: an action on it against one on a new ticket; its history read and
     // verified (chain + replay).
     await longTicketFigures(server, api, agent.token, await open(1), log)
+    // 6. SQLite and PostgreSQL with one and with two server processes.
+    await scaleFigures(log)
     log(
       '  goals: >= 9,000 actions/s over HTTP and >= 22 % of the ceiling; >= 16,000/s in process; p99 <= 6 ms at 1,000/s; >= 50× bpmn-engine; a 10,000-record ticket within 10 % of a new one',
     )
