@@ -100,6 +100,8 @@ async function measure(db: string, processes: number): Promise<Figures> {
         99,
       ),
     }
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n${servers.map((s) => s.output().slice(-2000)).join('\n')}`)
   } finally {
     for (const l of loads) l.stop()
     await stop(servers)

@@ -149,6 +149,10 @@ export async function copySqliteToPostgres(source: SqliteStorage, target: PgStor
           )
         }
       }
+      // Ticket numbers continue after the copied tickets.
+      await client.query(
+        "SELECT setval('ticket_numbers', (SELECT coalesce(max(number), 1000) + 1 FROM tickets), false)",
+      )
       // The admin log's numbering continues after the copied entries.
       await client.query(
         "SELECT setval(pg_get_serial_sequence('admin_log', 'seq'), (SELECT coalesce(max(seq), 0) + 1 FROM admin_log), false)",

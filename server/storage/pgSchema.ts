@@ -238,7 +238,7 @@ INSERT INTO sop_steps (sop_id, version, step_id, team, roles)
 ON CONFLICT DO NOTHING;`,
   },
   {
-    name: 'state shared by the servers on one database: the ledger signing key, attachment contents',
+    name: 'state shared by the servers on one database: the ledger signing key, attachment contents, ticket numbers',
     sql: `
 CREATE TABLE ledger_signing_key (
   id smallint PRIMARY KEY CHECK (id = 1),
@@ -252,7 +252,9 @@ CREATE TABLE attachment_contents (
   sha256 text PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'),
   content bytea NOT NULL,
   size bigint NOT NULL
-);`,
+);
+CREATE SEQUENCE ticket_numbers;
+SELECT setval('ticket_numbers', (SELECT coalesce(max(number), 1000) + 1 FROM tickets), false);`,
   },
 ]
 

@@ -146,6 +146,22 @@ describe('two servers on one PostgreSQL', () => {
     expect(updates).toHaveLength(4)
   })
 
+  it('number tickets opened at the same moment on both servers each differently, refusing none', async () => {
+    const opened = await Promise.all(
+      Array.from({ length: 64 }, (_, i) =>
+        api(i % 2 ? B : A, 'POST', '/api/tickets', admin, {
+          sopId: 'support-ticket',
+          channel: 'phone',
+          subject: `At once ${i}`,
+        }),
+      ),
+    )
+    expect(opened.map((o) => o.status)).toEqual(Array(64).fill(201))
+    const numbers = opened.map((o) => o.body.ticket.number as number)
+    expect(numbers.every((n) => Number.isInteger(n))).toBe(true)
+    expect(new Set(numbers).size).toBe(64)
+  })
+
   it('refuse, at the next request on the other server, a token revoked and a user disabled on one', async () => {
     const agent = await person(A, 'Petra Nováková', 'agent')
     expect((await api(B, 'GET', '/api/me', agent.token)).status).toBe(200)
