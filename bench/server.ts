@@ -17,6 +17,7 @@ import { importSop, type RunningServer, startServer } from '../server/start.ts'
 import { longCase } from './engine.ts'
 import { commitLongTicket } from './longTicket.ts'
 import { peerActionsPerSecond } from './peer.ts'
+import { scaleFigures } from './serverScale.ts'
 
 const CLIENTS = 64
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
@@ -48,7 +49,7 @@ export function percentile(xs: number[], p: number): number {
 }
 
 /** The load generator in its own process; `run` sends it one job and waits for the result. */
-function loadGenerator(): { run: <T>(job: Record<string, unknown>) => Promise<T>; stop: () => void } {
+export function loadGenerator(): { run: <T>(job: Record<string, unknown>) => Promise<T>; stop: () => void } {
   const child: ChildProcess = fork(fileURLToPath(new URL('./loadClient.mjs', import.meta.url)), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
@@ -171,6 +172,8 @@ export async function runServerBench(log: (line: string) => void = console.log):
     load.stop()
     await server.close()
   }
+  // 6. SQLite and PostgreSQL with one and with two server processes (each its own process).
+  await scaleFigures(log)
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en')

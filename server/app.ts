@@ -10,7 +10,7 @@ import { permissionGuard } from './auth/guard.ts'
 import type { AppEnv } from './auth/identity.ts'
 import { holidayRoutes } from './calendars/holidayRoutes.ts'
 import { calendarRoutes } from './calendars/routes.ts'
-import { type AttachmentPolicy, AttachmentStore } from './channels/attachments.ts'
+import { type AttachmentContents, type AttachmentPolicy, AttachmentStore } from './channels/attachments.ts'
 import { ConnectionService } from './channels/connections.ts'
 import { FormService } from './channels/forms.ts'
 import { ConversationService } from './channels/messages.ts'
@@ -54,6 +54,8 @@ export interface AppConfig {
     /** Where attachments are stored (content-addressed); default: a folder in the system's temp dir. */
     attachmentsDir?: string
     attachments?: AttachmentPolicy
+    /** Keeps attachment contents here instead of in `attachmentsDir` (PostgreSQL: in the database). */
+    attachmentContents?: AttachmentContents
     /** The region a phone number without a country code is read in (ISO 3166, default VN). */
     phoneRegion?: string
     /** Web form submissions per IP and per e-mail or phone in a window (default 10 and 5 in 10 minutes). */
@@ -71,6 +73,8 @@ export interface AppDeps {
   ledger?: LedgerService
   /** The outbox's storage; by default in the SQLite database of `storage`. */
   outbox?: OutboxStore
+  /** The bell's live streams; by default this process's only (see NoticeHub.relayThrough). */
+  noticeHub?: NoticeHub
 }
 
 /** Builds the API from its dependencies: nothing is global, so tests build as many apps as they like. */
@@ -80,11 +84,12 @@ export function createApp({
   config = {},
   ledger: given,
   outbox: givenOutbox,
+  noticeHub: givenHub,
 }: AppDeps) {
   const log = config.log ?? (() => {})
   const outbox = givenOutbox ?? storage.outbox
   const notices = storage.notices
-  const noticeHub = new NoticeHub()
+  const noticeHub = givenHub ?? new NoticeHub(log)
   // Every ticket commit carries the messages it causes (webhooks, replies): one transaction.
   const committer = new OutboxCommitter(storage, outbox, config.replies ?? {})
   const ledger = given ?? new LedgerService(storage, loadOrCreateKey(null), { clock, log })
@@ -97,6 +102,7 @@ export function createApp({
   const files = new AttachmentStore(
     ch.attachmentsDir ?? join(tmpdir(), 'sopflow-attachments'),
     ch.attachments,
+    ch.attachmentContents,
   )
   const conversations = new ConversationService(storage, tickets, files, {
     phoneRegion: ch.phoneRegion ?? 'VN',

@@ -18,7 +18,7 @@ Usage:
                 [--oidc-label TEXT]]        (or SOPFLOW_OIDC_ISSUER, SOPFLOW_OIDC_CLIENT_ID, …)
                [--smtp-port 2525 [--smtp-cert cert.pem --smtp-key key.pem]]
                [--smtp-relay smtp://user:pass@host:port] [--mail-from "Support <support@example.com>"]
-               [--shutdown-timeout 10]
+               [--shutdown-timeout 10] [--ledger-key key.pem] [--attachments-dir DIR]
   sopflow validate <file.json>…        check SOP documents; exit 1 if any is invalid
   sopflow paths <file.json>            every path to each end step
   sopflow user add --name <name> --role <${ROLES.join('|')}> [--team <team>] [--email <e-mail>]
@@ -78,6 +78,8 @@ async function main(argv: string[]): Promise<number> {
       'smtp-relay': { type: 'string' },
       'mail-from': { type: 'string' },
       'shutdown-timeout': { type: 'string' },
+      'ledger-key': { type: 'string' },
+      'attachments-dir': { type: 'string' },
     },
   })
   const db = values.db ?? DEFAULT_DB
@@ -115,6 +117,8 @@ async function main(argv: string[]): Promise<number> {
         smtpKey: values['smtp-key'],
         smtpRelay: values['smtp-relay'] ?? process.env.SOPFLOW_SMTP_RELAY ?? null,
         mailFrom: values['mail-from'] ?? process.env.SOPFLOW_MAIL_FROM,
+        ledgerKeyFile: values['ledger-key'] ?? process.env.SOPFLOW_LEDGER_KEY,
+        attachmentsDir: values['attachments-dir'] ?? process.env.SOPFLOW_ATTACHMENTS_DIR,
       })
       if (server.smtpPort !== null)
         process.stdout.write(`\nsopflow receives mail over SMTP on port ${server.smtpPort}\n`)

@@ -15,6 +15,8 @@ import { Problem } from './http/problem.ts'
 import { loadOrCreateKey } from './ledger/keys.ts'
 import { LedgerService } from './ledger/ledger.ts'
 import { noticeSender } from './notifications/deliver.ts'
+import { NoticeHub } from './notifications/notifications.ts'
+import { startPgNoticeRelay } from './notifications/pgNoticeRelay.ts'
 import { mailSender } from './outbox/mail.ts'
 import { webhookSender } from './outbox/webhookOut.ts'
 import { OutboxWorker, type WorkerOptions } from './outbox/worker.ts'
@@ -22,6 +24,8 @@ import { newId, newToken, tokenHash } from './services/crypto.ts'
 import type { Clock } from './services/tickets.ts'
 import { databaseTarget } from './storage/databaseUrl.ts'
 import { openStorage } from './storage/open.ts'
+import { PgAttachmentContents, sharedLedgerKey } from './storage/pgShared.ts'
+import { PgStorage } from './storage/postgres.ts'
 import type { Storage, User } from './storage/types.ts'
 import { TimerScheduler } from './timers/scheduler.ts'
 
@@ -101,6 +105,16 @@ export interface StartOptions {
   channelWebhooks?: Record<string, string>
   /** The outbox's delivery worker: polling, lease, backoff, give-up. */
   outbox?: WorkerOptions
+  /**
+   * The ledger's signing key (PKCS #8 PEM), created there at the first start. Default: beside a
+   * SQLite file; on PostgreSQL, kept in the database so every server signs with the same key.
+   */
+  ledgerKeyFile?: string
+  /**
+   * A folder for attachment contents (shared by every server when several run). Default: beside a
+   * SQLite file; on PostgreSQL, in the database.
+   */
+  attachmentsDir?: string
   /** How long a shutdown may take before open connections are cut (ms, default 10,000). */
   shutdownTimeoutMs?: number
 }
@@ -228,10 +242,17 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       }
     }
   }
-  // The ledger's signing key and the tree heads live beside the database, not in it.
+  // On SQLite the ledger's signing key and the tree heads live beside the database, not in it.
+  // Servers sharing a PostgreSQL database share its key there (or are all given one file).
   const dataDir =
     target.kind === 'sqlite' && target.path !== ':memory:' ? dirname(resolve(target.path)) : null
-  const ledger = new LedgerService(storage, loadOrCreateKey(dataDir && join(dataDir, 'ledger-key.pem')), {
+  const pgShared = storage instanceof PgStorage ? storage : null
+  const key = options.ledgerKeyFile
+    ? loadOrCreateKey(resolve(options.ledgerKeyFile))
+    : pgShared
+      ? await sharedLedgerKey(pgShared.db, now)
+      : loadOrCreateKey(dataDir && join(dataDir, 'ledger-key.pem'))
+  const ledger = new LedgerService(storage, key, {
     clock,
     log,
     headsFile: dataDir && join(dataDir, 'ledger-heads.jsonl'),
@@ -242,6 +263,19 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   ledger.start()
   const mailFrom = options.mailFrom ?? process.env.SOPFLOW_MAIL_FROM ?? 'sopflow <sopflow@localhost>'
   const replies = { mailFrom, channelWebhooks: options.channelWebhooks }
+  // The bell's live notices reach the streams on every server of a PostgreSQL database.
+  const noticeHub = new NoticeHub(log)
+  const relay =
+    pgShared && target.kind === 'postgres'
+      ? await startPgNoticeRelay(target.url, pgShared.pool, noticeHub, log)
+      : null
+  const attachments = options.attachmentsDir
+    ? { attachmentsDir: resolve(options.attachmentsDir) }
+    : pgShared
+      ? { attachmentContents: new PgAttachmentContents(pgShared.db) }
+      : dataDir
+        ? { attachmentsDir: join(dataDir, 'attachments') }
+        : {}
   const sopflow = createApp({
     storage,
     clock,
@@ -250,9 +284,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       replies,
       auth: options.auth,
       publicUrl: options.publicUrl,
-      channels: dataDir ? { attachmentsDir: join(dataDir, 'attachments') } : {},
+      channels: attachments,
     },
     ledger,
+    noticeHub,
   })
   // Messages a crash left stored but not yet on their new ticket are finished first.
   const recovered = await sopflow.channels.conversations.recover()
@@ -318,6 +353,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await worker.stop()
       await sopflow.metrics.close()
       await ledger.stop().catch((e) => log(`ledger: no last tree head: ${(e as Error).message}`))
+      await relay?.close()
       await storage.close()
     },
   }

@@ -39,9 +39,16 @@ export const DEFAULT_ALLOWED_TYPES = [
   'video/mp4',
 ]
 
+/** Where contents live instead of files: a store every server on the database shares. */
+export interface AttachmentContents {
+  put(sha256: string, content: Buffer): Promise<void>
+  get(sha256: string): Promise<Buffer | null>
+}
+
 /**
  * Attachments as content-addressed files (`<dir>/<sha256[0..2]>/<sha256>`): one copy per content,
- * synced to disk before the message that lists them commits.
+ * synced to disk before the message that lists them commits; or, given `contents`, kept there
+ * (PostgreSQL: in the database, so every server serves what any one stored).
  */
 export class AttachmentStore {
   readonly maxBytes: number
@@ -50,6 +57,7 @@ export class AttachmentStore {
   constructor(
     readonly dir: string,
     policy: AttachmentPolicy = {},
+    private readonly contents: AttachmentContents | null = null,
   ) {
     this.maxBytes = policy.maxBytes ?? 10 * 1024 * 1024
     this.allowed = policy.allowedTypes ?? DEFAULT_ALLOWED_TYPES
@@ -61,8 +69,9 @@ export class AttachmentStore {
   }
 
   /** Stores the files this policy allows; every file gets a row, a refused one with the reason. */
-  save(messageId: string, files: IncomingFile[]): AttachmentRow[] {
-    return files.map((f) => {
+  async save(messageId: string, files: IncomingFile[]): Promise<AttachmentRow[]> {
+    const rows: AttachmentRow[] = []
+    for (const f of files) {
       const row: AttachmentRow = {
         id: newId('att'),
         messageId,
@@ -74,22 +83,30 @@ export class AttachmentStore {
       }
       if (f.content.length > this.maxBytes) row.refused = `larger than ${this.maxBytes} bytes`
       else if (!this.allows(row.contentType)) row.refused = `type ${row.contentType} is not allowed`
-      else row.sha256 = this.write(f.content)
-      return row
-    })
+      else row.sha256 = await this.write(f.content)
+      rows.push(row)
+    }
+    return rows
   }
 
-  read(sha256: string): Buffer {
+  async read(sha256: string): Promise<Buffer> {
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error('not a content address')
-    return readFileSync(this.path(sha256))
+    if (!this.contents) return readFileSync(this.path(sha256))
+    const content = await this.contents.get(sha256)
+    if (!content) throw new Error(`no stored content ${sha256}`)
+    return content
   }
 
   private path(sha: string): string {
     return join(this.dir, sha.slice(0, 2), sha)
   }
 
-  private write(content: Buffer): string {
+  private async write(content: Buffer): Promise<string> {
     const sha = createHash('sha256').update(content).digest('hex')
+    if (this.contents) {
+      await this.contents.put(sha, content)
+      return sha
+    }
     const file = this.path(sha)
     if (existsSync(file)) return sha
     const folder = join(this.dir, sha.slice(0, 2))

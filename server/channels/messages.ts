@@ -113,7 +113,7 @@ export class ConversationService {
     const seen = m.externalId ? await this.seen(conn, m.externalId) : null
     if (seen) return seen
     const id = newId('msg')
-    const attachments = this.files.save(id, m.attachments ?? [])
+    const attachments = await this.files.save(id, m.attachments ?? [])
     const row: MessageRow = {
       id,
       connectionId: conn.id,

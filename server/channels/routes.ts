@@ -159,7 +159,7 @@ export function conversationRoutes(p: ChannelParts) {
     const a = await p.storage.channels.getAttachment(c.req.param('id'))
     if (!a?.sha256 || !a.ticketId) throw notFound('Attachment', c.req.param('id'))
     await p.tickets.get(a.ticketId)
-    const bytes = p.conversations.files.read(a.sha256)
+    const bytes = await p.conversations.files.read(a.sha256)
     return c.body(new Uint8Array(bytes), 200, {
       'content-type': 'application/octet-stream',
       'content-disposition': `attachment; filename="${a.filename.replace(/["\\\r\n]/g, '_')}"`,

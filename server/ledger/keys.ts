@@ -44,6 +44,16 @@ export function loadOrCreateKey(file: string | null): LedgerKey {
   return describe(privateKey)
 }
 
+/** A key from its PKCS #8 PEM text. */
+export function keyFromPem(pem: string): LedgerKey {
+  return describe(createPrivateKey(pem))
+}
+
+/** A new key, as PKCS #8 PEM text. */
+export function newKeyPem(): string {
+  return generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string
+}
+
 /** A public key given as a PEM file's text, or as base64 of its 32 bytes. */
 export function publicKeyFrom(text: string): { publicKey: KeyObject; keyId: string } {
   const trimmed = text.trim()

@@ -143,7 +143,7 @@ export function noticeSender(notices: NoticeStore, outbox: OutboxStore, hub: Not
         },
       ])
     const added = await notices.add(notice)
-    if (added) hub.publish(notice)
+    if (added) await hub.publish(notice)
     return { ok: true, status: null }
   }
 }

@@ -42,9 +42,16 @@ export const toNotice = (r: Row): Notice => ({
   readAt: (r.read_at as string | null) ?? null,
 })
 
-/** Who is listening live (the bell's event streams), per user. */
+/**
+ * Who is listening live (the bell's event streams), per user. A notice published here reaches this
+ * process's streams; with a relay (several servers on one PostgreSQL: ./pgNoticeRelay.ts) it goes
+ * out through the relay, which hands it back to `deliver` on every server, this one included.
+ */
 export class NoticeHub {
   private readonly listeners = new Map<string, Set<(n: Notice) => void>>()
+  private relay: ((n: Notice) => Promise<void>) | null = null
+
+  constructor(private readonly log: (line: string) => void = () => {}) {}
 
   listen(userId: string, fn: (n: Notice) => void): () => void {
     const set = this.listeners.get(userId) ?? new Set()
@@ -53,7 +60,24 @@ export class NoticeHub {
     return () => set.delete(fn)
   }
 
-  publish(n: Notice): void {
+  /** Sends every later notice through `send` instead of delivering it here directly. */
+  relayThrough(send: ((n: Notice) => Promise<void>) | null): void {
+    this.relay = send
+  }
+
+  async publish(n: Notice): Promise<void> {
+    if (!this.relay) return this.deliver(n)
+    try {
+      await this.relay(n)
+    } catch (err) {
+      // The notice is stored (the bell shows it when read); this server's streams still get it live.
+      this.log(`notices: not relayed to the other servers: ${(err as Error).message}`)
+      this.deliver(n)
+    }
+  }
+
+  /** Hands a notice to this process's streams of its user. */
+  deliver(n: Notice): void {
     for (const fn of this.listeners.get(n.userId) ?? []) fn(n)
   }
 }

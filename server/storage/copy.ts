@@ -1,10 +1,14 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import type { PgStorage } from './postgres.ts'
 import type { SqliteStorage } from './sqlite.ts'
 
 /**
  * Copies every table of a SQLite database into an empty PostgreSQL database, in one transaction:
  * the target holds all of it or none of it. Tables are copied parents first; a table the target
- * does not have, or a column it lacks, stops the copy before anything is written.
+ * does not have, or a column it lacks, stops the copy before anything is written. Attachment
+ * contents, files beside the SQLite database, go into the target's `attachment_contents`, where
+ * every server on PostgreSQL reads them.
  */
 const ORDER = [
   'users',
@@ -129,6 +133,26 @@ export async function copySqliteToPostgres(source: SqliteStorage, target: PgStor
         await flush()
         counts.push([table, rows])
       }
+      if (source.file && tables.includes('channel_attachments')) {
+        const folder = join(dirname(source.file), 'attachments')
+        const shas = source.db
+          .prepare('SELECT DISTINCT sha256 FROM channel_attachments WHERE sha256 IS NOT NULL')
+          .pluck()
+          .all() as string[]
+        for (const sha of shas) {
+          const file = join(folder, sha.slice(0, 2), sha)
+          if (!/^[0-9a-f]{64}$/.test(sha) || !existsSync(file)) continue
+          const content = readFileSync(file)
+          await client.query(
+            'INSERT INTO attachment_contents (sha256, content, size) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+            [sha, content, content.length],
+          )
+        }
+      }
+      // Ticket numbers continue after the copied tickets.
+      await client.query(
+        "SELECT setval('ticket_numbers', (SELECT coalesce(max(number), 1000) + 1 FROM tickets), false)",
+      )
       // The admin log's numbering continues after the copied entries.
       await client.query(
         "SELECT setval(pg_get_serial_sequence('admin_log', 'seq'), (SELECT coalesce(max(seq), 0) + 1 FROM admin_log), false)",

@@ -58,20 +58,14 @@ export class PgChannelStore extends ChannelQueries {
 }
 
 /**
- * Ticket numbers on PostgreSQL: the next after both the highest stored and the highest this process
- * handed out; the unique index on `tickets.number` refuses a duplicate from another server, and the
- * refused commit is retried with a new number.
+ * Ticket numbers on PostgreSQL: one sequence in the database, so servers sharing it never hand
+ * out the same number (`sopflow db copy` moves the sequence past the copied tickets).
  */
 export class PgTicketNumbers {
-  private last = 0
   constructor(private readonly db: Kysely<any>) {}
 
   async next(): Promise<number> {
-    const r = await this.db
-      .selectFrom('tickets')
-      .select((eb) => eb.fn.coalesce(eb.fn.max('number'), eb.lit(1000)).as('n'))
-      .executeTakeFirstOrThrow()
-    this.last = Math.max(this.last, Number(r.n)) + 1
-    return this.last
+    const r = await sql<{ n: number }>`SELECT nextval('ticket_numbers') AS n`.execute(this.db)
+    return Number(r.rows[0].n)
   }
 }

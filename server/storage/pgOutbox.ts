@@ -49,11 +49,16 @@ export class PgOutbox implements OutboxStore {
     return r.rows.map(toMessage).sort((a, b) => a.nextAt.localeCompare(b.nextAt))
   }
 
+  /**
+   * At a start, frees only the leases that have lapsed: the database is shared, so a message still
+   * leased may be in the hands of another live server right now.
+   */
   async release(now: string): Promise<number> {
     const r = await this.db
       .updateTable('outbox')
       .set({ status: 'queued', lease_until: null, next_at: now })
       .where('status', '=', 'sending')
+      .where('lease_until', '<=', now)
       .executeTakeFirst()
     return Number(r.numUpdatedRows)
   }

@@ -237,6 +237,25 @@ INSERT INTO sop_steps (sop_id, version, step_id, team, roles)
   WHERE jsonb_typeof(s->'id') = 'string'
 ON CONFLICT DO NOTHING;`,
   },
+  {
+    name: 'state shared by the servers on one database: the ledger signing key, attachment contents, ticket numbers',
+    sql: `
+CREATE TABLE ledger_signing_key (
+  id smallint PRIMARY KEY CHECK (id = 1),
+  private_key_pem text NOT NULL,
+  key_id text NOT NULL,
+  created_at text NOT NULL
+);
+CREATE TRIGGER ledger_signing_key_kept BEFORE UPDATE OR DELETE ON ledger_signing_key
+  FOR EACH ROW EXECUTE FUNCTION sopflow_refuse_change('the ledger signing key is kept');
+CREATE TABLE attachment_contents (
+  sha256 text PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+  content bytea NOT NULL,
+  size bigint NOT NULL
+);
+CREATE SEQUENCE ticket_numbers;
+SELECT setval('ticket_numbers', (SELECT coalesce(max(number), 1000) + 1 FROM tickets), false);`,
+  },
 ]
 
 /** The advisory lock key migrations run under (any constant both servers agree on). */

@@ -2,10 +2,12 @@ import { execFile } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { AttachmentStore } from '../../server/channels/attachments.ts'
+import { PgAttachmentContents } from '../../server/storage/pgShared.ts'
 import { PgStorage } from '../../server/storage/postgres.ts'
 import { SqliteStorage } from '../../server/storage/sqlite.ts'
 import { root, setup } from './helpers.ts'
@@ -86,6 +88,61 @@ describe('sopflow db copy and --db', () => {
     const again = await cli(['db', 'copy', '--from', path, '--to', url])
     expect(again.code).not.toBe(0)
     expect(`${again.stdout}${again.stderr}`).toContain('already holds')
+  }, 120_000)
+
+  it('copies the attachment contents kept beside the SQLite file into the database', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'sopflow-copy-files-')), 'sopflow.db')
+    const ctx = await setup({ path })
+    const opened = await ctx.call('POST', '/api/tickets', ctx.tokens.agent, {
+      sopId: 'support-ticket',
+      channel: 'chat',
+      subject: 'Receipt',
+    })
+    const conn = await ctx.call('POST', '/api/channels', ctx.tokens.owner, {
+      kind: 'webhook',
+      name: 'Zalo chat',
+      address: 'zalo',
+      channel: 'chat',
+      sopId: 'support-ticket',
+    })
+    expect(conn.status, JSON.stringify(conn.body)).toBe(201)
+    const content = Buffer.from('Biên lai 499 000 ₫')
+    const files = new AttachmentStore(join(dirname(path), 'attachments'))
+    const [row] = await files.save('msg_copy', [
+      { filename: 'receipt.txt', contentType: 'text/plain', content },
+    ])
+    await ctx.storage.channels.addMessage(
+      {
+        id: 'msg_copy',
+        connectionId: conn.body.id,
+        ticketId: opened.body.ticket.id,
+        followsTicketId: null,
+        direction: 'in',
+        channel: 'chat',
+        status: 'threaded',
+        sender: '+84901234567',
+        senderName: null,
+        subject: 'Receipt',
+        text: 'Đính kèm.',
+        html: null,
+        externalId: 'zalo-copy',
+        conversationId: 'conv-copy',
+        refs: [],
+        raw: null,
+        at: new Date().toISOString(),
+      },
+      [row],
+    )
+    await ctx.storage.close()
+    const url = await server.createDatabase()
+    const copied = await cli(['db', 'copy', '--from', path, '--to', url])
+    expect(copied.code, copied.stdout + copied.stderr).toBe(0)
+    const target = await PgStorage.open(url)
+    try {
+      expect(await new PgAttachmentContents(target.db).get(row.sha256!)).toEqual(content)
+    } finally {
+      await target.close()
+    }
   }, 120_000)
 
   it('refuses a --db with a scheme it does not know, and creates nothing', async () => {

@@ -1,0 +1,269 @@
+import { createPublicKey, verify } from 'node:crypto'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { AttachmentStore } from '../../server/channels/attachments.ts'
+import { signedBytes } from '../../server/ledger/treeHead.ts'
+import { PgAttachmentContents } from '../../server/storage/pgShared.ts'
+import { PgStorage } from '../../server/storage/postgres.ts'
+import { api, startTwoServers, type TwoServers } from './twoServers.ts'
+
+/**
+ * Two `sopflow serve` processes on one PostgreSQL database, as behind a load balancer: whatever
+ * one server committed, signed, stored or revoked, the other honours at the next request.
+ */
+let two: TwoServers
+let A = ''
+let B = ''
+let admin = ''
+
+beforeAll(async () => {
+  two = await startTwoServers()
+  A = two.servers[0].url
+  B = two.servers[1].url
+  admin = two.token
+}, 180_000)
+afterAll(async () => {
+  await two?.stop()
+}, 60_000)
+
+async function person(base: string, name: string, role: string): Promise<{ id: string; token: string }> {
+  const r = await api(base, 'POST', '/api/users', admin, { name, role })
+  expect(r.status, JSON.stringify(r.body)).toBe(201)
+  return { id: r.body.user.id, token: r.body.token }
+}
+
+async function openTicket(base: string, token: string, subject: string) {
+  const r = await api(base, 'POST', '/api/tickets', token, {
+    sopId: 'support-ticket',
+    channel: 'phone',
+    subject,
+  })
+  expect(r.status, JSON.stringify(r.body)).toBe(201)
+  return r.body.ticket as { id: string; version: number }
+}
+
+/** Reads a server-sent event stream, collecting each `notice` event's notice. */
+function noticeStream(base: string, token: string) {
+  const notices: { id: string; userId: string }[] = []
+  const ctl = new AbortController()
+  let opened: () => void
+  const ready = new Promise<void>((ok) => (opened = ok))
+  const done = (async () => {
+    const res = await fetch(`${base}/api/notifications/stream`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: ctl.signal,
+    })
+    const reader = res.body!.getReader()
+    let buf = ''
+    for (;;) {
+      const { value, done } = await reader.read()
+      if (done) return
+      buf += Buffer.from(value).toString('utf8')
+      let end = buf.indexOf('\n\n')
+      while (end >= 0) {
+        const block = buf.slice(0, end)
+        buf = buf.slice(end + 2)
+        const event = /^event: (.*)$/m.exec(block)?.[1]
+        const data = /^data: (.*)$/m.exec(block)?.[1]
+        if (event === 'unread') opened!()
+        if (event === 'notice' && data) notices.push(JSON.parse(data).notice)
+        end = buf.indexOf('\n\n')
+      }
+    }
+  })().catch(() => {})
+  return {
+    notices,
+    ready,
+    async close() {
+      ctl.abort()
+      await done
+    },
+  }
+}
+
+async function until(check: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+describe('two servers on one PostgreSQL', () => {
+  it('sign tree heads with the same ledger key, each head verifying with the key the other publishes', async () => {
+    const keysA = await api(A, 'GET', '/api/keys', admin)
+    const keysB = await api(B, 'GET', '/api/keys', admin)
+    expect(keysA.status).toBe(200)
+    expect(keysB.body).toEqual(keysA.body)
+    await openTicket(A, admin, 'Signed on A')
+    const headA = (await api(A, 'GET', '/api/ledger/head', admin)).body
+    await openTicket(B, admin, 'Signed on B')
+    const headB = (await api(B, 'GET', '/api/ledger/head', admin)).body
+    expect(headB.size).toBeGreaterThan(headA.size)
+    const publicKey = createPublicKey(keysA.body[0].pem)
+    for (const h of [headA, headB]) {
+      expect(h.keyId).toBe(keysA.body[0].keyId)
+      expect(verify(null, signedBytes(h), publicKey, Buffer.from(h.signature, 'base64'))).toBe(true)
+    }
+  })
+
+  it('let exactly one of 50 clients (half on each server) win each version of one ticket, and the chain verifies on both', async () => {
+    const agent = await person(A, 'Hà Trần', 'agent')
+    const t = await openTicket(A, agent.token, 'Raced')
+    const claimed = await api(B, 'POST', `/api/tickets/${t.id}/claim`, agent.token, { version: t.version })
+    expect(claimed.status, JSON.stringify(claimed.body)).toBe(200)
+    let version = claimed.body.ticket.version as number
+    const winners: string[] = []
+    for (let round = 0; round < 4; round++) {
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          api(i % 2 ? B : A, 'POST', `/api/tickets/${t.id}/update`, agent.token, {
+            version,
+            fields: { customer_name: `client ${round}-${i}` },
+          }),
+        ),
+      )
+      const won = answers.filter((a) => a.status === 200)
+      expect(won, `round ${round}`).toHaveLength(1)
+      expect(answers.filter((a) => a.status === 409)).toHaveLength(49)
+      expect(won[0].body.ticket.version).toBe(version + 1)
+      winners.push(won[0].body.ticket.state.context.fields.customer_name)
+      version = won[0].body.ticket.version
+    }
+    for (const base of [A, B]) {
+      const ticket = await api(base, 'GET', `/api/tickets/${t.id}`, agent.token)
+      expect(ticket.body.ticket.version).toBe(version)
+      expect(ticket.body.ticket.state.context.fields.customer_name).toBe(winners.at(-1))
+      const checked = await api(base, 'GET', `/api/tickets/${t.id}/verify`, admin)
+      expect(checked.body, JSON.stringify(checked.body)).toMatchObject({ ok: true, chain: { ok: true } })
+      expect(checked.body.ledger.ok).toBe(true)
+    }
+    const history = await api(A, 'GET', `/api/tickets/${t.id}/history`, admin)
+    const updates = (history.body.items ?? history.body.audit ?? history.body).filter(
+      (a: { type: string }) => a.type === 'update',
+    )
+    expect(updates).toHaveLength(4)
+  })
+
+  it('number tickets opened at the same moment on both servers each differently, refusing none', async () => {
+    const opened = await Promise.all(
+      Array.from({ length: 64 }, (_, i) =>
+        api(i % 2 ? B : A, 'POST', '/api/tickets', admin, {
+          sopId: 'support-ticket',
+          channel: 'phone',
+          subject: `At once ${i}`,
+        }),
+      ),
+    )
+    expect(opened.map((o) => o.status)).toEqual(Array(64).fill(201))
+    const numbers = opened.map((o) => o.body.ticket.number as number)
+    expect(numbers.every((n) => Number.isInteger(n))).toBe(true)
+    expect(new Set(numbers).size).toBe(64)
+  })
+
+  it('refuse, at the next request on the other server, a token revoked and a user disabled on one', async () => {
+    const agent = await person(A, 'Petra Nováková', 'agent')
+    expect((await api(B, 'GET', '/api/me', agent.token)).status).toBe(200)
+    const second = await api(B, 'POST', '/api/tokens', agent.token, { name: 'script', scopes: ['read'] })
+    expect(second.status, JSON.stringify(second.body)).toBe(201)
+    expect((await api(A, 'GET', '/api/me', second.body.secret)).status).toBe(200)
+    expect((await api(B, 'GET', '/api/me', second.body.secret)).status).toBe(200)
+    const revoked = await api(A, 'DELETE', `/api/tokens/${second.body.token.id}`, agent.token)
+    expect(revoked.status, JSON.stringify(revoked.body)).toBe(200)
+    expect((await api(B, 'GET', '/api/me', second.body.secret)).status).toBe(401)
+    expect((await api(B, 'GET', '/api/me', agent.token)).status).toBe(200)
+    const disabled = await api(B, 'POST', `/api/users/${agent.id}/disable`, admin)
+    expect(disabled.status, JSON.stringify(disabled.body)).toBe(200)
+    expect((await api(A, 'GET', '/api/me', agent.token)).status).toBe(401)
+    expect((await api(B, 'GET', '/api/me', agent.token)).status).toBe(401)
+  })
+
+  it('bring every notice committed through either server live to the streams on both', async () => {
+    const agent = await person(A, 'Minh Lê', 'agent')
+    const onA = noticeStream(A, agent.token)
+    const onB = noticeStream(B, agent.token)
+    try {
+      await Promise.all([onA.ready, onB.ready])
+      const ids: string[] = []
+      for (let i = 0; i < 4; i++) {
+        const base = i % 2 ? B : A
+        const t = await openTicket(base, admin, `Assigned ${i}`)
+        const r = await api(base, 'POST', `/api/tickets/${t.id}/assign`, admin, {
+          userId: agent.id,
+          version: t.version,
+        })
+        expect(r.status, JSON.stringify(r.body)).toBe(200)
+        ids.push(t.id)
+      }
+      await until(() => onA.notices.length >= 4 && onB.notices.length >= 4, 'four notices on each stream')
+      for (const s of [onA, onB]) {
+        expect(s.notices.map((n) => n.userId)).toEqual([agent.id, agent.id, agent.id, agent.id])
+        expect(new Set(s.notices.map((n) => (n as { ticketId?: string }).ticketId))).toEqual(new Set(ids))
+      }
+    } finally {
+      await onA.close()
+      await onB.close()
+    }
+  })
+
+  it('serve from both servers an attachment whose contents another process stored', async () => {
+    // The contents go through the attachment store exactly as a server keeps them on PostgreSQL
+    // (the store of the server that took the message; here the test's own process).
+    const t = await openTicket(A, admin, 'Receipt attached')
+    const conn = await api(A, 'POST', '/api/channels', admin, {
+      kind: 'webhook',
+      name: 'Zalo chat',
+      address: 'zalo',
+      channel: 'chat',
+      sopId: 'support-ticket',
+    })
+    expect(conn.status, JSON.stringify(conn.body)).toBe(201)
+    const storage = await PgStorage.open(two.db)
+    const content = Buffer.from('Biên lai: 499 000 ₫, thanh toán hai lần')
+    let attachmentId = ''
+    try {
+      const files = new AttachmentStore(
+        join(tmpdir(), 'sopflow-no-such-folder'),
+        {},
+        new PgAttachmentContents(storage.db),
+      )
+      const [row] = await files.save('msg_receipt', [
+        { filename: 'receipt.txt', contentType: 'text/plain', content },
+      ])
+      expect(row.sha256).toMatch(/^[0-9a-f]{64}$/)
+      await storage.channels.addMessage(
+        {
+          id: 'msg_receipt',
+          connectionId: conn.body.id,
+          ticketId: t.id,
+          followsTicketId: null,
+          direction: 'in',
+          channel: 'chat',
+          status: 'threaded',
+          sender: '+84901234567',
+          senderName: 'Nguyễn Văn An',
+          subject: 'Receipt',
+          text: 'Ảnh biên lai đính kèm.',
+          html: null,
+          externalId: 'zalo-1',
+          conversationId: 'conv-1',
+          refs: [],
+          raw: null,
+          at: new Date().toISOString(),
+        },
+        [row],
+      )
+      attachmentId = row.id
+    } finally {
+      await storage.close()
+    }
+    for (const base of [A, B]) {
+      const file = await fetch(`${base}/api/attachments/${attachmentId}`, {
+        headers: { authorization: `Bearer ${admin}` },
+      })
+      expect(file.status).toBe(200)
+      expect(Buffer.from(await file.arrayBuffer())).toEqual(content)
+    }
+  })
+})
