@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { ChannelQueries } from './channelQueries.ts'
 import type { AttachmentRow, MessageRow } from './channelTypes.ts'
 import { asRefusal } from './refused.ts'
