@@ -4,12 +4,8 @@ import type { AppEnv } from '../auth/roles.ts'
 import { jsonBody, notFound, Problem, parse } from '../http/problem.ts'
 import type { Clock } from '../services/tickets.ts'
 import type { Storage } from '../storage/types.ts'
-import { isHolidayRegion, resolveHolidays } from './holidays.ts'
+import { isHolidayRegion, withRegionHolidays } from './holidays.ts'
 import { calendarsOf } from './store.ts'
-
-/** Years of public holidays a saved calendar version holds, around the year it is saved. */
-const YEARS_BEFORE = 1
-const YEARS_AFTER = 3
 
 /**
  * Calendars: opening hours, holidays and closures. Every save is a new version; SOP versions
@@ -50,15 +46,7 @@ export function calendarRoutes(storage: Storage, clock: Clock) {
       })
     }
     const now = clock()
-    const year = now.getUTCFullYear()
-    // Holidays resolved from regions are resolved again; those typed in are kept.
-    const manual = given.holidays.filter((h) => h.region === undefined)
-    const resolved = resolveHolidays(given.holidayRegions, year - YEARS_BEFORE, year + YEARS_AFTER)
-    const known = new Set(manual.map((h) => h.date))
-    const holidays = [...manual, ...resolved.filter((h) => !known.has(h.date))].sort((a, b) =>
-      a.date.localeCompare(b.date),
-    )
-    const v = await store.add({ ...given, holidays }, now.toISOString(), c.get('user').id)
+    const v = await store.add(withRegionHolidays(given, now), now.toISOString(), c.get('user').id)
     return c.json(v, 201)
   })
 
