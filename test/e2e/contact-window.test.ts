@@ -12,12 +12,12 @@ import { createUser, launch, signIn } from './harness.ts'
  * the block is gone.
  */
 const H = 3_600_000
-const window = calendarFiles(EXAMPLE_CALENDARS, new Date()).vn_contact_window
+const vnWindow = calendarFiles(EXAMPLE_CALENDARS, new Date()).vn_contact_window
 /** The next working day (from tomorrow) whose window opens at 17:00 in Hanoi: 09:00 there, in UTC. */
 function nextWorkingMorning(): number {
   const day = new Date(Date.now() + 24 * H)
   let at = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), 2) // 09:00 in Hanoi
-  while ([0, 6].includes(new Date(at).getUTCDay()) || !isOpenAt(window, at + 8.5 * H)) at += 24 * H
+  while ([0, 6].includes(new Date(at).getUTCDay()) || !isOpenAt(vnWindow, at + 8.5 * H)) at += 24 * H
   return at
 }
 const morning = nextWorkingMorning()
