@@ -112,24 +112,26 @@ export function compile(input: unknown, options: CompileOptions = {}): CompiledS
     }
     calendars.set(name, calendar)
   }
+  // The calendars of the teams responsible for steps (all of them: the host pins them all).
   const teamCalendars = new Map<string, string>()
-  const clockCalendars = new Map<object, string>()
-  const byTeam = (clock: { time?: string; calendar?: string } | undefined, stepId: string | undefined) => {
-    const team = stepId ? steps.get(stepId)?.team : undefined
-    const id = team ? options.teamCalendars?.[team] : undefined
-    if (clock?.time !== 'business' || clock.calendar || !team || !id) return
+  for (const step of doc.steps) {
+    const id = step.team ? options.teamCalendars?.[step.team] : undefined
+    if (!step.team || !id || teamCalendars.has(step.team)) continue
     const calendar = options.calendars?.[id]
     if (!calendar)
       throw new SopError(
         'missing_calendar',
-        `Team "${team}" counts in calendar "${id}", which does not exist`,
-        {
-          id,
-        },
+        `Team "${step.team}" counts in calendar "${id}", which does not exist`,
+        { id },
       )
     calendars.set(id, calendar)
-    teamCalendars.set(team, id)
-    clockCalendars.set(clock, id)
+    teamCalendars.set(step.team, id)
+  }
+  const clockCalendars = new Map<object, string>()
+  const byTeam = (clock: { time?: string; calendar?: string } | undefined, stepId: string | undefined) => {
+    const team = stepId ? steps.get(stepId)?.team : undefined
+    const id = team ? teamCalendars.get(team) : undefined
+    if (clock && clock.time === 'business' && !clock.calendar && id) clockCalendars.set(clock, id)
   }
   for (const s of doc.steps) byTeam(s.sla, s.id)
   for (const t of doc.transitions) if (t.after) byTeam(t, t.from)

@@ -16,6 +16,7 @@ const ORDER = [
   'sop_versions',
   'calendar_versions',
   'sop_calendar_pins',
+  'sop_team_calendars',
   'customers',
   'surveys',
   'tickets',
