@@ -11,7 +11,12 @@ export class PgTeams implements TeamStore {
 
   async listTeams(): Promise<Team[]> {
     const rows = await this.db.selectFrom('teams').selectAll().orderBy('name').execute()
-    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, calendarId: r.calendar_id ?? null }))
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      createdAt: r.created_at,
+      calendarId: r.calendar_id ?? null,
+    }))
   }
 
   async getTeam(id: string): Promise<Team | null> {
