@@ -14,6 +14,7 @@ import {
   type TicketState,
   type TransitionRecord,
 } from '../engine/index.ts'
+import { calendarFiles } from '../server/calendars/examples.ts'
 
 const root = join(fileURLToPath(import.meta.url), '..', '..')
 
@@ -29,9 +30,11 @@ export function loadExamples(): { name: string; sop: CompiledSop }[] {
   } catch {
     files = []
   }
+  // The contact windows the bank examples name, as the server seeds them.
+  const calendars = calendarFiles(join(dir, 'calendars'), new Date())
   return files.sort().map((f) => ({
     name: f,
-    sop: compile(JSON.parse(readFileSync(join(dir, f), 'utf8')), { sha256: nodeSha256 }),
+    sop: compile(JSON.parse(readFileSync(join(dir, f), 'utf8')), { sha256: nodeSha256, calendars }),
   }))
 }
 

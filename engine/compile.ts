@@ -27,6 +27,13 @@ export interface CompiledSop {
   sha256: (text: string) => string
   /** The calendars its business-time durations count in (the versions this SOP version pins), by id. */
   calendars: ReadonlyMap<string, Calendar>
+  /** The calendar of each responsible team this SOP version counts in (team id → calendar id). */
+  teamCalendars: ReadonlyMap<string, string>
+  /**
+   * The team calendar a business-time duration that names no calendar counts in (by the clock: a
+   * step's `sla`, a delayed transition, a policy target), when its team has one.
+   */
+  clockCalendars: ReadonlyMap<object, string>
 }
 
 export interface CompileOptions {
@@ -40,6 +47,13 @@ export interface CompileOptions {
    * versions it pins). A named calendar that is missing throws `SopError('missing_calendar')`.
    */
   calendars?: Readonly<Record<string, Calendar>>
+  /**
+   * The calendar of each team (team id → calendar id, the calendar among `calendars`): a
+   * business-time duration that names no calendar counts in the calendar of the team responsible
+   * for it (its step's `team`; for a delay the step it leaves; for a policy target the initial
+   * step's), before the SOP's `calendar`.
+   */
+  teamCalendars?: Readonly<Record<string, string>>
 }
 
 /** Events the compiled machine understands. */
@@ -99,6 +113,30 @@ export function compile(input: unknown, options: CompileOptions = {}): CompiledS
     }
     calendars.set(name, calendar)
   }
+  // The calendars of the teams responsible for steps (all of them: the host pins them all).
+  const teamCalendars = new Map<string, string>()
+  for (const step of doc.steps) {
+    const id = step.team ? options.teamCalendars?.[step.team] : undefined
+    if (!step.team || !id || teamCalendars.has(step.team)) continue
+    const calendar = options.calendars?.[id]
+    if (!calendar)
+      throw new SopError(
+        'missing_calendar',
+        `Team "${step.team}" counts in calendar "${id}", which does not exist`,
+        { id },
+      )
+    calendars.set(id, calendar)
+    teamCalendars.set(step.team, id)
+  }
+  const clockCalendars = new Map<object, string>()
+  const byTeam = (clock: { time?: string; calendar?: string } | undefined, stepId: string | undefined) => {
+    const team = stepId ? steps.get(stepId)?.team : undefined
+    const id = team ? teamCalendars.get(team) : undefined
+    if (clock && clock.time === 'business' && !clock.calendar && id) clockCalendars.set(clock, id)
+  }
+  for (const s of doc.steps) byTeam(s.sla, s.id)
+  for (const t of doc.transitions) if (t.after) byTeam(t, t.from)
+  for (const t of doc.policy?.targets ?? []) byTeam(t, doc.initial)
   const machine = buildMachine(doc, { steps, transitions, outgoing, guards })
   return {
     document: doc,
@@ -112,6 +150,8 @@ export function compile(input: unknown, options: CompileOptions = {}): CompiledS
     sha256: options.sha256 ?? sha256Hex,
     guards,
     calendars,
+    teamCalendars,
+    clockCalendars,
   }
 }
 
@@ -292,7 +332,12 @@ export function applyEffects(context: TicketContext, effects: readonly Effect[])
 export function calendarsDigest(
   calendars: ReadonlyMap<string, Calendar> | Readonly<Record<string, Calendar>>,
   sha256: (text: string) => string = sha256Hex,
+  /** The team calendars (team id → calendar id): covered beside the calendars when there are any. */
+  teams: ReadonlyMap<string, string> | Readonly<Record<string, string>> = {},
 ): string | null {
   const entries = calendars instanceof Map ? [...calendars] : Object.entries(calendars)
-  return entries.length ? sha256(canonicalJson(Object.fromEntries(entries))) : null
+  const byTeam = teams instanceof Map ? Object.fromEntries(teams) : teams
+  if (!entries.length) return null
+  const all = Object.fromEntries(entries)
+  return sha256(canonicalJson(Object.keys(byTeam).length ? { calendars: all, teams: byTeam } : all))
 }

@@ -9,10 +9,13 @@ export interface DurationClock {
   calendar?: string
 }
 
-/** The calendar a duration counts in: the one it or the SOP names for business time, else 24/7. */
+/**
+ * The calendar a duration counts in, for business time: the one it names, else its team's, else
+ * the SOP's; wall-clock time (24/7) otherwise.
+ */
 export function calendarOf(sop: CompiledSop, clock: DurationClock | undefined): Calendar {
   if (clock?.time !== 'business') return ALWAYS_OPEN
-  const name = clock.calendar ?? sop.document.calendar
+  const name = clock.calendar ?? sop.clockCalendars.get(clock) ?? sop.document.calendar
   return (name && sop.calendars.get(name)) || ALWAYS_OPEN
 }
 

@@ -10,7 +10,7 @@ import { canonicalJson } from './hash.ts'
 import type { Actor, FieldValue, SopPath, TicketInput, TicketState } from './types.ts'
 import { referencedFields, triggerOf } from './validate.ts'
 
-const START = '2026-01-01T08:00:00.000Z'
+const DEFAULT_START = '2026-01-01T08:00:00.000Z'
 
 type PathSnapshot = Snapshot<undefined> & { ticket: TicketState; at: string }
 
@@ -26,6 +26,8 @@ export interface PathsOptions {
   limit?: number
   /** Most decisions to try while searching (default 200,000), so that any document finishes quickly. */
   budget?: number
+  /** When the paths start (ISO; default 2026-01-01 08:00 UTC): contact windows and holidays depend on it. */
+  startAt?: string
 }
 
 /**
@@ -38,6 +40,7 @@ export interface PathsOptions {
 export function paths(sop: CompiledSop, options: PathsOptions = {}): SopPath[] {
   const limit = options.limit ?? 500
   let budget = options.budget ?? 200_000
+  const START = options.startAt ?? DEFAULT_START
   const first = start(sop, { actor: { id: 'path', role: 'agent' }, now: START })
   if (!first.ok) return []
   const flowFields = [
@@ -51,12 +54,12 @@ export function paths(sop: CompiledSop, options: PathsOptions = {}): SopPath[] {
       fields: flowFields.map((f) => t.context.fields[f] ?? null),
     })
   const routeOf = (t: TicketState) => canonicalJson({ value: t.value, status: t.status })
-  const distance = distanceToEnd(sop, first.state, keyOf)
+  const distance = distanceToEnd(sop, first.state, keyOf, START)
 
   const found: SopPath[] = []
   const routes = new Set<string>()
   const keep = (trail: PathEvent[]): void => {
-    const path = toPath(sop, first.state, trail)
+    const path = toPath(sop, first.state, trail, START)
     const route = `${path.steps.join('>')}|${path.endStepId}`
     if (routes.has(route)) return
     routes.add(route)
@@ -137,6 +140,7 @@ function distanceToEnd(
   sop: CompiledSop,
   first: TicketState,
   keyOf: (t: TicketState) => string,
+  START: string,
 ): Map<string, number> | undefined {
   const wrap = (ticket: TicketState, at: string): PathSnapshot =>
     ({
@@ -197,7 +201,7 @@ function distanceToEnd(
 }
 
 /** A path as the steps it visits, replaying its inputs. */
-function toPath(sop: CompiledSop, first: TicketState, trail: PathEvent[]): SopPath {
+function toPath(sop: CompiledSop, first: TicketState, trail: PathEvent[], START: string): SopPath {
   const visited: string[] = [...leaves(first.value)]
   let ticket = first
   for (const e of trail) {

@@ -8,6 +8,7 @@ import { serve } from '@hono/node-server'
 import type { Hono } from 'hono'
 import { createApp, type SopflowApp } from './app.ts'
 import type { AuthConfig } from './auth/auth.ts'
+import { EXAMPLE_CALENDARS, seedCalendars } from './calendars/examples.ts'
 import { compileWithLatest, publishPinned } from './calendars/store.ts'
 import { startSmtp } from './channels/smtp.ts'
 import { decodePath } from './http/path.ts'
@@ -233,6 +234,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           .sort()
       : []
     const admin = (await storage.listUsers())[0]
+    // The calendars the examples name (their contact windows) come first: publishing pins them.
+    for (const id of await seedCalendars(storage, EXAMPLE_CALENDARS, admin.id, clock()))
+      log(`loaded example calendar ${id}`)
     for (const f of files) {
       try {
         const r = await importSop(storage, JSON.parse(readFileSync(join(dir, f), 'utf8')), admin.id, now)

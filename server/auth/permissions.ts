@@ -85,6 +85,7 @@ export const PERMISSIONS: readonly Permission[] = [
   p('PUT', '/api/roles/members/{userId}', ADMIN, ['admin']),
   p('GET', '/api/teams', EVERYONE, ANY_SCOPE),
   p('POST', '/api/teams', ADMIN, ['admin']),
+  p('PUT', '/api/teams/{id}', ADMIN, ['admin']),
 
   p('GET', '/api/users', ['supervisor', 'auditor', 'admin'], ['read', 'admin']),
   p('POST', '/api/users', ADMIN, ['admin']),

@@ -1,4 +1,24 @@
 import Holidays from 'date-holidays'
+import type { Calendar } from '../../engine/index.ts'
+
+/** Years of public holidays a saved calendar version holds, around the year it is saved. */
+const YEARS_BEFORE = 1
+const YEARS_AFTER = 3
+
+/**
+ * A calendar as it is saved at `now`: the holidays of its regions resolved again for the year
+ * before and three years ahead; holidays typed in (without a region) are kept.
+ */
+export function withRegionHolidays(given: Calendar, now: Date): Calendar {
+  const year = now.getUTCFullYear()
+  const manual = given.holidays.filter((h) => h.region === undefined)
+  const resolved = resolveHolidays(given.holidayRegions, year - YEARS_BEFORE, year + YEARS_AFTER)
+  const known = new Set(manual.map((h) => h.date))
+  const holidays = [...manual, ...resolved.filter((h) => !known.has(h.date))].sort((a, b) =>
+    a.date.localeCompare(b.date),
+  )
+  return { ...given, holidays }
+}
 
 /**
  * Public holidays of countries/regions (date-holidays codes such as CZ, VN, US-CA) as dates, for

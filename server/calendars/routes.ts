@@ -5,13 +5,9 @@ import { jsonBody, notFound, Problem, parse } from '../http/problem.ts'
 import type { Clock } from '../services/tickets.ts'
 import type { Storage } from '../storage/types.ts'
 import { ConflictError } from '../storage/types.ts'
-import { resolveHolidays } from './holidays.ts'
+import { withRegionHolidays } from './holidays.ts'
 import { calendarsOf, calendarUsers } from './store.ts'
 import { checkCalendarFields } from './validate.ts'
-
-/** Years of public holidays a saved calendar version holds, around the year it is saved. */
-const YEARS_BEFORE = 1
-const YEARS_AFTER = 3
 
 /**
  * Calendars: opening hours, holidays and closures. Every save is a new version; SOP versions
@@ -56,17 +52,9 @@ export function calendarRoutes(storage: Storage, clock: Clock) {
     checkCalendarFields(document)
     const given = parse(calendarSchema, { ...document, id })
     const now = clock()
-    const year = now.getUTCFullYear()
-    // Holidays resolved from regions are resolved again; those typed in are kept.
-    const manual = given.holidays.filter((h) => h.region === undefined)
-    const resolved = resolveHolidays(given.holidayRegions, year - YEARS_BEFORE, year + YEARS_AFTER)
-    const known = new Set(manual.map((h) => h.date))
-    const holidays = [...manual, ...resolved.filter((h) => !known.has(h.date))].sort((a, b) =>
-      a.date.localeCompare(b.date),
-    )
     try {
       const v = await store.add(
-        { ...given, holidays },
+        withRegionHolidays(given, now),
         now.toISOString(),
         c.get('user').id,
         baseVersion as number | undefined,

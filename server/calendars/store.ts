@@ -28,9 +28,14 @@ export function publishPinned(
   )
 }
 
-/** Compiles a published SOP version with the calendar versions it pins. */
+/** Compiles a published SOP version with the calendar versions it pins, its teams' among them. */
 export async function compilePinned(storage: Storage, v: SopVersion): Promise<CompiledSop> {
-  return compile(v.document, { sha256, calendars: await calendarsOf(storage).pinned(v.sopId, v.version) })
+  const store = calendarsOf(storage)
+  return compile(v.document, {
+    sha256,
+    calendars: await store.pinned(v.sopId, v.version),
+    teamCalendars: await store.teamPins(v.sopId, v.version),
+  })
 }
 
 /** An SOP whose latest published version runs on a calendar. */

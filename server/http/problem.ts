@@ -33,6 +33,7 @@ const API_CODES = [
   'unknown_role',
   'unknown_team',
   'team_exists',
+  'unknown_calendar',
   'outside_team',
   'draft_conflict',
   'ledger_rewritten',

@@ -5,6 +5,7 @@ import { channelOps } from '../channels/openapi.ts'
 import { ledgerSchemas } from '../ledger/routes.ts'
 import { outboxOps } from '../outbox/openapi.ts'
 import { inviteBody, linkBody, signInBody } from '../routes/auth.ts'
+import { teamCalendarBody } from '../routes/teams.ts'
 import { schemas } from '../schemas.ts'
 import { surveyOps } from '../surveys/routes.ts'
 import { templateOps } from '../templates/render.ts'
@@ -133,6 +134,12 @@ export const ops: Op[] = [
     ['put', '/api/roles/members/{userId}', "Set a user's organisation roles (beside their built-in role)"],
     ['get', '/api/teams', 'The teams (departments) of the organisation'],
     ['post', '/api/teams', 'Add a team'],
+    [
+      'put',
+      '/api/teams/{id}',
+      "Set the calendar a team's business time counts in (null: the SOP's), for SOP versions published afterwards",
+      { body: teamCalendarBody, responses: { '422': 'No calendar with this id' } },
+    ],
   ]),
   ...tagged('SOPs', [
     ['get', '/api/sops', 'List SOPs'],

@@ -72,6 +72,15 @@ export function ticketEvents(unit: TicketCommit): TicketEvent[] {
       })
     if (record.breach)
       out.push({ type: 'ticket.sla_breached', timestamp: at, data: { ...base, ...record.breach } })
+    // A policy target's warning: its record is made once (the warn timer fires once), so is the event.
+    if (record.warning) {
+      const w = record.warning
+      out.push({
+        type: 'ticket.sla_warning',
+        timestamp: at,
+        data: { ...base, metric: w.policy, stepId: w.stepId, due: w.dueAt, warnAt: w.at, notify: w.notify },
+      })
+    }
     for (const step of record.entered)
       out.push({ type: 'ticket.step_entered', timestamp: at, data: { ...base, step } })
     if (record.status === 'closed')

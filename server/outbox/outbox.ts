@@ -24,6 +24,7 @@ export const WEBHOOK_EVENTS = [
   'ticket.step_entered',
   'ticket.action_taken',
   'ticket.sla_breached',
+  'ticket.sla_warning',
   'ticket.note_added',
   'ticket.assigned',
   'ticket.closed',

@@ -65,6 +65,8 @@ export const bundleSchema = z
         version: z.number().int().min(1),
         /** The calendar versions the SOP version pins (for business-time deadlines). */
         calendars: z.record(z.string(), calendarSchema).optional(),
+        /** The calendar of each team responsible for its steps (team id → calendar id). */
+        teamCalendars: z.record(z.string(), text).optional(),
       })
       .strict(),
     ticket: z
@@ -231,12 +233,12 @@ export function checkBundle(
   // The calendars the SOP version pins: the first record carries their digest (tickets started
   // before it did carry none; their calendars are covered by the bundle's signature only).
   const anchored = created?.ticket?.calendarsHash ?? null
-  if (anchored && anchored !== calendarsDigest(s.calendars ?? {}, sha256))
+  if (anchored && anchored !== calendarsDigest(s.calendars ?? {}, sha256, s.teamCalendars ?? {}))
     out.problems.push(`the calendars do not match the digest ${anchored} the ticket's first record pins`)
   // The records' chain, replay, and the summary.
   let sop: ReturnType<typeof compile> | null = null
   try {
-    sop = compile(JSON.parse(s.document), { calendars: s.calendars, sha256 })
+    sop = compile(JSON.parse(s.document), { calendars: s.calendars, teamCalendars: s.teamCalendars, sha256 })
   } catch (err) {
     out.problems.push(`the SOP document cannot be compiled: ${(err as Error).message}`)
   }

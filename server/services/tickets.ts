@@ -727,7 +727,7 @@ const isEmptyValue = (v: FieldValue | undefined) => v === undefined || v === nul
 
 /** The digest of the calendars a ticket counts in, for its first record (nothing when none). */
 function calendarsAnchor(sop: CompiledSop): { calendarsHash?: string } {
-  const digest = calendarsDigest(sop.calendars, sha256)
+  const digest = calendarsDigest(sop.calendars, sha256, sop.teamCalendars)
   return digest ? { calendarsHash: digest } : {}
 }
 

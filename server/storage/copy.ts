@@ -20,6 +20,7 @@ const ORDER = [
   'sop_versions',
   'calendar_versions',
   'sop_calendar_pins',
+  'sop_team_calendars',
   'customers',
   'surveys',
   'tickets',

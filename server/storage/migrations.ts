@@ -464,6 +464,20 @@ CREATE UNIQUE INDEX tickets_number ON tickets(number);`,
     name: 'timers are claimed with a lease, so that one server fires each and another takes over when it lapses',
     sql: 'ALTER TABLE timers ADD COLUMN lease_until TEXT;',
   },
+  {
+    name: "a team's calendar: business time that names no calendar counts in the responsible team's, pinned at publishing",
+    sql: `
+ALTER TABLE teams ADD COLUMN calendar_id TEXT;
+CREATE TABLE sop_team_calendars (
+  sop_id TEXT NOT NULL,
+  sop_version INTEGER NOT NULL,
+  team_id TEXT NOT NULL,
+  calendar_id TEXT NOT NULL,
+  PRIMARY KEY (sop_id, sop_version, team_id)
+) WITHOUT ROWID;
+CREATE TRIGGER sop_team_calendars_immutable BEFORE UPDATE ON sop_team_calendars
+BEGIN SELECT RAISE(ABORT, 'calendar pins are immutable'); END;`,
+  },
 ]
 
 /**

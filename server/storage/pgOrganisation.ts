@@ -3,6 +3,7 @@ import { type Calendar, calendarSchema, canonicalJson } from '../../engine/index
 import type { NewAdminLogEntry } from './accessTypes.ts'
 import { pgAdminLog } from './pgAccess.ts'
 import {
+  type Bundled,
   type CalendarStore,
   type CalendarVersion,
   type CalendarVersionMeta,
@@ -16,7 +17,12 @@ export class PgTeams implements TeamStore {
 
   async listTeams(): Promise<Team[]> {
     const rows = await this.db.selectFrom('teams').selectAll().orderBy('name').execute()
-    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at }))
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      createdAt: r.created_at,
+      calendarId: r.calendar_id ?? null,
+    }))
   }
 
   async getTeam(id: string): Promise<Team | null> {
@@ -94,6 +100,19 @@ export class PgTeams implements TeamStore {
     })
   }
 
+  async setTeamCalendar(id: string, calendarId: string | null, log: NewAdminLogEntry): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const r = await trx
+        .updateTable('teams')
+        .set({ calendar_id: calendarId })
+        .where('id', '=', id)
+        .executeTakeFirst()
+      if (Number(r.numUpdatedRows) !== 1) return false
+      await pgAdminLog(trx, log)
+      return true
+    })
+  }
+
   async addOrgRole(role: OrgRole, log: NewAdminLogEntry): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const r = await trx
@@ -160,6 +179,25 @@ export class PgCalendars implements CalendarStore {
         WHERE calendar_id = ${id} GROUP BY calendar_id`.execute(trx)
       if (!Number(r.numAffectedRows)) throw new Error(`No calendar "${id}" to pin`)
     }
+    // The calendars of the teams responsible for the version's steps, in their latest versions.
+    await sql`INSERT INTO sop_team_calendars (sop_id, sop_version, team_id, calendar_id)
+      SELECT DISTINCT s.sop_id, s.version, s.team, t.calendar_id FROM sop_steps s JOIN teams t ON t.id = s.team
+      WHERE s.sop_id = ${sopId} AND s.version = ${sopVersion} AND t.calendar_id IS NOT NULL`.execute(trx)
+    await sql`INSERT INTO sop_calendar_pins (sop_id, sop_version, calendar_id, calendar_version)
+      SELECT ${sopId}, ${sopVersion}, calendar_id, max(version) FROM calendar_versions
+      WHERE calendar_id IN (SELECT calendar_id FROM sop_team_calendars WHERE sop_id = ${sopId} AND sop_version = ${sopVersion})
+      GROUP BY calendar_id ON CONFLICT DO NOTHING`.execute(trx)
+  }
+
+  async teamPins(sopId: string, sopVersion: number): Promise<Record<string, string>> {
+    const rows = await this.db
+      .selectFrom('sop_team_calendars')
+      .select(['team_id', 'calendar_id'])
+      .where('sop_id', '=', sopId)
+      .where('sop_version', '=', sopVersion)
+      .orderBy('team_id')
+      .execute()
+    return Object.fromEntries(rows.map((r) => [r.team_id, r.calendar_id]))
   }
 
   async list(): Promise<CalendarVersionMeta[]> {
@@ -217,9 +255,13 @@ export class PgCalendars implements CalendarStore {
     return out
   }
 
-  async bundled(sopId: string, sopVersion: number): Promise<{ calendars?: Record<string, Calendar> }> {
+  async bundled(sopId: string, sopVersion: number): Promise<Bundled> {
     const calendars = await this.pinned(sopId, sopVersion)
-    return Object.keys(calendars).length ? { calendars } : {}
+    const teamCalendars = await this.teamPins(sopId, sopVersion)
+    return {
+      ...(Object.keys(calendars).length ? { calendars } : {}),
+      ...(Object.keys(teamCalendars).length ? { teamCalendars } : {}),
+    }
   }
 
   async pinned(sopId: string, sopVersion: number): Promise<Record<string, Calendar>> {

@@ -256,6 +256,20 @@ CREATE TABLE attachment_contents (
 CREATE SEQUENCE ticket_numbers;
 SELECT setval('ticket_numbers', (SELECT coalesce(max(number), 1000) + 1 FROM tickets), false);`,
   },
+  {
+    name: "a team's calendar: business time that names no calendar counts in the responsible team's, pinned at publishing",
+    sql: `
+ALTER TABLE teams ADD COLUMN calendar_id text COLLATE "C";
+CREATE TABLE sop_team_calendars (
+  sop_id text COLLATE "C" NOT NULL,
+  sop_version integer NOT NULL,
+  team_id text COLLATE "C" NOT NULL,
+  calendar_id text COLLATE "C" NOT NULL,
+  PRIMARY KEY (sop_id, sop_version, team_id)
+);
+CREATE TRIGGER sop_team_calendars_immutable BEFORE UPDATE ON sop_team_calendars
+  FOR EACH ROW EXECUTE FUNCTION sopflow_refuse_change('calendar pins are immutable');`,
+  },
 ]
 
 /** The advisory lock key migrations run under (any constant both servers agree on). */

@@ -28,10 +28,18 @@ export interface CalendarStore {
   add(calendar: Calendar, at: string, by: string, baseVersion?: number): Promise<CalendarVersion>
   /** Ids among `ids` that have no calendar. */
   missing(ids: readonly string[]): Promise<string[]>
-  /** For an evidence bundle: the calendars an SOP version pins, when it pins any. */
-  bundled(sopId: string, sopVersion: number): Promise<{ calendars?: Record<string, Calendar> }>
+  /** For an evidence bundle: the calendars an SOP version pins, and its team calendars, when there are any. */
+  bundled(sopId: string, sopVersion: number): Promise<Bundled>
+  /** The calendar of each team an SOP version pins (team id → calendar id). */
+  teamPins(sopId: string, sopVersion: number): Promise<Record<string, string>>
   /** The calendars an SOP version runs on, as data for `compile`. */
   pinned(sopId: string, sopVersion: number): Promise<Record<string, Calendar>>
+}
+
+/** What an evidence bundle carries of an SOP version's calendars. */
+export interface Bundled {
+  calendars?: Record<string, Calendar>
+  teamCalendars?: Record<string, string>
 }
 
 interface Row {
@@ -75,6 +83,18 @@ export function pinLatestCalendars(
   for (const id of ids) {
     if (!insert.run(sopId, sopVersion, id).changes) throw new Error(`No calendar "${id}" to pin`)
   }
+  // The calendars of the teams responsible for the version's steps, in their latest versions.
+  db.prepare(
+    `INSERT INTO sop_team_calendars (sop_id, sop_version, team_id, calendar_id)
+     SELECT DISTINCT s.sop_id, s.version, s.team, t.calendar_id FROM sop_steps s JOIN teams t ON t.id = s.team
+     WHERE s.sop_id = ? AND s.version = ? AND t.calendar_id IS NOT NULL`,
+  ).run(sopId, sopVersion)
+  db.prepare(
+    `INSERT OR IGNORE INTO sop_calendar_pins (sop_id, sop_version, calendar_id, calendar_version)
+     SELECT ?, ?, calendar_id, max(version) FROM calendar_versions
+     WHERE calendar_id IN (SELECT calendar_id FROM sop_team_calendars WHERE sop_id = ? AND sop_version = ?)
+     GROUP BY calendar_id`,
+  ).run(sopId, sopVersion, sopId, sopVersion)
 }
 
 /**
@@ -156,9 +176,23 @@ export class SqliteCalendars implements CalendarStore {
   }
 
   /** For an evidence bundle: the calendars an SOP version pins, when it pins any. */
-  async bundled(sopId: string, sopVersion: number): Promise<{ calendars?: Record<string, Calendar> }> {
+  async bundled(sopId: string, sopVersion: number): Promise<Bundled> {
     const calendars = await this.pinned(sopId, sopVersion)
-    return Object.keys(calendars).length ? { calendars } : {}
+    const teamCalendars = await this.teamPins(sopId, sopVersion)
+    return {
+      ...(Object.keys(calendars).length ? { calendars } : {}),
+      ...(Object.keys(teamCalendars).length ? { teamCalendars } : {}),
+    }
+  }
+
+  /** The calendar of each team an SOP version pins (team id → calendar id). */
+  async teamPins(sopId: string, sopVersion: number): Promise<Record<string, string>> {
+    const rows = this.db
+      .prepare(
+        'SELECT team_id, calendar_id FROM sop_team_calendars WHERE sop_id = ? AND sop_version = ? ORDER BY team_id',
+      )
+      .all(sopId, sopVersion) as { team_id: string; calendar_id: string }[]
+    return Object.fromEntries(rows.map((r) => [r.team_id, r.calendar_id]))
   }
 
   /** The calendars an SOP version runs on, as data for `compile`. */

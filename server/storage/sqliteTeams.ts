@@ -6,6 +6,8 @@ export interface Team {
   id: string
   name: string
   createdAt: string
+  /** The calendar the team's business time counts in (null: the SOP's). */
+  calendarId?: string | null
 }
 
 export interface OrgRole {
@@ -33,6 +35,11 @@ export interface TeamStore {
   addTeam(team: Team, log: NewAdminLogEntry): Promise<boolean>
   /** Adds an organisation role with its admin-log entry; false (nothing written) when the name is taken. */
   addOrgRole(role: OrgRole, log: NewAdminLogEntry): Promise<boolean>
+  /**
+   * Sets (or, with null, clears) a team's calendar with its admin-log entry; false (nothing
+   * written) when there is no such team.
+   */
+  setTeamCalendar(id: string, calendarId: string | null, log: NewAdminLogEntry): Promise<boolean>
   /** Replaces a user's organisation roles with the log entry (`log` gets the roles before). */
   changeOrgRoles(
     userId: string,
@@ -51,6 +58,7 @@ export class SqliteTeams implements TeamStore {
         id: r.id,
         name: r.name,
         createdAt: r.created_at,
+        calendarId: r.calendar_id ?? null,
       }),
     )
   }
@@ -131,6 +139,16 @@ export class SqliteTeams implements TeamStore {
   async addTeam(team: Team, log: NewAdminLogEntry): Promise<boolean> {
     return this.db.transaction(() => {
       if (!this.insertTeam(team)) return false
+      insertAdminLog(this.db, log)
+      return true
+    })()
+  }
+
+  /** Sets or clears a team's calendar with its log entry; false (nothing written) without the team. */
+  async setTeamCalendar(id: string, calendarId: string | null, log: NewAdminLogEntry): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (!this.db.prepare('UPDATE teams SET calendar_id = ? WHERE id = ?').run(calendarId, id).changes)
+        return false
       insertAdminLog(this.db, log)
       return true
     })()

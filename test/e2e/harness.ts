@@ -8,7 +8,9 @@ import { importSop, type RunningServer, startServer } from '../../server/start.t
 export const SHOTS = join(import.meta.dirname, '..', '..', 'test-output', 'screenshots')
 
 /** A sopflow server on a temporary database and a headless Chromium page. */
-export async function launch(options: { auth?: AuthConfig; port?: number } = {}): Promise<{
+export async function launch(
+  options: { auth?: AuthConfig; port?: number; clock?: () => Date } = {},
+): Promise<{
   server: RunningServer
   browser: Browser
   page: Page
@@ -25,6 +27,7 @@ export async function launch(options: { auth?: AuthConfig; port?: number } = {})
     timerIntervalMs: 500,
     seedExamples: false,
     auth: options.auth,
+    clock: options.clock,
   })
   // Frozen copies of the examples, so that browser tests do not change when the examples are edited.
   const admin = (await server.storage.listUsers())[0]

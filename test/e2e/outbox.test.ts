@@ -18,7 +18,7 @@ afterAll(async () => {
 })
 
 describe('the outbox page', () => {
-  it('shows a failed webhook with its reason, retries it, and keeps a refused URL in the form with the reason', async () => {
+  it('shows a failed webhook with its reason, retries it, and keeps a refused URL in the form with the reason, and subscribes to ticket.sla_warning from the form', async () => {
     let answer = 503
     const receiver = await webhookReceiver(() => answer)
     closing.push(receiver.close)
@@ -84,5 +84,19 @@ describe('the outbox page', () => {
     await alert.waitFor()
     expect(await alert.textContent()).toContain('http://10.0.0.5/hook')
     expect(await page.inputValue('input[name="url"]')).toBe('http://10.0.0.5/hook')
+
+    // The form offers the policy targets' warning event, and subscribes to it.
+    await page.fill('input[name="url"]', receiver.url)
+    await page.getByRole('checkbox', { name: 'ticket.sla_warning' }).check()
+    await page.locator('.webhook-form > label.small input[type="checkbox"]').check()
+    await page.getByRole('button', { name: 'Subscribe' }).click()
+    const base = server.url
+    await expect
+      .poll(async () => {
+        const res = await fetch(`${base}/api/webhooks`, { headers })
+        const subs = (await res.json()) as { url: string; events: string[] }[]
+        return subs.filter((x) => x.events.includes('ticket.sla_warning')).map((x) => x.events)
+      })
+      .toEqual([['ticket.created', 'ticket.sla_warning']])
   }, 90_000)
 })

@@ -178,4 +178,54 @@ describe('teams, organisation roles, invitations and resets in the web app', () 
     }
     await page.evaluate(() => localStorage.setItem('sopflow.lang', 'en'))
   })
+
+  it('sets a team’s calendar with the select on its card, and clears it again', async () => {
+    const saved = await fetch(`${h.server.url}/api/calendars/hanoi_desk`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${h.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        title: 'Hanoi desk',
+        timeZone: 'Asia/Ho_Chi_Minh',
+        week: { mon: [{ from: '08:00', to: '17:00' }] },
+      }),
+    })
+    expect(saved.status).toBe(201)
+    await page.setViewportSize({ width: 1440, height: 900 })
+    await signIn(page, h.adminToken, '#/teams')
+    const select = page.locator('[data-team-calendar="billing"]')
+    await select.waitFor()
+    expect(await select.inputValue()).toBe('')
+    await select.selectOption({ label: 'Hanoi desk' })
+    await status('Billing now counts business time in Hanoi desk.')
+    const team = () =>
+      api('/api/teams').then((ts: { id: string; calendarId: string | null }[]) =>
+        ts.find((t) => t.id === 'billing'),
+      )
+    expect((await team())?.calendarId).toBe('hanoi_desk')
+    for (const [lang, text] of [
+      ['vi', 'Lịch làm việc'],
+      ['cs', 'Kalendář'],
+    ]) {
+      await page.evaluate((l) => localStorage.setItem('sopflow.lang', l), lang)
+      await page.reload()
+      await page.locator('[data-group="billing"] .team-calendar', { hasText: text }).waitFor()
+      for (const [width, height] of [
+        [1440, 900],
+        [390, 844],
+      ]) {
+        await page.setViewportSize({ width, height })
+        expect(await fitsWidth(), `${lang} ${width}`).toBe(true)
+        await page.screenshot({
+          path: join(SHOTS, `people-team-calendar-${width}-${lang}.png`),
+          fullPage: true,
+        })
+      }
+    }
+    await page.evaluate(() => localStorage.setItem('sopflow.lang', 'en'))
+    await page.setViewportSize({ width: 1440, height: 900 })
+    await page.reload()
+    await page.locator('[data-team-calendar="billing"]').selectOption({ label: 'The SOP’s calendar' })
+    await status('Billing now counts business time in each SOP’s calendar.')
+    expect((await team())?.calendarId).toBeNull()
+  })
 })

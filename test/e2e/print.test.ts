@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { EXAMPLE_CALENDARS, seedCalendars } from '../../server/calendars/examples.ts'
 import { importSop } from '../../server/start.ts'
 import { createUser, launch, signIn } from './harness.ts'
 
@@ -46,6 +47,8 @@ const versions = new Map<string, number>()
 beforeAll(async () => {
   h = await launch()
   const admin = (await h.server.storage.listUsers())[0]
+  // The contact windows the bank examples name come first: publishing pins them.
+  await seedCalendars(h.server.storage, EXAMPLE_CALENDARS, admin.id, new Date())
   for (const doc of examples) {
     const { version } = await importSop(h.server.storage, doc, admin.id, new Date().toISOString())
     expect(version, doc.id).toBeGreaterThan(0)

@@ -2,9 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { compile, decide, paths, replay, start, validate } from '../../engine/index.ts'
+import { calendarFiles, EXAMPLE_CALENDARS } from '../../server/calendars/examples.ts'
 
 const dir = join(import.meta.dirname, '..', '..', 'examples')
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'))
+/** The calendars the examples name (their contact windows), as the server seeds them. */
+const calendars = calendarFiles(EXAMPLE_CALENDARS, new Date('2026-06-01T00:00:00Z'))
 
 describe('examples', () => {
   it('has at least five SOPs, one in Vietnamese, using every step kind', () => {
@@ -22,7 +25,7 @@ describe('examples', () => {
       it('is valid and compiles', () => {
         const result = validate(doc)
         expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([])
-        expect(compile(doc).hash).toMatch(/^[0-9a-f]{64}$/)
+        expect(compile(doc, { calendars }).hash).toMatch(/^[0-9a-f]{64}$/)
       })
 
       it('has the parts of an SOP: title, department, purpose, glossary, instructions', () => {
@@ -32,7 +35,7 @@ describe('examples', () => {
       })
 
       it('walks every path to each end step, and every history replays', () => {
-        const sop = compile(doc)
+        const sop = compile(doc, { calendars })
         const found = paths(sop)
         const ends = doc.steps.filter((s: { kind: string; parent?: string }) => s.kind === 'end' && !s.parent)
         expect(new Set(found.map((p) => p.endStepId))).toEqual(new Set(ends.map((s: { id: string }) => s.id)))

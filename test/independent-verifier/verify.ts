@@ -125,8 +125,9 @@ export function independentVerify(bytes: Uint8Array, trustedPublicKey?: string):
   }
   shape(b, '', '')
   if (problems.length) return problems
-  // The SOP carries the calendars its version pins when it counts business time.
-  const { calendars, ...sopMembers } = b.sop ?? {}
+  // The SOP carries the calendars its version pins when it counts business time, and the calendar
+  // of each team responsible for its steps when a team has one.
+  const { calendars, teamCalendars, ...sopMembers } = b.sop ?? {}
   shape(sopMembers, 'sop', 'sop')
   shape(b.treeHead, 'treeHead', 'treeHead')
   shape(b.ticket, 'ticket', 'ticket')
@@ -211,7 +212,9 @@ export function independentVerify(bytes: Uint8Array, trustedPublicKey?: string):
   const calendarsHash = first?.payload?.ticket?.calendarsHash
   if (calendarsHash !== undefined) {
     const carried = calendars && typeof calendars === 'object' ? calendars : {}
-    if (!Object.keys(carried).length || hexOf(sha256(utf8(canon(carried)))) !== calendarsHash)
+    const teams = teamCalendars && typeof teamCalendars === 'object' ? teamCalendars : {}
+    const hashed = Object.keys(teams).length ? { calendars: carried, teams } : carried
+    if (!Object.keys(carried).length || hexOf(sha256(utf8(canon(hashed)))) !== calendarsHash)
       problems.push('SOP calendars hash')
   }
   // Step 5 (the parts that need no SOP engine): the summary against the records.

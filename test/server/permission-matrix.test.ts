@@ -31,6 +31,7 @@ const SPEC: Record<string, string> = {
   'PUT /api/roles/members/{userId}': 'admin | admin',
   'GET /api/teams': 'everyone | any scope',
   'POST /api/teams': 'admin | admin',
+  'PUT /api/teams/{id}': 'admin | admin',
   'GET /api/users': 'admin supervisor auditor | read admin',
   'POST /api/users': 'admin | admin',
   'PUT /api/users/{id}/role': 'admin | admin',

@@ -223,6 +223,61 @@ describe.each(BACKENDS)('storage reads on $name', (backend) => {
     expect(await storage.teams.orgRolesOf(admin.id)).toEqual([])
   })
 
+  it('keeps a team’s calendar with its log entry, and pins its latest version to SOP versions published afterwards', async () => {
+    const log = (id: string) => ({
+      at: NOW,
+      actorId: admin.id,
+      actorRole: 'admin',
+      action: 'team.calendar',
+      targetType: 'team',
+      targetId: id,
+      before: null,
+      after: null,
+    })
+    const desk = (title: string) => ({
+      id: 'hcm_desk',
+      title,
+      timeZone: 'Asia/Ho_Chi_Minh',
+      always: false,
+      week: { mon: [{ from: '08:00', to: '17:00' }] },
+      holidayRegions: [],
+      holidays: [],
+      closures: [],
+      openings: [],
+    })
+    await storage.teams.createTeam({ id: 'hcm_care', name: 'Care HCM', createdAt: NOW })
+    expect(await storage.teams.setTeamCalendar('nobody', 'hcm_desk', log('nobody'))).toBe(false)
+    await storage.calendars.add(desk('v1'), NOW, admin.id)
+    expect(await storage.teams.setTeamCalendar('hcm_care', 'hcm_desk', log('hcm_care'))).toBe(true)
+    expect((await storage.teams.getTeam('hcm_care'))?.calendarId).toBe('hcm_desk')
+    const entries = await storage.access.listAdminLog({ limit: 10, offset: 0, targetId: 'hcm_care' })
+    expect(entries.items.map((e) => e.action)).toEqual(['team.calendar'])
+    const doc = {
+      ...fixture,
+      id: 'team_cal',
+      steps: fixture.steps.map((st: Record<string, unknown>, i: number) =>
+        i === 0 ? { ...st, team: 'hcm_care' } : st,
+      ),
+    }
+    const first = (await importSop(storage, doc, admin.id, NOW)).version as number
+    expect(await storage.calendars.teamPins('team_cal', first)).toEqual({ hcm_care: 'hcm_desk' })
+    expect((await storage.calendars.pinned('team_cal', first)).hcm_desk.title).toBe('v1')
+    // The calendar is edited: the version already published keeps v1, the next one pins v2.
+    await storage.calendars.add(desk('v2'), NOW, admin.id)
+    const second = (await importSop(storage, { ...doc, purpose: `${doc.purpose} Again.` }, admin.id, NOW))
+      .version as number
+    expect((await storage.calendars.pinned('team_cal', first)).hcm_desk.title).toBe('v1')
+    expect((await storage.calendars.pinned('team_cal', second)).hcm_desk.title).toBe('v2')
+    expect(await storage.calendars.bundled('team_cal', second)).toMatchObject({
+      teamCalendars: { hcm_care: 'hcm_desk' },
+    })
+    // Without a calendar, the team's steps pin none.
+    expect(await storage.teams.setTeamCalendar('hcm_care', null, log('hcm_care'))).toBe(true)
+    const third = (await importSop(storage, { ...doc, purpose: `${doc.purpose} Third.` }, admin.id, NOW))
+      .version as number
+    expect(await storage.calendars.teamPins('team_cal', third)).toEqual({})
+  })
+
   it('appends every audit record to the ledger and proves each one in a signed tree head', async () => {
     const size = await storage.ledgerSize()
     expect(size).toBe(5)

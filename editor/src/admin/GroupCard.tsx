@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { type ReactNode, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { UserRow } from '../api/users.ts'
 
@@ -12,6 +12,7 @@ export function GroupCard({
   onAdd,
   onRemove,
   note,
+  children,
 }: {
   title: string
   code: string
@@ -22,6 +23,8 @@ export function GroupCard({
   onRemove: (u: UserRow) => void
   /** What to say beside a person one could add (e.g. the team they would leave). */
   note?: (u: UserRow) => string | null
+  /** More settings of the group, under its title (a team's calendar). */
+  children?: ReactNode
 }) {
   const { t } = useTranslation('admin')
   const [pick, setPick] = useState('')
@@ -35,6 +38,7 @@ export function GroupCard({
       <h3>
         {title} <code className="muted small">{code}</code>
       </h3>
+      {children}
       {members.length === 0 ? (
         <p className="muted">{t('people.noMembers')}</p>
       ) : (

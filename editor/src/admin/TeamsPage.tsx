@@ -3,6 +3,7 @@ import { problemText } from '../ui/problemText.ts'
 import './admin.css'
 import { GroupCard } from './GroupCard.tsx'
 import { NewGroupForm } from './NewGroupForm.tsx'
+import { TeamCalendarSelect } from './TeamCalendarSelect.tsx'
 import { usePeople } from './usePeople.ts'
 
 /** Teams (departments) and organisation roles, with their members: who is responsible for what. */
@@ -44,7 +45,14 @@ export function TeamsPage() {
               busy={people.busy}
               onAdd={(u) => people.joinTeam(team, u)}
               onRemove={(u) => people.leaveTeam(team, u)}
-            />
+            >
+              <TeamCalendarSelect
+                team={team}
+                calendars={people.calendars}
+                busy={people.busy}
+                onChange={(id) => people.setTeamCalendar(team, id)}
+              />
+            </GroupCard>
           ))}
         </div>
       </div>

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { ApiError } from '../api/client.ts'
 import { createOrgRole, listOrgRoles, type OrgRole, setOrgRoles } from '../api/roles.ts'
-import { createTeam, listTeams, type Team } from '../api/teams.ts'
+import { createTeam, listCalendarChoices, listTeams, setTeamCalendar, type Team } from '../api/teams.ts'
 import { listUsers, setTeam, type UserRow } from '../api/users.ts'
 import { useAsync } from '../ui/useAsync.ts'
 
@@ -10,6 +10,7 @@ export function usePeople() {
   const teams = useAsync(listTeams, [])
   const roles = useAsync(listOrgRoles, [])
   const users = useAsync(listUsers, [])
+  const calendars = useAsync(listCalendarChoices, [])
   const [error, setError] = useState<ApiError | null>(null)
   const [done, setDone] = useState<{ key: string; name: string; group: string } | null>(null)
   const [busy, setBusy] = useState(false)
@@ -37,9 +38,16 @@ export function usePeople() {
     teams: teams.data ?? [],
     roles: roles.data ?? [],
     users: (users.data ?? []).filter((u) => !u.disabledAt),
+    calendars: calendars.data ?? [],
     error,
     done,
     busy,
+    setTeamCalendar: (team: Team, calendarId: string | null) =>
+      run(() => setTeamCalendar(team.id, calendarId), {
+        key: calendarId ? 'teamCalendar' : 'teamCalendarNone',
+        name: (calendars.data ?? []).find((c) => c.id === calendarId)?.title ?? '',
+        group: team.name,
+      }),
     createTeam: (team: Team) =>
       run(() => createTeam(team), { key: 'teamCreated', name: team.name, group: team.name }),
     joinTeam: (team: Team, u: UserRow) =>

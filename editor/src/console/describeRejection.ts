@@ -20,7 +20,7 @@ export function promptNames(prompt: TicketPrompt | null): Required<Names> {
  * condition needs. Never the CEL text or ids (those are behind the action's "details").
  */
 export function describeRejection(
-  r: Pick<Rejection, 'code' | 'message' | 'missing' | 'roles' | 'allowed' | 'guards'>,
+  r: Pick<Rejection, 'code' | 'message' | 'missing' | 'roles' | 'allowed' | 'guards' | 'nextAllowedAt'>,
   prompt: TicketPrompt | null,
   t: TFunction,
   action?: string,
@@ -49,6 +49,11 @@ export function describeRejection(
       })
     case 'ticket_closed':
       return t('blocked.ticket_closed')
+    case 'outside_contact_window':
+      // The next allowed time as a date, which the text formats in the reader's way.
+      return r.nextAllowedAt
+        ? t('problems.outside_contact_window', { ns: 'common', nextAllowedAt: new Date(r.nextAllowedAt) })
+        : t('blocked.other')
     default:
       return t(`problems.${r.code}`, { ns: 'common', defaultValue: t('blocked.other') })
   }

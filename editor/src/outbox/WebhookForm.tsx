@@ -6,6 +6,7 @@ export const EVENTS = [
   'ticket.step_entered',
   'ticket.action_taken',
   'ticket.sla_breached',
+  'ticket.sla_warning',
   'ticket.note_added',
   'ticket.assigned',
   'ticket.closed',
