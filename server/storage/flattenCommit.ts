@@ -7,8 +7,8 @@ export const PRIORITY_RANK: Record<Priority, number> = { low: 0, normal: 1, high
 
 type Row = Record<string, unknown>
 
-// Each row holds exactly the columns its statement binds, an absent value as null: a batch
-// serialised as JSON for the writer thread binds the same values as the objects themselves.
+// Each row holds exactly the columns its statement binds, an absent value as null: nothing else
+// is copied to the writer thread, and every named parameter is present.
 
 function ticketRow(t: TicketRow): Row {
   return {

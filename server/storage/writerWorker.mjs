@@ -20,17 +20,10 @@ parentPort?.on('message', (m) => {
     parentPort?.close()
     return
   }
-  // A batch is one string, `<id>\n<units as JSON>` (serialiseBatch in sqliteWriter.ts).
-  const cut = m.indexOf('\n')
-  const id = Number(m.slice(0, cut))
   try {
-    const units = JSON.parse(m.slice(cut + 1))
-    for (const u of units)
-      for (const message of u.messages ?? [])
-        if (typeof message.raw === 'string') message.raw = Buffer.from(message.raw, 'base64')
-    parentPort?.postMessage({ id, outcomes: commit(units) })
+    parentPort?.postMessage({ id: m.id, outcomes: commit(m.units) })
   } catch (error) {
-    parentPort?.postMessage({ id, error: error instanceof Error ? error.message : String(error) })
+    parentPort?.postMessage({ id: m.id, error: error instanceof Error ? error.message : String(error) })
   }
 })
 parentPort?.postMessage({ ready: true })
