@@ -97,7 +97,9 @@ export class SqliteTeams implements TeamStore {
   }
 
   private readOrgRoles(userId: string): string[] {
-    this.rolesOf ??= this.db.prepare('SELECT role FROM user_org_roles WHERE user_id = ? ORDER BY role').pluck()
+    this.rolesOf ??= this.db
+      .prepare('SELECT role FROM user_org_roles WHERE user_id = ? ORDER BY role')
+      .pluck()
     return this.rolesOf.all(userId) as string[]
   }
 
