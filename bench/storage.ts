@@ -11,6 +11,7 @@ import { SqliteStorage } from '../server/storage/sqlite.ts'
 import type { Storage } from '../server/storage/types.ts'
 import { fixture, NOW, newTicket, touch } from '../test/server/commitFixtures.ts'
 import { startPostgres } from '../test/server/pgHarness.ts'
+import { runWriterCpuBench } from './writerCpu.ts'
 
 const CLIENTS = 64
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4)
@@ -46,6 +47,7 @@ async function measure(storages: Storage[]): Promise<{ perSecond: number; p99: n
 }
 
 export async function runStorageBench(): Promise<void> {
+  await runWriterCpuBench()
   console.log(`## storage: durable commits, ${CLIENTS} clients, ${SECONDS} s each`)
   const rows: [string, { perSecond: number; p99: number }][] = []
   const sqlite = new SqliteStorage(join(mkdtempSync(join(tmpdir(), 'sopflow-bench-storage-')), 'db.sqlite'), {

@@ -478,6 +478,39 @@ CREATE TABLE sop_team_calendars (
 CREATE TRIGGER sop_team_calendars_immutable BEFORE UPDATE ON sop_team_calendars
 BEGIN SELECT RAISE(ABORT, 'calendar pins are immutable'); END;`,
   },
+  {
+    // A WITHOUT ROWID table keyed by (ticket_id, seq) stores every record, payload included, in the
+    // order of its key, so each append lands inside the tree and splits pages; a rowid table
+    // appends at its end and keeps the key as a narrow unique index. Same columns, same indexes.
+    name: 'audit records appended at the end of a rowid table, the (ticket, seq) key kept as a unique index',
+    sql: `
+CREATE TABLE audit_appended (
+  ticket_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  at TEXT NOT NULL,
+  actor_id TEXT NOT NULL,
+  role TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  prev_hash TEXT,
+  hash TEXT NOT NULL,
+  leaf INTEGER
+);
+INSERT INTO audit_appended (ticket_id, seq, type, at, actor_id, role, payload, prev_hash, hash, leaf)
+  SELECT ticket_id, seq, type, at, actor_id, role, payload, prev_hash, hash, leaf FROM audit
+  ORDER BY leaf, at, ticket_id, seq;
+DROP TRIGGER audit_append_only_update;
+DROP TRIGGER audit_append_only_delete;
+DROP TABLE audit;
+ALTER TABLE audit_appended RENAME TO audit;
+CREATE UNIQUE INDEX audit_ticket_seq ON audit(ticket_id, seq);
+CREATE INDEX audit_by_type ON audit(ticket_id, type, seq);
+CREATE UNIQUE INDEX audit_leaf ON audit(leaf);
+CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;`,
+  },
 ]
 
 /**

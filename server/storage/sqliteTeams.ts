@@ -50,6 +50,9 @@ export interface TeamStore {
 
 /** Teams and organisation roles on the SQLite database (tables of the migration that adds them). */
 export class SqliteTeams implements TeamStore {
+  /** Read on every ticket write and reply (the actor's roles): prepared once, each role a plain string. */
+  private rolesOf: Database.Statement | null = null
+
   constructor(private readonly db: Database.Database) {}
 
   async listTeams(): Promise<Team[]> {
@@ -102,11 +105,10 @@ export class SqliteTeams implements TeamStore {
   }
 
   private readOrgRoles(userId: string): string[] {
-    return (
-      this.db.prepare('SELECT role FROM user_org_roles WHERE user_id = ? ORDER BY role').all(userId) as {
-        role: string
-      }[]
-    ).map((r) => r.role)
+    this.rolesOf ??= this.db
+      .prepare('SELECT role FROM user_org_roles WHERE user_id = ? ORDER BY role')
+      .pluck()
+    return this.rolesOf.all(userId) as string[]
   }
 
   /** Replaces a user's organisation roles, in one transaction. */

@@ -20,12 +20,10 @@ parentPort?.on('message', (m) => {
     parentPort?.close()
     return
   }
-  // A batch arrives as one JSON string: `{ id, units }`, every row's values ready to bind.
-  const batch = JSON.parse(m)
   try {
-    parentPort?.postMessage({ id: batch.id, outcomes: commit(batch.units) })
+    parentPort?.postMessage({ id: m.id, outcomes: commit(m.units) })
   } catch (error) {
-    parentPort?.postMessage({ id: batch.id, error: error instanceof Error ? error.message : String(error) })
+    parentPort?.postMessage({ id: m.id, error: error instanceof Error ? error.message : String(error) })
   }
 })
 parentPort?.postMessage({ ready: true })
