@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { compile, type Diagnostic, paths, validate } from '../../engine/index.ts'
+import { sha256 } from '../services/crypto.ts'
 
 type Write = (text: string) => void
 const out: Write = (text) => process.stdout.write(text)
@@ -83,7 +84,7 @@ export async function runPaths(file: string | undefined, write: Write = out): Pr
     write(`✗ ${file} is invalid; run \`sopflow validate ${file}\` for the details\n`)
     return 1
   }
-  const sop = compile(read.value)
+  const sop = compile(read.value, { sha256 })
   const found = paths(sop)
   const title = (id: string) => sop.steps.get(id)?.title ?? id
   const byEnd = new Map<string, typeof found>()
