@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import { LoadFailuresAsTests } from './test/mutation-load-failures.ts'
 
 /**
  * The tests Stryker runs against each mutant (`npm run mutation`): those that run sopflow's code in
@@ -34,6 +35,7 @@ export default defineConfig({
       'test/server/shutdown.test.ts',
       ...(engineOnly ? ['test/engine/properties.test.ts'] : []),
     ],
+    reporters: ['default', new LoadFailuresAsTests()],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     fileParallelism: false,
