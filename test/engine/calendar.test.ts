@@ -35,7 +35,7 @@ describe('opening hours', () => {
       expect(hourProblems(bad, '24:00')).toContain('from: must be a time such as 08:00')
   })
   it('names the end that is not a time such as 17:00', () => {
-    for (const bad of ['17', '17:0', '24:30', ' 17:00', '17:00 '])
+    for (const bad of ['17', '17:0', '24:30', ' 17:00', '17:00 ', '124:00', 'x24:00'])
       expect(hourProblems('08:00', bad)).toContain('to: must be a time such as 17:00 (24:00 for midnight)')
   })
   it('refuses hours that end when or before they start', () => {
