@@ -42,6 +42,13 @@ describe('the placeholders of a reply template', () => {
       { kind: 'placeholder', value: 'ticket.id' },
     ])
   })
+  it('reads tags and placeholders written without spaces', () => {
+    expect(templateProblems('{%if%}{{ticket.id}}{{agent.name|json}}')).toEqual([
+      { kind: 'tag', value: 'if' },
+      { kind: 'placeholder', value: 'ticket.id' },
+      { kind: 'filter', value: 'json' },
+    ])
+  })
   it('names a filter by its name alone, without its argument', () => {
     expect(templateProblems('{{ agent.name | truncate: 5 }}')).toEqual([
       { kind: 'filter', value: 'truncate' },
