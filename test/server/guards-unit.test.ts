@@ -249,7 +249,11 @@ describe('requests from another site', () => {
       app.request('http://desk.example/write', { method, headers })
     expect((await write('POST', { [CSRF_HEADER]: 'token-123' })).status).toBe(200)
     expect((await write('DELETE', { [CSRF_HEADER]: 'token-123' })).status).toBe(200)
-    for (const headers of [{}, { [CSRF_HEADER]: 'token-124' }, { [CSRF_HEADER]: 'token-1234' }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { [CSRF_HEADER]: 'token-124' },
+      { [CSRF_HEADER]: 'token-1234' },
+    ]) {
       const r = await write('PUT', headers)
       expect(r.status).toBe(403)
       expect(await r.json()).toEqual({
