@@ -144,7 +144,11 @@ describe('the strength of a password', () => {
       message: 'The password is too easy to guess; choose another',
       params: { reason: 'guessable', min: 10 },
     }
+    const common = ['password123', 'password1234', '1234567890', '0123456789', 'qwertyuiop', 'iloveyou12']
+    const more = ['administrator', 'sopflow123', 'changeme123']
     for (const p of [
+      ...common,
+      ...more,
       'Password123',
       'SOPFLOW123',
       'letmein1234',
