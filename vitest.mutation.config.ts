@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import { LoadFailuresAsTests } from './test/mutation-load-failures.ts'
 
 /**
  * The tests Stryker runs against each mutant (`npm run mutation`): those that run sopflow's code in
@@ -6,16 +7,25 @@ import { defineConfig } from 'vitest/config'
  * restart, abuse, the CLI), cannot see a mutant and are left out. `SOPFLOW_MUTATION_TESTS=engine`
  * keeps only the engine's own tests (and the examples'), for a quicker run over `engine/`; it leaves
  * out the property tests too, which try hundreds of random documents each (seconds per mutant).
+ * Any other value is a comma-separated list of test files or folders (`npm run mutation --
+ * --tests=…`): only those run.
  */
-const engineOnly = process.env.SOPFLOW_MUTATION_TESTS === 'engine'
+const chosen = process.env.SOPFLOW_MUTATION_TESTS ?? ''
+const engineOnly = chosen === 'engine'
+const named =
+  chosen && !engineOnly
+    ? chosen.split(',').map((t) => (t.endsWith('.ts') ? t : `${t.replace(/\/$/, '')}/**/*.test.ts`))
+    : []
 export default defineConfig({
   test: {
     root: '.',
-    include: [
-      'test/engine/**/*.test.ts',
-      'test/examples/**/*.test.ts',
-      ...(engineOnly ? [] : ['test/server/**/*.test.ts', 'test/independent-verifier/**/*.test.ts']),
-    ],
+    include: named.length
+      ? named
+      : [
+          'test/engine/**/*.test.ts',
+          'test/examples/**/*.test.ts',
+          ...(engineOnly ? [] : ['test/server/**/*.test.ts', 'test/independent-verifier/**/*.test.ts']),
+        ],
     exclude: [
       // Each of these starts sopflow as another process (a real start, a kill, a shutdown).
       'test/server/process.test.ts',
@@ -25,6 +35,7 @@ export default defineConfig({
       'test/server/shutdown.test.ts',
       ...(engineOnly ? ['test/engine/properties.test.ts'] : []),
     ],
+    reporters: ['default', new LoadFailuresAsTests()],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     fileParallelism: false,

@@ -65,6 +65,15 @@ if (process.argv.includes('--files')) {
 for (const [key, f] of [...folders].sort(([a], [b]) => a.localeCompare(b))) {
   console.log(line(key.split('/').length > 2 ? `  ${key}` : key, f))
 }
+// A mutant that "survived" while no test completed was never tested: its test files failed to
+// load, or none was found for it. Such figures are not to be trusted: name the files.
+const untested = Object.entries(all.files)
+  .map(([path, { mutants }]) => [path, mutants.filter((m) => m.status === 'Survived' && m.testsCompleted === 0).length])
+  .filter(([, n]) => n > 0)
+if (untested.length)
+  console.log(
+    `Survived with no test run (a test file failed to load, or none was found): ${untested.map(([p, n]) => `${p} ${n}`).join(', ')}`,
+  )
 // A folder's figure covers only its files measured so far: name those not yet measured.
 const mutable = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

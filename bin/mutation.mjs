@@ -3,8 +3,12 @@
 // at low priority and prints the score per folder.
 //   npm run mutation                      every file of engine/ and server/ (incremental)
 //   npm run mutation -- engine/guard.ts   one file (or several, or a folder such as server/auth)
+//   npm run mutation -- --files=engine/templates.ts,engine/survey.ts --tests=test/server/reply-templates.test.ts
+//                                         those files, against only the test files named (a quick
+//                                         loop over one file and the tests that reach it)
 //   npm run mutation -- --score           only print the scores (add --files for each file's)
-// When every file named is under engine/, only the engine's own tests run against the mutants.
+// When every file named is under engine/ (and no --tests= is given), only the engine's own tests
+// run against the mutants.
 import { spawnSync } from 'node:child_process'
 import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -12,8 +16,26 @@ import { join } from 'node:path'
 const root = join(import.meta.dirname, '..')
 const args = process.argv.slice(2)
 const scoreOnly = args.includes('--score')
-const targets = args.filter((a) => !a.startsWith('-') && existsSync(join(root, a)))
-const options = args.filter((a) => a !== '--score' && a !== '--files' && !targets.includes(a))
+const listed = (name) =>
+  args
+    .filter((a) => a.startsWith(`--${name}=`))
+    .flatMap((a) => a.slice(name.length + 3).split(','))
+    .filter(Boolean)
+const missing = [...listed('files'), ...listed('tests')].filter((p) => !existsSync(join(root, p)))
+if (missing.length) {
+  console.error(`No such file or folder: ${missing.join(', ')}`)
+  process.exit(2)
+}
+const tests = listed('tests')
+const targets = [...args.filter((a) => !a.startsWith('-') && existsSync(join(root, a))), ...listed('files')]
+const options = args.filter(
+  (a) =>
+    a !== '--score' &&
+    a !== '--files' &&
+    !a.startsWith('--files=') &&
+    !a.startsWith('--tests=') &&
+    !targets.includes(a),
+)
 const globs = targets.map((t) => (statSync(join(root, t)).isDirectory() ? `${t.replace(/\/$/, '')}/**/*.ts` : t))
 const engineOnly = targets.length > 0 && targets.every((t) => t.startsWith('engine'))
 
@@ -34,7 +56,14 @@ if (!scoreOnly) {
     {
       cwd: root,
       stdio: 'inherit',
-      env: { ...process.env, ...(engineOnly ? { SOPFLOW_MUTATION_TESTS: 'engine' } : {}) },
+      env: {
+        ...process.env,
+        ...(tests.length
+          ? { SOPFLOW_MUTATION_TESTS: tests.join(',') }
+          : engineOnly
+            ? { SOPFLOW_MUTATION_TESTS: 'engine' }
+            : {}),
+      },
     },
   )
   status = stryker.status ?? 1
