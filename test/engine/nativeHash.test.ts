@@ -15,6 +15,7 @@ import {
   treeHash,
   verifyChain,
 } from '../../engine/index.ts'
+import { calendarFiles, EXAMPLE_CALENDARS } from '../../server/calendars/examples.ts'
 import { sha256Bytes } from '../../server/ledger/sha.ts'
 import { linkHash, sha256 as nodeSha256 } from '../../server/services/crypto.ts'
 
@@ -45,12 +46,15 @@ function chains(sop: CompiledSop): TransitionRecord[][] {
   })
 }
 
+/** The calendars the examples name (their contact windows), as the server seeds them. */
+const calendars = calendarFiles(EXAMPLE_CALENDARS, new Date('2026-06-01T00:00:00Z'))
+
 describe("the server's native SHA-256 and the portable one", () => {
   it('give byte-identical version hashes and record chains on every example and fixture SOP', () => {
     expect(documents.length).toBeGreaterThanOrEqual(4)
     for (const { doc } of documents) {
-      const portable = compile(doc)
-      const native = compile(doc, { sha256: nodeSha256 })
+      const portable = compile(doc, { calendars })
+      const native = compile(doc, { calendars, sha256: nodeSha256 })
       expect(native.hash).toBe(portable.hash)
       const portableChains = chains(portable)
       const nativeChains = chains(native)
@@ -65,7 +69,7 @@ describe("the server's native SHA-256 and the portable one", () => {
   })
 
   it('give the same audit link hashes and Merkle roots over those chains', () => {
-    const sop = compile(documents[0].doc)
+    const sop = compile(documents[0].doc, { calendars })
     const records = chains(sop).flat()
     let prev: string | null = null
     const links = records.map((entry) => {
