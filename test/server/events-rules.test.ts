@@ -3,6 +3,7 @@ import { ticketEvents, webhookRows } from '../../server/outbox/events.ts'
 import type { WebhookSubscription } from '../../server/outbox/outbox.ts'
 import { SqliteStorage } from '../../server/storage/sqlite.ts'
 import type { AuditRow, TicketCommit, TicketRow } from '../../server/storage/types.ts'
+import { setup } from './helpers.ts'
 
 const AT = '2026-03-02T08:00:00.000Z'
 const ticket = {
@@ -196,5 +197,35 @@ describe('webhook rows rules', () => {
     await storage.outbox.saveSubscription(subscription({}))
     const rows = await webhookRows(storage.outbox, null, [{ ...created, data: {} }], AT)
     expect(rows.map((r) => r.ticketId)).toEqual([null])
+  })
+})
+
+describe('outbox committer rules', () => {
+  it('commits the webhook of each event with the ticket operation that caused it', async () => {
+    const c = await setup()
+    await c.storage.outbox.saveSubscription({
+      id: 'sub_created',
+      url: 'https://hooks.example.com/created',
+      events: ['ticket.created', 'ticket.note_added'],
+      sopId: null,
+      secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      previousSecret: null,
+      previousUntil: null,
+      allowPrivate: false,
+      active: true,
+      createdAt: AT,
+      createdBy: c.users.admin,
+    })
+    const r = await c.call('POST', '/api/tickets', c.tokens.agent, {
+      sopId: 'support-ticket',
+      channel: 'phone',
+      subject: 'Charged twice',
+    })
+    expect(r.status).toBe(201)
+    const rows = await c.storage.outbox.list({ subscriptionId: 'sub_created', limit: 10, offset: 0 })
+    expect(rows.map((m) => [m.event, m.ticketId, m.target])).toEqual([
+      ['ticket.created', r.body.ticket.id, 'https://hooks.example.com/created'],
+    ])
+    expect(rows[0].createdAt).toBe(r.body.ticket.createdAt)
   })
 })
