@@ -120,4 +120,21 @@ describe('sign-in rate limit rules', () => {
     expect(await store.attempt('account:old')).toBeNull()
     expect(await store.attempt('ip:10.0.0.1')).toBeNull()
   })
+
+  it('starts the count again a day after the last failure even when no sweep forgot it', async () => {
+    const { store, clock, limiter: l } = limiter()
+    await l.failed('ann', '10.0.0.1')
+    await l.failed('ann', '10.0.0.1')
+    clock.advance(23.5 * HOUR)
+    // This failure sweeps; ann's entry is not yet a day old and stays.
+    await l.failed('bob', '10.0.0.2')
+    expect((await store.attempt('account:ann'))?.failures).toBe(2)
+    clock.advance(0.7 * HOUR)
+    await l.failed('ann', '10.0.0.1')
+    expect(await store.attempt('account:ann')).toEqual({
+      failures: 1,
+      notBefore: 0,
+      lastFailure: clock().getTime(),
+    })
+  })
 })

@@ -129,3 +129,15 @@ describe('session rules', () => {
     expect(await store.countSessionsOf('u_ann')).toBe(0)
   })
 })
+
+describe('session rules with an idle time longer than the session', () => {
+  it('ends the session at its absolute expiry, exactly, though its idle expiry is later', async () => {
+    const { clock, sessions } = await opened({ idleMs: 10 * HOUR, absoluteMs: 2 * HOUR })
+    const { secret, row } = await sessions.open('u_ann', 'password')
+    expect(row.idleExpiresAt > row.expiresAt).toBe(true)
+    clock.advance(30_000)
+    expect(await sessions.resolve(secret)).not.toBeNull()
+    clock.advance(2 * HOUR - 30_000)
+    expect(await sessions.resolve(secret)).toBeNull()
+  })
+})
