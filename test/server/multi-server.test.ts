@@ -1,4 +1,5 @@
 import { createPublicKey, verify } from 'node:crypto'
+import pg from 'pg'
 import { Webhook } from 'standardwebhooks'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signedBytes } from '../../server/ledger/treeHead.ts'
@@ -198,6 +199,53 @@ describe('two servers on one PostgreSQL', () => {
         expect(new Set(s.notices.map((n) => (n as { ticketId?: string }).ticketId))).toEqual(new Set(ids))
       }
     } finally {
+      await onA.close()
+      await onB.close()
+    }
+  })
+
+  it('bring to the live streams a notice sent while the servers were reopening their listening connections, each notice once', async () => {
+    const agent = await person(A, 'Jan Novák', 'agent')
+    const onA = noticeStream(A, agent.token)
+    const onB = noticeStream(B, agent.token)
+    const db = new pg.Client({ connectionString: two.db })
+    await db.connect()
+    const listening = async () =>
+      (await db.query("SELECT pid FROM pg_stat_activity WHERE query = 'LISTEN sopflow_notices'")).rows.map(
+        (r) => r.pid as number,
+      )
+    const assign = async (subject: string) => {
+      const t = await openTicket(A, admin, subject)
+      const r = await api(A, 'POST', `/api/tickets/${t.id}/assign`, admin, {
+        userId: agent.id,
+        version: t.version,
+      })
+      expect(r.status, JSON.stringify(r.body)).toBe(200)
+      return t.id
+    }
+    try {
+      await Promise.all([onA.ready, onB.ready])
+      expect(await listening()).toHaveLength(2)
+      const before = await assign('Assigned before the drop')
+      await until(() => onA.notices.length >= 1 && onB.notices.length >= 1, 'the first notice on each stream')
+      for (const pid of await listening()) await db.query('SELECT pg_terminate_backend($1)', [pid])
+      await until(async () => (await listening()).length === 0, 'both listening connections gone')
+      const inGap = await assign('Assigned while not listening')
+      // Still in the gap: the servers open their listening connections again a second after a drop.
+      expect(await listening(), 'the notice went out while nobody listened').toHaveLength(0)
+      await until(async () => (await listening()).length === 2, 'both servers listening again')
+      await until(
+        () => onA.notices.length >= 1 && onB.notices.length >= 1,
+        'the missed notice on each stream',
+      )
+      const after = await assign('Assigned after listening again')
+      await until(() => onA.notices.length >= 3 && onB.notices.length >= 3, 'the next notice on each stream')
+      // A moment longer: a notice handed out twice would show now.
+      await new Promise((r) => setTimeout(r, 500))
+      for (const s of [onA, onB])
+        expect(s.notices.map((n) => (n as { ticketId?: string }).ticketId)).toEqual([before, inGap, after])
+    } finally {
+      await db.end()
       await onA.close()
       await onB.close()
     }
