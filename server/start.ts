@@ -271,7 +271,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const noticeHub = new NoticeHub(log)
   const relay =
     pgShared && target.kind === 'postgres'
-      ? await startPgNoticeRelay(target.url, pgShared.pool, noticeHub, log)
+      ? await startPgNoticeRelay(target.url, pgShared.pool, noticeHub, log, clock)
       : null
   const attachments = options.attachmentsDir
     ? { attachmentsDir: resolve(options.attachmentsDir) }

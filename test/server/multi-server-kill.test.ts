@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -10,7 +12,11 @@ let two: TwoServers | null = null
 let pg: TestPostgres | null = null
 let dir = ''
 const children: ChildServer[] = []
+let receiver: Server | null = null
 afterEach(async () => {
+  receiver?.closeAllConnections()
+  receiver?.close()
+  receiver = null
   for (const c of children.splice(0)) await killChild(c.child)
   await two?.stop()
   two = null
@@ -177,4 +183,76 @@ describe('two servers on one PostgreSQL, one of them killed', () => {
       expect(t).toMatchObject({ status: 'closed', outcome: 'no_response' })
     }
   }, 300_000)
+
+  it('leave a webhook delivery in flight on one server to that server while its lease holds, and deliver it from the other once, with the same webhook-id, after the first is killed and the lease lapses', async () => {
+    pg = await startPostgres()
+    const db = await pg.createDatabase()
+    dir = mkdtempSync(join(tmpdir(), 'sopflow-multi-outbox-'))
+    const clockFile = join(dir, 'clock')
+    writeFileSync(clockFile, '2026-03-02T08:00:00.000Z')
+    // The receiver holds the first delivery without answering (a slow receiver) and takes later ones at once.
+    const got: string[] = []
+    receiver = createServer((req, res) => {
+      req.resume()
+      req.on('end', () => {
+        got.push(String(req.headers['webhook-id']))
+        if (got.length > 1) res.writeHead(200).end()
+      })
+    })
+    await new Promise<void>((ok) => receiver!.listen(0, '127.0.0.1', ok))
+    const target = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/in`
+    const a = await bootChild(db, clockFile)
+    children.push(a)
+    const admin = a.token
+    const sub = await api(a.url, 'POST', '/api/webhooks', admin, {
+      url: target,
+      events: ['ticket.created'],
+      allowPrivate: true,
+    })
+    expect(sub.status, JSON.stringify(sub.body)).toBe(201)
+    const sop = {
+      schema: 'sopflow/v1',
+      id: 'callback',
+      title: 'Call back',
+      department: 'Care',
+      purpose: 'Close a ticket nobody picked up within a day.',
+      initial: 'work',
+      steps: [
+        { id: 'work', kind: 'task', title: 'Work the ticket', roles: ['agent'] },
+        { id: 'lapsed', kind: 'end', title: 'Lapsed', outcome: 'no_response' },
+      ],
+      transitions: [{ id: 'lapse', from: 'work', to: 'lapsed', after: 'P1D' }],
+    }
+    expect((await api(a.url, 'POST', '/api/sops', admin, { document: sop })).status).toBe(201)
+    expect((await api(a.url, 'POST', '/api/sops/callback/publish', admin)).status).toBe(201)
+    const opened = await api(a.url, 'POST', '/api/tickets', admin, {
+      sopId: 'callback',
+      channel: 'phone',
+      subject: 'Delivered once',
+    })
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201)
+    await waitFor(
+      async () => got.length,
+      (n) => n === 1,
+    )
+    // A holds the lease (one minute on the shared clock) while the receiver has not answered.
+    const b = await bootChild(db, clockFile)
+    children.push(b)
+    await new Promise((r) => setTimeout(r, 1500))
+    expect(got).toHaveLength(1)
+    await killChild(a.child)
+    await new Promise((r) => setTimeout(r, 1000))
+    expect(got, 'taken before the lease lapsed').toHaveLength(1)
+    writeFileSync(clockFile, '2026-03-02T08:02:00.000Z')
+    await waitFor(
+      async () => got.length,
+      (n) => n >= 2,
+      30_000,
+    )
+    // A moment longer: a third delivery would show now.
+    await new Promise((r) => setTimeout(r, 1000))
+    expect(got).toHaveLength(2)
+    expect(got[0]).toMatch(/^msg_/)
+    expect(got[1]).toBe(got[0])
+  }, 180_000)
 })

@@ -1,11 +1,8 @@
 import { createPublicKey, verify } from 'node:crypto'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import pg from 'pg'
+import { Webhook } from 'standardwebhooks'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { AttachmentStore } from '../../server/channels/attachments.ts'
 import { signedBytes } from '../../server/ledger/treeHead.ts'
-import { PgAttachmentContents } from '../../server/storage/pgShared.ts'
-import { PgStorage } from '../../server/storage/postgres.ts'
 import { api, startTwoServers, type TwoServers } from './twoServers.ts'
 
 /**
@@ -207,10 +204,54 @@ describe('two servers on one PostgreSQL', () => {
     }
   })
 
-  it('serve from both servers an attachment whose contents another process stored', async () => {
-    // The contents go through the attachment store exactly as a server keeps them on PostgreSQL
-    // (the store of the server that took the message; here the test's own process).
-    const t = await openTicket(A, admin, 'Receipt attached')
+  it('bring to the live streams a notice sent while the servers were reopening their listening connections, each notice once', async () => {
+    const agent = await person(A, 'Jan Novák', 'agent')
+    const onA = noticeStream(A, agent.token)
+    const onB = noticeStream(B, agent.token)
+    const db = new pg.Client({ connectionString: two.db })
+    await db.connect()
+    const listening = async () =>
+      (await db.query("SELECT pid FROM pg_stat_activity WHERE query = 'LISTEN sopflow_notices'")).rows.map(
+        (r) => r.pid as number,
+      )
+    const assign = async (subject: string) => {
+      const t = await openTicket(A, admin, subject)
+      const r = await api(A, 'POST', `/api/tickets/${t.id}/assign`, admin, {
+        userId: agent.id,
+        version: t.version,
+      })
+      expect(r.status, JSON.stringify(r.body)).toBe(200)
+      return t.id
+    }
+    try {
+      await Promise.all([onA.ready, onB.ready])
+      expect(await listening()).toHaveLength(2)
+      const before = await assign('Assigned before the drop')
+      await until(() => onA.notices.length >= 1 && onB.notices.length >= 1, 'the first notice on each stream')
+      for (const pid of await listening()) await db.query('SELECT pg_terminate_backend($1)', [pid])
+      await until(async () => (await listening()).length === 0, 'both listening connections gone')
+      const inGap = await assign('Assigned while not listening')
+      // Still in the gap: the servers open their listening connections again a second after a drop.
+      expect(await listening(), 'the notice went out while nobody listened').toHaveLength(0)
+      await until(async () => (await listening()).length === 2, 'both servers listening again')
+      await until(
+        () => onA.notices.length >= 1 && onB.notices.length >= 1,
+        'the missed notice on each stream',
+      )
+      const after = await assign('Assigned after listening again')
+      await until(() => onA.notices.length >= 3 && onB.notices.length >= 3, 'the next notice on each stream')
+      // A moment longer: a notice handed out twice would show now.
+      await new Promise((r) => setTimeout(r, 500))
+      for (const s of [onA, onB])
+        expect(s.notices.map((n) => (n as { ticketId?: string }).ticketId)).toEqual([before, inGap, after])
+    } finally {
+      await db.end()
+      await onA.close()
+      await onB.close()
+    }
+  })
+
+  it('serve from server B, byte for byte, an attachment that came in a chat message through server A', async () => {
     const conn = await api(A, 'POST', '/api/channels', admin, {
       kind: 'webhook',
       name: 'Zalo chat',
@@ -219,51 +260,51 @@ describe('two servers on one PostgreSQL', () => {
       sopId: 'support-ticket',
     })
     expect(conn.status, JSON.stringify(conn.body)).toBe(201)
-    const storage = await PgStorage.open(two.db)
-    const content = Buffer.from('Biên lai: 499 000 ₫, thanh toán hai lần')
-    let attachmentId = ''
-    try {
-      const files = new AttachmentStore(
-        join(tmpdir(), 'sopflow-no-such-folder'),
-        {},
-        new PgAttachmentContents(storage.db),
-      )
-      const [row] = await files.save('msg_receipt', [
-        { filename: 'receipt.txt', contentType: 'text/plain', content },
-      ])
-      expect(row.sha256).toMatch(/^[0-9a-f]{64}$/)
-      await storage.channels.addMessage(
+    // Bytes that are not text, so nothing on the way may recode them.
+    const content = Buffer.concat([
+      Buffer.from('Biên lai: 499 000 ₫\n'),
+      Buffer.from([0, 255, 128, 10, 13, 1]),
+    ])
+    const body = JSON.stringify({
+      sender: { phone: '+84 90 123 4567', name: 'Nguyễn Văn An' },
+      conversationId: 'conv-receipt',
+      messageId: 'zalo-receipt-1',
+      text: 'Ảnh biên lai đính kèm.',
+      attachments: [
         {
-          id: 'msg_receipt',
-          connectionId: conn.body.id,
-          ticketId: t.id,
-          followsTicketId: null,
-          direction: 'in',
-          channel: 'chat',
-          status: 'threaded',
-          sender: '+84901234567',
-          senderName: 'Nguyễn Văn An',
-          subject: 'Receipt',
-          text: 'Ảnh biên lai đính kèm.',
-          html: null,
-          externalId: 'zalo-1',
-          conversationId: 'conv-1',
-          refs: [],
-          raw: null,
-          at: new Date().toISOString(),
+          filename: 'receipt.png',
+          contentType: 'image/png',
+          content: content.toString('base64'),
         },
-        [row],
-      )
-      attachmentId = row.id
-    } finally {
-      await storage.close()
-    }
-    for (const base of [A, B]) {
-      const file = await fetch(`${base}/api/attachments/${attachmentId}`, {
-        headers: { authorization: `Bearer ${admin}` },
-      })
-      expect(file.status).toBe(200)
-      expect(Buffer.from(await file.arrayBuffer())).toEqual(content)
-    }
+      ],
+    })
+    const at = new Date()
+    const res = await fetch(`${A}${conn.body.inboundUrl}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': 'msg_receipt_1',
+        'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+        'webhook-signature': new Webhook(conn.body.secret).sign('msg_receipt_1', at, body),
+      },
+      body,
+    })
+    const taken = await res.json()
+    expect(res.status, JSON.stringify(taken)).toBe(200)
+    expect(taken).toMatchObject({ status: 'opened', duplicate: false })
+    const conv = await api(B, 'GET', `/api/tickets/${taken.ticketId}/conversation`, admin)
+    expect(conv.status, JSON.stringify(conv.body)).toBe(200)
+    expect(conv.body.messages).toHaveLength(1)
+    const files = conv.body.messages[0].attachments as {
+      id: string
+      filename: string
+      refused: string | null
+    }[]
+    expect(files).toMatchObject([{ filename: 'receipt.png', size: content.length, refused: null }])
+    const file = await fetch(`${B}/api/attachments/${files[0].id}`, {
+      headers: { authorization: `Bearer ${admin}` },
+    })
+    expect(file.status).toBe(200)
+    expect(Buffer.from(await file.arrayBuffer())).toEqual(content)
   })
 })

@@ -87,4 +87,70 @@ describe('state shared on PostgreSQL', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   })
+
+  /**
+   * Many claims at once from two storages (two servers' pools) until nothing due is left: each
+   * item is in exactly one claim's answer.
+   */
+  async function claimAll<T>(
+    claim: (s: PgStorage) => Promise<T[]>,
+    key: (t: T) => string,
+  ): Promise<string[][]> {
+    const answers: string[][] = []
+    for (let round = 0; round < 20; round++) {
+      const got = await Promise.all(Array.from({ length: 12 }, (_, i) => claim(i % 2 ? two : one)))
+      const ids = got.map((g) => g.map(key))
+      answers.push(...ids)
+      if (ids.every((a) => a.length === 0)) break
+    }
+    return answers
+  }
+
+  it('hands each due timer to one claim only when both servers claim many at once', async () => {
+    const ids = Array.from({ length: 300 }, (_, i) => `tm_${String(i).padStart(3, '0')}`)
+    await one.db
+      .insertInto('timers')
+      .values(
+        ids.map((id, i) => ({
+          ticket_id: `t_claim_${i % 30}`,
+          id,
+          kind: 'after',
+          step_id: 'waiting',
+          transition_id: null,
+          due_at: '2026-03-02T08:00:00.000Z',
+        })),
+      )
+      .execute()
+    const answers = await claimAll(
+      (s) => s.claimTimers(NOW, '2026-03-02T09:10:00.000Z', 25),
+      (t) => t.id,
+    )
+    const claimed = answers.flat()
+    expect(claimed.length).toBe(new Set(claimed).size)
+    expect([...claimed].sort()).toEqual(ids)
+  })
+
+  it('leases each due outbox message to one server only when both lease many at once', async () => {
+    const ids = Array.from({ length: 300 }, (_, i) => `msg_many_${String(i).padStart(3, '0')}`)
+    await one.outbox.enqueue(
+      ids.map((id) => ({
+        id,
+        kind: 'webhook' as const,
+        ticketId: null,
+        event: 'ticket.created',
+        target: 'http://127.0.0.1/in',
+        subscriptionId: null,
+        payload: {},
+        createdAt: NOW,
+        nextAt: '2026-03-02T08:00:00.000Z',
+      })),
+    )
+    const answers = await claimAll(
+      (s) => s.outbox.lease(NOW, '2026-03-02T09:10:00.000Z', 25),
+      (m) => m.id,
+    )
+    const leased = answers.flat().filter((id) => id.startsWith('msg_many_'))
+    expect(leased.length).toBe(new Set(leased).size)
+    expect([...leased].sort()).toEqual(ids)
+  })
 })

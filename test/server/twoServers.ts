@@ -1,11 +1,15 @@
 import type { ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { bootChild, type ChildServer } from './child.ts'
 import { startPostgres, type TestPostgres } from './pgHarness.ts'
 
 /**
  * One throwaway PostgreSQL and two `sopflow serve` processes on it, each on its own port, as a
  * load balancer would see them. The first start creates the database and an administrator token,
- * which both servers accept.
+ * which both servers accept. Each server has its own temporary folder, as two machines would: what
+ * they share goes through the database.
  */
 export interface TwoServers {
   pg: TestPostgres
@@ -22,8 +26,10 @@ export interface TwoServers {
 export async function startTwoServers(extraArgs: string[] = []): Promise<TwoServers> {
   const pg = await startPostgres()
   const db = await pg.createDatabase()
-  const first = await bootChild(db, {}, extraArgs)
-  const second = await bootChild(db, {}, extraArgs)
+  const disks = [0, 1].map((i) => mkdtempSync(join(tmpdir(), `sopflow-server-${i}-`)))
+  const own = (i: number) => ({ TMPDIR: disks[i] })
+  const first = await bootChild(db, own(0), extraArgs)
+  const second = await bootChild(db, own(1), extraArgs)
   const servers = [first, second]
   const gone = (c: ChildProcess) => c.exitCode !== null || c.signalCode !== null
   const kill = async (i: number) => {
@@ -40,7 +46,7 @@ export async function startTwoServers(extraArgs: string[] = []): Promise<TwoServ
     kill,
     async restart(i) {
       await kill(i)
-      servers[i] = await bootChild(db, {}, extraArgs)
+      servers[i] = await bootChild(db, own(i), extraArgs)
       return servers[i]
     },
     async stop() {
@@ -50,6 +56,7 @@ export async function startTwoServers(extraArgs: string[] = []): Promise<TwoServ
         await new Promise((r) => s.child.once('exit', r))
       }
       await pg.stop()
+      for (const d of disks) rmSync(d, { recursive: true, force: true })
     },
   }
 }
