@@ -70,6 +70,8 @@ export interface DiagnosticParams {
   parent?: string
   initial?: string
   transition?: string
+  /** A team id (the team responsible for a step). */
+  team?: string
   field?: string
   /** Offending value, as written (an option, a duration, an id). */
   value?: string

@@ -1,5 +1,6 @@
 export * from './businessTime.ts'
 export * from './calendar.ts'
+export * from './calendarCoverage.ts'
 export * from './clocks.ts'
 export * from './compile.ts'
 export * from './contactWindow.ts'

@@ -76,9 +76,9 @@ function checkDocument(doc: SopDocument, broken: Broken, out: Diagnostics): void
         { property: 'policy', params: { step: t.metric } },
       )
     if (t.time === 'business' && !t.calendar && !doc.calendar)
-      out.error(
+      out.warn(
         'business_time_without_calendar',
-        `The ${t.metric} policy counts business time but names no calendar, and the SOP has none`,
+        `The ${t.metric} policy counts business time but names no calendar, and the SOP has none: publishing needs the first step's team to have one`,
         { property: 'policy', params: { step: t.metric } },
       )
   }
@@ -94,20 +94,20 @@ function checkDocument(doc: SopDocument, broken: Broken, out: Diagnostics): void
         { property: 'closedReply.step', variant: 'reopen', params: { target: reopenAt } },
       )
   }
-  // Business time needs a calendar to count in.
+  // Business time needs a calendar to count in: its own, its team's (known when publishing) or the SOP's.
   for (const s of doc.steps) {
     if (s.sla?.time === 'business' && !s.sla.calendar && !doc.calendar)
-      out.error(
+      out.warn(
         'business_time_without_calendar',
-        `Step "${s.id}" counts its SLA in business time but names no calendar, and the SOP has none`,
+        `Step "${s.id}" counts its SLA in business time but names no calendar, and the SOP has none: publishing needs its team to have one`,
         { stepId: s.id, property: 'sla.calendar' },
       )
   }
   for (const t of doc.transitions) {
     if (t.after && t.time === 'business' && !t.calendar && !doc.calendar)
-      out.error(
+      out.warn(
         'business_time_without_calendar',
-        `Transition "${t.id}" counts its delay in business time but names no calendar, and the SOP has none`,
+        `Transition "${t.id}" counts its delay in business time but names no calendar, and the SOP has none: publishing needs the team of the step it leaves to have one`,
         { transitionId: t.id, property: 'calendar', variant: 'delay' },
       )
   }

@@ -9,7 +9,7 @@ import type { Hono } from 'hono'
 import { createApp, type SopflowApp } from './app.ts'
 import type { AuthConfig } from './auth/auth.ts'
 import { EXAMPLE_CALENDARS, seedCalendars } from './calendars/examples.ts'
-import { compileWithLatest, publishPinned } from './calendars/store.ts'
+import { compileForPublish, publishPinned } from './calendars/store.ts'
 import { startSmtp } from './channels/smtp.ts'
 import { decodePath } from './http/path.ts'
 import { Problem } from './http/problem.ts'
@@ -191,7 +191,7 @@ export async function importSop(
   by: string,
   now: string,
 ): Promise<{ id: string; version: number | null }> {
-  const compiled = await compileWithLatest(storage, document)
+  const compiled = await compileForPublish(storage, document)
   const id = compiled.document.id
   const existing = await storage.getSop(id)
   if (!existing) {

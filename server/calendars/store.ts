@@ -1,4 +1,10 @@
-import { type CompiledSop, calendarsNamed, compile } from '../../engine/index.ts'
+import {
+  type CompiledSop,
+  calendarsNamed,
+  compile,
+  SopError,
+  uncoveredBusinessTime,
+} from '../../engine/index.ts'
 import { sha256 } from '../services/crypto.ts'
 import type { CalendarStore } from '../storage/sqliteCalendars.ts'
 import type { SopVersion, Storage } from '../storage/types.ts'
@@ -8,12 +14,35 @@ export function calendarsOf(storage: Storage): CalendarStore {
   return storage.calendars
 }
 
-/** Compiles a draft against the latest version of every calendar (what publishing would pin). */
+/**
+ * Compiles a draft against the latest version of every calendar and the teams' calendars as they
+ * are now (what publishing would pin).
+ */
 export async function compileWithLatest(storage: Storage, document: unknown): Promise<CompiledSop> {
   const store = calendarsOf(storage)
   const latest = await Promise.all((await store.list()).map((meta) => store.get(meta.id, meta.version)))
   const calendars = Object.fromEntries(latest.flatMap((v) => (v ? [[v.id, v.calendar]] : [])))
-  return compile(document, { sha256, calendars })
+  const teamCalendars = Object.fromEntries(
+    (await storage.teams.listTeams()).flatMap((t) => (t.calendarId ? [[t.id, t.calendarId]] : [])),
+  )
+  return compile(document, { sha256, calendars, teamCalendars })
+}
+
+/**
+ * Compiles a draft for publishing: as `compileWithLatest`, refusing (`invalid_document`, one
+ * `business_time_without_calendar` diagnostic per duration) when a business-time duration counts
+ * in no calendar — neither its own, its team's nor the SOP's.
+ */
+export async function compileForPublish(storage: Storage, document: unknown): Promise<CompiledSop> {
+  const compiled = await compileWithLatest(storage, document)
+  const uncovered = uncoveredBusinessTime(compiled)
+  if (uncovered.length)
+    throw new SopError(
+      'invalid_document',
+      `The SOP document cannot be published: ${uncovered.map((d) => d.message).join('; ')}`,
+      { id: compiled.document.id, diagnostics: uncovered },
+    )
+  return compiled
 }
 
 /** Publishes a compiled SOP as its next version, pinning the calendar versions it was compiled with, atomically. */

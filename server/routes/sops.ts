@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { validate } from '../../engine/index.ts'
 import type { AppEnv } from '../auth/roles.ts'
-import { compileWithLatest, publishPinned } from '../calendars/store.ts'
+import { compileForPublish, publishPinned } from '../calendars/store.ts'
 import { jsonBody, notFound, Problem, parse } from '../http/problem.ts'
 import { schemas } from '../schemas.ts'
 import type { Clock } from '../services/tickets.ts'
@@ -85,7 +85,7 @@ export function sopRoutes(storage: Storage, clock: Clock) {
   app.post('/:id/publish', async (c) => {
     const sop = await load(c.req.param('id'))
     if (sop.archived) throw new Problem(422, 'sop_archived', `SOP "${sop.id}" is archived`)
-    const compiled = await compileWithLatest(storage, sop.draft)
+    const compiled = await compileForPublish(storage, sop.draft)
     const latest = await storage.latestVersion(sop.id)
     if (latest?.hash === compiled.hash) {
       throw new Problem(

@@ -5,7 +5,7 @@ import {
   type TransitionRecord,
 } from '../../engine/index.ts'
 import type { AuditRow, MetricsFilter, Storage, Survey, TicketRow } from '../storage/types.ts'
-import { calendarOfSop, type PolicyFigures, policyTally } from './metricsPolicy.ts'
+import { calendarOfMetric, calendarOfStep, type PolicyFigures, policyTally } from './metricsPolicy.ts'
 import type { TicketService } from './tickets.ts'
 
 /** Where the compiled SOP version of a ticket comes from. */
@@ -24,7 +24,10 @@ export interface Figures {
   frt: { avgMs: number | null; medianMs: number | null; count: number }
   /** Average total handling time: created → closed, over closed tickets. */
   atht: { avgMs: number | null; medianMs: number | null; count: number }
-  /** FRT and ATHT in business time: open hours of each SOP version's calendar (wall-clock time without one). */
+  /**
+   * FRT and ATHT in business time: open hours of the calendar each ticket's first-reply and
+   * resolution targets counted in (its first step's team's, else the SOP's; wall-clock time without one).
+   */
   business?: {
     frt: { avgMs: number | null; medianMs: number | null }
     atht: { avgMs: number | null; medianMs: number | null }
@@ -72,7 +75,7 @@ export interface StepFigure {
   count: number
   /** Average time spent in the step, per visit that left it. */
   avgMs: number | null
-  /** The same in business time: open hours of the SOP's calendar (wall-clock time without one). */
+  /** The same in business time: open hours of the step's calendar (its SLA's, its team's, else the SOP's). */
   avgBusinessMs: number | null
   breaches: number
   /** Open tickets in this step now. */
@@ -136,7 +139,6 @@ export function walkTicket(
         (a.type === 'note' && (a.payload as { visibility?: string }).visibility === 'customer')),
   )
   const enteredAt = new Map<string, number>()
-  const calendar = calendarOfSop(sop)
   let breaches = 0
   let interrupted = false
   const handlers = new Set<string>()
@@ -151,7 +153,11 @@ export function walkTicket(
     for (const id of r.exited) {
       const since = enteredAt.get(id)
       if (since !== undefined && leaf(id) && onStep)
-        onStep({ stepId: id, spentMs: at - since, businessMs: businessMsBetween(calendar, since, at) })
+        onStep({
+          stepId: id,
+          spentMs: at - since,
+          businessMs: businessMsBetween(calendarOfStep(sop, id), since, at),
+        })
       enteredAt.delete(id)
     }
     for (const id of r.entered) {
@@ -221,16 +227,24 @@ function figures(l: Loaded): { figures: Figures; drill: Record<DrillKey, string[
     const sop = sopOf(l, t)
     const w = walkTicket(sop, l.audits.get(t.id) ?? [])
     const created = Date.parse(t.createdAt)
-    const calendar = calendarOfSop(sop)
-    policy.add(sop, l.audits.get(t.id) ?? [])
+    const audit = l.audits.get(t.id) ?? []
+    policy.add(sop, audit)
     if (w.firstResponseAt) {
       frt.push(Date.parse(w.firstResponseAt) - created)
-      frtBusiness.push(businessMsBetween(calendar, created, Date.parse(w.firstResponseAt)))
+      frtBusiness.push(
+        businessMsBetween(
+          calendarOfMetric(sop, 'first_reply', audit),
+          created,
+          Date.parse(w.firstResponseAt),
+        ),
+      )
       drill.frt.push(t.id)
     }
     if (t.status === 'closed' && t.closedAt) {
       atht.push(Date.parse(t.closedAt) - created)
-      athtBusiness.push(businessMsBetween(calendar, created, Date.parse(t.closedAt)))
+      athtBusiness.push(
+        businessMsBetween(calendarOfMetric(sop, 'resolution', audit), created, Date.parse(t.closedAt)),
+      )
       drill.atht.push(t.id)
     }
     breaches += w.breaches

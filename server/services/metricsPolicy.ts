@@ -2,6 +2,7 @@ import {
   ALWAYS_OPEN,
   type Calendar,
   type CompiledSop,
+  calendarOf,
   channelOf,
   POLICY_METRICS,
   type PolicyMetric,
@@ -26,9 +27,34 @@ export interface PolicyFigure {
 }
 export type PolicyFigures = Record<PolicyMetric, PolicyFigure>
 
-/** The calendar a ticket's figures count business time in: its SOP's, else wall-clock time. */
-export function calendarOfSop(sop: CompiledSop): Calendar {
-  return (sop.document.calendar && sop.calendars.get(sop.document.calendar)) || ALWAYS_OPEN
+/**
+ * The calendar the time a step took counts in: its SLA's when that counts business time (its own,
+ * its team's or the SOP's, as the SLA was counted), else its team's (pinned with the version),
+ * else the SOP's, else wall-clock time.
+ */
+export function calendarOfStep(sop: CompiledSop, stepId: string): Calendar {
+  const step = sop.steps.get(stepId)
+  if (step?.sla?.time === 'business') return calendarOf(sop, step.sla)
+  const id = (step?.team && sop.teamCalendars.get(step.team)) || sop.document.calendar
+  return (id && sop.calendars.get(id)) || ALWAYS_OPEN
+}
+
+/**
+ * The calendar a ticket's first-reply or resolution time counts in: the calendar the policy target
+ * it started under counted in, when that counts business time; else the first step's.
+ */
+export function calendarOfMetric(
+  sop: CompiledSop,
+  metric: 'first_reply' | 'resolution',
+  audit: AuditRow[],
+): Calendar {
+  const first = audit.map(recordOf).find((r) => r !== null)
+  if (first?.kind === 'start') {
+    const index = policyTargetIndex(sop, metric, first.priority ?? 'normal', channelOf(sop, first.input))
+    const target = sop.document.policy?.targets[index]
+    if (target?.time === 'business') return calendarOf(sop, target)
+  }
+  return calendarOfStep(sop, sop.document.initial)
 }
 
 const recordOf = (a: AuditRow) => (a.payload as { record?: TransitionRecord } | null)?.record ?? null

@@ -87,7 +87,7 @@ describe('the designer’s time forms', () => {
     const issue = stepForm(page).locator('.calendar-select [data-testid="field-issue"]')
     await issue.waitFor()
     expect(await issue.textContent()).toBe(
-      'Step "Diagnose and resolve" counts its SLA in business time but names no calendar, and the SOP has none',
+      'Step "Diagnose and resolve" counts its SLA in business time and names no calendar, nor does the SOP: it counts in its team’s calendar, and publishing is refused if the team has none',
     )
     // Shown at the field, it is not repeated at the top of the form.
     expect(await stepForm(page).locator(':scope > p.issue').allTextContents()).not.toContain(

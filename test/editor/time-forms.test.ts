@@ -158,7 +158,7 @@ describe('problems of time fields, at the field', () => {
     const target = (doc.policy as { targets: PolicyTarget[] }).targets[0]
     const issues = targetIssues(t, problems, doc, target, 0)
     expect(issues.calendar).toBe(
-      'The First reply target counts business time but names no calendar, and the SOP has none: choose a calendar here or set the SOP’s default calendar',
+      'The First reply target counts business time and names no calendar, nor does the SOP: it counts in the calendar of the first step’s team; if that team has none, choose a calendar here or set the SOP’s default calendar',
     )
     expect(issues.escalateTo).toBe(
       'The First reply target escalates to “nowhere”, a step that does not exist',
@@ -192,7 +192,7 @@ describe('problems of time fields, at the field', () => {
     doc.policy = { targets: [{ metric: 'next_reply', due: 'PT2H', time: 'business' }] }
     const p = validate(doc).diagnostics.find((x) => x.code === 'business_time_without_calendar')!
     expect(diagnosticText(t, p, doc)).toBe(
-      'The Next reply target counts business time but names no calendar, and the SOP has none: choose a calendar here or set the SOP’s default calendar',
+      'The Next reply target counts business time and names no calendar, nor does the SOP: it counts in the calendar of the first step’s team; if that team has none, choose a calendar here or set the SOP’s default calendar',
     )
     expect(diagnosticText(i18n.getFixedT('vi', 'designer'), p, doc)).toContain('Mục tiêu Phản hồi tiếp theo')
     expect(diagnosticText(i18n.getFixedT('cs', 'designer'), p, doc)).toContain('Cíl Další odpověď')
@@ -204,7 +204,7 @@ describe('problems of time fields, at the field', () => {
     timeout.time = 'business'
     const problems = validate(doc).diagnostics
     expect(delayCalendarIssue(t, problems, doc, 't_timeout')).toBe(
-      'Transition "No reply in 2 days" counts its delay in business time but names no calendar, and the SOP has none',
+      'Transition "No reply in 2 days" counts its delay in business time and names no calendar, nor does the SOP: it counts in the calendar of the team of the step it leaves, and publishing is refused if that team has none',
     )
     expect(delayCalendarIssue(t, problems, doc, 't_reply')).toBeNull()
     timeout.calendar = 'desk'

@@ -11,6 +11,7 @@ import {
   SopError,
   SYSTEM_ACTOR,
   start,
+  uncoveredBusinessTime,
   validate,
 } from '../../engine/index.ts'
 import { pragueDeskCalendar, repairSop } from '../fixtures/businessTimeSops.ts'
@@ -97,16 +98,29 @@ describe('SOP durations in business time', () => {
     }
   })
 
-  it('business time without any calendar is a validation error on the step', () => {
+  it('business time without its own or the SOP’s calendar is a warning (the team may have one); compiled without team calendars it is uncovered, with one covered', () => {
     const d = doc()
     delete d.calendar
     const result = validate(d)
-    expect(result.valid).toBe(false)
-    expect(
-      result.diagnostics
-        .filter((x) => x.code === 'business_time_without_calendar')
-        .map((x) => x.stepId ?? x.transitionId),
-    ).toEqual(['call', 'papers_late'])
+    expect(result.valid).toBe(true)
+    const found = result.diagnostics.filter((x) => x.code === 'business_time_without_calendar')
+    expect(found.map((x) => [x.severity, x.stepId ?? x.transitionId])).toEqual([
+      ['warning', 'call'],
+      ['warning', 'papers_late'],
+    ])
+    const bare = compile(d, { calendars: { prague_desk: desk } })
+    expect(uncoveredBusinessTime(bare).map((x) => [x.severity, x.stepId ?? x.transitionId])).toEqual([
+      ['error', 'call'],
+      ['error', 'papers_late'],
+    ])
+    const teams = Object.fromEntries(d.steps!.map((s) => [s.id, s])) as Record<string, { team?: string }>
+    teams.call.team = 'care'
+    teams.wait.team = 'care'
+    const covered = compile(d, {
+      calendars: { prague_desk: desk },
+      teamCalendars: { care: 'prague_desk' },
+    })
+    expect(uncoveredBusinessTime(covered)).toEqual([])
   })
 
   it('wall-clock SLAs (no "time") add no calendar to the document and count 24-hour days', () => {

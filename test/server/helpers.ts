@@ -4,6 +4,7 @@ import { createApp } from '../../server/app.ts'
 import type { ReplyConfig } from '../../server/outbox/replies.ts'
 import { ensureAdmin, importSop } from '../../server/start.ts'
 import { SqliteStorage } from '../../server/storage/sqlite.ts'
+import type { Storage } from '../../server/storage/types.ts'
 
 export const root = join(import.meta.dirname, '..', '..')
 export const example = (name: string) =>
@@ -21,8 +22,12 @@ export function manualClock(start = '2026-03-02T08:00:00.000Z') {
 }
 
 /** An app on a fresh in-memory database, with an admin, the support SOP published, and users by role. */
-export async function setup(options: { path?: string; replies?: ReplyConfig } = {}) {
-  const storage = new SqliteStorage(options.path ?? ':memory:')
+export function setup(options: { path?: string; replies?: ReplyConfig } = {}) {
+  return setupOn(new SqliteStorage(options.path ?? ':memory:'), options)
+}
+
+/** As `setup`, on an empty database of any backend (a PostgreSQL one of `pgHarness`). */
+export async function setupOn<S extends Storage>(storage: S, options: { replies?: ReplyConfig } = {}) {
   const clock = manualClock()
   const adminToken = (await ensureAdmin(storage, clock().toISOString()))!
   const admin = (await storage.listUsers())[0]

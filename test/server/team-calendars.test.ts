@@ -146,4 +146,39 @@ describe('a team’s calendar through the server', () => {
     expect(third.timers[0].dueAt).toBe('2026-03-13T13:00:00.000Z')
     expect((await restarted.tickets.verify(first.ticket.id)).ok).toBe(true)
   })
+
+  it('publishes business time without an SOP calendar when the team has one, and refuses naming the step while it has none, publishing nothing', async () => {
+    const ctx = await setup()
+    expect((await ctx.call('PUT', '/api/calendars/hanoi_desk', ctx.tokens.owner, hanoiDesk)).status).toBe(201)
+    await ctx.call('POST', '/api/teams', ctx.tokens.admin, { id: 'care', name: 'Care' })
+    const { calendar: _none, ...doc } = callback
+    const noSopCalendar = { ...doc, id: 'team_callback' }
+    // The validator only warns: the draft is saved and validates, the publish check knows the teams.
+    expect((await ctx.call('POST', '/api/sops', ctx.tokens.owner, { document: noSopCalendar })).status).toBe(
+      201,
+    )
+    const refused = await ctx.call('POST', '/api/sops/team_callback/publish', ctx.tokens.owner)
+    expect(refused.status).toBe(422)
+    expect(refused.body).toMatchObject({
+      code: 'invalid_document',
+      params: { id: 'team_callback', count: 1 },
+    })
+    expect(refused.body.diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'business_time_without_calendar',
+        severity: 'error',
+        stepId: 'call',
+        params: { step: 'call', team: 'care' },
+      }),
+    ])
+    expect(refused.body.detail).toContain('Step "call"')
+    expect((await ctx.call('GET', '/api/sops/team_callback/versions/1', ctx.tokens.owner)).status).toBe(404)
+    // Once the care team has a calendar, the same draft publishes and its SLA counts in Hanoi's hours.
+    await ctx.call('PUT', '/api/teams/care', ctx.tokens.admin, { calendarId: 'hanoi_desk' })
+    const published = await ctx.call('POST', '/api/sops/team_callback/publish', ctx.tokens.owner)
+    expect(published.status, JSON.stringify(published.body)).toBe(201)
+    moveTo(ctx, '2026-03-06T09:00:00.000Z') // Friday 16:00 in Hanoi
+    const ticket = await open(ctx, 'Call me back')
+    expect(ticket.timers[0].dueAt).toBe('2026-03-09T04:00:00.000Z')
+  })
 })
