@@ -1,32 +1,78 @@
 #!/usr/bin/env node
 // Prints the mutation score of each file and folder. Each Stryker run (reports/mutation/mutation.json)
-// is folded into reports/mutation/all.json, file by file, so runs over parts (one file, one folder)
-// add up to the whole: a file's figures are those of its latest run.
+// is folded into the results kept in the repository, one file per source file under
+// test/mutation/results/ (e.g. test/mutation/results/engine/paths.ts.json), so runs over parts (one
+// file, one folder, on any machine) add up to the whole: a file's figures are those of its latest
+// run. Each result names the SHA-256 of the source it measured and the tests that ran; a file
+// changed since is listed as such (its figures are of the older text).
 // The score is detected mutants (killed or timed out) over all valid ones (detected, survived,
 // without coverage). Mutants marked equivalent with a Stryker disable comment are "Ignored" and not
 // counted; mutants that do not compile are not counted either.
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+//   node bin/mutation-score.mjs [report.json] [--files] [--tests=engine|all|a,b] [--no-fold]
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 
 const latest = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'reports/mutation/mutation.json'
-const allFile = 'reports/mutation/all.json'
+const scope = process.argv.find((a) => a.startsWith('--tests='))?.slice(8) || 'all'
+const store = 'test/mutation/results'
+const foldedStamp = 'reports/mutation/folded.txt'
 const read = (file) => JSON.parse(readFileSync(file, 'utf8'))
-let report
-try {
-  report = read(latest)
-} catch (err) {
-  console.error(`No mutation report at ${latest} (${err.message}); run npm run mutation first.`)
+const sha256 = (text) => createHash('sha256').update(text).digest('hex')
+const resultFile = (path) => join(store, `${path}.json`)
+
+// Fold the latest run into the store, once per report.
+if (!process.argv.includes('--no-fold') && existsSync(latest)) {
+  const stamp = String(statSync(latest).mtimeMs)
+  if (!existsSync(foldedStamp) || readFileSync(foldedStamp, 'utf8') !== stamp) {
+    const report = read(latest)
+    const measured = new Date(statSync(latest).mtimeMs).toISOString()
+    for (const [path, file] of Object.entries(report.files)) {
+      const mutants = file.mutants
+        .map((m) => [m.location.start.line, m.location.start.column, m.mutatorName, m.status, m.testsCompleted ?? null])
+        .sort((a, b) => a[0] - b[0] || a[1] - b[1] || String(a[2]).localeCompare(String(b[2])))
+      const text = [
+        '{',
+        `  "source": ${JSON.stringify(path)},`,
+        `  "sha256": "${sha256(file.source)}",`,
+        `  "measured": "${measured}",`,
+        `  "tests": ${JSON.stringify(scope)},`,
+        '  "mutants": [',
+        mutants.map((m) => `    ${JSON.stringify(m)}`).join(',\n'),
+        '  ]',
+        '}',
+        '',
+      ].join('\n')
+      mkdirSync(dirname(resultFile(path)), { recursive: true })
+      writeFileSync(resultFile(path), text)
+    }
+    mkdirSync(dirname(foldedStamp), { recursive: true })
+    writeFileSync(foldedStamp, stamp)
+  }
+}
+
+const listResults = (dir) =>
+  existsSync(dir)
+    ? readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? listResults(join(dir, e.name)) : e.name.endsWith('.ts.json') ? [join(dir, e.name)] : [],
+      )
+    : []
+const all = { files: {} }
+const changed = []
+for (const file of listResults(store)) {
+  const result = read(file)
+  // Files no longer in the project drop out.
+  if (!existsSync(result.source)) continue
+  if (sha256(readFileSync(result.source, 'utf8')) !== result.sha256) changed.push(result.source)
+  all.files[result.source] = {
+    tests: result.tests,
+    mutants: result.mutants.map(([, , mutatorName, status, testsCompleted]) => ({ mutatorName, status, testsCompleted })),
+  }
+}
+if (!Object.keys(all.files).length) {
+  console.error(`No mutation results in ${store}; run npm run mutation first.`)
   process.exit(1)
 }
-const all = existsSync(allFile) ? read(allFile) : { files: {}, folded: 0 }
-const stamp = statSync(latest).mtimeMs
-if (all.folded !== stamp) {
-  for (const [path, file] of Object.entries(report.files)) all.files[path] = { mutants: file.mutants }
-  all.folded = stamp
-  writeFileSync(allFile, JSON.stringify(all))
-}
-// Files no longer in the project drop out.
-for (const path of Object.keys(all.files)) if (!existsSync(path)) delete all.files[path]
 
 const DETECTED = new Set(['Killed', 'Timeout'])
 const UNDETECTED = new Set(['Survived', 'NoCoverage'])
@@ -85,3 +131,12 @@ for (const top of ['engine', 'server']) {
   const missing = mutable(top).filter((path) => !all.files[path])
   if (missing.length) console.log(`${top}/: ${missing.length} files not measured yet${missing.length <= 12 ? `: ${missing.join(', ')}` : ''}`)
 }
+if (changed.length)
+  console.log(`Changed since measured (figures are of the older text; measure again): ${changed.sort().join(', ')}`)
+const partial = Object.entries(all.files)
+  .filter(([, f]) => f.tests !== 'all')
+  .map(([path]) => path)
+if (partial.length)
+  console.log(
+    `Measured with only some tests (lower bounds): ${partial.length <= 12 ? partial.sort().join(', ') : `${partial.length} files`}`,
+  )

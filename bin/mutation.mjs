@@ -72,7 +72,12 @@ if (!scoreOnly) {
 // With files named, the score of each file too.
 const score = spawnSync(
   process.execPath,
-  [join(root, 'bin', 'mutation-score.mjs'), ...(targets.length || args.includes('--files') ? ['--files'] : [])],
+  [
+    join(root, 'bin', 'mutation-score.mjs'),
+    ...(targets.length || args.includes('--files') ? ['--files'] : []),
+    // Which tests ran, kept with the results (a run with only some tests gives lower bounds).
+    ...(scoreOnly ? ['--no-fold'] : [`--tests=${tests.length ? tests.join(',') : engineOnly ? 'engine' : 'all'}`]),
+  ],
   { cwd: root, stdio: 'inherit' },
 )
 process.exit(status || score.status || 0)
