@@ -1,4 +1,5 @@
-import { type Calendar, intervalsOn, localDate } from './calendar.ts'
+import { Temporal } from '@js-temporal/polyfill'
+import { type Calendar, dayAfter, dayAt } from './calendar.ts'
 
 /**
  * Business-time arithmetic over a calendar's open intervals. Pure: the calendar is data, times are
@@ -24,10 +25,10 @@ export function addBusinessMs(calendar: Calendar, startMs: number, ms: number): 
   if (ms < 0) throw new RangeError('A business duration cannot be negative')
   if (calendar.always || ms === 0) return startMs + ms
   let remaining = ms
-  let date = localDate(calendar, startMs)
+  let day = dayAt(calendar, startMs)
   // Stryker disable next-line EqualityOperator: one day more of a three-year search finds nothing the search before it missed
-  for (let i = 0; i < HORIZON_DAYS; i++, date = date.add({ days: 1 })) {
-    for (const [s, e] of intervalsOn(calendar, date)) {
+  for (let i = 0; i < HORIZON_DAYS; i++, day = dayAfter(calendar, day)) {
+    for (const [s, e] of day.intervals) {
       // Stryker disable next-line EqualityOperator: an interval ending at the start has no open time to give
       if (e <= startMs) continue
       const from = Math.max(s, startMs)
@@ -45,11 +46,15 @@ export function businessMsBetween(calendar: Calendar, startMs: number, endMs: nu
   if (endMs <= startMs) return 0
   if (calendar.always) return endMs - startMs
   let total = 0
-  let date = localDate(calendar, startMs)
-  const last = localDate(calendar, endMs)
+  let day = dayAt(calendar, startMs)
+  const last = dayAt(calendar, endMs).date
   // Stryker disable next-line ConditionalExpression,EqualityOperator,UpdateOperator: a cap against looping at 137 years, longer than any ticket is open
-  for (let i = 0; i < 50_000 && date.until(last).sign >= 0; i++, date = date.add({ days: 1 })) {
-    for (const [s, e] of intervalsOn(calendar, date)) {
+  for (
+    let i = 0;
+    i < 50_000 && Temporal.PlainDate.compare(day.date, last) <= 0;
+    i++, day = dayAfter(calendar, day)
+  ) {
+    for (const [s, e] of day.intervals) {
       const from = Math.max(s, startMs)
       const to = Math.min(e, endMs)
       // Stryker disable next-line EqualityOperator: adding an empty stretch adds 0
@@ -62,16 +67,16 @@ export function businessMsBetween(calendar: Calendar, startMs: number, endMs: nu
 /** Whether the calendar is open at an instant (an interval holds its start, not its end). */
 export function isOpenAt(calendar: Calendar, ms: number): boolean {
   if (calendar.always) return true
-  return intervalsOn(calendar, localDate(calendar, ms)).some(([s, e]) => s <= ms && ms < e)
+  return dayAt(calendar, ms).intervals.some(([s, e]) => s <= ms && ms < e)
 }
 
 /** The first instant at or after `ms` when the calendar is open. */
 export function nextOpenMs(calendar: Calendar, ms: number): number {
   if (calendar.always) return ms
-  let date = localDate(calendar, ms)
+  let day = dayAt(calendar, ms)
   // Stryker disable next-line EqualityOperator: one day more of a three-year search finds nothing the search before it missed
-  for (let i = 0; i < HORIZON_DAYS; i++, date = date.add({ days: 1 })) {
-    for (const [s, e] of intervalsOn(calendar, date)) {
+  for (let i = 0; i < HORIZON_DAYS; i++, day = dayAfter(calendar, day)) {
+    for (const [s, e] of day.intervals) {
       if (e <= ms) continue
       return Math.max(s, ms)
     }

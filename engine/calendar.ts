@@ -36,13 +36,23 @@ export const hoursSchema = z
   .refine((h) => h.from < h.to, 'must end after it starts')
 export type Hours = z.infer<typeof hoursSchema>
 
+/** Answers already given: whether a name is a time zone does not change while the process runs. */
+const zones = new Map<string, boolean>()
+
 export function isTimeZone(zone: string): boolean {
-  try {
-    Temporal.ZonedDateTime.from({ timeZone: zone, year: 2000, month: 1, day: 1 })
-    return true
-  } catch {
-    return false
+  let known = zones.get(zone)
+  if (known === undefined) {
+    try {
+      Temporal.ZonedDateTime.from({ timeZone: zone, year: 2000, month: 1, day: 1 })
+      known = true
+    } catch {
+      known = false
+    }
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: the bound on the cache changes memory, not answers
+    if (zones.size > 1_000) zones.clear()
+    zones.set(zone, known)
   }
+  return known
 }
 
 export const calendarSchema = z.object({
@@ -84,7 +94,40 @@ export const ALWAYS_OPEN: Calendar = calendarSchema.parse({
 /** Open intervals of one local date, as [start, end) epoch milliseconds, sorted and merged. */
 export type Interval = readonly [number, number]
 
-const cache = new WeakMap<Calendar, Map<string, Interval[]>>()
+/**
+ * One local date of a calendar: its open intervals, and the instants from its first to the next
+ * date's first. `steady` says the zone's offset holds over all of them, so every instant in
+ * [start, end) falls on this date and an instant can be placed without asking Temporal.
+ */
+export interface Day {
+  date: Temporal.PlainDate
+  key: string
+  intervals: Interval[]
+  start: number
+  end: number
+  steady: boolean
+  next: Day | null
+}
+
+interface Days {
+  byKey: Map<string, Day>
+  /** Steady days by the UTC days (epoch ms / 86,400,000) they overlap. */
+  byUtcDay: Map<number, Day[]>
+}
+
+const DAY_MS = 86_400_000
+
+/** Days worked out per calendar object: a changed calendar is a new object with days of its own. */
+const cache = new WeakMap<Calendar, Days>()
+
+function daysOf(calendar: Calendar): Days {
+  let days = cache.get(calendar)
+  if (!days) {
+    days = { byKey: new Map(), byUtcDay: new Map() }
+    cache.set(calendar, days)
+  }
+  return days
+}
 
 /** The hours that apply on a local date (closures, then openings, then holidays, then the week). */
 export function hoursOn(calendar: Calendar, date: Temporal.PlainDate): Hours[] {
@@ -96,22 +139,66 @@ export function hoursOn(calendar: Calendar, date: Temporal.PlainDate): Hours[] {
   return calendar.week[WEEKDAYS[date.dayOfWeek - 1]] ?? []
 }
 
+/** A local date of the calendar, worked out once. */
+export function dayOn(calendar: Calendar, date: Temporal.PlainDate): Day {
+  const days = daysOf(calendar)
+  const key = date.toString()
+  let day = days.byKey.get(key)
+  if (!day) {
+    const first = date.toZonedDateTime({ timeZone: calendar.timeZone }).startOfDay()
+    const start = first.epochMilliseconds
+    const end = date
+      .add({ days: 1 })
+      .toZonedDateTime({ timeZone: calendar.timeZone })
+      .startOfDay().epochMilliseconds
+    const change = first.getTimeZoneTransition('next')
+    day = {
+      date,
+      key,
+      intervals: merge(
+        hoursOn(calendar, date).map((h) => [at(calendar, date, h.from), at(calendar, date, h.to)]),
+      ),
+      start,
+      end,
+      steady: !change || change.epochMilliseconds >= end,
+      next: null,
+    }
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: the bound on the cache changes memory, not answers
+    if (days.byKey.size > 20_000) {
+      days.byKey.clear()
+      days.byUtcDay.clear()
+    }
+    days.byKey.set(key, day)
+    if (day.steady) {
+      for (let u = Math.floor(start / DAY_MS); u <= Math.floor((end - 1) / DAY_MS); u++) {
+        const list = days.byUtcDay.get(u)
+        if (list) list.push(day)
+        else days.byUtcDay.set(u, [day])
+      }
+    }
+  }
+  return day
+}
+
+/** The local date after `day`. */
+export function dayAfter(calendar: Calendar, day: Day): Day {
+  day.next ??= dayOn(calendar, day.date.add({ days: 1 }))
+  return day.next
+}
+
+/** The local date an instant falls on in the calendar's zone. */
+export function dayAt(calendar: Calendar, ms: number): Day {
+  const near = daysOf(calendar).byUtcDay.get(Math.floor(ms / DAY_MS))
+  if (near) for (const day of near) if (day.start <= ms && ms < day.end) return day
+  return dayOn(
+    calendar,
+    Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(calendar.timeZone).toPlainDate(),
+  )
+}
+
 /** Open intervals of a local date in the calendar's zone (DST-correct through Temporal). */
 export function intervalsOn(calendar: Calendar, date: Temporal.PlainDate): Interval[] {
-  let byDate = cache.get(calendar)
-  if (!byDate) {
-    byDate = new Map()
-    cache.set(calendar, byDate)
-  }
-  const key = date.toString()
-  let found = byDate.get(key)
-  if (!found) {
-    found = merge(hoursOn(calendar, date).map((h) => [at(calendar, date, h.from), at(calendar, date, h.to)]))
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: the bound on the cache changes memory, not answers
-    if (byDate.size > 20_000) byDate.clear()
-    byDate.set(key, found)
-  }
-  return found
+  return dayOn(calendar, date).intervals
 }
 
 function at(calendar: Calendar, date: Temporal.PlainDate, time: string): number {
@@ -134,5 +221,5 @@ function merge(intervals: [number, number][]): Interval[] {
 
 /** The local date of an instant in the calendar's zone. */
 export function localDate(calendar: Calendar, ms: number): Temporal.PlainDate {
-  return Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(calendar.timeZone).toPlainDate()
+  return dayAt(calendar, ms).date
 }
