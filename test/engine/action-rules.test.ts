@@ -50,7 +50,7 @@ describe('actions of nested steps', () => {
   })
 
   it('lists the inner step actions before the enclosing group ones, and a step role may take an action without roles', () => {
-    expect(prompt(sop, first()).actions.map((a) => [a.action, a.stepId, a.transitionIds])).toEqual([
+    expect(prompt(sop, first(), lead, T1).actions.map((a) => [a.action, a.stepId, a.transitionIds])).toEqual([
       ['leave', 'inner', ['inner_leave']],
       ['note', 'inner', ['inner_note']],
       ['leave', 'g', ['g_leave']],
