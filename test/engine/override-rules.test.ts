@@ -6,6 +6,8 @@ import {
   type Decision,
   decide,
   type SopDocumentInput,
+  SopError,
+  SYSTEM_ACTOR,
   start,
   type TicketInput,
   type TicketState,
@@ -175,5 +177,50 @@ describe('business time with no calendar', () => {
         { step: 'first_reply', team: 'care' },
       ],
     ])
+  })
+})
+
+describe('engine errors and the system actor', () => {
+  it('an invalid document throws a SopError with its diagnostics; a missing calendar one with its id and none', () => {
+    const broken = { ...sampleSop(), id: 42, initial: 'ghost' }
+    const invalid = (() => {
+      try {
+        compile(broken as unknown as SopDocumentInput)
+      } catch (err) {
+        return err as SopError
+      }
+    })()
+    expect(invalid).toBeInstanceOf(SopError)
+    expect(invalid).toMatchObject({ name: 'SopError', code: 'invalid_document', id: null })
+    expect(invalid?.diagnostics.length).toBeGreaterThan(0)
+    const d = sampleSop()
+    d.calendar = 'nowhere'
+    d.steps[0].sla = { due: 'PT1H', escalateTo: 'manager', time: 'business' }
+    const missing = (() => {
+      try {
+        compile(d)
+      } catch (err) {
+        return err as SopError
+      }
+    })()
+    expect(missing).toMatchObject({
+      name: 'SopError',
+      code: 'missing_calendar',
+      id: 'nowhere',
+      diagnostics: [],
+    })
+  })
+
+  it('an override with no reason at all is refused, and timers are taken by the system actor', () => {
+    const input = { kind: 'override', target: 'explain' } as TicketInput
+    expect(rejection(act(open(), input))).toMatchObject({ code: 'invalid_input', stepId: 'explain' })
+    expect(SYSTEM_ACTOR).toEqual({ id: 'system', role: 'system' })
+  })
+
+  it('a wall-clock policy target and an SOP without policy need no calendar', () => {
+    const d = sampleSop()
+    expect(uncoveredBusinessTime(compile(d))).toEqual([])
+    d.policy = { targets: [{ metric: 'resolution', due: 'P1D' }] } as SopDocumentInput['policy']
+    expect(uncoveredBusinessTime(compile(d))).toEqual([])
   })
 })
