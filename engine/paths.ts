@@ -61,7 +61,7 @@ export function paths(sop: CompiledSop, options: PathsOptions = {}): SopPath[] {
   const keep = (trail: PathEvent[]): void => {
     const path = toPath(sop, first.state, trail, START)
     const route = `${path.steps.join('>')}|${path.endStepId}`
-    if (routes.has(route)) return
+    if (routes.has(route) || found.length >= limit) return
     routes.add(route)
     found.push(path)
   }
