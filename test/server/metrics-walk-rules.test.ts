@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { compile, type TransitionRecord } from '../../engine/index.ts'
+import { compile } from '../../engine/index.ts'
 import { walkTicket } from '../../server/services/metrics.ts'
-import type { AuditRow } from '../../server/storage/types.ts'
+import { at, log, row } from './auditRows.ts'
 
 /** The per-ticket rules behind FRT, FCR, breaches and time per step, on hand-written logs. */
 const sop = compile({
@@ -32,61 +32,8 @@ const sop = compile({
   ],
 })
 
-const T0 = Date.parse('2026-03-02T09:00:00.000Z')
-const at = (min: number) => new Date(T0 + min * 60_000).toISOString()
-
-let seq = 0
-function row(
-  type: AuditRow['type'],
-  min: number,
-  actorId: string,
-  record?: Partial<TransitionRecord>,
-  payload: Record<string, unknown> = {},
-): AuditRow {
-  const s = seq++
-  return {
-    ticketId: 't1',
-    seq: s,
-    type,
-    at: at(min),
-    actorId,
-    role: actorId === 'system' ? 'system' : 'agent',
-    payload: record
-      ? {
-          ...payload,
-          record: {
-            seq: s,
-            prev: null,
-            at: at(min),
-            kind: 'action',
-            actor: { id: actorId, role: 'agent' },
-            action: null,
-            transitions: [],
-            timerId: null,
-            input: {},
-            ticks: {},
-            target: null,
-            reason: null,
-            from: [],
-            to: [],
-            exited: [],
-            entered: [],
-            fieldChanges: [],
-            breach: null,
-            ...record,
-          },
-        }
-      : payload,
-    prevHash: null,
-    hash: String(s),
-  }
-}
-const log = (...rows: ((() => AuditRow) | AuditRow)[]) => {
-  seq = 0
-  return rows.map((r) => (typeof r === 'function' ? r() : r))
-}
-const start = () => row('created', 0, 'u1', { kind: 'start', entered: ['work'] })
-const act = (min: number, actor: string, exited: string[], entered: string[]) => () =>
+const start = row('created', 0, 'u1', { kind: 'start', entered: ['work'] })
+const act = (min: number, actor: string, exited: string[], entered: string[]) =>
   row('transition', min, actor, { kind: 'action', exited, entered })
 
 describe('the walk over one ticket’s log', () => {
@@ -94,14 +41,14 @@ describe('the walk over one ticket’s log', () => {
     // The creating record, a system transition and an internal note are no response.
     const audit = log(
       start,
-      () => row('transition', 1, 'system', { kind: 'action' }),
-      () => row('note', 2, 'u1', undefined, { visibility: 'internal' }),
-      () => row('note', 3, 'u1', undefined, { visibility: 'customer' }),
+      row('transition', 1, 'system', { kind: 'action' }),
+      row('note', 2, 'u1', undefined, { visibility: 'internal' }),
+      row('note', 3, 'u1', undefined, { visibility: 'customer' }),
       act(4, 'u1', ['work'], ['done']),
     )
     expect(walkTicket(sop, audit).firstResponseAt).toBe(at(3))
     // An override by a person counts too; nothing from a person gives no first response.
-    const overridden = log(start, () => row('override', 5, 'u2', { kind: 'override', entered: ['work'] }))
+    const overridden = log(start, row('override', 5, 'u2', { kind: 'override', entered: ['work'] }))
     expect(walkTicket(sop, overridden).firstResponseAt).toBe(at(5))
     expect(walkTicket(sop, log(start)).firstResponseAt).toBeNull()
     expect(walkTicket(sop, log(start, act(6, 'u1', ['work'], ['done']))).firstResponseAt).toBe(at(6))
@@ -114,11 +61,10 @@ describe('the walk over one ticket’s log', () => {
       act(6, 'u1', ['hold'], ['work']),
       act(10, 'u1', ['work'], ['customer']),
       act(20, 'u1', ['customer'], ['work']),
-      () =>
-        row('timer', 30, 'system', {
-          kind: 'timer',
-          breach: { stepId: 'work', notify: 'supervisor', escalateTo: null },
-        }),
+      row('timer', 30, 'system', {
+        kind: 'timer',
+        breach: { stepId: 'work', notify: 'supervisor', escalateTo: null },
+      }),
       act(40, 'u1', ['work'], ['done']),
     )
     expect(walkTicket(sop, audit)).toEqual({ firstResponseAt: at(5), breaches: 1, interrupted: false })
@@ -131,14 +77,15 @@ describe('the walk over one ticket’s log', () => {
         act(10, 'u1', ['work'], ['vendor']),
         act(20, 'u1', ['vendor'], ['work']),
       ),
-      escalation: log(start, () =>
+      escalation: log(
+        start,
         row('timer', 30, 'system', {
           kind: 'timer',
           breach: { stepId: 'work', notify: null, escalateTo: 'senior_agent' },
         }),
       ),
-      override: log(start, () => row('override', 5, 'u1', { kind: 'override' })),
-      reopening: log(start, () => row('reopen', 5, 'u1', { kind: 'reopen' })),
+      override: log(start, row('override', 5, 'u1', { kind: 'override' })),
+      reopening: log(start, row('reopen', 5, 'u1', { kind: 'reopen' })),
       'second handler': log(
         start,
         act(10, 'u1', ['work'], ['customer']),
@@ -154,11 +101,10 @@ describe('the walk over one ticket’s log', () => {
     const audit = log(
       start,
       act(10, 'u1', ['work'], ['customer']),
-      () =>
-        row('timer', 25, 'system', {
-          kind: 'timer',
-          breach: { stepId: 'customer', notify: null, escalateTo: null },
-        }),
+      row('timer', 25, 'system', {
+        kind: 'timer',
+        breach: { stepId: 'customer', notify: null, escalateTo: null },
+      }),
       act(40, 'u1', ['customer'], ['work']),
     )
     walkTicket(sop, audit, (e) => events.push(e))
