@@ -12,9 +12,9 @@ const document = {
   purpose: 'Rules of the policy figures.',
   policy: {
     targets: [
-      { metric: 'first_reply', due: 'PT4H', priorities: ['high', 'urgent'] },
       { metric: 'next_reply', due: 'PT2H' },
-      { metric: 'resolution', due: 'P1D' },
+      { metric: 'first_reply', due: 'PT4H', priorities: ['high', 'urgent'] },
+      { metric: 'resolution', due: 'P1D', priorities: ['normal', 'high'] },
     ],
   },
   initial: 'work',
@@ -34,6 +34,11 @@ const document = {
 }
 const sop = compile(document)
 const plain = compile({ ...document, id: 'plain', policy: undefined })
+const noNext = compile({
+  ...document,
+  id: 'no_next',
+  policy: { targets: document.policy.targets.filter((t) => t.metric !== 'next_reply') },
+})
 
 const start = (priority?: 'high') =>
   row('created', 0, 'u1', { kind: 'start', entered: ['work'], ...(priority ? { priority } : {}) })
@@ -68,7 +73,15 @@ describe('the policy figures of a set of tickets', () => {
   it('applies next reply once the customer wrote after first reply stopped by a reply or a breach', () => {
     // Wrote while first reply still ran: no next reply. A reply, then a message: next reply.
     const early = [start('high'), take(5, 'note'), take(10, 'answer')]
-    const after = [start('high'), take(10, 'answer'), take(20, 'back')]
+    // Rows without an engine record (a note, an empty payload) and a transition the SOP lacks are skipped.
+    const after = [
+      start('high'),
+      row('note', 5, 'u1', undefined),
+      (seq: number) => ({ ...row('note', 6, 'u1')(seq), payload: null }),
+      take(10, 'answer'),
+      take(15, 'retired'),
+      take(20, 'back'),
+    ]
     // First reply breached (stops it), then the customer wrote: next reply, breached too.
     const breached = [start('high'), breach(240, 'first_reply'), take(250, 'note'), breach(370, 'next_reply')]
     // No first-reply target at this priority: any message by the customer starts next reply.
@@ -80,9 +93,19 @@ describe('the policy figures of a set of tickets', () => {
     })
   })
 
-  it('counts a ticket that breached a target twice once, and leaves out a log that does not start the ticket', () => {
+  it('applies next reply only where the SOP has a next-reply target', () => {
+    const t = policyTally()
+    t.add(noNext, log(start(), take(5, 'note')))
+    expect(t.figures()?.next_reply).toEqual({ tickets: 0, breached: 0, rate: null })
+  })
+
+  it('counts a ticket that breached a target twice once, and leaves out a log that does not start the ticket or is empty', () => {
     const twice = [start(), breach(1440, 'resolution'), breach(2880, 'resolution')]
     const headless = [take(5, 'answer'), breach(1440, 'resolution')]
-    expect(tally(twice, headless, [start()])?.resolution).toEqual({ tickets: 2, breached: 1, rate: 1 / 2 })
+    expect(tally(twice, headless, [], [start()])?.resolution).toEqual({
+      tickets: 2,
+      breached: 1,
+      rate: 1 / 2,
+    })
   })
 })
