@@ -8,7 +8,7 @@
 // The score is detected mutants (killed or timed out) over all valid ones (detected, survived,
 // without coverage). Mutants marked equivalent with a Stryker disable comment are "Ignored" and not
 // counted; mutants that do not compile are not counted either.
-//   node bin/mutation-score.mjs [report.json] [--files] [--tests=engine|all|a,b] [--no-fold]
+//   node bin/mutation-score.mjs [report.json] [--files] [--tests=engine|all|a,b] [--only=files,folders] [--no-fold]
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -27,7 +27,10 @@ if (!process.argv.includes('--no-fold') && existsSync(latest)) {
   if (!existsSync(foldedStamp) || readFileSync(foldedStamp, 'utf8') !== stamp) {
     const report = read(latest)
     const measured = new Date(statSync(latest).mtimeMs).toISOString()
+    const only = (process.argv.find((a) => a.startsWith('--only='))?.slice(7) ?? '').split(',').filter(Boolean)
+    const inRun = (path) => !only.length || only.some((t) => path === t || path.startsWith(`${t.replace(/\/$/, '')}/`))
     for (const [path, file] of Object.entries(report.files)) {
+      if (!inRun(path)) continue
       const mutants = file.mutants
         .map((m) => [m.location.start.line, m.location.start.column, m.mutatorName, m.status, m.testsCompleted ?? null])
         .sort((a, b) => a[0] - b[0] || a[1] - b[1] || String(a[2]).localeCompare(String(b[2])))

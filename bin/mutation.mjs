@@ -77,6 +77,8 @@ const score = spawnSync(
     ...(targets.length || args.includes('--files') ? ['--files'] : []),
     // Which tests ran, kept with the results (a run with only some tests gives lower bounds).
     ...(scoreOnly ? ['--no-fold'] : [`--tests=${tests.length ? tests.join(',') : engineOnly ? 'engine' : 'all'}`]),
+    // Only the files this run mutated (an incremental report also carries earlier runs' files).
+    ...(!scoreOnly && targets.length ? [`--only=${targets.join(',')}`] : []),
   ],
   { cwd: root, stdio: 'inherit' },
 )
