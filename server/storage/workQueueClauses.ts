@@ -43,8 +43,11 @@ export function workQueueClause(
   d: SqlDialect,
   q: { team: string | null; roles: readonly string[]; lead?: boolean },
 ): Clause {
-  // Stryker disable next-line ArrayDeclaration: only a queue literally named "Stryker was here" could tell a placeholder name from none
-  const named = [...q.roles, ...(q.team ? [q.team] : [])]
+  const teamQueue = q.team
+    ? [q.team]
+    : // Stryker disable next-line ArrayDeclaration: only a queue literally named "Stryker was here" could tell a placeholder name from none
+      []
+  const named = [...q.roles, ...teamQueue]
   const anyRole = q.lead ? sql`TRUE` : roleFits(d, q.roles)
   return sql<boolean>`(assignee_id IS NULL AND status = 'open' AND CASE WHEN ${teamed(d)}
     THEN ${steps(d, sql`st.team = ${q.team} AND ${anyRole}`)}
