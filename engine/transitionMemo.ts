@@ -79,12 +79,15 @@ export function withoutTransitionMemo<T>(fn: () => T): T {
  * those guards gives the same result again; its context is rebuilt with the machine's own merge
  * (the event's fields, then each taken transition's effects). A choice whose effects set a field
  * some guard reads is never remembered, since a later guard in it saw a value the key lacks.
+ * `actionGuards` are results the caller already has for this event's action guards (roles, then
+ * the CEL guard over the merged fields), by transition id; they stand in for evaluating those again.
  */
 export function transition(
   sop: CompiledSop,
   state: TicketState,
   snapshot: () => AnyMachineSnapshot,
   event: TransitionEvent,
+  actionGuards?: ReadonlyMap<string, boolean>,
 ): [Moved | AnyMachineSnapshot, readonly Action[]] {
   if (!enabled) return pureTransition(sop.machine, snapshot(), event)
   const memo = memoOf(sop)
@@ -93,7 +96,13 @@ export function transition(
   const known = memo.byKey.get(key)
   if (known) {
     for (const choice of known) {
-      if (choice.guards.every((g) => evaluate(sop, g, event, state.context.fields, merged) === g.result))
+      if (
+        choice.guards.every(
+          (g) =>
+            ((g.action ? actionGuards?.get(g.id) : undefined) ??
+              evaluate(sop, g, event, state.context.fields, merged)) === g.result,
+        )
+      )
         return [rebuild(sop, state.context, choice, event), choice.actions]
     }
   }
