@@ -1,7 +1,7 @@
 import type { AnyMachineSnapshot, EventObject, StateValue } from 'xstate'
 import { actionGuard, applyEffects, type CompiledSop, EVENT_UPDATE } from './compile.ts'
 import { type GuardEval, recordingGuards } from './guardProbe.ts'
-import { pureTransition } from './pureTransition.ts'
+import { pureInitialTransition, pureTransition } from './pureTransition.ts'
 import type { FieldValue, TicketContext, TicketState } from './types.ts'
 import { triggerOf } from './validate.ts'
 
@@ -59,6 +59,36 @@ function memoOf(sop: CompiledSop): SopMemo {
     memos.set(sop, memo)
   }
   return memo
+}
+
+/** Initial transitions per machine, by their input; at most this many per machine. */
+const initials = new WeakMap<object, Map<string, [AnyMachineSnapshot, readonly Action[]]>>()
+const MAX_INITIALS = 256
+
+/**
+ * XState's initial transition for a new ticket's fields and priority, remembered per SOP version:
+ * it is a pure function of the machine and its input, keyed here on that input exactly (the
+ * fields in their given order, so the context is the same object shape XState would build).
+ */
+export function initialTransition(
+  sop: CompiledSop,
+  input: { fields: Record<string, FieldValue>; priority: string },
+): [AnyMachineSnapshot, readonly Action[]] {
+  if (!enabled) return pureInitialTransition(sop.machine, input)
+  let bySop = initials.get(sop.machine)
+  if (!bySop) {
+    bySop = new Map()
+    initials.set(sop.machine, bySop)
+  }
+  const key = `${input.priority}\n${JSON.stringify(input.fields)}`
+  let known = bySop.get(key)
+  if (!known) {
+    known = pureInitialTransition(sop.machine, input)
+    // JSON drops undefined members and writes -0 as 0: such inputs are not told apart by the key.
+    const exact = Object.values(input.fields).every((v) => v !== undefined && !Object.is(v, -0))
+    if (exact && bySop.size < MAX_INITIALS) bySop.set(key, known)
+  }
+  return known
 }
 
 /** Runs `fn` with every transition chosen by XState itself, none from the memo (replay's sampled check). */
