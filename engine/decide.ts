@@ -4,7 +4,7 @@ import { decideAction, decideUpdate } from './decideAction.ts'
 import { decideOverride, decideReopen } from './decideOverride.ts'
 import { decideTimer } from './decideTimer.ts'
 import { checkFields, reject } from './inputChecks.ts'
-import { pureInitialTransition } from './pureTransition.ts'
+import { initialTransition } from './transitionMemo.ts'
 import type { Actor, Decision, FieldValue, Priority, Rejection, TicketInput, TicketState } from './types.ts'
 
 export { recordHash, timerId } from './accept.ts'
@@ -31,7 +31,7 @@ export function start(sop: CompiledSop, options: StartOptions): Decision {
   const fields = options.fields ?? {}
   const bad = checkFields(sop, fields)
   if (bad) return bad
-  const [snapshot, actions] = pureInitialTransition(sop.machine, {
+  const [snapshot, actions] = initialTransition(sop, {
     fields: { ...fields },
     priority: options.priority ?? 'normal',
   })

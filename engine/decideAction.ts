@@ -46,7 +46,14 @@ export function decideAction(
     })
   }
   const merged = { ...state.context.fields, ...fields }
-  const enabled = permitted.filter((t) => sop.guards.get(t.id)?.(merged) ?? true)
+  // Each candidate's action guard as the machine evaluates it: its roles, then its CEL guard.
+  const actionGuards = new Map<string, boolean>()
+  for (const t of candidates) actionGuards.set(t.id, false)
+  const enabled = permitted.filter((t) => {
+    const ok = sop.guards.get(t.id)?.(merged) ?? true
+    actionGuards.set(t.id, ok)
+    return ok
+  })
   if (!enabled.length) {
     const guards = permitted.map((t) => ({ transitionId: t.id, guard: t.guard ?? '' }))
     return reject({
@@ -58,12 +65,18 @@ export function decideAction(
     })
   }
 
-  const [snapshot, actions] = transition(sop, state, () => snapshotOf(sop, state), {
-    type: input.action,
-    role: actor.role,
-    ...(actor.roles?.length ? { roles: actor.roles } : {}),
-    fields,
-  })
+  const [snapshot, actions] = transition(
+    sop,
+    state,
+    () => snapshotOf(sop, state),
+    {
+      type: input.action,
+      role: actor.role,
+      ...(actor.roles?.length ? { roles: actor.roles } : {}),
+      fields,
+    },
+    actionGuards,
+  )
   const taken = takenIds(actions)
   const first = sop.transitions.get(taken[0])
   if (!first) {

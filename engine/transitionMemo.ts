@@ -1,7 +1,7 @@
 import type { AnyMachineSnapshot, EventObject, StateValue } from 'xstate'
 import { actionGuard, applyEffects, type CompiledSop, EVENT_UPDATE } from './compile.ts'
 import { type GuardEval, recordingGuards } from './guardProbe.ts'
-import { pureTransition } from './pureTransition.ts'
+import { pureInitialTransition, pureTransition } from './pureTransition.ts'
 import type { FieldValue, TicketContext, TicketState } from './types.ts'
 import { triggerOf } from './validate.ts'
 
@@ -61,6 +61,36 @@ function memoOf(sop: CompiledSop): SopMemo {
   return memo
 }
 
+/** Initial transitions per machine, by their input; at most this many per machine. */
+const initials = new WeakMap<object, Map<string, [AnyMachineSnapshot, readonly Action[]]>>()
+const MAX_INITIALS = 256
+
+/**
+ * XState's initial transition for a new ticket's fields and priority, remembered per SOP version:
+ * it is a pure function of the machine and its input, keyed here on that input exactly (the
+ * fields in their given order, so the context is the same object shape XState would build).
+ */
+export function initialTransition(
+  sop: CompiledSop,
+  input: { fields: Record<string, FieldValue>; priority: string },
+): [AnyMachineSnapshot, readonly Action[]] {
+  if (!enabled) return pureInitialTransition(sop.machine, input)
+  let bySop = initials.get(sop.machine)
+  if (!bySop) {
+    bySop = new Map()
+    initials.set(sop.machine, bySop)
+  }
+  const key = `${input.priority}\n${JSON.stringify(input.fields)}`
+  let known = bySop.get(key)
+  if (!known) {
+    known = pureInitialTransition(sop.machine, input)
+    // JSON drops undefined members and writes -0 as 0: such inputs are not told apart by the key.
+    const exact = Object.values(input.fields).every((v) => v !== undefined && !Object.is(v, -0))
+    if (exact && bySop.size < MAX_INITIALS) bySop.set(key, known)
+  }
+  return known
+}
+
 /** Runs `fn` with every transition chosen by XState itself, none from the memo (replay's sampled check). */
 export function withoutTransitionMemo<T>(fn: () => T): T {
   const outer = enabled
@@ -79,12 +109,15 @@ export function withoutTransitionMemo<T>(fn: () => T): T {
  * those guards gives the same result again; its context is rebuilt with the machine's own merge
  * (the event's fields, then each taken transition's effects). A choice whose effects set a field
  * some guard reads is never remembered, since a later guard in it saw a value the key lacks.
+ * `actionGuards` are results the caller already has for this event's action guards (roles, then
+ * the CEL guard over the merged fields), by transition id; they stand in for evaluating those again.
  */
 export function transition(
   sop: CompiledSop,
   state: TicketState,
   snapshot: () => AnyMachineSnapshot,
   event: TransitionEvent,
+  actionGuards?: ReadonlyMap<string, boolean>,
 ): [Moved | AnyMachineSnapshot, readonly Action[]] {
   if (!enabled) return pureTransition(sop.machine, snapshot(), event)
   const memo = memoOf(sop)
@@ -93,7 +126,13 @@ export function transition(
   const known = memo.byKey.get(key)
   if (known) {
     for (const choice of known) {
-      if (choice.guards.every((g) => evaluate(sop, g, event, state.context.fields, merged) === g.result))
+      if (
+        choice.guards.every(
+          (g) =>
+            ((g.action ? actionGuards?.get(g.id) : undefined) ??
+              evaluate(sop, g, event, state.context.fields, merged)) === g.result,
+        )
+      )
         return [rebuild(sop, state.context, choice, event), choice.actions]
     }
   }
