@@ -198,6 +198,9 @@ describe('tickets', () => {
     expect(await scheduler.tick()).toBe(0)
     const after = await ctx.call('GET', `/api/tickets/${ticket.id}`, ctx.tokens.agent)
     expect(after.body.ticket.steps).toEqual(['manager_review'])
+    // The fired timer is gone: from the stored timers and from the ticket's view.
+    expect((await ctx.storage.listTimers(ticket.id)).map((t) => t.id)).not.toContain('sla:diagnose:3')
+    expect(after.body.timers.map((t: { id: string }) => t.id)).not.toContain('sla:diagnose:3')
     const history = await ctx.call('GET', `/api/tickets/${ticket.id}/history`, ctx.tokens.agent)
     const timer = history.body.at(-1)
     expect(timer).toMatchObject({ type: 'timer', actorId: 'system' })
