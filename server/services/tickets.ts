@@ -57,6 +57,8 @@ export class TicketService {
   private readonly rows = new Map<string, TicketRow>()
   /** The timers and notes of the tickets shown or written last (see `ViewCache`). */
   private readonly views = new ViewCache()
+  /** The engine's view of each user object in use (see `actorFor`). */
+  private readonly actors = new WeakMap<User, Promise<{ id: string; role: string; roles?: string[] }>>()
   /**
    * A record added to the commit that closes a ticket (the survey draw), with the messages it
    * causes: both commit with the closing, in the same chain.
@@ -391,8 +393,15 @@ export class TicketService {
   }
 
   /** A user as the engine sees them: their built-in role and their organisation roles. */
-  async actorFor(user: User): Promise<{ id: string; role: string; roles?: string[] }> {
-    return actorOf({ ...user, orgRoles: await this.storage.teams.orgRolesOf(user.id) })
+  actorFor(user: User): Promise<{ id: string; role: string; roles?: string[] }> {
+    // Once per user object: each request resolves its own, so a write and its reply's prompt share
+    // one read of the roles, and the next request reads them afresh.
+    let actor = this.actors.get(user)
+    if (!actor) {
+      actor = this.storage.teams.orgRolesOf(user.id).then((orgRoles) => actorOf({ ...user, orgRoles }))
+      this.actors.set(user, actor)
+    }
+    return actor
   }
 
   private async replayed(user: User, idem: Idempotency) {
