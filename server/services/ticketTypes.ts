@@ -14,6 +14,7 @@ import type {
   TimerRow,
   User,
 } from '../storage/types.ts'
+import type { ViewCache } from './viewCache.ts'
 
 export type Clock = () => Date
 
@@ -79,7 +80,10 @@ export interface Idempotency {
 /** What the ticket operations split out of the service reach it by. */
 export interface TicketDeps {
   storage: Storage
-  committer: GroupCommitter
+  /** Commits one ticket operation (through the group committer). */
+  committer: Pick<GroupCommitter, 'commit'>
+  /** The kept timers and notes of tickets' views. */
+  views: ViewCache
   now(): string
   sopFor(sopId: string, version: number): Promise<CompiledSop>
   get(id: string): Promise<TicketRow>

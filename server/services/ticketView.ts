@@ -5,17 +5,20 @@ import type { TicketDeps, TicketView } from './ticketTypes.ts'
 
 /** A ticket as the desk shows it: its prompt, customer, timers, notes and bound values. */
 export async function ticketView(
-  s: Pick<TicketDeps, 'storage' | 'sopFor' | 'actorFor' | 'now'>,
+  s: Pick<TicketDeps, 'storage' | 'sopFor' | 'actorFor' | 'now' | 'views'>,
   user: User | null,
   t: TicketRow,
 ): Promise<TicketView> {
   const sop = await s.sopFor(t.sopId, t.sopVersion)
+  const kept = s.views.get(t.id, t)
   const [customer, timers, audit, assignee] = await Promise.all([
     t.customerId ? s.storage.getCustomer(t.customerId) : null,
-    s.storage.listTimers(t.id),
-    s.storage.getAudit(t.id, ['note']),
+    kept ? kept.timers : s.storage.listTimers(t.id),
+    kept ? kept.notes : s.storage.getAudit(t.id, ['note']),
     t.assigneeId ? s.storage.getUser(t.assigneeId) : null,
   ])
+  // Read together with the row at this version: kept for the next view (see `ViewCache`).
+  if (!kept) s.views.set(t.id, { version: t.version, auditSeq: t.auditSeq, timers, notes: audit })
   return {
     ticket: t,
     assignee: t.assigneeId ? { id: t.assigneeId, name: assignee?.name ?? t.assigneeId } : null,

@@ -6,6 +6,7 @@ import type { GroupCommitter } from '../storage/groupCommit.ts'
 import {
   type AuditRow,
   type AuditType,
+  type CommitOutcome,
   ConflictError,
   type OutboxRow,
   type Storage,
@@ -33,6 +34,7 @@ import { MAX_RETRIES } from './ticketTypes.ts'
 import { ticketView } from './ticketView.ts'
 import type { VerifyResult } from './verification.ts'
 import { verifyTicket } from './verifyTicket.ts'
+import { ViewCache } from './viewCache.ts'
 
 /** Refusals of malformed input (not of an attempt the SOP forbids): they leave no record. */
 const MALFORMED = new Set(['unknown_field', 'invalid_field_value', 'invalid_input'])
@@ -53,6 +55,10 @@ export class TicketService {
    * write retried from the database.
    */
   private readonly rows = new Map<string, TicketRow>()
+  /** The timers and notes of the tickets shown or written last (see `ViewCache`). */
+  private readonly views = new ViewCache()
+  /** The engine's view of each user object in use (see `actorFor`). */
+  private readonly actors = new WeakMap<User, Promise<{ id: string; role: string; roles?: string[] }>>()
   /**
    * A record added to the commit that closes a ticket (the survey draw), with the messages it
    * causes: both commit with the closing, in the same chain.
@@ -74,7 +80,8 @@ export class TicketService {
   ) {
     this.deps = {
       storage,
-      committer,
+      committer: { commit: (unit) => this.commit(unit) },
+      views: this.views,
       now: () => this.now(),
       sopFor: (sopId, version) => this.sopFor(sopId, version),
       get: (id) => this.get(id),
@@ -88,6 +95,13 @@ export class TicketService {
 
   now(): string {
     return this.clock().toISOString()
+  }
+
+  /** Every ticket commit of this service: a commit that went through moves the kept view with it. */
+  private async commit(unit: TicketCommit): Promise<CommitOutcome> {
+    const outcome = await this.committer.commit(unit)
+    if (outcome.ok) this.views.committed(unit)
+    return outcome
   }
 
   /** The compiled SOP version a ticket is pinned to (compiled once per process). */
@@ -213,7 +227,7 @@ export class TicketService {
           ? { messages: [{ message: attach.row, attachments: attach.attachments ?? [] }] }
           : {}),
       }
-      const outcome = await this.committer.commit(unit)
+      const outcome = await this.commit(unit)
       if (outcome.ok) {
         this.remember(next)
         return next
@@ -278,7 +292,7 @@ export class TicketService {
     const payload = { input, rejection: d.rejection, version: t.version, steps: t.steps }
     const audit = [link(t, 'rejected', now, user, payload)]
     const next: TicketRow = { ...t, auditSeq: t.auditSeq + 1, auditHead: audit[0].hash }
-    const outcome = await this.committer.commit({
+    const outcome = await this.commit({
       ticket: next,
       expected: { version: t.version, auditSeq: t.auditSeq },
       audit,
@@ -336,7 +350,7 @@ export class TicketService {
       }
       next.auditSeq = t.auditSeq + audit.length
       next.auditHead = audit[audit.length - 1].hash
-      const outcome = await this.committer.commit({
+      const outcome = await this.commit({
         ticket: next,
         expected: { version: t.version, auditSeq: t.auditSeq },
         audit,
@@ -379,8 +393,15 @@ export class TicketService {
   }
 
   /** A user as the engine sees them: their built-in role and their organisation roles. */
-  async actorFor(user: User): Promise<{ id: string; role: string; roles?: string[] }> {
-    return actorOf({ ...user, orgRoles: await this.storage.teams.orgRolesOf(user.id) })
+  actorFor(user: User): Promise<{ id: string; role: string; roles?: string[] }> {
+    // Once per user object: each request resolves its own, so a write and its reply's prompt share
+    // one read of the roles, and the next request reads them afresh.
+    let actor = this.actors.get(user)
+    if (!actor) {
+      actor = this.storage.teams.orgRolesOf(user.id).then((orgRoles) => actorOf({ ...user, orgRoles }))
+      this.actors.set(user, actor)
+    }
+    return actor
   }
 
   private async replayed(user: User, idem: Idempotency) {

@@ -205,6 +205,7 @@ export class PgStorage implements Storage {
       .selectAll()
       .where('ticket_id', '=', ticketId)
       .orderBy('due_at')
+      .orderBy('id')
       .execute()
     return rows.map(toTimer)
   }

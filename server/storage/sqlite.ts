@@ -251,7 +251,7 @@ export class SqliteStorage implements Storage {
   }
 
   async listTimers(ticketId: string): Promise<TimerRow[]> {
-    return (this.stmt('SELECT * FROM timers WHERE ticket_id = ? ORDER BY due_at').all(ticketId) as Row[]).map(
+    return (this.stmt('SELECT * FROM timers WHERE ticket_id = ? ORDER BY due_at, id').all(ticketId) as Row[]).map(
       toTimer,
     )
   }

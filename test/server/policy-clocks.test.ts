@@ -61,6 +61,11 @@ describe('ticket-level SLA policy clocks through the server', () => {
     moveTo('2026-03-09T10:00:00.000Z') // Monday 11:00: first reply breached
     expect(await s.scheduler.tick()).toBe(1)
     expect(await s.scheduler.tick()).toBe(0)
+    // The breach leaves the ticket at its step; the fired timer is gone from the store and the view.
+    const breached = await s.call('GET', `/api/tickets/${id}`)
+    expect(breached.body.ticket.steps).toEqual(opened.body.ticket.steps)
+    expect(breached.body.timers.map((t: { id: string }) => t.id)).toEqual(['policy:resolution:0'])
+    expect((await s.storage.listTimers(id)).map((t) => t.id)).toEqual(['policy:resolution:0'])
 
     moveTo('2026-03-09T10:30:00.000Z') // the agent answers: waiting on the customer pauses resolution
     expect(
