@@ -26,7 +26,7 @@ const doc = (): SopDocumentInput => ({
   transitions: [{ id: 'finish', from: 'work', to: 'done', action: 'finish' }],
   policy: {
     targets: [
-      { metric: 'resolution', channels: ['phone'], due: 'PT1H' },
+      { metric: 'resolution', channels: ['phone'], due: 'PT1H', warnAt: 0.5 },
       { metric: 'resolution', priorities: ['urgent'], due: 'PT2H' },
       { metric: 'resolution', due: 'PT8H' },
     ],
@@ -68,7 +68,7 @@ describe('policy targets per channel', () => {
     expect(raisedPriority('low', undefined)).toBe('low')
   })
 
-  it('schedules the breach of the target a new ticket counts against, as a policy timer', () => {
+  it('schedules the warning and the breach of the target a new ticket counts against, as policy timers', () => {
     const opened = start(sop, {
       actor: { id: 'u1', role: 'agent' },
       now: '2026-03-02T09:00:00.000Z',
@@ -76,6 +76,12 @@ describe('policy targets per channel', () => {
     })
     if (!opened.ok) throw new Error(opened.rejection.message)
     expect(opened.timers.schedule).toEqual([
+      expect.objectContaining({
+        kind: 'policy',
+        stepId: 'resolution',
+        transitionId: null,
+        dueAt: '2026-03-02T09:30:00.000Z',
+      }),
       expect.objectContaining({
         kind: 'policy',
         stepId: 'resolution',
