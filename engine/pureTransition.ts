@@ -65,6 +65,7 @@ function collecting(
   }
   try {
     return [step(scope) as AnyMachineSnapshot, actions]
+    // Stryker disable next-line BlockStatement: every step sets its own collector first; clearing it after only lets the last list of actions go
   } finally {
     scope.actionExecutor = () => {}
   }
