@@ -52,6 +52,11 @@ describe('permission table rules', () => {
     expect(pathPattern('/api/x:id').test('/api/xy')).toBe(false)
     expect(pathPattern('/api/{a-b}').test('/api/{a-b}')).toBe(true)
     expect(pathPattern('/api/{a-b}').test('/api/zz')).toBe(false)
+    // Nothing may follow the parameter's name within its segment.
+    expect(pathPattern('/api/{id}x').test('/api/zz')).toBe(false)
+    expect(pathPattern('/api/{id}x').test('/api/{id}x')).toBe(true)
+    expect(pathPattern('/api/:a-b').test('/api/zz')).toBe(false)
+    expect(pathPattern('/api/:a-b').test('/api/:a-b')).toBe(true)
   })
 
   it('finds the entry for a request, a GET serving HEAD, and the most specific when two match', () => {
