@@ -5,7 +5,7 @@ import type { CompiledSop } from './compile.ts'
 import { alignToWindow } from './contactWindow.ts'
 import type { Outcome } from './document.ts'
 import { type DurationClock, dueAfterMs } from './due.ts'
-import { canonicalJson } from './hash.ts'
+import { canonicalJsonOfShape, canonicalShape } from './hash.ts'
 import { updatePolicy } from './policy.ts'
 import type { Moved } from './transitionMemo.ts'
 import type {
@@ -24,7 +24,7 @@ const snapshots = new WeakMap<TicketState, AnyMachineSnapshot>()
 
 /** Hash of a transition record (its canonical JSON, which includes the previous record's hash). */
 export function recordHash(sop: CompiledSop, record: TransitionRecord): string {
-  return sop.sha256(canonicalJson(record))
+  return sop.sha256(canonicalJsonOfShape(record as unknown as Record<string, unknown>, RECORD_SHAPE))
 }
 
 /** Timer ids: `sla:<stepId>:<entry seq>` and `delay:<transitionId>:<entry seq>`. */
@@ -47,7 +47,34 @@ interface RecordBase {
   priority?: TransitionRecord['priority']
 }
 
-/** Builds the accepted decision from XState's next snapshot and the actions it returned. */ export function accept(
+/** The members a transition record may have, in canonical (sorted) order. */
+const RECORD_SHAPE = canonicalShape([
+  'action',
+  'actor',
+  'at',
+  'breach',
+  'entered',
+  'exited',
+  'fieldChanges',
+  'from',
+  'input',
+  'kind',
+  'outcome',
+  'prev',
+  'priority',
+  'reason',
+  'seq',
+  'status',
+  'target',
+  'ticks',
+  'timerId',
+  'to',
+  'transitions',
+  'warning',
+] satisfies (keyof TransitionRecord)[])
+
+/** Builds the accepted decision from XState's next snapshot and the actions it returned. */
+export function accept(
   sop: CompiledSop,
   state: TicketState,
   snapshot: Moved | AnyMachineSnapshot,
@@ -55,36 +82,36 @@ interface RecordBase {
   base: RecordBase,
 ): Accepted {
   const seq = state.seq
-  const entered: string[] = []
-  const exited: string[] = []
-  for (const a of actions) {
-    if (a.type === 'entered') entered.push((a.params as { stepId: string }).stepId)
-    else if (a.type === 'exited') exited.push((a.params as { stepId: string }).stepId)
-  }
   const context = snapshot.context as TicketContext
   const closed = snapshot.status === 'done'
   const to = leaves(snapshot.value)
 
   const active: TicketState['active'] = { ...state.active }
   const checklist: TicketState['checklist'] = { ...state.checklist }
-  for (const [stepId, items] of Object.entries(base.ticks)) {
-    if (active[stepId]) checklist[stepId] = [...new Set([...(checklist[stepId] ?? []), ...items])]
+  for (const stepId of Object.keys(base.ticks)) {
+    if (active[stepId])
+      checklist[stepId] = [...new Set([...(checklist[stepId] ?? []), ...base.ticks[stepId]])]
   }
   // Apply entries and exits in the order XState took them: a decision is entered and left in
   // the same step, and a group's end step is left when the group completes.
+  const entered: string[] = []
+  const exited: string[] = []
+  const taken: string[] = []
   const cancel: string[] = []
   for (const a of actions) {
     if (a.type === 'entered') {
-      active[(a.params as { stepId: string }).stepId] = { enteredAt: base.now, seq }
+      const id = (a.params as { stepId: string }).stepId
+      entered.push(id)
+      active[id] = { enteredAt: base.now, seq }
     } else if (a.type === 'exited') {
       const id = (a.params as { stepId: string }).stepId
+      exited.push(id)
       const entry = active[id]
       if (entry && entry.seq !== seq) cancel.push(...timerIdsOf(sop, id, entry))
       delete active[id]
       delete checklist[id]
-    }
+    } else if (a.type === 'taken') taken.push((a.params as { id: string }).id)
   }
-  const nowMs = Date.parse(base.now)
   // A finished machine exits everything; the ticket stays at the end step it reached.
   if (closed) for (const id of to) active[id] ??= { enteredAt: base.now, seq }
   const clocks = updateClocks(sop, state, active, seq, base.now, closed)
@@ -92,28 +119,33 @@ interface RecordBase {
     kind: base.kind,
     now: base.now,
     seq,
-    taken: takenIds(actions).flatMap((id) => sop.transitions.get(id) ?? []),
-    firedTimer: /^(policy|warn):/.test(base.timerId ?? '') ? base.timerId : null,
+    taken: taken.flatMap((id) => sop.transitions.get(id) ?? []),
+    firedTimer: base.timerId !== null && /^(policy|warn):/.test(base.timerId) ? base.timerId : null,
     closed,
     priority: context.priority,
     fields: context.fields,
     pausedBefore: state.pausedSince,
     pausedAfter: clocks.pausedSince !== undefined,
   })
-  const schedule: TimerRecord[] = [...clocks.schedule, ...policy.schedule]
+  const schedule: TimerRecord[] = clocks.schedule.concat(policy.schedule)
   cancel.push(...clocks.cancel, ...policy.cancel)
-  for (const [id, entry] of Object.entries(active)) {
+  let nowMs: number | undefined
+  for (const id of Object.keys(active)) {
+    const entry = active[id]
     if (closed) {
       if (entry.seq !== seq) cancel.push(...timerIdsOf(sop, id, entry))
     } else if (entry.seq === seq) {
+      const specs = specsOf(sop, id)
+      if (!specs.length) continue
+      nowMs ??= Date.parse(base.now)
       const held = slaHeld(sop, id, clocks.pausedSince !== undefined)
-      schedule.push(...timersOf(sop, id, seq, nowMs, context.fields).filter((t) => !held || t.kind !== 'sla'))
+      for (const spec of specs)
+        if (!held || spec.kind !== 'sla') schedule.push(timerOf(sop, spec, id, seq, nowMs, context.fields))
     }
   }
   const outcome: Outcome | null = closed
     ? (to.map((id) => sop.steps.get(id)?.outcome).find(Boolean) ?? null)
     : null
-  // Keys in sorted order, so the record is already in canonical form for hashing.
   const record: TransitionRecord = {
     action: base.action,
     actor: base.actor,
@@ -134,10 +166,10 @@ interface RecordBase {
     ticks: base.ticks,
     timerId: base.timerId,
     to,
-    transitions: takenIds(actions),
-    ...(base.warning ? { warning: base.warning } : {}),
-    ...(base.priority ? { priority: base.priority } : {}),
+    transitions: taken,
   }
+  if (base.warning) record.warning = base.warning
+  if (base.priority) record.priority = base.priority
   const next: TicketState = {
     sopHash: sop.hash,
     value: snapshot.value as TicketState['value'],
@@ -148,9 +180,9 @@ interface RecordBase {
     checklist,
     seq: seq + 1,
     head: recordHash(sop, record),
-    ...(clocks.pausedSince ? { pausedSince: clocks.pausedSince } : {}),
-    ...(policy.policy ? { policy: policy.policy } : {}),
   }
+  if (clocks.pausedSince) next.pausedSince = clocks.pausedSince
+  if (policy.policy) next.policy = policy.policy
   // A choice rebuilt from the memo is no XState snapshot: the next decision resolves one if it needs it.
   if ('machine' in snapshot) snapshots.set(next, snapshot)
   return { ok: true, state: next, record, timers: { schedule, cancel } }
@@ -206,15 +238,16 @@ function timerIdsOf(sop: CompiledSop, stepId: string, entry: TicketState['active
   )
 }
 
-/** The timers a step entered at record `seq`, at `nowMs`, schedules. */
-function timersOf(
+/** The timer a step entered at record `seq`, at `nowMs`, schedules for one of its specs. */
+function timerOf(
   sop: CompiledSop,
+  spec: TimerSpec,
   stepId: string,
   seq: number,
   nowMs: number,
   fields: Record<string, FieldValue>,
-): TimerRecord[] {
-  return specsOf(sop, stepId).map((spec) => ({
+): TimerRecord {
+  return {
     id: timerId(spec.kind, spec.ref, seq),
     kind: spec.kind,
     stepId,
@@ -222,7 +255,7 @@ function timersOf(
     dueAt: new Date(
       alignToWindow(sop, spec.window, fields, dueAfterMs(sop, nowMs, spec.duration, spec.clock)),
     ).toISOString(),
-  }))
+  }
 }
 
 export function snapshotOf(sop: CompiledSop, state: TicketState): AnyMachineSnapshot {
@@ -246,10 +279,13 @@ export function takenIds(actions: readonly { type: string; params?: unknown }[])
  */
 function diffFields(before: Record<string, FieldValue>, after: Record<string, FieldValue>): FieldChange[] {
   const changes: FieldChange[] = []
-  for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
-    const a = before[key] ?? null
-    const b = after[key] ?? null
-    if (a !== b) changes.push({ field: key, from: a, to: b })
+  if (before === after) return changes
+  const changed: string[] = []
+  for (const key of Object.keys(after)) if ((before[key] ?? null) !== (after[key] ?? null)) changed.push(key)
+  for (const key of Object.keys(before)) {
+    if (!Object.hasOwn(after, key) && (before[key] ?? null) !== (after[key] ?? null)) changed.push(key)
   }
+  for (const key of changed.sort())
+    changes.push({ field: key, from: before[key] ?? null, to: after[key] ?? null })
   return changes
 }
