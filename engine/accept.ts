@@ -5,7 +5,7 @@ import type { CompiledSop } from './compile.ts'
 import { alignToWindow } from './contactWindow.ts'
 import type { Outcome } from './document.ts'
 import { type DurationClock, dueAfterMs } from './due.ts'
-import { canonicalJsonOfShape, canonicalShape } from './hash.ts'
+import { canonicalJson } from './hash.ts'
 import { updatePolicy } from './policy.ts'
 import type { Moved } from './transitionMemo.ts'
 import type {
@@ -24,7 +24,82 @@ const snapshots = new WeakMap<TicketState, AnyMachineSnapshot>()
 
 /** Hash of a transition record (its canonical JSON, which includes the previous record's hash). */
 export function recordHash(sop: CompiledSop, record: TransitionRecord): string {
-  return sop.sha256(canonicalJsonOfShape(record as unknown as Record<string, unknown>, RECORD_SHAPE))
+  return sop.sha256(canonicalJson(record))
+}
+
+/**
+ * The canonical JSON of a record `accept` built: its members are in sorted order and its lists
+ * hold strings, so JSON.stringify writes it canonically once the members a caller gave (actor,
+ * input, ticks, breach and the plain values) are flat and sorted too. Input and ticks out of order
+ * are written from sorted copies; anything else unusual goes through `canonicalJson`.
+ */
+function builtRecordJson(record: TransitionRecord): string {
+  if (record.priority !== undefined || record.warning !== undefined) return canonicalJson(record)
+  if (
+    !plain(record.action) ||
+    !plain(record.at) ||
+    !plain(record.kind) ||
+    !plain(record.outcome) ||
+    !plain(record.prev) ||
+    !plain(record.reason) ||
+    !plain(record.target) ||
+    !plain(record.timerId) ||
+    !flatAndSorted(record.actor) ||
+    (record.breach !== null && !flatAndSorted(record.breach))
+  )
+    return canonicalJson(record)
+  for (const c of record.fieldChanges) if (!plain(c.from) || !plain(c.to)) return canonicalJson(record)
+  const input = flatAndSorted(record.input) ? record.input : sortedCopy(record.input)
+  const ticks = flatAndSorted(record.ticks) ? record.ticks : sortedCopy(record.ticks)
+  if (!input || !ticks) return canonicalJson(record)
+  return JSON.stringify(
+    input === record.input && ticks === record.ticks ? record : { ...record, input, ticks },
+  )
+}
+
+/** A value JSON writes the same wherever it stands: not an object (null is one of them). */
+function plain(value: unknown): boolean {
+  return typeof value !== 'object' || value === null
+}
+
+/** An object with its keys in sorted order, each holding a plain value or a list of plain values. */
+function flatAndSorted(value: object): boolean {
+  return flat(value, true)
+}
+
+/** Whether an object's members are plain values or lists of them (and, if `sorted`, in sorted key order). */
+function flat(value: object, sorted: boolean): boolean {
+  if (!plainObject(value)) return false
+  const record = value as Record<string, unknown>
+  const keys = Object.keys(record)
+  for (let i = 0; i < keys.length; i++) {
+    if (sorted && i > 0 && keys[i - 1] > keys[i]) return false
+    const v = record[keys[i]]
+    if (!plain(v)) {
+      if (!Array.isArray(v)) return false
+      for (const item of v) if (!plain(item)) return false
+    }
+  }
+  return true
+}
+
+/** A sorted copy of a flat object (null when it is not flat: the caller writes it the long way). */
+function sortedCopy<T extends object>(value: T): T | null {
+  if (!flat(value, false)) return null
+  const record = value as Record<string, unknown>
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(record).sort()) out[key] = record[key]
+  return out as T
+}
+
+/** An object JSON writes member by member: no array, no Date or other class, no toJSON. */
+function plainObject(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false
+  const proto = Object.getPrototypeOf(value)
+  return (
+    (proto === Object.prototype || proto === null) &&
+    typeof (value as { toJSON?: unknown }).toJSON !== 'function'
+  )
 }
 
 /** Timer ids: `sla:<stepId>:<entry seq>` and `delay:<transitionId>:<entry seq>`. */
@@ -46,32 +121,6 @@ interface RecordBase {
   warning?: TransitionRecord['warning']
   priority?: TransitionRecord['priority']
 }
-
-/** The members a transition record may have, in canonical (sorted) order. */
-const RECORD_SHAPE = canonicalShape([
-  'action',
-  'actor',
-  'at',
-  'breach',
-  'entered',
-  'exited',
-  'fieldChanges',
-  'from',
-  'input',
-  'kind',
-  'outcome',
-  'prev',
-  'priority',
-  'reason',
-  'seq',
-  'status',
-  'target',
-  'ticks',
-  'timerId',
-  'to',
-  'transitions',
-  'warning',
-] satisfies (keyof TransitionRecord)[])
 
 /** Builds the accepted decision from XState's next snapshot and the actions it returned. */
 export function accept(
@@ -179,7 +228,7 @@ export function accept(
     active,
     checklist,
     seq: seq + 1,
-    head: recordHash(sop, record),
+    head: sop.sha256(builtRecordJson(record)),
   }
   if (clocks.pausedSince) next.pausedSince = clocks.pausedSince
   if (policy.policy) next.policy = policy.policy

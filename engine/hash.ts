@@ -45,67 +45,6 @@ function sortKeys(value: unknown): unknown {
   return out
 }
 
-/** The possible keys of one kind of object, sorted, each written once as `"key":`. */
-export interface CanonicalShape {
-  keys: readonly string[]
-  quoted: readonly string[]
-}
-
-export function canonicalShape(keys: readonly string[]): CanonicalShape {
-  const sorted = [...keys].sort()
-  return { keys: sorted, quoted: sorted.map((k) => `${JSON.stringify(k)}:`) }
-}
-
-/**
- * `canonicalJson` of an object whose keys are among the shape's, written member by member in the
- * shape's order (no sorted copy of the object is made). An object with a key outside the shape is
- * written by `canonicalJson` itself.
- */
-export function canonicalJsonOfShape(value: Record<string, unknown>, shape: CanonicalShape): string {
-  const { keys, quoted } = shape
-  let out = ''
-  let seen = 0
-  for (let i = 0; i < keys.length; i++) {
-    const v = value[keys[i]]
-    if (v === undefined) continue
-    seen++
-    const text = memberJson(v)
-    if (text === undefined) continue
-    out += `${out ? ',' : '{'}${quoted[i]}${text}`
-  }
-  // Members left undefined count in Object.keys but not in `seen`: such an object goes the long way too.
-  if (seen !== Object.keys(value).length) return canonicalJson(value)
-  return out ? `${out}}` : '{}'
-}
-
-/** A member's canonical JSON (undefined for a member JSON leaves out): flat objects are written directly. */
-function memberJson(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null) return JSON.stringify(value)
-  // Arrays, and objects other than plain ones (a Date, a boxed value), the long way.
-  const proto = Object.getPrototypeOf(value)
-  if (
-    (proto !== Object.prototype && proto !== null) ||
-    typeof (value as { toJSON?: unknown }).toJSON === 'function'
-  )
-    return canonicalJson(value)
-  const record = value as Record<string, unknown>
-  const keys = Object.keys(record)
-  let sorted = true
-  for (let i = 1; i < keys.length; i++) {
-    if (keys[i - 1] > keys[i]) {
-      sorted = false
-      break
-    }
-  }
-  if (!sorted) keys.sort()
-  let out = ''
-  for (const key of keys) {
-    const text = memberJson(record[key])
-    if (text !== undefined) out += `${out ? ',' : '{'}${JSON.stringify(key)}:${text}`
-  }
-  return out ? `${out}}` : '{}'
-}
-
 /** SHA-256 of a string's UTF-8 bytes, as lowercase hex. */
 export function sha256Hex(text: string): string {
   return bytesToHex(sha256(utf8ToBytes(text)))
