@@ -135,14 +135,21 @@ export function accept(
   const closed = snapshot.status === 'done'
   const to = leaves(snapshot.value)
 
-  const active: TicketState['active'] = { ...state.active }
-  const checklist: TicketState['checklist'] = { ...state.checklist }
-  for (const stepId of Object.keys(base.ticks)) {
-    if (active[stepId])
-      checklist[stepId] = [...new Set([...(checklist[stepId] ?? []), ...base.ticks[stepId]])]
+  let checklist = state.checklist
+  const tickIds = Object.keys(base.ticks)
+  if (tickIds.length) {
+    checklist = { ...checklist }
+    for (const stepId of tickIds) {
+      if (state.active[stepId])
+        checklist[stepId] = [...new Set([...(checklist[stepId] ?? []), ...base.ticks[stepId]])]
+    }
   }
   // Apply entries and exits in the order XState took them: a decision is entered and left in
-  // the same step, and a group's end step is left when the group completes.
+  // the same step, and a group's end step is left when the group completes. The steps are kept
+  // in a Map (a step entered again goes last, as on an object) and the object is built from it:
+  // deleting members of an object would make every later copy of it slow.
+  const steps = new Map<string, TicketState['active'][string]>()
+  for (const id of Object.keys(state.active)) steps.set(id, state.active[id])
   const entered: string[] = []
   const exited: string[] = []
   const taken: string[] = []
@@ -151,15 +158,21 @@ export function accept(
     if (a.type === 'entered') {
       const id = (a.params as { stepId: string }).stepId
       entered.push(id)
-      active[id] = { enteredAt: base.now, seq }
+      steps.set(id, { enteredAt: base.now, seq })
     } else if (a.type === 'exited') {
       const id = (a.params as { stepId: string }).stepId
       exited.push(id)
-      const entry = active[id]
+      const entry = steps.get(id)
       if (entry && entry.seq !== seq) cancel.push(...timerIdsOf(sop, id, entry))
-      delete active[id]
-      delete checklist[id]
+      steps.delete(id)
     } else if (a.type === 'taken') taken.push((a.params as { id: string }).id)
+  }
+  const active: TicketState['active'] = {}
+  for (const [id, entry] of steps) active[id] = entry
+  if (exited.some((id) => Object.hasOwn(checklist, id))) {
+    const kept: TicketState['checklist'] = {}
+    for (const id of Object.keys(checklist)) if (!exited.includes(id)) kept[id] = checklist[id]
+    checklist = kept
   }
   // A finished machine exits everything; the ticket stays at the end step it reached.
   if (closed) for (const id of to) active[id] ??= { enteredAt: base.now, seq }
