@@ -3,7 +3,7 @@ import { leaves } from './actionTransitions.ts'
 import { slaHeld, slaTimerId, updateClocks } from './clocks.ts'
 import type { CompiledSop } from './compile.ts'
 import { alignToWindow } from './contactWindow.ts'
-import type { Outcome } from './document.ts'
+import type { Outcome, Transition } from './document.ts'
 import { type DurationClock, dueAfterMs } from './due.ts'
 import { canonicalJson } from './hash.ts'
 import { updatePolicy } from './policy.ts'
@@ -181,7 +181,7 @@ export function accept(
     kind: base.kind,
     now: base.now,
     seq,
-    taken: taken.flatMap((id) => sop.transitions.get(id) ?? []),
+    taken: transitionsOf(sop, taken),
     firedTimer: base.timerId !== null && /^(policy|warn):/.test(base.timerId) ? base.timerId : null,
     closed,
     priority: context.priority,
@@ -327,6 +327,16 @@ export function snapshotOf(sop: CompiledSop, state: TicketState): AnyMachineSnap
     snapshots.set(state, snapshot)
   }
   return snapshot
+}
+
+/** The SOP's transitions by id, in order (an id the SOP lacks is left out). */
+function transitionsOf(sop: CompiledSop, ids: readonly string[]): Transition[] {
+  const out: Transition[] = []
+  for (const id of ids) {
+    const t = sop.transitions.get(id)
+    if (t) out.push(t)
+  }
+  return out
 }
 
 export function takenIds(actions: readonly { type: string; params?: unknown }[]): string[] {

@@ -76,6 +76,7 @@ export function decideAction(
       fields,
     },
     actionGuards,
+    merged,
   )
   const taken = takenIds(actions)
   const first = sop.transitions.get(taken[0])
