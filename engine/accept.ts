@@ -22,6 +22,23 @@ import type {
 /** Snapshots already resolved for a state object, so a chain of decisions resolves each once. */
 const snapshots = new WeakMap<TicketState, AnyMachineSnapshot>()
 
+/** Whether accept works out the timers to schedule and cancel (replay has no use for them). */
+let timersWanted = true
+
+/**
+ * Runs `fn` with decisions that leave their timers out (`timers` empty): replay recomputes records
+ * and states, never the timers a live ticket would schedule.
+ */
+export function withoutTimers<T>(fn: () => T): T {
+  const outer = timersWanted
+  timersWanted = false
+  try {
+    return fn()
+  } finally {
+    timersWanted = outer
+  }
+}
+
 /** Hash of a transition record (its canonical JSON, which includes the previous record's hash). */
 export function recordHash(sop: CompiledSop, record: TransitionRecord): string {
   return sop.sha256(canonicalJson(record))
@@ -163,7 +180,7 @@ export function accept(
       const id = (a.params as { stepId: string }).stepId
       exited.push(id)
       const entry = steps.get(id)
-      if (entry && entry.seq !== seq) cancel.push(...timerIdsOf(sop, id, entry))
+      if (timersWanted && entry && entry.seq !== seq) cancel.push(...timerIdsOf(sop, id, entry))
       steps.delete(id)
     } else if (a.type === 'taken') taken.push((a.params as { id: string }).id)
   }
@@ -189,20 +206,23 @@ export function accept(
     pausedBefore: state.pausedSince,
     pausedAfter: clocks.pausedSince !== undefined,
   })
-  const schedule: TimerRecord[] = clocks.schedule.concat(policy.schedule)
-  cancel.push(...clocks.cancel, ...policy.cancel)
-  let nowMs: number | undefined
-  for (const id of Object.keys(active)) {
-    const entry = active[id]
-    if (closed) {
-      if (entry.seq !== seq) cancel.push(...timerIdsOf(sop, id, entry))
-    } else if (entry.seq === seq) {
-      const specs = specsOf(sop, id)
-      if (!specs.length) continue
-      nowMs ??= Date.parse(base.now)
-      const held = slaHeld(sop, id, clocks.pausedSince !== undefined)
-      for (const spec of specs)
-        if (!held || spec.kind !== 'sla') schedule.push(timerOf(sop, spec, id, seq, nowMs, context.fields))
+  const schedule: TimerRecord[] = []
+  if (timersWanted) {
+    schedule.push(...clocks.schedule, ...policy.schedule)
+    cancel.push(...clocks.cancel, ...policy.cancel)
+    let nowMs: number | undefined
+    for (const id of Object.keys(active)) {
+      const entry = active[id]
+      if (closed) {
+        if (entry.seq !== seq) cancel.push(...timerIdsOf(sop, id, entry))
+      } else if (entry.seq === seq) {
+        const specs = specsOf(sop, id)
+        if (!specs.length) continue
+        nowMs ??= Date.parse(base.now)
+        const held = slaHeld(sop, id, clocks.pausedSince !== undefined)
+        for (const spec of specs)
+          if (!held || spec.kind !== 'sla') schedule.push(timerOf(sop, spec, id, seq, nowMs, context.fields))
+      }
     }
   }
   const outcome: Outcome | null = closed
