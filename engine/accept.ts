@@ -3,7 +3,7 @@ import { leaves } from './actionTransitions.ts'
 import { slaHeld, slaTimerId, updateClocks } from './clocks.ts'
 import type { CompiledSop } from './compile.ts'
 import { alignToWindow } from './contactWindow.ts'
-import type { Outcome } from './document.ts'
+import type { Outcome, Transition } from './document.ts'
 import { type DurationClock, dueAfterMs } from './due.ts'
 import { canonicalJson } from './hash.ts'
 import { updatePolicy } from './policy.ts'
@@ -22,9 +22,101 @@ import type {
 /** Snapshots already resolved for a state object, so a chain of decisions resolves each once. */
 const snapshots = new WeakMap<TicketState, AnyMachineSnapshot>()
 
+/** Whether accept works out the timers to schedule and cancel (replay has no use for them). */
+let timersWanted = true
+
+/**
+ * Runs `fn` with decisions that leave their timers out (`timers` empty): replay recomputes records
+ * and states, never the timers a live ticket would schedule.
+ */
+export function withoutTimers<T>(fn: () => T): T {
+  const outer = timersWanted
+  timersWanted = false
+  try {
+    return fn()
+  } finally {
+    timersWanted = outer
+  }
+}
+
 /** Hash of a transition record (its canonical JSON, which includes the previous record's hash). */
 export function recordHash(sop: CompiledSop, record: TransitionRecord): string {
   return sop.sha256(canonicalJson(record))
+}
+
+/**
+ * The canonical JSON of a record `accept` built: its members are in sorted order and its lists
+ * hold strings, so JSON.stringify writes it canonically once the members a caller gave (actor,
+ * input, ticks, breach and the plain values) are flat and sorted too. Input and ticks out of order
+ * are written from sorted copies; anything else unusual goes through `canonicalJson`.
+ */
+function builtRecordJson(record: TransitionRecord): string {
+  if (record.priority !== undefined || record.warning !== undefined) return canonicalJson(record)
+  if (
+    !plain(record.action) ||
+    !plain(record.at) ||
+    !plain(record.kind) ||
+    !plain(record.outcome) ||
+    !plain(record.prev) ||
+    !plain(record.reason) ||
+    !plain(record.target) ||
+    !plain(record.timerId) ||
+    !flatAndSorted(record.actor) ||
+    (record.breach !== null && !flatAndSorted(record.breach))
+  )
+    return canonicalJson(record)
+  for (const c of record.fieldChanges) if (!plain(c.from) || !plain(c.to)) return canonicalJson(record)
+  const input = flatAndSorted(record.input) ? record.input : sortedCopy(record.input)
+  const ticks = flatAndSorted(record.ticks) ? record.ticks : sortedCopy(record.ticks)
+  if (!input || !ticks) return canonicalJson(record)
+  return JSON.stringify(
+    input === record.input && ticks === record.ticks ? record : { ...record, input, ticks },
+  )
+}
+
+/** A value JSON writes the same wherever it stands: not an object (null is one of them). */
+function plain(value: unknown): boolean {
+  return typeof value !== 'object' || value === null
+}
+
+/** An object with its keys in sorted order, each holding a plain value or a list of plain values. */
+function flatAndSorted(value: object): boolean {
+  return flat(value, true)
+}
+
+/** Whether an object's members are plain values or lists of them (and, if `sorted`, in sorted key order). */
+function flat(value: object, sorted: boolean): boolean {
+  if (!plainObject(value)) return false
+  const record = value as Record<string, unknown>
+  const keys = Object.keys(record)
+  for (let i = 0; i < keys.length; i++) {
+    if (sorted && i > 0 && keys[i - 1] > keys[i]) return false
+    const v = record[keys[i]]
+    if (!plain(v)) {
+      if (!Array.isArray(v)) return false
+      for (const item of v) if (!plain(item)) return false
+    }
+  }
+  return true
+}
+
+/** A sorted copy of a flat object (null when it is not flat: the caller writes it the long way). */
+function sortedCopy<T extends object>(value: T): T | null {
+  if (!flat(value, false)) return null
+  const record = value as Record<string, unknown>
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(record).sort()) out[key] = record[key]
+  return out as T
+}
+
+/** An object JSON writes member by member: no array, no Date or other class, no toJSON. */
+function plainObject(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false
+  const proto = Object.getPrototypeOf(value)
+  return (
+    (proto === Object.prototype || proto === null) &&
+    typeof (value as { toJSON?: unknown }).toJSON !== 'function'
+  )
 }
 
 /** Timer ids: `sla:<stepId>:<entry seq>` and `delay:<transitionId>:<entry seq>`. */
@@ -47,7 +139,8 @@ interface RecordBase {
   priority?: TransitionRecord['priority']
 }
 
-/** Builds the accepted decision from XState's next snapshot and the actions it returned. */ export function accept(
+/** Builds the accepted decision from XState's next snapshot and the actions it returned. */
+export function accept(
   sop: CompiledSop,
   state: TicketState,
   snapshot: Moved | AnyMachineSnapshot,
@@ -55,36 +148,49 @@ interface RecordBase {
   base: RecordBase,
 ): Accepted {
   const seq = state.seq
-  const entered: string[] = []
-  const exited: string[] = []
-  for (const a of actions) {
-    if (a.type === 'entered') entered.push((a.params as { stepId: string }).stepId)
-    else if (a.type === 'exited') exited.push((a.params as { stepId: string }).stepId)
-  }
   const context = snapshot.context as TicketContext
   const closed = snapshot.status === 'done'
   const to = leaves(snapshot.value)
 
-  const active: TicketState['active'] = { ...state.active }
-  const checklist: TicketState['checklist'] = { ...state.checklist }
-  for (const [stepId, items] of Object.entries(base.ticks)) {
-    if (active[stepId]) checklist[stepId] = [...new Set([...(checklist[stepId] ?? []), ...items])]
+  let checklist = state.checklist
+  const tickIds = Object.keys(base.ticks)
+  if (tickIds.length) {
+    checklist = { ...checklist }
+    for (const stepId of tickIds) {
+      if (state.active[stepId])
+        checklist[stepId] = [...new Set([...(checklist[stepId] ?? []), ...base.ticks[stepId]])]
+    }
   }
   // Apply entries and exits in the order XState took them: a decision is entered and left in
-  // the same step, and a group's end step is left when the group completes.
+  // the same step, and a group's end step is left when the group completes. The steps are kept
+  // in a Map (a step entered again goes last, as on an object) and the object is built from it:
+  // deleting members of an object would make every later copy of it slow.
+  const steps = new Map<string, TicketState['active'][string]>()
+  for (const id of Object.keys(state.active)) steps.set(id, state.active[id])
+  const entered: string[] = []
+  const exited: string[] = []
+  const taken: string[] = []
   const cancel: string[] = []
   for (const a of actions) {
     if (a.type === 'entered') {
-      active[(a.params as { stepId: string }).stepId] = { enteredAt: base.now, seq }
+      const id = (a.params as { stepId: string }).stepId
+      entered.push(id)
+      steps.set(id, { enteredAt: base.now, seq })
     } else if (a.type === 'exited') {
       const id = (a.params as { stepId: string }).stepId
-      const entry = active[id]
-      if (entry && entry.seq !== seq) cancel.push(...timerIdsOf(sop, id, entry))
-      delete active[id]
-      delete checklist[id]
-    }
+      exited.push(id)
+      const entry = steps.get(id)
+      if (timersWanted && entry && entry.seq !== seq) cancel.push(...timerIdsOf(sop, id, entry))
+      steps.delete(id)
+    } else if (a.type === 'taken') taken.push((a.params as { id: string }).id)
   }
-  const nowMs = Date.parse(base.now)
+  const active: TicketState['active'] = {}
+  for (const [id, entry] of steps) active[id] = entry
+  if (exited.some((id) => Object.hasOwn(checklist, id))) {
+    const kept: TicketState['checklist'] = {}
+    for (const id of Object.keys(checklist)) if (!exited.includes(id)) kept[id] = checklist[id]
+    checklist = kept
+  }
   // A finished machine exits everything; the ticket stays at the end step it reached.
   if (closed) for (const id of to) active[id] ??= { enteredAt: base.now, seq }
   const clocks = updateClocks(sop, state, active, seq, base.now, closed)
@@ -92,28 +198,36 @@ interface RecordBase {
     kind: base.kind,
     now: base.now,
     seq,
-    taken: takenIds(actions).flatMap((id) => sop.transitions.get(id) ?? []),
-    firedTimer: /^(policy|warn):/.test(base.timerId ?? '') ? base.timerId : null,
+    taken: transitionsOf(sop, taken),
+    firedTimer: base.timerId !== null && /^(policy|warn):/.test(base.timerId) ? base.timerId : null,
     closed,
     priority: context.priority,
     fields: context.fields,
     pausedBefore: state.pausedSince,
     pausedAfter: clocks.pausedSince !== undefined,
   })
-  const schedule: TimerRecord[] = [...clocks.schedule, ...policy.schedule]
-  cancel.push(...clocks.cancel, ...policy.cancel)
-  for (const [id, entry] of Object.entries(active)) {
-    if (closed) {
-      if (entry.seq !== seq) cancel.push(...timerIdsOf(sop, id, entry))
-    } else if (entry.seq === seq) {
-      const held = slaHeld(sop, id, clocks.pausedSince !== undefined)
-      schedule.push(...timersOf(sop, id, seq, nowMs, context.fields).filter((t) => !held || t.kind !== 'sla'))
+  const schedule: TimerRecord[] = []
+  if (timersWanted) {
+    schedule.push(...clocks.schedule, ...policy.schedule)
+    cancel.push(...clocks.cancel, ...policy.cancel)
+    let nowMs: number | undefined
+    for (const id of Object.keys(active)) {
+      const entry = active[id]
+      if (closed) {
+        if (entry.seq !== seq) cancel.push(...timerIdsOf(sop, id, entry))
+      } else if (entry.seq === seq) {
+        const specs = specsOf(sop, id)
+        if (!specs.length) continue
+        nowMs ??= Date.parse(base.now)
+        const held = slaHeld(sop, id, clocks.pausedSince !== undefined)
+        for (const spec of specs)
+          if (!held || spec.kind !== 'sla') schedule.push(timerOf(sop, spec, id, seq, nowMs, context.fields))
+      }
     }
   }
   const outcome: Outcome | null = closed
     ? (to.map((id) => sop.steps.get(id)?.outcome).find(Boolean) ?? null)
     : null
-  // Keys in sorted order, so the record is already in canonical form for hashing.
   const record: TransitionRecord = {
     action: base.action,
     actor: base.actor,
@@ -134,10 +248,10 @@ interface RecordBase {
     ticks: base.ticks,
     timerId: base.timerId,
     to,
-    transitions: takenIds(actions),
-    ...(base.warning ? { warning: base.warning } : {}),
-    ...(base.priority ? { priority: base.priority } : {}),
+    transitions: taken,
   }
+  if (base.warning) record.warning = base.warning
+  if (base.priority) record.priority = base.priority
   const next: TicketState = {
     sopHash: sop.hash,
     value: snapshot.value as TicketState['value'],
@@ -147,10 +261,10 @@ interface RecordBase {
     active,
     checklist,
     seq: seq + 1,
-    head: recordHash(sop, record),
-    ...(clocks.pausedSince ? { pausedSince: clocks.pausedSince } : {}),
-    ...(policy.policy ? { policy: policy.policy } : {}),
+    head: sop.sha256(builtRecordJson(record)),
   }
+  if (clocks.pausedSince) next.pausedSince = clocks.pausedSince
+  if (policy.policy) next.policy = policy.policy
   // A choice rebuilt from the memo is no XState snapshot: the next decision resolves one if it needs it.
   if ('machine' in snapshot) snapshots.set(next, snapshot)
   return { ok: true, state: next, record, timers: { schedule, cancel } }
@@ -206,15 +320,16 @@ function timerIdsOf(sop: CompiledSop, stepId: string, entry: TicketState['active
   )
 }
 
-/** The timers a step entered at record `seq`, at `nowMs`, schedules. */
-function timersOf(
+/** The timer a step entered at record `seq`, at `nowMs`, schedules for one of its specs. */
+function timerOf(
   sop: CompiledSop,
+  spec: TimerSpec,
   stepId: string,
   seq: number,
   nowMs: number,
   fields: Record<string, FieldValue>,
-): TimerRecord[] {
-  return specsOf(sop, stepId).map((spec) => ({
+): TimerRecord {
+  return {
     id: timerId(spec.kind, spec.ref, seq),
     kind: spec.kind,
     stepId,
@@ -222,7 +337,7 @@ function timersOf(
     dueAt: new Date(
       alignToWindow(sop, spec.window, fields, dueAfterMs(sop, nowMs, spec.duration, spec.clock)),
     ).toISOString(),
-  }))
+  }
 }
 
 export function snapshotOf(sop: CompiledSop, state: TicketState): AnyMachineSnapshot {
@@ -232,6 +347,16 @@ export function snapshotOf(sop: CompiledSop, state: TicketState): AnyMachineSnap
     snapshots.set(state, snapshot)
   }
   return snapshot
+}
+
+/** The SOP's transitions by id, in order (an id the SOP lacks is left out). */
+function transitionsOf(sop: CompiledSop, ids: readonly string[]): Transition[] {
+  const out: Transition[] = []
+  for (const id of ids) {
+    const t = sop.transitions.get(id)
+    if (t) out.push(t)
+  }
+  return out
 }
 
 export function takenIds(actions: readonly { type: string; params?: unknown }[]): string[] {
@@ -246,10 +371,13 @@ export function takenIds(actions: readonly { type: string; params?: unknown }[])
  */
 function diffFields(before: Record<string, FieldValue>, after: Record<string, FieldValue>): FieldChange[] {
   const changes: FieldChange[] = []
-  for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
-    const a = before[key] ?? null
-    const b = after[key] ?? null
-    if (a !== b) changes.push({ field: key, from: a, to: b })
+  if (before === after) return changes
+  const changed: string[] = []
+  for (const key of Object.keys(after)) if ((before[key] ?? null) !== (after[key] ?? null)) changed.push(key)
+  for (const key of Object.keys(before)) {
+    if (!Object.hasOwn(after, key) && (before[key] ?? null) !== (after[key] ?? null)) changed.push(key)
   }
+  for (const key of changed.sort())
+    changes.push({ field: key, from: before[key] ?? null, to: after[key] ?? null })
   return changes
 }

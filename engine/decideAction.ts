@@ -76,6 +76,7 @@ export function decideAction(
       fields,
     },
     actionGuards,
+    merged,
   )
   const taken = takenIds(actions)
   const first = sop.transitions.get(taken[0])
@@ -98,8 +99,11 @@ export function decideAction(
         missing: missingFields,
       })
     }
-    const done = new Set([...(state.checklist[source.id] ?? []), ...(ticks[source.id] ?? [])])
-    const missingItems = source.checklist.filter((c) => c.required && !done.has(c.id))
+    const had = state.checklist[source.id]
+    const ticked = ticks[source.id]
+    const missingItems = source.checklist.filter(
+      (c) => c.required && !had?.includes(c.id) && !ticked?.includes(c.id),
+    )
     if (missingItems.length) {
       return reject({
         code: 'checklist_incomplete',

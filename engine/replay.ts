@@ -1,3 +1,4 @@
+import { withoutTimers } from './accept.ts'
 import type { CompiledSop } from './compile.ts'
 import { decide, start } from './decide.ts'
 import { canonicalJson } from './hash.ts'
@@ -49,6 +50,15 @@ export function replay(
   sop: CompiledSop,
   records: readonly TransitionRecord[],
   options: ReplayOptions = {},
+): ReplayResult {
+  // The timers a live decision schedules and cancels are no part of the records or states.
+  return withoutTimers(() => replayRecords(sop, records, options))
+}
+
+function replayRecords(
+  sop: CompiledSop,
+  records: readonly TransitionRecord[],
+  options: ReplayOptions,
 ): ReplayResult {
   const states: TicketState[] = []
   let state: TicketState | null = null

@@ -111,6 +111,7 @@ export function withoutTransitionMemo<T>(fn: () => T): T {
  * some guard reads is never remembered, since a later guard in it saw a value the key lacks.
  * `actionGuards` are results the caller already has for this event's action guards (roles, then
  * the CEL guard over the merged fields), by transition id; they stand in for evaluating those again.
+ * `merged` is the caller's copy of the ticket's fields with the event's merged over them, if it has one.
  */
 export function transition(
   sop: CompiledSop,
@@ -118,22 +119,29 @@ export function transition(
   snapshot: () => AnyMachineSnapshot,
   event: TransitionEvent,
   actionGuards?: ReadonlyMap<string, boolean>,
+  merged?: Record<string, FieldValue>,
 ): [Moved | AnyMachineSnapshot, readonly Action[]] {
   if (!enabled) return pureTransition(sop.machine, snapshot(), event)
   const memo = memoOf(sop)
   const key = `${typeof state.value === 'string' ? state.value : JSON.stringify(state.value)}\n${event.type}\n${event.role ?? ''}\n${event.roles?.join('\n') ?? ''}`
-  const merged = event.fields ? { ...state.context.fields, ...event.fields } : state.context.fields
   const known = memo.byKey.get(key)
   if (known) {
+    const fields = () => {
+      merged ??= event.fields ? { ...state.context.fields, ...event.fields } : state.context.fields
+      return merged
+    }
     for (const choice of known) {
-      if (
-        choice.guards.every(
-          (g) =>
-            ((g.action ? actionGuards?.get(g.id) : undefined) ??
-              evaluate(sop, g, event, state.context.fields, merged)) === g.result,
-        )
-      )
-        return [rebuild(sop, state.context, choice, event), choice.actions]
+      let same = true
+      for (const g of choice.guards) {
+        const result =
+          (g.action ? actionGuards?.get(g.id) : undefined) ??
+          evaluate(sop, g, event, state.context.fields, fields)
+        if (result !== g.result) {
+          same = false
+          break
+        }
+      }
+      if (same) return [rebuild(sop, state.context, choice, event, merged), choice.actions]
     }
   }
   const [[next, actions], guards] = recordingGuards(() => pureTransition(sop.machine, snapshot(), event))
@@ -161,11 +169,11 @@ function evaluate(
   g: GuardEval,
   event: TransitionEvent,
   fields: Record<string, FieldValue>,
-  merged: Record<string, FieldValue>,
+  merged: () => Record<string, FieldValue>,
 ): boolean {
   if (g.action) return actionGuard(sop, g.id, event, fields)
   // After an action its fields are merged in; no effect of a remembered choice sets a field a guard reads.
-  return sop.guards.get(g.id)?.(merged) ?? true
+  return sop.guards.get(g.id)?.(merged()) ?? true
 }
 
 function setsGuardRead(sop: CompiledSop, memo: SopMemo, taken: readonly string[]): boolean {
@@ -177,10 +185,20 @@ function setsGuardRead(sop: CompiledSop, memo: SopMemo, taken: readonly string[]
   return false
 }
 
-/** The context the machine would reach: the event's fields merged in, then the effects in order. */
-function rebuild(sop: CompiledSop, before: TicketContext, choice: Choice, event: TransitionEvent): Moved {
+/**
+ * The context the machine would reach: the event's fields merged in, then the effects in order.
+ * `merged` is that merge of the fields when the caller already made it.
+ */
+function rebuild(
+  sop: CompiledSop,
+  before: TicketContext,
+  choice: Choice,
+  event: TransitionEvent,
+  merged: Record<string, FieldValue> | undefined,
+): Moved {
   let context = before
-  if (choice.input && event.fields) context = { ...context, fields: { ...context.fields, ...event.fields } }
+  if (choice.input && event.fields)
+    context = { ...context, fields: merged ?? { ...context.fields, ...event.fields } }
   for (const id of choice.taken) {
     const effects = sop.transitions.get(id)?.effects
     if (effects?.length) context = applyEffects(context, effects)
