@@ -164,3 +164,35 @@ describe('paths: the customer’s time zone', () => {
     ])
   })
 })
+
+describe('paths: numbers compared with each other', () => {
+  it('gives a number field read by a guard without figures the value 1', () => {
+    const doc: SopDocumentInput = {
+      schema: 'sopflow/v1',
+      id: 'compare',
+      title: 'Compare',
+      department: 'Care',
+      purpose: 'Compare two amounts.',
+      fields: [
+        { name: 'paid', label: 'Paid', type: 'number' },
+        { name: 'owed', label: 'Owed', type: 'number' },
+      ],
+      initial: 'work',
+      steps: [
+        { id: 'work', kind: 'task', title: 'Work' },
+        { id: 'route', kind: 'decision', title: 'Route' },
+        { id: 'over', kind: 'end', title: 'Over', outcome: 'resolved' },
+        { id: 'even', kind: 'end', title: 'Even', outcome: 'resolved' },
+      ],
+      transitions: [
+        { id: 'check', from: 'work', to: 'route', action: 'check' },
+        { id: 'to_over', from: 'route', to: 'over', guard: 'ticket.paid > ticket.owed' },
+        { id: 'to_even', from: 'route', to: 'even' },
+      ],
+    }
+    const found = paths(compile(doc))
+    expect(
+      found.map((p) => [p.endStepId, p.inputs.map((i) => i.input.kind === 'action' && i.input.fields)]),
+    ).toEqual([['even', [{ paid: 1, owed: 1 }]]])
+  })
+})
