@@ -196,3 +196,22 @@ describe('paths: numbers compared with each other', () => {
     ).toEqual([['even', [{ paid: 1, owed: 1 }]]])
   })
 })
+
+describe('paths: an action with several transitions', () => {
+  it('waits for the window of any of them, wherever it is listed', () => {
+    const doc = windowDoc()
+    doc.fields = [{ name: 'vip', label: 'VIP', type: 'boolean' }]
+    doc.steps!.push({ id: 'vip_called', kind: 'end', title: 'VIP called', outcome: 'resolved' })
+    doc.transitions = [
+      { id: 'note', from: 'work', to: 'noted', action: 'note' },
+      { id: 'call_vip', from: 'work', to: 'vip_called', action: 'call', guard: 'ticket.vip' },
+      { id: 'call', from: 'work', to: 'called', action: 'call', window: 'office' },
+    ]
+    const found = paths(compile(doc, { calendars: { office } }), { startAt: '2026-01-03T08:00:00.000Z' })
+    expect(found.map((p) => [p.endStepId, p.inputs.map((i) => i.at)]).sort()).toEqual([
+      ['called', ['2026-01-05T09:00:00.000Z']],
+      ['noted', ['2026-01-03T08:01:00.000Z']],
+      ['vip_called', ['2026-01-05T09:00:00.000Z']],
+    ])
+  })
+})
