@@ -135,4 +135,48 @@ describe('the SOP document schema', () => {
     expect(parse({ closedReply: { mode: 'ignore' } }).success).toBe(false)
     expect(parse({ closedReply: { mode: 'reopen', extra: 1 } }).success).toBe(false)
   })
+
+  it('defaults the lists of a bare document and step to empty', () => {
+    const doc = sopDocumentSchema.parse(base())
+    expect(doc.fields).toEqual([])
+    expect(doc.transitions).toEqual([])
+    expect(doc.steps[0].checklist).toEqual([])
+  })
+
+  it('reads the effects it knows, with their values', () => {
+    const effects = (e: unknown[]) =>
+      parse({ transitions: [{ id: 't', from: 'work', to: 'work', action: 'again', effects: e }] }).success
+    for (const value of ['low', 'normal', 'high', 'urgent'])
+      expect(effects([{ type: 'priority', value }])).toBe(true)
+    expect(effects([{ type: 'priority', value: 'asap' }])).toBe(false)
+    expect(effects([{ type: 'assign', role: 'lead', queue: 'vip' }])).toBe(true)
+    expect(effects([{ type: 'assign', role: '' }])).toBe(false)
+    expect(effects([{ type: 'assign', queue: '' }])).toBe(false)
+    expect(effects([{ type: 'hug' }])).toBe(false)
+  })
+
+  it('refuses empty names where a role, a team or a recipient is named, and a team name over 100 characters', () => {
+    const step = (extra: Record<string, unknown>) =>
+      parse({ steps: [{ id: 'work', kind: 'task', title: 'Work', ...extra }] }).success
+    expect(step({ team: 't'.repeat(100), sla: { due: 'PT1H', notify: 'lead' } })).toBe(true)
+    expect(step({ team: 't'.repeat(101) })).toBe(false)
+    expect(step({ team: '' })).toBe(false)
+    expect(step({ sla: { due: 'PT1H', notify: '' } })).toBe(false)
+    const target = (t: Record<string, unknown>) =>
+      parse({ policy: { targets: [{ metric: 'resolution', due: 'P1D', ...t }] } }).success
+    expect(target({ warnAt: 0.5, warnNotify: 'lead' })).toBe(true)
+    expect(target({ warnAt: 0.5, warnNotify: '' })).toBe(false)
+  })
+
+  it('takes an action name only in lower_snake_case, naming the rule', () => {
+    const action = (a: string) => parse({ transitions: [{ id: 't', from: 'work', to: 'work', action: a }] })
+    expect(action('confirm_id2').success).toBe(true)
+    for (const a of ['Confirm', '2confirm', 'confirm-id', 'con firm']) expect(action(a).success).toBe(false)
+    expect(action('Confirm').error?.issues[0].message).toBe('must be lower_snake_case')
+    const field = (name: string) => parse({ fields: [{ name, label: 'F', type: 'text' }] }).success
+    expect(field('note_2')).toBe(true)
+    for (const name of ['Note', '2note', 'no-te', 'no te', 'noteX']) expect(field(name)).toBe(false)
+    for (const id of ['w', 'W-2_x'])
+      expect(parse({ initial: id, steps: [{ id, kind: 'task', title: 'W' }] }).success).toBe(true)
+  })
 })
