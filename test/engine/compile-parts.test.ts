@@ -6,10 +6,14 @@ import {
   type Calendar,
   calendarSchema,
   calendarsDigest,
+  calendarsNamed,
   canonicalJson,
   compile,
+  decide,
   type SopDocumentInput,
   sha256Hex,
+  sopDocumentSchema,
+  start,
   type TicketContext,
 } from '../../engine/index.ts'
 
@@ -143,5 +147,76 @@ describe('the digest of the calendars an SOP counts in', () => {
     expect(calendarsDigest({ desk }, sha256Hex, { field: 'desk' })).toBe(expected)
     expect(calendarsDigest({ desk }, sha256Hex, new Map([['field', 'desk']]))).toBe(expected)
     expect(calendarsDigest({ desk }, sha256Hex, {})).toBe(sha256Hex(canonicalJson({ desk })))
+  })
+})
+
+describe('the calendars a document counts in', () => {
+  it('names each business-time clock’s calendar, else the SOP’s, and each contact window, sorted', () => {
+    const doc = sopDocumentSchema.parse({
+      schema: 'sopflow/v1',
+      id: 'named',
+      title: 'Named',
+      department: 'Care',
+      purpose: 'Name the calendars.',
+      calendar: 'main',
+      initial: 'work',
+      steps: [
+        { id: 'work', kind: 'task', title: 'Work', sla: { due: 'PT1H', time: 'business', calendar: 'zeta' } },
+        {
+          id: 'wait',
+          kind: 'wait',
+          title: 'Wait',
+          sla: { due: 'PT1H', time: 'calendar', calendar: 'ignored' },
+        },
+        { id: 'done', kind: 'end', title: 'Done', outcome: 'resolved' },
+      ],
+      transitions: [
+        { id: 'go', from: 'work', to: 'wait', action: 'go', window: 'office' },
+        { id: 'late', from: 'wait', to: 'done', after: 'PT2H', time: 'business' },
+        { id: 'later', from: 'wait', to: 'done', after: 'PT3H', time: 'business', calendar: 'alpha' },
+      ],
+      policy: { targets: [{ metric: 'resolution', due: 'P1D', time: 'business', calendar: 'policy_cal' }] },
+    })
+    expect(calendarsNamed(doc)).toEqual(['alpha', 'main', 'office', 'policy_cal', 'zeta'])
+  })
+})
+
+describe('a decision listing its default branch first', () => {
+  it('still takes a guarded branch whose guard holds, and the default otherwise', () => {
+    const sop = compile({
+      schema: 'sopflow/v1',
+      id: 'route',
+      title: 'Route',
+      department: 'Care',
+      purpose: 'Guarded branches first.',
+      fields: [{ name: 'amount', label: 'Amount', type: 'number' }],
+      initial: 'work',
+      steps: [
+        { id: 'work', kind: 'task', title: 'Work' },
+        { id: 'route', kind: 'decision', title: 'Route' },
+        { id: 'small', kind: 'end', title: 'Small', outcome: 'resolved' },
+        { id: 'big', kind: 'end', title: 'Big', outcome: 'escalated' },
+      ],
+      transitions: [
+        { id: 'check', from: 'work', to: 'route', action: 'check' },
+        { id: 'to_small', from: 'route', to: 'small' },
+        { id: 'to_big', from: 'route', to: 'big', guard: 'ticket.amount > 10' },
+      ],
+    })
+    const agent = { id: 'u1', role: 'agent' }
+    const first = start(sop, { actor: agent, now: '2026-03-02T09:00:00.000Z' })
+    if (!first.ok) throw new Error('start')
+    const end = (amount: number) => {
+      const d = decide(
+        sop,
+        first.state,
+        { kind: 'action', action: 'check', fields: { amount } },
+        agent,
+        '2026-03-02T09:01:00.000Z',
+      )
+      return d.ok ? d.state.value : d.rejection.code
+    }
+    expect(end(20)).toBe('big')
+    expect(end(5)).toBe('small')
   })
 })
