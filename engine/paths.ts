@@ -227,8 +227,8 @@ function toPath(sop: CompiledSop, first: TicketState, trail: PathEvent[], START:
     // Stryker disable ConditionalExpression,ArithmeticOperator: a path never enters the step it is in again (its route would repeat)
     for (const id of d.record.entered)
       if (!isContainer(sop, id) && visited[visited.length - 1] !== id) visited.push(id)
-    // Stryker restore ConditionalExpression,ArithmeticOperator
   }
+  // Stryker restore ConditionalExpression,ArithmeticOperator
   // Stryker disable next-line LogicalOperator,ArithmeticOperator: a path ends in its end step, which it entered last
   const end = leaves(ticket.value)[0] ?? visited[visited.length - 1]
   return {
