@@ -88,6 +88,8 @@ describe('schema problems', () => {
     expect(r.diagnostics).toEqual([
       expect.objectContaining({ code: 'invalid_value', property: 'initial', params: { value: '5' } }),
     ])
+    expect(r.valid).toBe(false)
+    expect(r.document).toBeNull()
   })
 
   it('names the values an option allows', () => {
@@ -137,10 +139,12 @@ describe('schema problems', () => {
   it('skips list entries that are not objects, and a list that is not one', () => {
     const r = run((d) => {
       d.steps.push('stray' as unknown as Obj)
+      d.steps.push(null as unknown as Obj)
       d.transitions.push(7 as unknown as Obj)
     })
     expect(r.diagnostics.map((x) => [x.code, x.path])).toEqual([
       ['invalid_value', 'steps.3'],
+      ['missing_value', 'steps.4'],
       ['invalid_value', 'transitions.2'],
     ])
     const noSteps = run((d) => Object.assign(d, { steps: 'none' }))
@@ -170,5 +174,35 @@ describe('schema problems', () => {
   it('calls an id that is too long an invalid id', () => {
     const r = run((d) => Object.assign(d.steps[1], { id: `n${'x'.repeat(80)}` }))
     expect(r.diagnostics[0]).toMatchObject({ code: 'invalid_id', property: 'id' })
+  })
+
+  it('reads a document without transitions whose other parts are broken', () => {
+    const r = run((d) => {
+      Object.assign(d, { title: '', transitions: undefined })
+      d.steps.splice(1, 2)
+    })
+    expect(r.diagnostics.map((x) => x.code)).toEqual(['missing_value', 'dead_end'])
+  })
+
+  it('gives the value of a problem only when it is text, a number or true/false', () => {
+    const r = run((d) => {
+      Object.assign(d.steps[0], { checklist: { read: true } })
+      Object.assign(d.steps[1], { title: true })
+    })
+    expect(r.diagnostics.map((x) => [x.stepId, x.params])).toEqual([
+      ['work', { step: 'work' }],
+      ['next', { step: 'next', value: 'true' }],
+    ])
+  })
+
+  it('names the step of a problem only by an id that is text', () => {
+    const r = run((d) => d.steps.push({ id: 5, kind: 'task', title: 'Five' }))
+    expect(r.diagnostics[0]).toMatchObject({ code: 'invalid_value', property: 'id', path: 'steps.3.id' })
+    expect(r.diagnostics[0].stepId).toBeUndefined()
+  })
+
+  it('reports an empty name as missing', () => {
+    const r = run((d) => Object.assign(d.transitions[0], { action: '' }))
+    expect(r.diagnostics[0]).toMatchObject({ code: 'missing_value', transitionId: 'go', property: 'action' })
   })
 })
