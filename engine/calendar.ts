@@ -27,9 +27,9 @@ const isoDate = z.string().refine((s) => {
   } catch {
     return false
   }
-  // Stryker restore BlockStatement
 }, 'must be a date such as 2026-02-14')
 
+// Stryker restore BlockStatement
 export const hoursSchema = z
   .object({
     from: z.string().regex(clock, 'must be a time such as 08:00'),

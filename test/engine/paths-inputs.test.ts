@@ -164,3 +164,54 @@ describe('paths: the customer’s time zone', () => {
     ])
   })
 })
+
+describe('paths: numbers compared with each other', () => {
+  it('gives a number field read by a guard without figures the value 1', () => {
+    const doc: SopDocumentInput = {
+      schema: 'sopflow/v1',
+      id: 'compare',
+      title: 'Compare',
+      department: 'Care',
+      purpose: 'Compare two amounts.',
+      fields: [
+        { name: 'paid', label: 'Paid', type: 'number' },
+        { name: 'owed', label: 'Owed', type: 'number' },
+      ],
+      initial: 'work',
+      steps: [
+        { id: 'work', kind: 'task', title: 'Work' },
+        { id: 'route', kind: 'decision', title: 'Route' },
+        { id: 'over', kind: 'end', title: 'Over', outcome: 'resolved' },
+        { id: 'even', kind: 'end', title: 'Even', outcome: 'resolved' },
+      ],
+      transitions: [
+        { id: 'check', from: 'work', to: 'route', action: 'check' },
+        { id: 'to_over', from: 'route', to: 'over', guard: 'ticket.paid > ticket.owed' },
+        { id: 'to_even', from: 'route', to: 'even' },
+      ],
+    }
+    const found = paths(compile(doc))
+    expect(
+      found.map((p) => [p.endStepId, p.inputs.map((i) => i.input.kind === 'action' && i.input.fields)]),
+    ).toEqual([['even', [{ paid: 1, owed: 1 }]]])
+  })
+})
+
+describe('paths: an action with several transitions', () => {
+  it('waits for the window of any of them, wherever it is listed', () => {
+    const doc = windowDoc()
+    doc.fields = [{ name: 'vip', label: 'VIP', type: 'boolean' }]
+    doc.steps!.push({ id: 'vip_called', kind: 'end', title: 'VIP called', outcome: 'resolved' })
+    doc.transitions = [
+      { id: 'note', from: 'work', to: 'noted', action: 'note' },
+      { id: 'call_vip', from: 'work', to: 'vip_called', action: 'call', guard: 'ticket.vip' },
+      { id: 'call', from: 'work', to: 'called', action: 'call', window: 'office' },
+    ]
+    const found = paths(compile(doc, { calendars: { office } }), { startAt: '2026-01-03T08:00:00.000Z' })
+    expect(found.map((p) => [p.endStepId, p.inputs.map((i) => i.at)]).sort()).toEqual([
+      ['called', ['2026-01-05T09:00:00.000Z']],
+      ['noted', ['2026-01-03T08:01:00.000Z']],
+      ['vip_called', ['2026-01-05T09:00:00.000Z']],
+    ])
+  })
+})
