@@ -251,3 +251,72 @@ describe('an evidence bundle', () => {
     expect(problemsOf(resign(assignee))).toEqual([expect.stringMatching(/^ticket assignee/)])
   })
 })
+
+describe('the outcome of a bundle check', () => {
+  it('is ok only with no problem, and a quick check stops at the first failing stage', () => {
+    expect(checkBundle(good)).toMatchObject({ ok: true, ticketId: bundle.ticket.id, keyId: bundle.keyId })
+    const b = copy()
+    b.exportedAt = '2026-03-03T08:00:00.000Z'
+    b.treeHead.timestamp = '2026-03-03T08:00:00.000Z'
+    const changed = Buffer.from(canonicalJson(b))
+    expect(checkBundle(changed).ok).toBe(false)
+    expect(checkBundle(changed).problems).toHaveLength(2)
+    expect(checkBundle(changed, { quick: true }).problems).toEqual([
+      'the bundle signature does not verify: the bundle was changed after it was exported',
+    ])
+    expect(checkBundle(good, { quick: true }).ok).toBe(true)
+    expect(problemsOf(good, { head: null })).toEqual([
+      `the bundle is proved against the tree head of ${bundle.treeHead.size} records (root ${bundle.treeHead.root}), not the head you hold (undefined records, root undefined)`,
+    ])
+    expect(checkBundle(Buffer.from('{"a":')).problems).toEqual([
+      expect.stringMatching(/^the bundle is not JSON: ./),
+    ])
+  })
+
+  it('names the member and the reason of a form error, hex and canonical base64 in full', () => {
+    const keyId = copy()
+    keyId.keyId = `${bundle.keyId}0`
+    expect(problemsOf(resign(keyId))).toEqual([
+      expect.stringMatching(/^the bundle is not a sopflow-evidence\/v2 bundle: keyId: ./),
+    ])
+    const short = copy()
+    short.keyId = `x${bundle.keyId.slice(1)}`
+    expect(problemsOf(resign(short))[0]).toMatch(/: keyId: /)
+    // The last character of 32 bytes in base64 carries 2 unused bits: any but zero is not canonical.
+    const key = copy()
+    const last = key.publicKey.at(-2)
+    const sibling = 'AEIMQUYcgkosw048'.includes(last) ? String.fromCharCode(last.charCodeAt(0) + 1) : last
+    key.publicKey = `${key.publicKey.slice(0, -2)}${sibling}=`
+    expect(problemsOf(resign(key))[0]).toMatch(/: publicKey: not canonical base64/)
+  })
+
+  it('names records of another ticket, an SOP of another name, a first record that is not the creation, unpinned calendars, and an SOP that does not compile', () => {
+    const other = copy()
+    other.records[4].ticketId = 't_other'
+    expect(problemsOf(forge(other))).toContain(`record 4 belongs to ticket t_other, not ${bundle.ticket.id}`)
+    const named = copy()
+    named.sop.id = 'another-sop'
+    expect(problemsOf(resign(named))).toEqual([
+      `the SOP is another-sop version ${bundle.sop.version}, but the ticket names support-ticket version ${bundle.ticket.sopVersion}`,
+    ])
+    const first = copy()
+    first.records[0].type = 'note'
+    expect(problemsOf(forge(first))).toContain(
+      "the ticket's first record does not pin it to this SOP document",
+    )
+    const pinned = copy()
+    pinned.records[0].payload.ticket.calendarsHash = sha256('other calendars')
+    expect(problemsOf(forge(pinned))).toContain(
+      `the calendars do not match the digest ${sha256('other calendars')} the ticket's first record pins`,
+    )
+    const broken = copy()
+    broken.sop.document = '{"schema":"sopflow/v1"}'
+    broken.sop.hash = sha256(broken.sop.document)
+    broken.ticket.sopHash = broken.sop.hash
+    broken.records[0].payload.ticket.sopHash = broken.sop.hash
+    const problems = problemsOf(forge(broken))
+    expect(problems).toEqual([expect.stringMatching(/^the SOP document cannot be compiled: ./)])
+    expect(checkBundle(forge(broken)).result).toBeNull()
+    expect(checkBundle(good).result).not.toBeNull()
+  })
+})

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { SignInLimiter } from '../../server/auth/rateLimit.ts'
+import { DEFAULT_RATE_LIMIT, SignInLimiter } from '../../server/auth/rateLimit.ts'
 import { Problem } from '../../server/http/problem.ts'
 import { authStoreFor } from '../../server/storage/authStore.ts'
 import { SqliteStorage } from '../../server/storage/sqlite.ts'
@@ -44,6 +44,27 @@ describe('sign-in rate limit rules', () => {
       waits.push((await store.attempt('account:ann@example.com'))!.notBefore - now)
     }
     expect(waits).toEqual([1000, 2000, 4000, 8000, 8000, 8000])
+  })
+
+  it('by default lets three failures of an account through, then waits a second, doubling up to 15 minutes', async () => {
+    const { store, clock } = limiter()
+    const l = new SignInLimiter(store, clock)
+    expect(l.config).toEqual(DEFAULT_RATE_LIMIT)
+    expect(DEFAULT_RATE_LIMIT).toEqual({
+      accountFree: 3,
+      ipFree: 20,
+      baseDelayMs: 1000,
+      maxDelayMs: 15 * 60_000,
+    })
+    const now = clock().getTime()
+    const waits: number[] = []
+    for (let i = 0; i < 16; i++) {
+      await l.failed('ann@example.com', '10.0.0.1')
+      const { notBefore } = (await store.attempt('account:ann@example.com'))!
+      waits.push(notBefore && notBefore - now)
+    }
+    expect(waits.slice(0, 5)).toEqual([0, 0, 0, 1000, 2000])
+    expect(waits.slice(-2)).toEqual([15 * 60_000, 15 * 60_000])
   })
 
   it('refuses with 429, the code and the whole seconds to wait, rounded up', async () => {

@@ -1,8 +1,17 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { Sessions, sessionHash } from '../../server/auth/sessions.ts'
+import {
+  CSRF_COOKIE,
+  CSRF_HEADER,
+  DEFAULT_SESSIONS,
+  SESSION_COOKIE,
+  Sessions,
+  sessionHash,
+} from '../../server/auth/sessions.ts'
 import { authStoreFor } from '../../server/storage/authStore.ts'
 import { SqliteStorage } from '../../server/storage/sqlite.ts'
-import { manualClock } from './helpers.ts'
+import { manualClock, root } from './helpers.ts'
 
 const MIN = 60_000
 const HOUR = 60 * MIN
@@ -23,6 +32,16 @@ async function opened(config = { idleMs: 2 * HOUR, absoluteMs: 10 * HOUR }) {
 }
 
 describe('session rules', () => {
+  it('names its cookies and header as the web app reads and sends them, and keeps sessions 8 hours idle, 7 days at most', () => {
+    // A renamed session cookie would sign every person out at an upgrade.
+    expect(SESSION_COOKIE).toBe('sopflow_session')
+    const client = readFileSync(join(root, 'editor', 'src', 'api', 'client.ts'), 'utf8')
+    expect(client).toContain(`(?:^|;\\s*)${CSRF_COOKIE}=([^;]+)`)
+    expect(client).toContain(`'${CSRF_HEADER}': csrf`)
+    expect(CSRF_COOKIE).not.toBe(SESSION_COOKIE)
+    expect(DEFAULT_SESSIONS).toEqual({ idleMs: 8 * HOUR, absoluteMs: 7 * 24 * HOUR })
+  })
+
   it('opens a session whose row holds the secret hash, the idle and the absolute expiry', async () => {
     const { store, clock, sessions } = await opened()
     const { secret, row } = await sessions.open('u_ann', 'password')
