@@ -149,6 +149,11 @@ describe('problems built by the helpers', () => {
     expect([p.status, p.code, p.message]).toEqual([404, 'not_found', 'SOP version "v-1" does not exist'])
     expect(p.params).toEqual({ kind: 'sop_version', id: 'v-1' })
     expect(p.extra).toEqual({ id: 'v-1' })
+    expect(notFound('Calendar  version', 'c').params).toEqual({ kind: 'calendar_version', id: 'c' })
+  })
+  it('a Problem without params given takes the string and number members as its params', () => {
+    const p = new Problem(409, 'stale_version', 'Changed', { id: 't_1', version: 3, flag: true, list: [1] })
+    expect(p.params).toEqual({ id: 't_1', version: 3 })
   })
   it('forbidden is a 403 with the message given', () => {
     const p = forbidden('Not yours')
