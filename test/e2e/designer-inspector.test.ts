@@ -141,10 +141,12 @@ describe('the designer inspector in Chromium', () => {
     await open('undo-drag')
     const a = node(page, 'Propose the solution')
     const b = node(page, 'Manager review')
-    const before = [await a.boundingBox(), await b.boundingBox()]
     await a.click()
     await b.click({ modifiers: ['Shift'] })
-    const box = (await a.boundingBox())!
+    // Positions once both are selected: selecting opens the inspector, which may move the view.
+    await page.waitForTimeout(200)
+    const before = [await a.boundingBox(), await b.boundingBox()]
+    const box = before[0]!
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
     await page.mouse.down()
     await page.mouse.move(box.x + box.width / 2 + 60, box.y + box.height / 2 + 40, { steps: 8 })
