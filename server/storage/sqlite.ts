@@ -251,9 +251,9 @@ export class SqliteStorage implements Storage {
   }
 
   async listTimers(ticketId: string): Promise<TimerRow[]> {
-    return (this.stmt('SELECT * FROM timers WHERE ticket_id = ? ORDER BY due_at, id').all(ticketId) as Row[]).map(
-      toTimer,
-    )
+    return (
+      this.stmt('SELECT * FROM timers WHERE ticket_id = ? ORDER BY due_at, id').all(ticketId) as Row[]
+    ).map(toTimer)
   }
 
   async dueTimers(now: string, limit: number): Promise<TimerRow[]> {
