@@ -1,3 +1,4 @@
+import { storedTimer } from '../storage/rows.ts'
 import type { AuditRow, TicketCommit, TimerRow } from '../storage/types.ts'
 
 /** What a ticket's view holds besides its row: its timers and its notes, as of one stored version. */
@@ -11,18 +12,6 @@ export interface ViewParts {
 /** Timers in the order the storage lists them: by due time, then by id. */
 export function byDue(a: TimerRow, b: TimerRow): number {
   return a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
-}
-
-/** A scheduled timer as the storage gives it back (its fields, in their order). */
-function asStored(tm: TimerRow): TimerRow {
-  return {
-    ticketId: tm.ticketId,
-    id: tm.id,
-    kind: tm.kind,
-    stepId: tm.stepId,
-    transitionId: tm.transitionId ?? null,
-    dueAt: tm.dueAt,
-  }
 }
 
 /**
@@ -68,7 +57,7 @@ export class ViewCache {
     const timers =
       replaced.size === 0
         ? base.timers
-        : [...base.timers.filter((tm) => !replaced.has(tm.id)), ...unit.scheduleTimers.map(asStored)].sort(
+        : [...base.timers.filter((tm) => !replaced.has(tm.id)), ...unit.scheduleTimers.map(storedTimer)].sort(
             byDue,
           )
     const added = unit.audit.filter((a) => a.type === 'note')

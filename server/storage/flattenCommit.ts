@@ -1,6 +1,7 @@
 import type { AttachmentRow, MessageRow } from './channelTypes.ts'
 import type { FlatCommit } from './commitBatch.mjs'
-import type { AuditRow, Customer, OutboxRow, Priority, TicketCommit, TicketRow, TimerRow } from './types.ts'
+import { storedTimer } from './rows.ts'
+import type { AuditRow, Customer, OutboxRow, Priority, TicketCommit, TicketRow } from './types.ts'
 
 /** The stored sort rank of each priority. */
 export const PRIORITY_RANK: Record<Priority, number> = { low: 0, normal: 1, high: 2, urgent: 3 }
@@ -49,17 +50,6 @@ function auditRow(a: AuditRow): Row {
     payload: JSON.stringify(a.payload),
     prevHash: a.prevHash ?? null,
     hash: a.hash,
-  }
-}
-
-function timerRow(tm: TimerRow): Row {
-  return {
-    ticketId: tm.ticketId,
-    id: tm.id,
-    kind: tm.kind,
-    stepId: tm.stepId,
-    transitionId: tm.transitionId ?? null,
-    dueAt: tm.dueAt,
   }
 }
 
@@ -132,7 +122,7 @@ export function flatten(u: TicketCommit): FlatCommit {
     ticket: ticketRow(u.ticket),
     audit: u.audit.map(auditRow),
     removeTimers: u.removeTimers,
-    scheduleTimers: u.scheduleTimers.map(timerRow),
+    scheduleTimers: u.scheduleTimers.map(storedTimer),
     idempotency: u.idempotency
       ? {
           userId: u.idempotency.userId,

@@ -125,6 +125,18 @@ export function readJson(text: unknown): unknown {
   }
 }
 
+/** A timer with exactly the members the storage keeps, in the order it gives them back. */
+export function storedTimer(tm: TimerRow): TimerRow & Row {
+  return {
+    ticketId: tm.ticketId,
+    id: tm.id,
+    kind: tm.kind,
+    stepId: tm.stepId,
+    transitionId: tm.transitionId ?? null,
+    dueAt: tm.dueAt,
+  }
+}
+
 export function toTimer(r: Row): TimerRow {
   return {
     ticketId: r.ticket_id as string,
