@@ -33,7 +33,7 @@ describe('the web app under its Content-Security-Policy', () => {
     await signIn(page, owner, '#/designer/support-ticket')
     await page.locator('.react-flow__node').first().waitFor()
     expect(await page.locator('.react-flow__node').count()).toBeGreaterThan(3)
-    expect(await page.locator('.react-flow__edge').count()).toBeGreaterThan(2)
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBeGreaterThan(2)
     await h.shot('csp-designer')
     expect(await violations()).toEqual([])
 

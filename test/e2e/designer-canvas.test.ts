@@ -306,7 +306,7 @@ describe('the designer canvas in Chromium', () => {
     await append('w', 'Wait for the parcel')
     await append('e', 'Refunded')
     expect(await page.locator('.react-flow__node').count()).toBe(5)
-    expect(await page.locator('.react-flow__edge').count()).toBe(4)
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(4)
     // The transition into an appended step is named after the title typed, not the default one.
     expect(await page.locator('[data-edge-label]', { hasText: 'Refund due?' }).count()).toBe(1)
     // Back to the decision by Shift+Tab; Enter selects it and shows it in the inspector.
@@ -314,7 +314,7 @@ describe('the designer canvas in Chromium', () => {
     await page.keyboard.press('Enter')
     await expect.poll(() => page.inputValue('input[name="step-title"]')).toBe('Refund due?')
     await append('e', 'Explained')
-    expect(await page.locator('.react-flow__edge').count()).toBe(5)
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(5)
     // No step lies on another.
     const boxes = await page.$$eval('.react-flow__node', (els) =>
       els.map((e) => e.getBoundingClientRect().toJSON()),
@@ -400,7 +400,7 @@ describe('the designer canvas in Chromium', () => {
     await page.keyboard.press('Control+z')
     await page.keyboard.press('Control+z')
     await expect.poll(() => page.locator('.react-flow__node').count()).toBe(steps)
-    expect(await page.locator('.react-flow__edge').count()).toBe(edges)
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(edges)
   })
 
   it('sets <html lang> from the chosen language at startup and on a change', async () => {

@@ -32,7 +32,7 @@ async function connect(page: Page, from: string, to: string) {
     await page.mouse.up()
     await page.waitForTimeout(200)
   }
-  expect(await page.locator('.react-flow__edge').count()).toBe(edges + 1)
+  await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(edges + 1)
 }
 
 async function dropStep(page: Page, kind: string, x: number, y: number) {
