@@ -46,8 +46,10 @@ export function deriveRow(
         channel: t.channel as string,
         customerId: (t.customerId as string | null) ?? null,
         subject: t.subject as string,
+        // Stryker disable next-line StringLiteral: applyState sets the status from the engine state
         status: 'open',
         outcome: null,
+        // Stryker disable next-line LogicalOperator,StringLiteral: applyState sets the priority from the engine state
         priority: (t.priority as TicketRow['priority']) ?? 'normal',
         assigneeId: (t.assigneeId as string | undefined) ?? null,
         queue: 'queue' in t ? ((t.queue as string | null) ?? null) : UNKNOWN,
@@ -56,6 +58,7 @@ export function deriveRow(
         updatedAt: a.at,
         closedAt: null,
         dueAt: null,
+        // Stryker disable next-line ArrayDeclaration: applyState reads these steps' roles, and a step the SOP lacks has none
         steps: [],
         state,
         auditSeq: 0,
@@ -88,7 +91,8 @@ export function deriveRow(
           ? null
           : recorded
             ? recorded
-            : assignee === UNKNOWN
+            : // Stryker disable next-line ConditionalExpression: roles.get(UNKNOWN) is undefined, which gives UNKNOWN too
+              assignee === UNKNOWN
               ? UNKNOWN
               : (roles.get(assignee) ?? UNKNOWN)
       const team = 'assigneeTeam' in p ? ((p.assigneeTeam as string | null) ?? null) : undefined
@@ -134,6 +138,7 @@ function apply(
     t as TicketRow,
     state,
     at,
+    // Stryker disable next-line ConditionalExpression: applyState reads a symbol, which has no length, as no roles held, as null
     assigneeRole === UNKNOWN ? null : assigneeRole,
     assigneeTeam,
   )

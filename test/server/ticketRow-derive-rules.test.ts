@@ -211,4 +211,36 @@ describe('the assignee a history gives across steps of other roles', () => {
       assigneeId: null,
     })
   })
+
+  it('does not take the role a system record acts in as anyone’s', () => {
+    const audit = [
+      created({ ...ticket, assigneeId: 'system' }),
+      rec(1, 'transition', {}, 'system', 'supervisor'),
+    ]
+    expect(deriveRow(sop, audit, toReview).row?.assigneeId).toBe(UNKNOWN)
+  })
+
+  it('keeps the assignee at active steps the SOP does not have, which name no roles', () => {
+    const handed = rec(1, 'assignment', { to: 'u_bob' }, 'u_sue', 'supervisor')
+    const audit = [created(), handed, rec(2, 'transition', {}, 'system', 'system')]
+    const { row } = deriveRow(sop, audit, [st(['propose'], 0), st(['gone'], 1)])
+    expect(row).toMatchObject({ assigneeId: 'u_bob', steps: ['gone'] })
+  })
+})
+
+describe('the replay states a history is read with', () => {
+  it('gives each state-changing record the next state in order', () => {
+    const audit = [created(), rec(1, 'transition'), rec(2, 'transition')]
+    const { row } = deriveRow(sop, audit, [st(['intake'], 0), st(['identify'], 1), st(['classify'], 2)])
+    expect(row).toMatchObject({ steps: ['classify'], version: 3 })
+  })
+
+  it('reads a created record whose ticket is not an object as stating nothing', () => {
+    for (const t of ['abc', null, ['a']]) {
+      const { row } = deriveRow(sop, [rec(0, 'created', { ticket: t })], [st(['identify'], 0)])
+      expect(row).toMatchObject({ queue: UNKNOWN, number: UNKNOWN, version: 1, steps: ['identify'] })
+    }
+    const { row } = deriveRow(sop, [rec(0, 'created', 'abc')], [st(['identify'], 0)])
+    expect(row?.queue).toBe(UNKNOWN)
+  })
 })

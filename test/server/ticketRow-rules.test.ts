@@ -2,7 +2,7 @@
 import '../../server/services/tickets.ts'
 import { describe, expect, it } from 'vitest'
 import { compile } from '../../engine/index.ts'
-import { compareRow, type DerivedRow, UNKNOWN } from '../../server/services/ticketRow.ts'
+import { compareRow, type DerivedRow, ROW_KEYS, UNKNOWN } from '../../server/services/ticketRow.ts'
 import type { TicketRow } from '../../server/storage/types.ts'
 import { example } from './helpers.ts'
 
@@ -140,5 +140,72 @@ describe('ticket row against its history', () => {
     expect(missing.find((f) => f.field === 'state.value')?.message).toBe(
       'ticket state (value) is empty, but the history gives intake',
     )
+  })
+
+  it('compares every member the history determines by default, each under its own name', () => {
+    const full = {
+      id: 't_1',
+      sopId: 'support-ticket',
+      sopVersion: 1,
+      sopHash: 'h',
+      channel: 'email',
+      customerId: 'c_1',
+      subject: 'Parcel lost',
+      status: 'open',
+      outcome: null,
+      priority: 'normal',
+      assigneeId: 'u_ann',
+      queue: 'hanoi',
+      version: 3,
+      createdAt: 'a',
+      updatedAt: 'b',
+      closedAt: null,
+      dueAt: 'c',
+      steps: ['diagnose'],
+      auditSeq: 3,
+      auditHead: 'x',
+      number: 7,
+    }
+    expect(ROW_KEYS).toEqual(Object.keys(full))
+    const found = compareRow(sop, { state: undefined } as unknown as TicketRow, derived(full), undefined)
+    const plain = found.filter(
+      (f) => !['status', 'steps', 'outcome'].includes(f.field) && !f.field.startsWith('state'),
+    )
+    expect(plain.map((f) => f.message)).toEqual([
+      'ticket id is empty, but the history gives t_1',
+      'ticket SOP is empty, but the history gives support-ticket',
+      'ticket SOP version is empty, but the history gives 1',
+      'ticket SOP hash is empty, but the history gives h',
+      'ticket channel is empty, but the history gives email',
+      'ticket customer is empty, but the history gives c_1',
+      'ticket subject is empty, but the history gives Parcel lost',
+      'ticket priority is empty, but the history gives normal',
+      'ticket assignee is empty, but the history gives u_ann',
+      'ticket queue is empty, but the history gives hanoi',
+      'ticket version is empty, but the history gives 3',
+      'ticket creation time is empty, but the history gives a',
+      'ticket last change time is empty, but the history gives b',
+      'ticket SLA deadline is empty, but the history gives c',
+      'ticket audit record count is empty, but the history gives 3',
+      'ticket audit head hash is empty, but the history gives x',
+      'ticket number is empty, but the history gives 7',
+    ])
+    const closing = compareRow(sop, { closedAt: 'z' }, derived(full), ['closedAt'])
+    expect(closing[0].message).toBe('ticket closing time is z, but the history gives empty')
+    // A member without a name of its own is named by its key.
+    const other = compareRow(sop, { state: 1 } as unknown as TicketRow, derived({ state: 2 }), ['state'])
+    expect(other[0].message).toBe('ticket state is 1, but the history gives 2')
+  })
+
+  it('reads stored steps or a stored state of the wrong shape without failing', () => {
+    const [text] = compareRow(sop, { ...row, steps: 'diagnose' as unknown as string[] }, derived(), ['steps'])
+    expect(text.message).toMatch(/^ticket active steps is diagnose, but/)
+    const [none] = compareRow(sop, { ...row, steps: undefined }, derived(), ['steps'])
+    expect(none.message).toMatch(/^ticket active steps is empty, but/)
+    for (const odd of ['ab', null]) {
+      const found = compareRow(sop, { ...row, state: odd } as unknown as TicketRow, derived(), [])
+      expect(found.map((f) => f.field)).not.toContain('state')
+      expect(found.map((f) => f.field)).toContain('state.value')
+    }
   })
 })
