@@ -101,6 +101,19 @@ describe('ticket events rules', () => {
     ).toEqual([])
   })
 
+  it('announces a received message without text when no stored message has its id', () => {
+    const other = { message: { id: 'm_2', text: 'Other' }, attachments: [] } as unknown as NonNullable<
+      TicketCommit['messages']
+    >[number]
+    const inbound = audit('message', { messageId: 'm_1', channel: 'email', direction: 'in' }, 2)
+    expect(ticketEvents(unit([inbound], { messages: [other] }))[0].data.text).toBeNull()
+  })
+
+  it('announces a survey answer only for a survey record', () => {
+    const events = ticketEvents(unit([audit('assignment', { answer: { score: 5 } })]))
+    expect(events.map((e) => e.type)).toEqual(['ticket.assigned'])
+  })
+
   it('announces an action with its name, an override as such, and the steps entered in order', () => {
     const events = ticketEvents(
       unit([
