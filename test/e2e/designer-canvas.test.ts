@@ -291,8 +291,8 @@ describe('the designer canvas in Chromium', () => {
     await page.keyboard.type('Receive the request')
     await page.keyboard.press('Enter')
     // The step has the focus, with a ring to show it.
-    expect(await activeIs(page, '.react-flow__node')).toBe(true)
-    expect(await focusRing(page)).toBeGreaterThanOrEqual(2)
+    await expect.poll(() => activeIs(page, '.react-flow__node')).toBe(true)
+    await expect.poll(() => focusRing(page)).toBeGreaterThanOrEqual(2)
     const append = async (letter: string, title: string) => {
       await page.keyboard.press('a')
       await page.keyboard.press(letter)
@@ -305,10 +305,10 @@ describe('the designer canvas in Chromium', () => {
     await append('t', 'Check the order')
     await append('w', 'Wait for the parcel')
     await append('e', 'Refunded')
-    expect(await page.locator('.react-flow__node').count()).toBe(5)
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(5)
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(4)
     // The transition into an appended step is named after the title typed, not the default one.
-    expect(await page.locator('[data-edge-label]', { hasText: 'Refund due?' }).count()).toBe(1)
+    await expect.poll(() => page.locator('[data-edge-label]', { hasText: 'Refund due?' }).count()).toBe(1)
     // Back to the decision by Shift+Tab; Enter selects it and shows it in the inspector.
     for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+Tab')
     await page.keyboard.press('Enter')
@@ -316,14 +316,19 @@ describe('the designer canvas in Chromium', () => {
     await append('e', 'Explained')
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(5)
     // No step lies on another.
-    const boxes = await page.$$eval('.react-flow__node', (els) =>
-      els.map((e) => e.getBoundingClientRect().toJSON()),
-    )
-    for (let a = 0; a < boxes.length; a++)
-      for (let b = a + 1; b < boxes.length; b++) {
-        const [p, q] = [boxes[a], boxes[b]]
-        expect(p.right <= q.left || q.right <= p.left || p.bottom <= q.top || q.bottom <= p.top).toBe(true)
-      }
+    const overlaps = async () => {
+      const boxes = await page.$$eval('.react-flow__node', (els) =>
+        els.map((e) => e.getBoundingClientRect().toJSON()),
+      )
+      let n = 0
+      for (let a = 0; a < boxes.length; a++)
+        for (let b = a + 1; b < boxes.length; b++) {
+          const [p, q] = [boxes[a], boxes[b]]
+          if (!(p.right <= q.left || q.right <= p.left || p.bottom <= q.top || q.bottom <= p.top)) n++
+        }
+      return n
+    }
+    await expect.poll(overlaps).toBe(0)
     // Arrows move the selected step, Shift further; each move is one undo step.
     await page.keyboard.press('Enter')
     const node = page.locator('.react-flow__node', {
@@ -334,7 +339,7 @@ describe('the designer canvas in Chromium', () => {
     await page.keyboard.press('ArrowRight')
     await page.keyboard.press('Shift+ArrowDown')
     await expect.poll(async () => Math.round(((await node.boundingBox())!.x - at.x) / zoom)).toBe(10)
-    expect(Math.round(((await node.boundingBox())!.y - at.y) / zoom)).toBe(50)
+    await expect.poll(async () => Math.round(((await node.boundingBox())!.y - at.y) / zoom)).toBe(50)
     await page.keyboard.press('Control+z')
     await expect.poll(async () => Math.round(((await node.boundingBox())!.y - at.y) / zoom)).toBe(0)
     expect(Math.round(((await node.boundingBox())!.x - at.x) / zoom)).toBe(10)
