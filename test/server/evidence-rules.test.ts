@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CompiledSop } from '../../engine/index.ts'
-import { linkHash } from '../../server/services/crypto.ts'
-import { entryOf, verifyAudit } from '../../server/services/verification.ts'
+import { verifyAudit } from '../../server/services/verification.ts'
 import type { AuditRow, TicketRow } from '../../server/storage/types.ts'
 import { setup } from './helpers.ts'
-import { busyTicket, type Ctx } from './ledgerFixture.ts'
+import { busyTicket, type Ctx, rechain } from './ledgerFixture.ts'
 
 /**
  * The verification of a ticket's records and the export of its evidence, each against records
@@ -26,16 +25,6 @@ beforeAll(async () => {
 afterAll(() => ctx?.storage.close())
 
 const records = () => structuredClone(audit)
-/** Re-chains the records from the first, so that only a change of their content remains. */
-function rechain(rs: AuditRow[]): AuditRow[] {
-  let prev: string | null = null
-  for (const r of rs) {
-    r.prevHash = prev
-    r.hash = linkHash(prev, entryOf(r))
-    prev = r.hash
-  }
-  return rs
-}
 const headed = (rs: AuditRow[]) => ({ ...row, auditHead: rs.at(-1)?.hash ?? null })
 
 describe('verifying a ticket from its records', () => {

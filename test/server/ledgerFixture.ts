@@ -1,4 +1,7 @@
 import { expect } from 'vitest'
+import { linkHash } from '../../server/services/crypto.ts'
+import { entryOf } from '../../server/services/verification.ts'
+import type { AuditRow } from '../../server/storage/types.ts'
 import type { setup } from './helpers.ts'
 
 export type Ctx = Awaited<ReturnType<typeof setup>>
@@ -31,4 +34,15 @@ export async function busyTicket(c: Ctx): Promise<string> {
     (await c.call('POST', `/api/tickets/${id}/notes`, c.tokens.agent, { text: 'Called the bank' })).status,
   ).toBe(201)
   return id
+}
+
+/** Re-chains the records from the first, so that only a change of their content remains. */
+export function rechain(rs: AuditRow[]): AuditRow[] {
+  let prev: string | null = null
+  for (const r of rs) {
+    r.prevHash = prev
+    r.hash = linkHash(prev, entryOf(r))
+    prev = r.hash
+  }
+  return rs
 }

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CompiledSop } from '../../engine/index.ts'
-import { linkHash } from '../../server/services/crypto.ts'
-import { entryOf, verifyAudit } from '../../server/services/verification.ts'
+import { verifyAudit } from '../../server/services/verification.ts'
 import type { AuditRow, TicketRow } from '../../server/storage/types.ts'
 import { setup } from './helpers.ts'
-import { busyTicket, type Ctx } from './ledgerFixture.ts'
+import { busyTicket, type Ctx, rechain } from './ledgerFixture.ts'
 
 let ctx: Ctx
 let sop: CompiledSop
@@ -19,16 +18,6 @@ beforeAll(async () => {
   sop = await ctx.sopflow.tickets.sopFor(row.sopId, row.sopVersion)
 })
 afterAll(() => ctx?.storage.close())
-
-function rechain(rs: AuditRow[]): AuditRow[] {
-  let prev: string | null = null
-  for (const r of rs) {
-    r.prevHash = prev
-    r.hash = linkHash(prev, entryOf(r))
-    prev = r.hash
-  }
-  return rs
-}
 
 describe('verifying records the engine cannot replay', () => {
   it('reports a record that makes the replay fail outright as not replayable, and checks no ticket row', () => {
