@@ -367,6 +367,8 @@ describe('the designer inspector in Chromium', () => {
 
     await open('empty-copy', empty)
     const source = page.getByLabel('Start from a copy of')
+    // The list of SOPs to copy arrives after the page; wait until it is there.
+    await source.locator('option[value="support-ticket"]').waitFor({ state: 'attached' })
     const titles = await source.locator('option').allTextContents()
     expect(titles).toContain('Support ticket: from first contact to resolution')
     expect(titles).toContain('Quy trình xử lý khiếu nại sản phẩm lỗi')
