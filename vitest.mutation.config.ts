@@ -35,6 +35,8 @@ export default defineConfig({
       'test/server/shutdown.test.ts',
       ...(engineOnly ? ['test/engine/properties.test.ts'] : []),
     ],
+    // What a file's beforeAll and afterAll hooks reach counts for that file's tests, not as static.
+    setupFiles: ['test/mutation-file-hooks.ts'],
     reporters: ['default', new LoadFailuresAsTests()],
     testTimeout: 60_000,
     hookTimeout: 120_000,
