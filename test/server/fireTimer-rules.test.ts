@@ -56,6 +56,12 @@ describe('firing a timer', () => {
     expect(last.type).toBe('timer')
     expect([last.actorId, last.role]).toEqual(['system', 'system'])
     expect(last.seq).toBe(before.auditSeq)
+    const record = (last.payload as { record: Record<string, unknown> }).record
+    expect(record).toMatchObject({
+      kind: 'timer',
+      timerId: timer.id,
+      actor: { id: 'system', role: 'system' },
+    })
     expect(after.auditHead).toBe(last.hash)
     expect((await ctx.storage.listTimers(id)).map((t) => t.id)).not.toContain(timer.id)
     expect((await ctx.sopflow.tickets.verify(id, { ledger: false })).ok).toBe(true)
