@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { searchForAudit, ticketSummaries } from '../../server/services/auditSearch.ts'
 import type { SqliteStorage } from '../../server/storage/sqlite.ts'
-import { setup } from './helpers.ts'
+import { openTicket, setup } from './helpers.ts'
 
 type Ctx = Awaited<ReturnType<typeof setup>>
 let ctx: Ctx
@@ -13,16 +13,8 @@ async function customer(name: string) {
   return c.body.id as string
 }
 
-async function open(subject: string, customerId?: string) {
-  const r = await ctx.call('POST', '/api/tickets', ctx.tokens.agent, {
-    sopId: 'support-ticket',
-    channel: 'email',
-    subject,
-    customerId,
-  })
-  expect(r.status).toBe(201)
-  return r.body.ticket.id as string
-}
+const open = async (subject: string, customerId?: string) =>
+  (await openTicket(ctx, { channel: 'email', subject, customerId })).id
 
 const summaries = async (...ids: string[]) => {
   const rows = await Promise.all(ids.map(async (id) => (await ctx.storage.getTicket(id))!))

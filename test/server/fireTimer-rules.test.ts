@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { SqliteStorage } from '../../server/storage/sqlite.ts'
-import { setup } from './helpers.ts'
+import { openTicket, setup } from './helpers.ts'
 
 type Ctx = Awaited<ReturnType<typeof setup>>
 let ctx: Ctx
@@ -9,13 +9,7 @@ afterEach(async () => ctx?.storage.close())
 /** A new support ticket, claimed, with its SLA timer. */
 async function ticketWithTimer() {
   ctx = await setup()
-  const r = await ctx.call('POST', '/api/tickets', ctx.tokens.agent, {
-    sopId: 'support-ticket',
-    channel: 'phone',
-    subject: 'Charged twice',
-  })
-  expect(r.status).toBe(201)
-  const id = r.body.ticket.id as string
+  const { id } = await openTicket(ctx)
   const timers = await ctx.storage.listTimers(id)
   const sla = timers.find((t) => t.kind === 'sla')
   expect(sla).toBeDefined()

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { expect } from 'vitest'
 import { createApp } from '../../server/app.ts'
 import type { ReplyConfig } from '../../server/outbox/replies.ts'
 import { ensureAdmin, importSop } from '../../server/start.ts'
@@ -66,4 +67,20 @@ export async function setupOn<S extends Storage>(storage: S, options: { replies?
     users[role] = r.body.user.id
   }
   return { storage, clock, call, tokens, users, sopflow }
+}
+
+/** Opens a support ticket by phone, "Charged twice", as the agent (or `token`), unless `extra` says otherwise. */
+export async function openTicket(
+  ctx: Pick<Awaited<ReturnType<typeof setupOn>>, 'call' | 'tokens'>,
+  extra: Record<string, unknown> = {},
+  token = ctx.tokens.agent,
+) {
+  const r = await ctx.call('POST', '/api/tickets', token, {
+    sopId: 'support-ticket',
+    channel: 'phone',
+    subject: 'Charged twice',
+    ...extra,
+  })
+  expect(r.status, JSON.stringify(r.body)).toBe(201)
+  return r.body.ticket as { id: string; version: number }
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { root, setup } from './helpers.ts'
+import { openTicket, root, setup } from './helpers.ts'
 
 type Ctx = Awaited<ReturnType<typeof setup>>
 let ctx: Ctx
@@ -10,17 +10,6 @@ afterEach(async () => ctx?.storage.close())
 
 const complaint = () => JSON.parse(readFileSync(join(root, 'examples', 'complaint-handling.json'), 'utf8'))
 const intake = { customer_name: 'Nguyễn Thị Lan', problem_summary: 'Card payment charged twice' }
-
-async function openTicket(c: Ctx, extra: Record<string, unknown> = {}, token = c.tokens.agent) {
-  const r = await c.call('POST', '/api/tickets', token, {
-    sopId: 'support-ticket',
-    channel: 'phone',
-    subject: 'Charged twice',
-    ...extra,
-  })
-  expect(r.status).toBe(201)
-  return r.body.ticket as { id: string; version: number }
-}
 
 async function addUser(c: Ctx, name: string, role: string) {
   const r = await c.call('POST', '/api/users', c.tokens.admin, { name, role, team: 'hanoi' })

@@ -1,21 +1,13 @@
 import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { setup } from './helpers.ts'
+import { openTicket, setup } from './helpers.ts'
 
 type Ctx = Awaited<ReturnType<typeof setup>>
 let ctx: Ctx
 afterEach(async () => ctx?.storage.close())
 
-async function open(customerId?: string, sopId = 'support-ticket') {
-  const r = await ctx.call('POST', '/api/tickets', ctx.tokens.agent, {
-    sopId,
-    channel: 'phone',
-    subject: 'Charged twice',
-    customerId,
-  })
-  expect(r.status).toBe(201)
-  return r.body.ticket.id as string
-}
+const open = async (customerId?: string, sopId = 'support-ticket') =>
+  (await openTicket(ctx, { customerId, sopId })).id
 
 /** The shipped support-ticket example, whose contact fields are bound to the customer's details. */
 async function publishShipped() {

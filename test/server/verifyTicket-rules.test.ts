@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { Problem } from '../../server/http/problem.ts'
 import type { SqliteStorage } from '../../server/storage/sqlite.ts'
-import { setup } from './helpers.ts'
+import { openTicket, setup } from './helpers.ts'
 
 type Ctx = Awaited<ReturnType<typeof setup>>
 let ctx: Ctx
@@ -10,13 +10,7 @@ afterEach(async () => ctx?.storage.close())
 /** A new ticket (two records: created, claimed) and the SQLite database under it. */
 async function ticket() {
   ctx = await setup()
-  const r = await ctx.call('POST', '/api/tickets', ctx.tokens.agent, {
-    sopId: 'support-ticket',
-    channel: 'phone',
-    subject: 'Charged twice',
-  })
-  expect(r.status).toBe(201)
-  const id = r.body.ticket.id as string
+  const { id } = await openTicket(ctx)
   expect((await ctx.call('POST', `/api/tickets/${id}/claim`, ctx.tokens.agent, { version: 1 })).status).toBe(
     200,
   )
