@@ -1,0 +1,55 @@
+import { Hono } from 'hono'
+import { describe, expect, it } from 'vitest'
+import { noStore, securityHeaders } from '../../server/http/headers.ts'
+
+/** The Content-Security-Policy header as a map of directive → sources. */
+function directives(csp: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {}
+  for (const part of csp.split(';')) {
+    const [name, ...sources] = part.trim().split(/\s+/)
+    if (name) out[name] = sources
+  }
+  return out
+}
+
+describe('security header rules', () => {
+  const app = new Hono()
+  app.use('*', securityHeaders())
+  app.use('/api/*', noStore())
+  app.get('/page', (c) => c.text('page'))
+  app.get('/api/cached', (c) => {
+    c.header('cache-control', 'public, max-age=600')
+    return c.json({ ok: true })
+  })
+
+  it('the policy allows exactly these sources, directive by directive', async () => {
+    const res = await app.request('/page')
+    expect(directives(res.headers.get('content-security-policy') ?? '')).toEqual({
+      'default-src': ["'self'"],
+      'script-src': ["'self'"],
+      'style-src': ["'self'", "'unsafe-inline'"],
+      'img-src': ["'self'", 'data:'],
+      'font-src': ["'self'"],
+      'connect-src': ["'self'"],
+      'object-src': ["'none'"],
+      'base-uri': ["'none'"],
+      'form-action': ["'self'"],
+      'frame-ancestors': ["'none'"],
+    })
+  })
+
+  it('no framing, no sniffing, no referrer, and no HSTS (left to the TLS proxy)', async () => {
+    const res = await app.request('/page')
+    expect(res.headers.get('x-frame-options')).toBe('DENY')
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer')
+    expect(res.headers.get('strict-transport-security')).toBeNull()
+  })
+
+  it('an API answer is never cached, even when its handler asked for caching; a page keeps its own', async () => {
+    const api = await app.request('/api/cached')
+    expect(api.headers.get('cache-control')).toBe('no-store')
+    const page = await app.request('/page')
+    expect(page.headers.get('cache-control')).toBeNull()
+  })
+})
