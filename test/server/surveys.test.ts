@@ -177,6 +177,9 @@ describe('answering a survey', () => {
     const customer = await ctx.call('GET', `/api/customers/${customerId}`, ctx.tokens.agent)
     expect(customer.body.surveys).toHaveLength(1)
     expect(customer.body.surveys[0]).toMatchObject({ ...answer, ticketId, createdBy: 'customer' })
+    // The answer's reply names the stored answer and when it was stored.
+    expect(r.body).toEqual({ id: customer.body.surveys[0].id, at: customer.body.surveys[0].at })
+    expect(typeof r.body.id).toBe('string')
     const records = await surveyRecords(ctx, ticketId)
     expect(records[1].answer).toMatchObject(answer)
     expect((await ctx.call('GET', `/api/public/surveys/${token}`, null)).body.answered).toBe(true)
