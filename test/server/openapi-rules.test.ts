@@ -80,5 +80,12 @@ describe('OpenAPI document rules', () => {
     expect(answer.responses['409'].description).toContain('survey_answered')
     expect(answer.responses['410'].description).toContain('survey_expired')
     expect(op('GET /api/tickets/{id}/reply-templates').description).toContain('{{ customer.name }}')
+    for (const key of [
+      'GET /api/tickets/{id}/watchers',
+      'POST /api/tickets/{id}/watchers',
+      'DELETE /api/tickets/{id}/watchers/{userId}',
+    ])
+      expect(op(key).tags, key).toEqual(['Tickets'])
+    expect(op('POST /api/tickets/{id}/watchers').description).toContain('a `watch` record')
   })
 })
