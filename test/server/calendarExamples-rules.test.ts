@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { calendarSchema } from '../../engine/index.ts'
 import { calendarFiles, EXAMPLE_CALENDARS, seedCalendars } from '../../server/calendars/examples.ts'
 import { SqliteStorage } from '../../server/storage/sqlite.ts'
 import { root } from './helpers.ts'
@@ -53,7 +54,11 @@ describe('example calendar rules', () => {
   it('seeds the calendars that do not exist yet, leaves the others, and returns the ids saved', async () => {
     const storage = new SqliteStorage(':memory:')
     try {
-      await storage.calendars.add({ ...desk('Kept as it was'), id: 'a_desk' }, now.toISOString(), 'u1')
+      await storage.calendars.add(
+        calendarSchema.parse({ ...desk('Kept as it was'), id: 'a_desk' }),
+        now.toISOString(),
+        'u1',
+      )
       const dir = folder({ 'a_desk.json': desk('A'), 'b_desk.json': desk('B') })
       expect(await seedCalendars(storage, dir, 'u1', now)).toEqual(['b_desk'])
       expect((await storage.calendars.get('a_desk'))?.calendar.title).toBe('Kept as it was')
