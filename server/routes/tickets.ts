@@ -1,6 +1,7 @@
 import { type Context, Hono } from 'hono'
 import { canonicalJson } from '../../engine/index.ts'
 import { type AppEnv, teamScope } from '../auth/roles.ts'
+import { apiJson } from '../http/headers.ts'
 import { jsonBody, notFound, Problem, parse } from '../http/problem.ts'
 import { schemas } from '../schemas.ts'
 import { sha256 } from '../services/crypto.ts'
@@ -54,7 +55,7 @@ export function ticketRoutes(storage: Storage, tickets: TicketService) {
     return t
   }
   const view = async (c: Context<AppEnv>, t: TicketRow, status: 200 | 201 = 200) =>
-    c.json(await tickets.view(c.get('user'), t), status)
+    apiJson(await tickets.view(c.get('user'), t), status)
 
   app.get('/', async (c) => {
     const q = parse(schemas.ticketQuery, c.req.query(), 'query')

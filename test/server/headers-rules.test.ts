@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
-import { noStore, securityHeaders } from '../../server/http/headers.ts'
+import { apiJson, noStore, securityHeaders } from '../../server/http/headers.ts'
+import { openTicket, setup } from './helpers.ts'
 
 /** The Content-Security-Policy header as a map of directive → sources. */
 function directives(csp: string): Record<string, string[]> {
@@ -51,5 +52,42 @@ describe('security header rules', () => {
     expect(api.headers.get('cache-control')).toBe('no-store')
     const page = await app.request('/page')
     expect(page.headers.get('cache-control')).toBeNull()
+  })
+})
+
+describe('an answer built with its headers at once', () => {
+  const app = new Hono()
+  app.use('*', securityHeaders())
+  app.use('/api/*', noStore())
+  app.get('/api/built', (c) => c.json({ ok: true }))
+  app.get('/api/complete', () => apiJson({ ok: true }, 201))
+
+  it('carries exactly the headers the middlewares give any other API answer', async () => {
+    const built = await app.request('/api/built')
+    const complete = await app.request('/api/complete')
+    expect(complete.status).toBe(201)
+    expect(await complete.json()).toEqual({ ok: true })
+    const all = (r: Response) => Object.fromEntries([...r.headers].filter(([k]) => k !== 'content-length'))
+    expect(all(complete)).toEqual(all(built))
+    expect(all(complete)['content-security-policy']).toContain("frame-ancestors 'none'")
+    expect(all(complete)['cache-control']).toBe('no-store')
+    expect(all(complete)['content-type']).toBe('application/json')
+  })
+
+  it('is what a note on a ticket answers with, with the same header names as a listing', async () => {
+    const ctx = await setup()
+    const t = await openTicket(ctx)
+    const res = await ctx.sopflow.app.request(`/api/tickets/${t.id}/notes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ctx.tokens.agent}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Called back' }),
+    })
+    const list = await ctx.sopflow.app.request('/api/sops', {
+      headers: { authorization: `Bearer ${ctx.tokens.agent}` },
+    })
+    const names = (r: Response) => [...r.headers.keys()].filter((k) => k !== 'content-length').sort()
+    expect(names(res)).toEqual(names(list))
+    expect(res.headers.get('x-frame-options')).toBe('DENY')
+    await ctx.storage.close()
   })
 })
