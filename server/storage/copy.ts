@@ -63,7 +63,10 @@ function sourceTables(source: SqliteStorage): string[] {
     source.db
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
       .all() as { name: string }[]
-  ).map((r) => r.name)
+  )
+    .map((r) => r.name)
+    // The counter behind SQLite's access cache (`accessCache.ts`) is SQLite's own.
+    .filter((n) => n !== 'access_version')
   const known = ORDER.filter((t) => names.includes(t))
   return [...known, ...names.filter((n) => !ORDER.includes(n)).sort()]
 }

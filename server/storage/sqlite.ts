@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
+import { AccessCache, AccessVersion } from './accessCache.ts'
 import { type FlatCommit, type FlatOutcome, prepareCommitBatch } from './commitBatch.mjs'
 import { migrate } from './migrations.ts'
 import { refused } from './refused.ts'
@@ -45,6 +46,9 @@ export class SqliteStorage implements Storage {
   readonly kind = 'sqlite'
   readonly db: Database.Database
   readonly access: SqliteAccess
+  /** Users by id, kept while no user, token or organisation role changed (see `AccessCache`). */
+  private readonly accessVersion: AccessVersion
+  private readonly users: AccessCache<string, User | null>
   readonly channels: SqliteChannelStore
   readonly ticketNumbers: SqliteTicketNumbers
   private readonly stmts = new Map<string, Database.Statement>()
@@ -74,10 +78,12 @@ export class SqliteStorage implements Storage {
     if (options.readonly) {
       this.db = new Database(path, { readonly: true, fileMustExist: true })
       this.db.pragma('busy_timeout = 5000')
-      this.access = new SqliteAccess(this.db)
+      this.accessVersion = new AccessVersion(this.db)
+      this.users = new AccessCache(this.accessVersion)
+      this.access = new SqliteAccess(this.db, this.accessVersion)
       this.channels = new SqliteChannelStore(this.db)
       this.ticketNumbers = new SqliteTicketNumbers(this.db)
-      this.teams = new SqliteTeams(this.db)
+      this.teams = new SqliteTeams(this.db, this.accessVersion)
       this.calendars = new SqliteCalendars(this.db)
       this.outbox = new SqliteOutbox(this.db)
       this.notices = new SqliteNotices(this.db)
@@ -92,10 +98,12 @@ export class SqliteStorage implements Storage {
     this.db.pragma('foreign_keys = ON')
     this.db.pragma('busy_timeout = 5000')
     migrate(this.db)
-    this.access = new SqliteAccess(this.db)
+    this.accessVersion = new AccessVersion(this.db)
+    this.users = new AccessCache(this.accessVersion)
+    this.access = new SqliteAccess(this.db, this.accessVersion)
     this.channels = new SqliteChannelStore(this.db)
     this.ticketNumbers = new SqliteTicketNumbers(this.db)
-    this.teams = new SqliteTeams(this.db)
+    this.teams = new SqliteTeams(this.db, this.accessVersion)
     this.calendars = new SqliteCalendars(this.db)
     this.outbox = new SqliteOutbox(this.db)
     this.notices = new SqliteNotices(this.db)
@@ -195,8 +203,11 @@ export class SqliteStorage implements Storage {
   }
 
   async getUser(id: string): Promise<User | null> {
-    const row = this.stmt('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined
-    return row ? toUser(row) : null
+    const user = this.users.get(id, () => {
+      const row = this.stmt('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined
+      return row ? toUser(row) : null
+    })
+    return user && { ...user }
   }
 
   async listUsers(): Promise<User[]> {

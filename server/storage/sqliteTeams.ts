@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { AccessCache, type AccessVersion } from './accessCache.ts'
 import type { NewAdminLogEntry } from './accessTypes.ts'
 import { insertAdminLog } from './sqliteAdminLog.ts'
 
@@ -52,8 +53,14 @@ export interface TeamStore {
 export class SqliteTeams implements TeamStore {
   /** Read on every ticket write and reply (the actor's roles): prepared once, each role a plain string. */
   private rolesOf: Database.Statement | null = null
+  private readonly roles: AccessCache<string, string[]>
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    version: AccessVersion,
+  ) {
+    this.roles = new AccessCache(version)
+  }
 
   async listTeams(): Promise<Team[]> {
     return (this.db.prepare('SELECT * FROM teams ORDER BY name').all() as Record<string, string>[]).map(
@@ -101,7 +108,7 @@ export class SqliteTeams implements TeamStore {
   }
 
   async orgRolesOf(userId: string): Promise<string[]> {
-    return this.readOrgRoles(userId)
+    return [...this.roles.get(userId, () => this.readOrgRoles(userId))]
   }
 
   private readOrgRoles(userId: string): string[] {

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { AccessCache, type AccessVersion } from './accessCache.ts'
 import type {
   AccessStorage,
   AdminLogEntry,
@@ -13,8 +14,14 @@ import type { Role, User } from './types.ts'
 /** AccessStorage on the SQLite database: the `tokens`, `users` and `admin_log` tables. */
 export class SqliteAccess implements AccessStorage {
   private readonly stmts = new Map<string, Database.Statement>()
+  private readonly credentials: AccessCache<string, { token: TokenRecord; user: User } | null>
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    version: AccessVersion,
+  ) {
+    this.credentials = new AccessCache(version)
+  }
 
   private stmt(sql: string): Database.Statement {
     let s = this.stmts.get(sql)
@@ -60,20 +67,27 @@ export class SqliteAccess implements AccessStorage {
   }
 
   async findCredential(hash: string): Promise<{ token: TokenRecord; user: User } | null> {
-    const row = this.stmt(
-      `SELECT t.id AS t_id, t.user_id, t.label, t.kind, t.scopes, t.created_by, t.created_at AS t_created_at,
-              t.expires_at, t.last_used_at, t.revoked_at, t.revoked_by, u.*
-       FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?`,
-    ).get(hash) as Row | undefined
-    if (!row) return null
-    return {
-      token: toToken({ ...row, id: row.t_id, created_at: row.t_created_at }),
-      user: toUser(row),
-    }
+    const found = this.credentials.get(hash, () => {
+      const row = this.stmt(
+        `SELECT t.id AS t_id, t.user_id, t.label, t.kind, t.scopes, t.created_by, t.created_at AS t_created_at,
+                t.expires_at, t.last_used_at, t.revoked_at, t.revoked_by, u.*
+         FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?`,
+      ).get(hash) as Row | undefined
+      if (!row) return null
+      return {
+        token: toToken({ ...row, id: row.t_id, created_at: row.t_created_at }),
+        user: toUser(row),
+      }
+    })
+    // Each request gets its own objects (what is kept per request is keyed on them).
+    return found && { token: { ...found.token }, user: { ...found.user } }
   }
 
   async touchToken(id: string, at: string): Promise<void> {
     this.stmt('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(at, id)
+    this.credentials.each((found) => {
+      if (found?.token.id === id) found.token.lastUsedAt = at
+    })
   }
 
   async getToken(id: string): Promise<TokenRecord | null> {
