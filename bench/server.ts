@@ -120,8 +120,11 @@ export async function runServerBench(log: (line: string) => void = console.log):
       warmup: WARMUP,
     })
 
-    // 2. In process: the app answers the same requests without sockets (reply built and read).
+    // 2. In process: the app answers the same requests without sockets (reply built and read); and
+    // the ticket service alone (decide, durable commit, the reply's view as JSON), without Hono, the
+    // request and response objects, authentication or input parsing.
     const { rate: inProcess, bytesPerAction } = await inProcessRate(server, agent.token, await open())
+    const service = await serviceRate(server, agent.user.id, await open())
 
     log(
       `  trivial Hono endpoint (ceiling; autocannon in its own process, ${CLIENTS} connections): ${fmt(ceiling.rate)}/s`,
@@ -131,6 +134,9 @@ export async function runServerBench(log: (line: string) => void = console.log):
     log(`  same workload in process (reply built, no sockets): ${fmt(inProcess)}/s`)
     log(
       `  allocated per action in process: ${(bytesPerAction / 1024).toFixed(1)} KB (JS heap, from V8's GC statistics)`,
+    )
+    log(
+      `  the ticket service alone (decide, durable commit, reply view as JSON; no Hono, request objects or auth): ${fmt(service.rate)}/s, ${(service.bytesPerAction / 1024).toFixed(1)} KB allocated per action`,
     )
 
     // 3. Latency at a fixed 1,000 actions/s: at the client from each request's due time, and on
@@ -208,6 +214,57 @@ async function inProcessRate(
           if (res.status !== 200) throw new Error(`in process: ${JSON.stringify(body)}`)
           version = body.ticket.version
           step = body.ticket.steps[0]
+          count.n++
+        }
+      }),
+    )
+  await loop(performance.now() + WARMUP * 1000, { n: 0 })
+  const count = { n: 0 }
+  const profiler = new GCProfiler()
+  const heapBefore = getHeapStatistics().used_heap_size
+  profiler.start()
+  const t0 = performance.now()
+  await loop(t0 + SECONDS * 1000, count)
+  const rate = count.n / ((performance.now() - t0) / 1000)
+  const gcs = profiler.stop()?.statistics ?? []
+  return { rate, bytesPerAction: allocatedSince(heapBefore, gcs) / count.n }
+}
+
+/** Actions per second through the ticket service itself, CLIENTS tickets at a time, reply JSON built. */
+async function serviceRate(
+  server: RunningServer,
+  userId: string,
+  ids: string[],
+): Promise<{ rate: number; bytesPerAction: number }> {
+  const tickets = server.app.tickets
+  const user = await server.storage.getUser(userId)
+  if (!user) throw new Error('no bench agent')
+  const states = await Promise.all(
+    ids.map(async (id) => {
+      const t = await tickets.get(id)
+      return { id, version: t.version, step: t.steps[0] ?? 'work', i: 0 }
+    }),
+  )
+  const loop = (until: number, count: { n: number }) =>
+    Promise.all(
+      states.map(async (s) => {
+        while (performance.now() < until) {
+          const { action, fields, ticks } = nextAction(s.step, ++s.i) as {
+            action: string
+            fields?: Record<string, string | number>
+            ticks?: Record<string, string[]>
+          }
+          const t = await tickets.decideAndCommit(
+            user,
+            s.id,
+            { kind: 'action', action, fields, ticks },
+            { version: s.version, type: 'transition' },
+          )
+          const reply = JSON.parse(JSON.stringify(await tickets.view(user, t))) as {
+            ticket: { version: number; steps: string[] }
+          }
+          s.version = reply.ticket.version
+          s.step = reply.ticket.steps[0]
           count.n++
         }
       }),
