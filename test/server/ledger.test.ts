@@ -210,7 +210,7 @@ describe('evidence bundle v2', () => {
 })
 
 describe('ledger routes', () => {
-  it('serve the signed head, inclusion and consistency proofs that verify, and the key; only to signed-in users', async () => {
+  it('serve the signed head, inclusion and consistency proofs that verify (against the current head unless a size is named), and the key; only to signed-in users', async () => {
     ctx = await setup()
     const id = await busyTicket(ctx)
     const first = await ctx.call('GET', '/api/ledger/head', ctx.tokens.auditor)
@@ -234,6 +234,13 @@ describe('ledger routes', () => {
     const c = await ctx.call('GET', `/api/ledger/proof/consistency?from=5&to=6`, ctx.tokens.auditor)
     const cp = c.body.proof.map((h: string) => fromHex(h)!)
     expect(verifyConsistency(5, 6, fromHex(first.body.root)!, fromHex(head.root)!, cp)).toBe(true)
+    // Without a size (or an end), a proof is against the current head.
+    expect((await ctx.call('GET', '/api/ledger/proof/inclusion?leaf=2', ctx.tokens.auditor)).body).toEqual(
+      p.body,
+    )
+    expect((await ctx.call('GET', '/api/ledger/proof/consistency?from=5', ctx.tokens.auditor)).body).toEqual(
+      c.body,
+    )
     expect(
       (await ctx.call('GET', '/api/ledger/proof/inclusion?leaf=9&size=6', ctx.tokens.auditor)).status,
     ).toBe(422)
