@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises'
-import { compile, type Diagnostic, paths, validate } from '../../engine/index.ts'
+import { dirname, join } from 'node:path'
+import { type CompiledSop, compile, type Diagnostic, paths, SopError, validate } from '../../engine/index.ts'
+import { calendarFiles } from '../calendars/examples.ts'
 import { sha256 } from '../services/crypto.ts'
 
 type Write = (text: string) => void
@@ -68,7 +70,7 @@ export async function runValidate(files: string[], write: Write = out): Promise<
   return invalid ? 1 : 0
 }
 
-/** `sopflow paths <file>`: every path from the start to each end step. */
+/** `sopflow paths <file>`: every path from the start to each end step (calendars from `calendars/` beside it). */
 export async function runPaths(file: string | undefined, write: Write = out): Promise<number> {
   if (!file) {
     write('Usage: sopflow paths <file.json>\n')
@@ -84,7 +86,17 @@ export async function runPaths(file: string | undefined, write: Write = out): Pr
     write(`✗ ${file} is invalid; run \`sopflow validate ${file}\` for the details\n`)
     return 1
   }
-  const sop = compile(read.value, { sha256 })
+  // The calendars an SOP counts business time in are kept beside it, one <id>.json each in a
+  // `calendars` folder (as the shipped examples keep theirs).
+  const folder = join(dirname(file), 'calendars')
+  let sop: CompiledSop
+  try {
+    sop = compile(read.value, { sha256, calendars: calendarFiles(folder, new Date()) })
+  } catch (err) {
+    if (!(err instanceof SopError) || err.code !== 'missing_calendar') throw err
+    write(`✗ ${file}: ${err.message}; add it as ${join(folder, `${err.id}.json`)}\n`)
+    return 1
+  }
   const found = paths(sop)
   const title = (id: string) => sop.steps.get(id)?.title ?? id
   const byEnd = new Map<string, typeof found>()

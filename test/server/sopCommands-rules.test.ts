@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -99,6 +99,29 @@ describe('sopflow paths', () => {
     )
     expect(text).toMatch(/\n→ \S.* \(\S+, outcome \S+\): \d+ paths\n/)
     expect(text).not.toContain('! no path reaches')
+  })
+
+  it('works on every shipped example, reading the calendars they name from the calendars folder beside them', async () => {
+    const dir = join(root, 'examples')
+    const shipped = readdirSync(dir).filter((f) => f.endsWith('.json'))
+    expect(shipped.length).toBeGreaterThanOrEqual(5)
+    for (const name of shipped) {
+      const doc = JSON.parse(readFileSync(join(dir, name), 'utf8'))
+      const { code, text } = await capture((w) => runPaths(join(dir, name), w))
+      expect(code, name).toBe(0)
+      expect(text.startsWith(`${doc.title}: `), name).toBe(true)
+      expect(text, name).toMatch(/\n→ .+: \d+ paths?\n {2}1\. /)
+    }
+  })
+
+  it('names a calendar the SOP counts in that is not beside it, and where to put it', async () => {
+    const doc = readFileSync(join(root, 'examples', 'bank-aftersale-care.json'), 'utf8')
+    const at = files({ 'sop.json': doc })
+    const { code, text } = await capture((w) => runPaths(at('sop.json'), w))
+    expect(code).toBe(1)
+    expect(text).toBe(
+      `✗ ${at('sop.json')}: SOP "bank-aftersale-care" counts business time in calendar "vn_contact_window", which does not exist; add it as ${join(at('calendars'), 'vn_contact_window.json')}\n`,
+    )
   })
 
   it('refuses an invalid document, an unreadable one, and no file at all', async () => {
