@@ -134,3 +134,60 @@ describe('channel routes', () => {
     expect(again.body.params).toEqual({ kind: 'connection', id: hook.id })
   })
 })
+
+describe('an agent’s answer in the conversation', () => {
+  it('goes back the way the customer came: their connection, channel and conversation, in reply to their message', async () => {
+    ctx = await setup()
+    const hook = await connection(ctx, { kind: 'webhook', name: 'Zalo', address: 'zalo', channel: 'chat' })
+    const first = await deliver(ctx, hook, message)
+    const t = (await ctx.call('GET', `/api/tickets/${first.body.ticketId}`, ctx.tokens.agent)).body.ticket
+    await ctx.call('POST', `/api/tickets/${t.id}/claim`, ctx.tokens.agent, { version: t.version })
+    const r = await ctx.call('POST', `/api/tickets/${t.id}/conversation`, ctx.tokens.agent, {
+      text: '  On it  ',
+    })
+    expect(r.status).toBe(201)
+    expect(Object.keys(r.body)).not.toContain('raw')
+    expect(r.body).toMatchObject({
+      connectionId: hook.id,
+      ticketId: t.id,
+      direction: 'out',
+      channel: 'chat',
+      status: 'threaded',
+      sender: 'agent user',
+      subject: `Re: ${t.subject} [#${first.body.reference}]`,
+      text: 'On it',
+      conversationId: 'c-1',
+      refs: ['g-1'],
+      at: ctx.clock().toISOString(),
+    })
+    expect(r.body.externalId).toMatch(/^<out_\S+@sopflow>$/)
+    const [note] = (await ctx.storage.getAudit(t.id, ['note'])).map(
+      (a) => a.payload as Record<string, unknown>,
+    )
+    expect(note).toEqual({ text: 'On it', visibility: 'customer', messageId: r.body.externalId })
+  })
+
+  it('on a ticket opened at the desk it has no connection or conversation; on a closed one its note is late', async () => {
+    ctx = await setup()
+    const opened = await ctx.call('POST', '/api/tickets', ctx.tokens.agent, {
+      sopId: 'support-ticket',
+      channel: 'phone',
+      subject: 'Charged twice',
+      assignToMe: true,
+    })
+    const id = opened.body.ticket.id
+    const r = await ctx.call('POST', `/api/tickets/${id}/conversation`, ctx.tokens.agent, {
+      text: 'Called you back',
+    })
+    expect(r.body).toMatchObject({ connectionId: 'desk', channel: 'phone', conversationId: null, refs: [] })
+    const cancel = await ctx.call('POST', `/api/tickets/${id}/actions`, ctx.tokens.agent, {
+      action: 'cancel',
+      version: opened.body.ticket.version,
+      fields: { customer_name: 'An', problem_summary: 'Duplicate charge' },
+    })
+    expect(cancel.status, JSON.stringify(cancel.body)).toBe(200)
+    await ctx.call('POST', `/api/tickets/${id}/conversation`, ctx.tokens.agent, { text: 'One more thing' })
+    const notes = (await ctx.storage.getAudit(id, ['note'])).map((a) => a.payload as Record<string, unknown>)
+    expect(notes.map((n) => n.late ?? false)).toEqual([false, true])
+  })
+})
