@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { resolveToken } from '../../server/auth/tokens.ts'
 import { newToken, tokenHash } from '../../server/services/crypto.ts'
 import { ensureAdmin } from '../../server/start.ts'
+import { AccessCache, AccessVersion } from '../../server/storage/accessCache.ts'
 import { SqliteStorage } from '../../server/storage/sqlite.ts'
 
 // What a server keeps of the people behind requests (credential, user, organisation roles) is read
@@ -116,5 +118,61 @@ describe('the access cache', () => {
     await a.teams.createOrgRole({ name: 'fraud', label: 'Fraud', createdAt: at })
     await a.teams.setOrgRoles(admin.id, ['fraud'])
     expect(version(a)).toBeGreaterThan(before)
+  })
+})
+
+describe('the cache itself', () => {
+  const counted = () => {
+    const loads: string[] = []
+    return {
+      loads,
+      load:
+        (key: string, value: string | null = `v:${key}`) =>
+        () => {
+          loads.push(key)
+          return value
+        },
+    }
+  }
+
+  it('reads once while the counter stays the same, and again once it moves', async () => {
+    const { a } = await twoServers()
+    const cache = new AccessCache<string, string | null>(new AccessVersion(a.db))
+    const { loads, load } = counted()
+    expect(cache.get('k', load('k'))).toBe('v:k')
+    expect(cache.get('k', load('k'))).toBe('v:k')
+    expect(loads).toEqual(['k'])
+    a.db.prepare('UPDATE access_version SET n = n + 1').run()
+    expect(cache.get('k', load('k'))).toBe('v:k')
+    expect(loads).toEqual(['k', 'k'])
+  })
+
+  it('does not keep "none": it is read again next time', async () => {
+    const { a } = await twoServers()
+    const cache = new AccessCache<string, string | null>(new AccessVersion(a.db))
+    const { loads, load } = counted()
+    expect(cache.get('k', load('k', null))).toBeNull()
+    expect(cache.get('k', load('k', null))).toBeNull()
+    expect(loads).toEqual(['k', 'k'])
+  })
+
+  it('keeps at most its size: full, it starts over', async () => {
+    const { a } = await twoServers()
+    const cache = new AccessCache<string, string | null>(new AccessVersion(a.db), 2)
+    const { loads, load } = counted()
+    for (const k of ['a', 'b', 'a', 'c', 'a']) cache.get(k, load(k))
+    expect(loads).toEqual(['a', 'b', 'c', 'a'])
+  })
+
+  it('on a database without the counter, keeps nothing', () => {
+    const db = new Database(':memory:')
+    const version = new AccessVersion(db)
+    expect(version.current()).toBeNull()
+    const cache = new AccessCache<string, string | null>(version)
+    const { loads, load } = counted()
+    cache.get('k', load('k'))
+    cache.get('k', load('k'))
+    expect(loads).toEqual(['k', 'k'])
+    db.close()
   })
 })
