@@ -218,16 +218,7 @@ async function inProcessRate(
         }
       }),
     )
-  await loop(performance.now() + WARMUP * 1000, { n: 0 })
-  const count = { n: 0 }
-  const profiler = new GCProfiler()
-  const heapBefore = getHeapStatistics().used_heap_size
-  profiler.start()
-  const t0 = performance.now()
-  await loop(t0 + SECONDS * 1000, count)
-  const rate = count.n / ((performance.now() - t0) / 1000)
-  const gcs = profiler.stop()?.statistics ?? []
-  return { rate, bytesPerAction: allocatedSince(heapBefore, gcs) / count.n }
+  return measured(loop)
 }
 
 /** Actions per second through the ticket service itself, CLIENTS tickets at a time, reply JSON built. */
@@ -269,6 +260,16 @@ async function serviceRate(
         }
       }),
     )
+  return measured(loop)
+}
+
+/**
+ * Runs `loop` for the warm-up, then for SECONDS while counting: actions per second and the bytes
+ * allocated per action.
+ */
+async function measured(
+  loop: (until: number, count: { n: number }) => Promise<unknown>,
+): Promise<{ rate: number; bytesPerAction: number }> {
   await loop(performance.now() + WARMUP * 1000, { n: 0 })
   const count = { n: 0 }
   const profiler = new GCProfiler()
