@@ -18,6 +18,7 @@ import { longCase } from './engine.ts'
 import { commitLongTicket } from './longTicket.ts'
 import { peerActionsPerSecond } from './peer.ts'
 import { scaleFigures } from './serverScale.ts'
+import { wrkClosed, wrkPath, wrkTrivial } from './wrk.ts'
 
 const CLIENTS = 64
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
@@ -100,25 +101,32 @@ export async function runServerBench(log: (line: string) => void = console.log):
       return ids
     }
 
-    // 1. The ceiling, then sopflow, from the same generator with the same connections.
+    // 1. The ceiling, then sopflow, from the same generator with the same connections: wrk when
+    // it is installed, autocannon otherwise (both in their own process).
+    const wrk = wrkPath()
+    const generator = wrk ? 'wrk' : 'autocannon'
     const trivial = await trivialServer()
-    const ceiling = await load.run<{ rate: number }>({
-      kind: 'trivial',
-      url: trivial.url,
-      connections: CLIENTS,
-      seconds: SECONDS,
-      warmup: WARMUP,
-    })
+    const ceiling = wrk
+      ? await wrkTrivial(wrk, trivial.url, CLIENTS, SECONDS, WARMUP)
+      : await load.run<{ rate: number }>({
+          kind: 'trivial',
+          url: trivial.url,
+          connections: CLIENTS,
+          seconds: SECONDS,
+          warmup: WARMUP,
+        })
     await trivial.close()
-    const http = await load.run<{ rate: number; p99: number }>({
-      kind: 'closed',
-      url: server.url,
-      token: agent.token,
-      ids: await open(),
-      warmupIds: await open(),
-      seconds: SECONDS,
-      warmup: WARMUP,
-    })
+    const http = wrk
+      ? await wrkClosed(wrk, server.url, agent.token, await open(), await open(), SECONDS, WARMUP)
+      : await load.run<{ rate: number; p99: number }>({
+          kind: 'closed',
+          url: server.url,
+          token: agent.token,
+          ids: await open(),
+          warmupIds: await open(),
+          seconds: SECONDS,
+          warmup: WARMUP,
+        })
 
     // 2. In process: the app answers the same requests without sockets (reply built and read); and
     // the ticket service alone (decide, durable commit, the reply's view as JSON), without Hono, the
@@ -127,7 +135,7 @@ export async function runServerBench(log: (line: string) => void = console.log):
     const service = await serviceRate(server, agent.user.id, await open())
 
     log(
-      `  trivial Hono endpoint (ceiling; autocannon in its own process, ${CLIENTS} connections): ${fmt(ceiling.rate)}/s`,
+      `  trivial Hono endpoint (ceiling; ${generator} in its own process, ${CLIENTS} connections): ${fmt(ceiling.rate)}/s`,
     )
     log(`  durable actions over HTTP (same generator, group commit, synchronous=FULL): ${fmt(http.rate)}/s`)
     log(`  share of the ceiling: ${((http.rate / ceiling.rate) * 100).toFixed(1)} %`)
