@@ -80,7 +80,11 @@ describe('customer messages', () => {
   it('keeps the sender’s name and the subject trimmed, a blank subject as “(no subject)”, at most 300 characters, and no refs as none', async () => {
     ctx = await setup()
     const conn = await connection(ctx)
-    const a = await receive(ctx, conn, chat({ sender: { handle: ' @lan ', name: '  Lan  ' }, subject: '  Hi  ' }))
+    const a = await receive(
+      ctx,
+      conn,
+      chat({ sender: { handle: ' @lan ', name: '  Lan  ' }, subject: '  Hi  ' }),
+    )
     const b = await receive(
       ctx,
       conn,
@@ -106,7 +110,13 @@ describe('customer messages', () => {
     ctx = await setup()
     const conn = await connection(ctx)
     const r = await receive(ctx, conn, chat({ noise: true, externalId: 'n-1' }))
-    expect(r).toEqual({ messageId: r.messageId, ticketId: null, reference: null, status: 'noise', duplicate: false })
+    expect(r).toEqual({
+      messageId: r.messageId,
+      ticketId: null,
+      reference: null,
+      status: 'noise',
+      duplicate: false,
+    })
     expect(r.messageId).toMatch(/^msg_/)
   })
 
@@ -115,29 +125,50 @@ describe('customer messages', () => {
     const conn = await connection(ctx)
     const first = await receive(ctx, conn, chat({ externalId: 'e-1', conversationId: 'conv-1' }))
     const t = (await ctx.storage.getTicket(first.ticketId!))!
-    const answer = { messageId: first.messageId, ticketId: first.ticketId, status: 'threaded', duplicate: false }
+    const answer = {
+      messageId: first.messageId,
+      ticketId: first.ticketId,
+      status: 'threaded',
+      duplicate: false,
+    }
     const byRefs = await receive(ctx, conn, chat({ sender: { handle: '@x' }, refs: ['e-1'], subject: 'Re' }))
     expect(byRefs).toMatchObject({ ...answer, messageId: byRefs.messageId, reference: first.reference })
-    const byRef = await receive(ctx, conn, chat({ sender: { handle: '@y' }, subject: `Re: [#${first.reference}]` }))
+    const byRef = await receive(
+      ctx,
+      conn,
+      chat({ sender: { handle: '@y' }, subject: `Re: [#${first.reference}]` }),
+    )
     expect(byRef).toMatchObject({ ticketId: first.ticketId, status: 'threaded', duplicate: false })
     expect(first.reference).toBe(`T-${t.number}`)
     // Numbers have more than one digit (they start at 1001).
     expect(t.number).toBeGreaterThan(9)
     // The older reference: the start of the ticket's id.
     const prefix = t.id.replace(/^t_/, '').slice(0, 8)
-    const byPrefix = await receive(ctx, conn, chat({ sender: { handle: '@z' }, subject: `[#T-${prefix}] again` }))
+    const byPrefix = await receive(
+      ctx,
+      conn,
+      chat({ sender: { handle: '@z' }, subject: `[#T-${prefix}] again` }),
+    )
     expect(byPrefix.ticketId).toBe(first.ticketId)
     const byConversation = await receive(ctx, conn, chat({ conversationId: 'conv-1', subject: 'More' }))
     expect(byConversation.ticketId).toBe(first.ticketId)
     // A reference to no ticket, in another conversation: a new ticket, its subject without it.
-    const other = await receive(ctx, conn, chat({ subject: '[#T-99999] New question', conversationId: 'conv-2' }))
+    const other = await receive(
+      ctx,
+      conn,
+      chat({ subject: '[#T-99999] New question', conversationId: 'conv-2' }),
+    )
     expect(other.ticketId).not.toBe(first.ticketId)
     expect((await ctx.storage.getTicket(other.ticketId!))?.subject).toBe('New question')
     const bare = await receive(ctx, conn, chat({ subject: '[#T-99998]', conversationId: 'conv-3' }))
     expect((await ctx.storage.getTicket(bare.ticketId!))?.subject).toBe('[#T-99998]')
     // The same conversation on another connection is another conversation.
     const conn2 = await connection(ctx, 'support-ticket', 'email')
-    const elsewhere = await receive(ctx, conn2, chat({ channel: 'email', conversationId: 'conv-1', subject: 'Hi' }))
+    const elsewhere = await receive(
+      ctx,
+      conn2,
+      chat({ channel: 'email', conversationId: 'conv-1', subject: 'Hi' }),
+    )
     expect(elsewhere.ticketId).not.toBe(first.ticketId)
   })
 
@@ -189,7 +220,11 @@ describe('customer messages', () => {
     expect((await ctx.storage.getTicket(again.ticketId!))!.customerId).toBe(typed)
     expect(await ctx.sopflow.channels.conversations.customersByPhone('not a phone')).toEqual([])
     const lan = await add({ name: 'Lan', email: 'lan@example.com' })
-    const mail = await receive(ctx, conn, chat({ channel: 'email', sender: { email: 'Lan@Example.COM' }, conversationId: 'm-1' }))
+    const mail = await receive(
+      ctx,
+      conn,
+      chat({ channel: 'email', sender: { email: 'Lan@Example.COM' }, conversationId: 'm-1' }),
+    )
     expect((await ctx.storage.getTicket(mail.ticketId!))!.customerId).toBe(lan)
   })
 

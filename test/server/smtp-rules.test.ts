@@ -1,4 +1,4 @@
-import { createServer, type Socket, connect } from 'node:net'
+import { connect, createServer, type Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startSmtp } from '../../server/channels/smtp.ts'
 import { setup } from './helpers.ts'
@@ -45,7 +45,12 @@ async function dial(port: number) {
 }
 
 async function mailbox(c: Ctx, address: string, sopId = 'support-ticket') {
-  const r = await c.call('POST', '/api/channels', c.tokens.owner, { kind: 'email', name: address, address, sopId })
+  const r = await c.call('POST', '/api/channels', c.tokens.owner, {
+    kind: 'email',
+    name: address,
+    address,
+    sopId,
+  })
   expect(r.status, JSON.stringify(r.body)).toBe(201)
   return r.body as { id: string }
 }
@@ -75,8 +80,12 @@ describe('SMTP listener rules', () => {
     const { say } = await dial(smtp.port)
     await say('EHLO client.example')
     expect(await say('MAIL FROM:<lan@example.com>')).toMatch(/^250 /)
-    expect(await say('RCPT TO:<nobody@desk.example>')).toBe('550 5.1.1 No mailbox here for <nobody@desk.example>\r\n')
-    expect(await say('RCPT TO:<old@desk.example>')).toBe('550 5.1.1 No mailbox here for <old@desk.example>\r\n')
+    expect(await say('RCPT TO:<nobody@desk.example>')).toBe(
+      '550 5.1.1 No mailbox here for <nobody@desk.example>\r\n',
+    )
+    expect(await say('RCPT TO:<old@desk.example>')).toBe(
+      '550 5.1.1 No mailbox here for <old@desk.example>\r\n',
+    )
   })
 
   it('a mail to two mailboxes goes to the first one named; its 250 names the stored message', async () => {
@@ -143,7 +152,9 @@ describe('SMTP listener rules', () => {
     await new Promise<void>((ok) => taken.listen(0, '127.0.0.1', ok))
     closers.push(() => new Promise((ok) => taken.close(ok)))
     const port = (taken.address() as { port: number }).port
-    await expect(startSmtp(c.storage, c.sopflow.channels.conversations, { port })).rejects.toThrow(/EADDRINUSE/)
+    await expect(startSmtp(c.storage, c.sopflow.channels.conversations, { port })).rejects.toThrow(
+      /EADDRINUSE/,
+    )
     const smtp = await startSmtp(c.storage, c.sopflow.channels.conversations, { port: 0 })
     // Another loopback address is free on the same port: only 127.0.0.1 is taken.
     const beside = createServer()
