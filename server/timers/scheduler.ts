@@ -10,6 +10,7 @@ import type { Storage } from '../storage/types.ts'
 export class TimerScheduler {
   private handle: ReturnType<typeof setTimeout> | null = null
   private running = false
+  // Stryker disable next-line BooleanLiteral: start() sets it before anything reads it
   private stopped = true
 
   constructor(
@@ -67,6 +68,7 @@ export class TimerScheduler {
       this.running = true
       try {
         const n = await this.tick()
+        // Stryker disable next-line OptionalChaining: without a log, the throw is caught just below, after the tick
         if (n) this.options.log?.(`fired ${n} timer(s)`)
       } catch (err) {
         this.options.log?.(`timer error: ${(err as Error).message}`)
@@ -75,6 +77,7 @@ export class TimerScheduler {
       }
       this.schedule(this.options.intervalMs ?? 1000)
     }, ms)
+    // Stryker disable next-line OptionalChaining: Node's timers always have unref()
     this.handle.unref?.()
   }
 }

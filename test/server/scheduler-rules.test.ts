@@ -120,4 +120,63 @@ describe('timer scheduler rules', () => {
     await s.stop()
     ctx = null
   })
+
+  it('stopped between ticks, the tick it had scheduled never runs', async () => {
+    ctx = await setup()
+    const c = ctx
+    const { s, lines } = scheduler(c, { intervalMs: 40 })
+    s.start()
+    // The first tick ran (nothing was due); the next is scheduled.
+    await sleep(60)
+    await s.stop()
+    const due = await dueTicket(c)
+    await sleep(150)
+    expect(await has(c, due.id, due.timer)).toBe(true)
+    expect(lines).toEqual([])
+  })
+
+  it('stop() resolves only once the tick under way has finished firing', async () => {
+    ctx = await setup()
+    const c = ctx
+    const due = []
+    for (let i = 0; i < 40; i++) due.push(await openTicket(c))
+    const timers = async () => (await Promise.all(due.map((t) => c.storage.listTimers(t.id)))).flat().length
+    const all = await timers()
+    const latest = Math.max(
+      ...(await Promise.all(due.map((t) => c.storage.listTimers(t.id))))
+        .flat()
+        .map((t) => Date.parse(t.dueAt)),
+    )
+    c.clock.advance(latest - c.clock().getTime() + 1000)
+    const { s } = scheduler(c, { intervalMs: 10_000 })
+    s.start()
+    await until('the first timer to fire', async () => (await timers()) < all, 10_000)
+    await s.stop()
+    const left = await timers()
+    await sleep(200)
+    expect(await timers()).toBe(left)
+  })
+
+  it('logs a failure to free leases at start and a failed tick once each; without a log it fails quietly', async () => {
+    ctx = await setup()
+    const c = ctx
+    await c.storage.close()
+    const { s, lines } = scheduler(c, { releaseLeasesAtStart: true, intervalMs: 60_000 })
+    s.start()
+    await until('two error lines', () => lines.length >= 2)
+    await sleep(50)
+    expect(lines.length).toBe(2)
+    expect(lines.every((l) => /^timer error: .+/.test(l))).toBe(true)
+    await s.stop()
+    // No log given: the same failures neither throw nor stop it.
+    const quiet = new TimerScheduler(c.storage, c.sopflow.tickets, c.clock, {
+      releaseLeasesAtStart: true,
+      intervalMs: 10,
+    })
+    schedulers.push(quiet)
+    quiet.start()
+    await sleep(60)
+    await quiet.stop()
+    ctx = null
+  })
 })
