@@ -28,7 +28,7 @@ let provider: ReturnType<Provider['listen']> | null = null
 function claimsOf(id: string): Record<string, unknown> {
   return {
     sub: id,
-    email: id,
+    email: id.startsWith('padded') ? `  ${id}  ` : id,
     email_verified: !id.startsWith('unverified'),
     ...(id.startsWith('noname') ? {} : { name: `  ${id.split('@')[0]}  ` }),
     sopflow_role: id.startsWith('roles')
@@ -297,5 +297,56 @@ describe('single sign-on', () => {
     } finally {
       server.close()
     }
+  })
+
+  it('two sign-ins started side by side both finish; a new person gets a user id; a padded address is trimmed', async () => {
+    const d = await desk()
+    const a = await atProvider(d, 'padded@example.com')
+    const b = await atProvider(d, 'other@example.com')
+    const first = await callback(d, a.callback, a.state)
+    const second = await callback(d, b.callback, b.state)
+    const session = await sessionOf(d, cookieOf(first, 'sopflow_session')!)
+    expect(session.body.user.email).toBe('padded@example.com')
+    expect(session.body.user.id).toMatch(/^u_\w+$/)
+    expect(cookieOf(second, 'sopflow_session')).toBeTruthy()
+  })
+
+  it('names why a sign-in failed: a state not started here, an unverified address, an unreachable provider', async () => {
+    const d = await desk()
+    const oidc = d.app.auth.oidc!
+    const a = await atProvider(d, 'quynh@example.com')
+    await expect(oidc.finish(a.callback.search, 'another')).rejects.toMatchObject({
+      status: 400,
+      code: 'sso_failed',
+      params: { reason: 'state' },
+      message: 'This sign-in was not started here or took too long; start again',
+    })
+    // Used up: the right cookie now meets no pending sign-in.
+    await expect(oidc.finish(a.callback.search, a.state)).rejects.toMatchObject({
+      params: { reason: 'state' },
+    })
+    await expect(oidc.finish('?code=x', undefined)).rejects.toMatchObject({ params: { reason: 'state' } })
+    const u = await atProvider(d, 'unverified@example.com')
+    await expect(oidc.finish(u.callback.search, u.state)).rejects.toMatchObject({
+      status: 403,
+      code: 'sso_failed',
+      params: { reason: 'unverified' },
+      message: 'The sign-in provider did not give a verified e-mail address',
+    })
+    const forged = await atProvider(d, 'quynh@example.com')
+    const search = forged.callback.search.replace(/code=[^&]+/, 'code=forged')
+    await expect(oidc.finish(search, forged.state)).rejects.toMatchObject({
+      status: 400,
+      code: 'sso_failed',
+      params: { reason: 'refused' },
+      message: expect.stringMatching(/^The sign-in provider refused the sign-in: .+/),
+    })
+    const gone = await desk({ issuer: `http://127.0.0.1:${await freePort()}` })
+    await expect(gone.app.auth.oidc!.start()).rejects.toMatchObject({
+      status: 502,
+      code: 'sso_failed',
+      params: { reason: 'unreachable' },
+      message: expect.stringMatching(/^The sign-in provider cannot be reached: .+/),
+    })
   })
 })
