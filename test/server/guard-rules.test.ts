@@ -1,4 +1,7 @@
+import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
+import { permissionGuard } from '../../server/auth/guard.ts'
+import { onError } from '../../server/http/problem.ts'
 import { setup } from './helpers.ts'
 
 describe('guard and authentication rules', () => {
@@ -62,5 +65,53 @@ describe('guard and authentication rules', () => {
     const me = await c.call('GET', '/api/me', null, undefined, { cookie: `sopflow_session=${secret}` })
     expect(me.status).toBe(200)
     expect(me.body).toMatchObject({ id: c.users.supervisor, role: 'supervisor' })
+  })
+
+  it('refuses a route the table lacks by its method and pattern, HEAD as GET, naming it; other methods and middleware are not routes', async () => {
+    const c = await setup()
+    const app = new Hono()
+    app.onError(onError(() => {}))
+    app.use(
+      '*',
+      permissionGuard(
+        c.storage,
+        c.sopflow.auth,
+        () => new Date(),
+        () => app.routes,
+      ),
+    )
+    app.use('/api/*', async (_c, next) => next())
+    app.get('/api/secrets/:id', (x) => x.json({ leaked: true }))
+    const call = (method: string, path: string) =>
+      app.request(path, { method, headers: { authorization: `Bearer ${c.tokens.admin}` } })
+    const r = await call('GET', '/api/secrets/s1')
+    expect(r.status).toBe(403)
+    expect(await r.json()).toMatchObject({
+      code: 'not_in_permission_table',
+      params: { method: 'GET', path: '/api/secrets/s1' },
+      detail: 'GET /api/secrets/s1 is not in the permission table, so no one may call it',
+    })
+    expect((await call('HEAD', '/api/secrets/s1')).status).toBe(403)
+    // No such route for POST, nor under a path the middleware alone covers: not found.
+    expect((await call('POST', '/api/secrets/s1')).status).toBe(404)
+    expect((await call('GET', '/api/elsewhere')).status).toBe(404)
+  })
+
+  it('lets session routes through to answer for themselves: without a session, the route says so', async () => {
+    const c = await setup()
+    const r = await c.call('GET', '/api/auth/session', null)
+    expect([r.status, r.body.detail, r.body.params]).toEqual([
+      401,
+      'You are not signed in',
+      { reason: 'session' },
+    ])
+  })
+
+  it('names every role a route needs, in the table’s order', async () => {
+    const c = await setup()
+    const r = await c.call('GET', '/api/admin-log', c.tokens.agent)
+    expect(r.status).toBe(403)
+    expect(r.body.params.roles).toBe('auditor, admin')
+    expect(r.body.detail).toBe(`Your role (agent) may not do this; it needs: ${r.body.params.roles}`)
   })
 })
