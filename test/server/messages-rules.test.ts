@@ -246,7 +246,10 @@ describe('customer messages', () => {
     const none = await receive(ctx, conn, chat({ fields: {}, conversationId: 'e-0' }))
     expect(none.status).toBe('opened')
     expect((await ctx.call('POST', '/api/sops/reopens/archive', ctx.tokens.owner)).status).toBe(200)
-    const held = (await receive(ctx, conn, chat({ conversationId: 'later' }))) as Record<string, unknown>
+    const held = (await receive(ctx, conn, chat({ conversationId: 'later' }))) as unknown as Record<
+      string,
+      unknown
+    >
     expect(held).toMatchObject({ status: 'unrouted', ticketId: null, duplicate: false })
     expect(String(held.error)).toMatch(/archived/i)
     expect(messages()).toBe(3)

@@ -138,7 +138,7 @@ describe('timer scheduler rules', () => {
   it('stop() resolves only once the tick under way has finished firing', async () => {
     ctx = await setup()
     const c = ctx
-    const due = []
+    const due: { id: string }[] = []
     for (let i = 0; i < 40; i++) due.push(await openTicket(c))
     const timers = async () => (await Promise.all(due.map((t) => c.storage.listTimers(t.id)))).flat().length
     const all = await timers()
