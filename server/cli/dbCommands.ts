@@ -5,16 +5,21 @@ import { copySqliteToPostgres, targetCounts } from '../storage/copy.ts'
 import { databaseTarget } from '../storage/databaseUrl.ts'
 import { PgStorage } from '../storage/postgres.ts'
 import { SqliteStorage } from '../storage/sqlite.ts'
-import { verifyStoredTicket } from './ledgerCommands.ts'
+import { type Print, verifyStoredTicket } from './ledgerCommands.ts'
 
-const out = (line: string) => process.stdout.write(`${line}\n`)
+const stdout: Print = (line) => process.stdout.write(`${line}\n`)
 
 /**
  * `sopflow db copy --from <sqlite file> --to postgres://…`: copies everything, then checks the
  * target: the same row count in every table, the same ledger root, and every ticket's hash chain
  * and replay. Exit 0 only when all of it holds.
  */
-export async function runDbCopy(from: string, to: string, fail: (m: string) => never): Promise<number> {
+export async function runDbCopy(
+  from: string,
+  to: string,
+  fail: (m: string) => never,
+  out: Print = stdout,
+): Promise<number> {
   const source = databaseTarget(from)
   const target = databaseTarget(to)
   if (source.kind !== 'sqlite') fail(`--from must be a SQLite file, not "${from}"`)

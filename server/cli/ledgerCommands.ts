@@ -13,7 +13,9 @@ import { databaseTarget } from '../storage/databaseUrl.ts'
 import { openStorage } from '../storage/open.ts'
 import type { Storage, TreeHeadRow } from '../storage/types.ts'
 
-const out = (line: string) => process.stdout.write(`${line}\n`)
+/** Where a command's lines go: standard output, unless the caller collects them. */
+export type Print = (line: string) => void
+const stdout: Print = (line) => process.stdout.write(`${line}\n`)
 
 /** A key given on the command line: a file (PEM or base64), or the base64 itself. */
 function keyText(arg: string): string {
@@ -32,7 +34,7 @@ function headFrom(arg: string): TreeHeadRow {
   }
 }
 
-export function printResult(id: string, r: VerifyResult): number {
+export function printResult(id: string, r: VerifyResult, out: Print = stdout): number {
   if (r.ok) {
     const ledger = r.ledger ? `, in the signed ledger (tree of ${r.ledger.size} records)` : ''
     out(
@@ -49,7 +51,7 @@ export function printResult(id: string, r: VerifyResult): number {
 }
 
 /** `sopflow verify <ticket-id>`: the ticket in the database, its records, and their place in the ledger. */
-export async function runVerifyTicket(db: string, id: string): Promise<number> {
+export async function runVerifyTicket(db: string, id: string, out: Print = stdout): Promise<number> {
   const storage = await openStorage(db)
   try {
     const checked = await verifyStoredTicket(storage, id)
@@ -64,11 +66,17 @@ export async function runVerifyTicket(db: string, id: string): Promise<number> {
       const ledger = new LedgerService(storage, loadOrCreateKey(keyFile), {
         headsFile: join(dirname(resolve(db)), 'ledger-heads.jsonl'),
       })
-      result.ledger = await ledger.checkRecords(audit)
-      for (const p of result.ledger.problems) result.problems.push(`ledger: ${p.message}`)
-      result.ok &&= result.ledger.ok
+      try {
+        result.ledger = await ledger.checkRecords(audit)
+        for (const p of result.ledger.problems) result.problems.push(`ledger: ${p.message}`)
+        result.ok &&= result.ledger.ok
+      } catch (e) {
+        // A ledger whose nodes are gone cannot be read, which is itself the finding.
+        result.problems.push(`ledger: ${(e as Error).message}`)
+        result.ok = false
+      }
     }
-    return printResult(id, result)
+    return printResult(id, result, out)
   } finally {
     await storage.close()
   }
@@ -97,7 +105,7 @@ export async function verifyStoredTicket(
 }
 
 /** `sopflow verify --bundle FILE [--key KEY] [--head HEAD]`: an evidence bundle, offline. */
-export function runVerifyBundle(file: string, key?: string, head?: string): number {
+export function runVerifyBundle(file: string, key?: string, head?: string, out: Print = stdout): number {
   let bytes: Buffer
   try {
     bytes = readFileSync(file)
@@ -138,7 +146,10 @@ export async function runLedgerWatch(options: {
   token?: string
   key?: string
   intervalSeconds?: number
+  /** Where its lines go (standard output). */
+  print?: Print
 }): Promise<number> {
+  const out = options.print ?? stdout
   const api = async (path: string) => {
     const res = await fetch(new URL(path, options.url), {
       headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
