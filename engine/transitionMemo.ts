@@ -35,6 +35,8 @@ interface Choice {
 interface SopMemo {
   byKey: Map<string, Choice[]>
   size: number
+  /** Transitions answered from a remembered choice. */
+  hits: number
   /** Fields some guard of the SOP reads (by name, as it appears in the guard text). */
   guardReads: ReadonlySet<string>
 }
@@ -55,7 +57,7 @@ function memoOf(sop: CompiledSop): SopMemo {
       const word = new RegExp(`(^|[^A-Za-z0-9_])${name.replace(/[^A-Za-z0-9_]/g, '\\$&')}([^A-Za-z0-9_]|$)`)
       if (guardTexts.some((g) => word.test(g))) reads.add(name)
     }
-    memo = { byKey: new Map(), size: 0, guardReads: reads }
+    memo = { byKey: new Map(), size: 0, hits: 0, guardReads: reads }
     memos.set(sop, memo)
   }
   return memo
@@ -89,6 +91,12 @@ export function initialTransition(
     if (exact && bySop.size < MAX_INITIALS) bySop.set(key, known)
   }
   return known
+}
+
+/** What the memos of an SOP version hold: remembered choices, their reuses, and initial transitions. */
+export function transitionMemoStats(sop: CompiledSop): { choices: number; hits: number; initials: number } {
+  const memo = memos.get(sop)
+  return { choices: memo?.size ?? 0, hits: memo?.hits ?? 0, initials: initials.get(sop.machine)?.size ?? 0 }
 }
 
 /** Runs `fn` with every transition chosen by XState itself, none from the memo (replay's sampled check). */
@@ -126,22 +134,25 @@ export function transition(
   const key = `${typeof state.value === 'string' ? state.value : JSON.stringify(state.value)}\n${event.type}\n${event.role ?? ''}\n${event.roles?.join('\n') ?? ''}`
   const known = memo.byKey.get(key)
   if (known) {
-    const fields = () => {
-      merged ??= event.fields ? { ...state.context.fields, ...event.fields } : state.context.fields
-      return merged
-    }
     for (const choice of known) {
       let same = true
       for (const g of choice.guards) {
-        const result =
-          (g.action ? actionGuards?.get(g.id) : undefined) ??
-          evaluate(sop, g, event, state.context.fields, fields)
+        let result = g.action ? actionGuards?.get(g.id) : undefined
+        if (result === undefined) {
+          // After an action its fields are merged in; no effect of a remembered choice sets a field a guard reads.
+          if (!g.action)
+            merged ??= event.fields ? { ...state.context.fields, ...event.fields } : state.context.fields
+          result = evaluate(sop, g, event, state.context.fields, merged)
+        }
         if (result !== g.result) {
           same = false
           break
         }
       }
-      if (same) return [rebuild(sop, state.context, choice, event, merged), choice.actions]
+      if (same) {
+        memo.hits++
+        return [rebuild(sop, state.context, choice, event, merged), choice.actions]
+      }
     }
   }
   const [[next, actions], guards] = recordingGuards(() => pureTransition(sop.machine, snapshot(), event))
@@ -169,11 +180,10 @@ function evaluate(
   g: GuardEval,
   event: TransitionEvent,
   fields: Record<string, FieldValue>,
-  merged: () => Record<string, FieldValue>,
+  merged: Record<string, FieldValue> | undefined,
 ): boolean {
   if (g.action) return actionGuard(sop, g.id, event, fields)
-  // After an action its fields are merged in; no effect of a remembered choice sets a field a guard reads.
-  return sop.guards.get(g.id)?.(merged()) ?? true
+  return sop.guards.get(g.id)?.(merged ?? fields) ?? true
 }
 
 function setsGuardRead(sop: CompiledSop, memo: SopMemo, taken: readonly string[]): boolean {
