@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, inject } from 'vitest'
+import { afterAll, beforeAll, expect, inject } from 'vitest'
 
 /**
  * Under `npm run mutation`, Stryker's vitest runner records which test reaches each mutant only
@@ -7,19 +7,29 @@ import { afterAll, beforeAll, inject } from 'vitest'
  * particular, a "static" mutant, and every such mutant then runs the whole suite. This setup file,
  * used by `vitest.mutation.config.ts` only, gives what a file's hooks reach to each test of that
  * file instead: only those tests can see it, since each test file runs in its own module graph.
- * Code reached while modules load stays static, as it should.
+ * Code reached while the test file and the modules it imports load (a test file's top-level
+ * `const state = start(sop, …)`) is given to that file's tests the same way: every run loads
+ * them afresh. So that such code sees the mutant, a mutant run activates it before the test file
+ * loads, where Stryker would activate a mutant it does not call static only in `beforeAll`.
  */
 type Coverage = { static: Record<string, number>; perTest: Record<string, Record<string, number>> }
 type Namespace = { currentTestId?: string; mutantCoverage?: Coverage }
 type Task = { type: string; name: string; suite?: Task; file?: { filepath: string }; tasks?: Task[] }
 
 const globalNamespace = inject('globalNamespace' as never) as string | undefined
-if (globalNamespace && (inject('mode' as never) as string | undefined) === 'dry-run') {
+const mode = inject('mode' as never) as string | undefined
+if (globalNamespace && mode === 'mutant') {
+  const g = globalThis as Record<string, unknown>
+  if (!g[globalNamespace]) g[globalNamespace] = {}
+  ;(g[globalNamespace] as { activeMutant?: string }).activeMutant = inject('activeMutant' as never)
+}
+if (globalNamespace && mode === 'dry-run') {
   const g = globalThis as Record<string, unknown>
   if (!g[globalNamespace]) g[globalNamespace] = {}
   const ns = g[globalNamespace] as Namespace
   let current: string | undefined = ns.currentTestId
-  let hooks: string | undefined
+  // Until the file's hooks start: what its loading reaches (the same id, so it goes the same way).
+  let hooks: string | undefined = `${expect.getState().testPath}#(file hooks)`
   Object.defineProperty(ns, 'currentTestId', {
     configurable: true,
     enumerable: true,
