@@ -20,15 +20,18 @@ export class WriterThread {
       workerData: { path, autocheckpoint },
     })
     this.worker.on('message', (m: { id?: number; outcomes?: FlatOutcome[]; error?: string }) => {
+      // Stryker disable next-line ConditionalExpression: without it the ready and stopped messages find no pending entry, and p?. does nothing
       if (m.id === undefined) return
       const p = this.pending.get(m.id)
       this.pending.delete(m.id)
       // An answer for other than every unit sent acknowledges none of them.
+      // Stryker disable OptionalChaining: the thread answers each pending id once, so p is always found
       if (m.outcomes && m.outcomes.length !== p?.count)
         p?.reject(new Error(`The writer answered ${m.outcomes.length} of ${p?.count} commits`))
       else if (m.outcomes) p?.resolve(m.outcomes)
       else p?.reject(new Error(`The commit failed: ${m.error}`))
     })
+    // Stryker restore OptionalChaining
     const fail = (error: Error) => {
       this.failure = error
       for (const p of this.pending.values()) p.reject(error)
@@ -46,6 +49,7 @@ export class WriterThread {
   commit(units: FlatCommit[]): Promise<FlatOutcome[]> {
     if (this.failure) return Promise.reject(this.failure)
     return new Promise((resolve, reject) => {
+      // Stryker disable next-line UpdateOperator: the ids only have to differ, and counting down they do
       const id = this.nextId++
       this.pending.set(id, { count: units.length, resolve, reject })
       this.worker.postMessage({ id, units })
@@ -61,6 +65,7 @@ export class WriterThread {
         resolve()
       }
       this.worker.once('exit', done)
+      // Stryker disable next-line StringLiteral,BlockStatement: the thread exits right after its stopped message, and the exit ends the wait too
       this.worker.on('message', (m: { stopped?: boolean }) => {
         if (m.stopped) done()
       })
