@@ -96,6 +96,7 @@ export abstract class ChannelQueries implements ChannelStore {
   }
 
   async ticketOfExternalIds(ids: string[]): Promise<string | null> {
+    // Stryker disable next-line ConditionalExpression: an empty list matches no row, so the query answers null too
     if (!ids.length) return null
     const r = await this.db
       .selectFrom('channel_messages')
@@ -163,6 +164,7 @@ export abstract class ChannelQueries implements ChannelStore {
   }
 
   async attachmentsOf(messageIds: string[]): Promise<AttachmentRow[]> {
+    // Stryker disable next-line ConditionalExpression: an empty list matches no row, so the query answers [] too
     if (!messageIds.length) return []
     const rows = await this.db
       .selectFrom('channel_attachments')
