@@ -11,7 +11,11 @@ type Reply = { id: number; ok: true; value: Metrics } | { id: number; ok: false;
  */
 export class MetricsRunner {
   private worker: Worker | null = null
-  private readonly pending = new Map<number, { resolve: (m: Metrics) => void; reject: (e: Error) => void }>()
+  /** Requests waiting for an answer, each with the worker it was sent to. */
+  private readonly pending = new Map<
+    number,
+    { worker: Worker; resolve: (m: Metrics) => void; reject: (e: Error) => void }
+  >()
   private seq = 0
 
   constructor(
@@ -25,7 +29,7 @@ export class MetricsRunner {
     const worker = this.start(file)
     const id = ++this.seq
     return new Promise<Metrics>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject })
+      this.pending.set(id, { worker, resolve, reject })
       worker.postMessage({ id, filter })
     })
   }
@@ -41,10 +45,14 @@ export class MetricsRunner {
       if (m.ok) p.resolve(m.value)
       else p.reject(new Error(m.message))
     })
+    // A worker that fails refuses what was sent to it, not what waits on the one started after it.
     const fail = (err: Error) => {
       if (this.worker === worker) this.worker = null
-      for (const p of this.pending.values()) p.reject(err)
-      this.pending.clear()
+      for (const [id, p] of this.pending) {
+        if (p.worker !== worker) continue
+        this.pending.delete(id)
+        p.reject(err)
+      }
     }
     worker.on('error', fail)
     worker.on('exit', (code) => fail(new Error(`the metrics worker stopped (exit code ${code})`)))
