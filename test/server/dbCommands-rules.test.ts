@@ -130,6 +130,44 @@ describe('sopflow db copy, in process', () => {
     expect(out.some((l) => l.startsWith('✓ ledger: '))).toBe(true)
   }, 120_000)
 
+  it('reports a ticket whose SOP version is missing from the source by that reason, and exits 1', async () => {
+    const broken = join(dir, 'no-version.db')
+    copyFileSync(source, broken)
+    const db = new Database(broken)
+    expect(db.prepare('UPDATE tickets SET sop_version = 99 WHERE id = ?').run(ids[2]).changes).toBe(1)
+    db.close()
+    const { code, out } = await copy(broken, await server.createDatabase())
+    expect(code).toBe(1)
+    expect(out.filter((l) => l.startsWith('✗'))).toEqual([
+      `✗ ticket ${ids[2]}: ticket ${ids[2]}: its SOP version support-ticket@99 is missing`,
+      '✗ 1 problem(s): the copy is not to be trusted',
+    ])
+    expect(out).toContain('✓ 2 of 3 tickets verified on the target (hash chain and replay)')
+  }, 120_000)
+
+  it('reports every ticket of a SOP version whose stored document no longer matches its hash', async () => {
+    const changed = join(dir, 'sop-changed.db')
+    copyFileSync(source, changed)
+    const db = new Database(changed)
+    db.exec('DROP TRIGGER IF EXISTS sop_versions_immutable_update')
+    const { hash } = db.prepare(`SELECT hash FROM sop_versions WHERE sop_id = 'support-ticket'`).get() as {
+      hash: string
+    }
+    db.prepare(
+      `UPDATE sop_versions SET document = json_set(document, '$.name', 'Not what was published')`,
+    ).run()
+    db.close()
+    const { code, out } = await copy(changed, await server.createDatabase())
+    expect(code).toBe(1)
+    expect(out.filter((l) => l.startsWith('✗'))).toEqual([
+      ...[...ids]
+        .sort()
+        .map((id) => `✗ ticket ${id}: the stored SOP document does not match its hash ${hash}`),
+      '✗ 3 problem(s): the copy is not to be trusted',
+    ])
+    expect(out).toContain('✓ 0 of 3 tickets verified on the target (hash chain and replay)')
+  }, 120_000)
+
   it('takes only a SQLite file to copy from and a postgres:// URL to copy to', async () => {
     const url = await server.createDatabase()
     await expect(copy(url, url)).rejects.toThrow(new Failed(`--from must be a SQLite file, not "${url}"`))
