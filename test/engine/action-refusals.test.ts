@@ -16,7 +16,9 @@ const T0 = '2026-03-02T09:00:00.000Z'
 const T1 = '2026-03-02T09:05:00.000Z'
 
 /** A call with required fields and checklist, a supervisor's approval under two limits, and a wait. */
-const doc = (): SopDocumentInput => ({
+type Doc = SopDocumentInput & Required<Pick<SopDocumentInput, 'steps' | 'transitions'>>
+
+const doc = (): Doc => ({
   schema: 'sopflow/v1',
   id: 'refusals',
   title: 'Refusals',

@@ -18,7 +18,9 @@ const at = (hhmm: string) => `2026-03-02T${hhmm}:00.000Z`
  * Actions named like the machine's own events would be: `work` (a step with an SLA), `boss` (a
  * step overrides go to) and `later` (a delayed transition out of the step the action leaves).
  */
-const doc = (): SopDocumentInput => ({
+type Doc = SopDocumentInput & Required<Pick<SopDocumentInput, 'steps' | 'transitions'>>
+
+const doc = (): Doc => ({
   schema: 'sopflow/v1',
   id: 'named',
   title: 'Named alike',
