@@ -2,6 +2,7 @@ import { copyFileSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { toHex } from '../../engine/index.ts'
 import { runDbCopy } from '../../server/cli/dbCommands.ts'
@@ -100,6 +101,18 @@ describe('sopflow db copy, in process', () => {
       `✓ ledger: ${size} records, root ${root}`,
       '✓ 3 of 3 tickets verified on the target (hash chain and replay)',
     ])
+  }, 120_000)
+
+  it('closes its connections to the target when done: the database can be dropped at once', async () => {
+    const url = await server.createDatabase()
+    expect((await copy(source, url)).code).toBe(0)
+    const admin = new pg.Client({ connectionString: server.url('postgres') })
+    await admin.connect()
+    try {
+      await admin.query(`DROP DATABASE "${new URL(url).pathname.slice(1)}"`)
+    } finally {
+      await admin.end()
+    }
   }, 120_000)
 
   it('refuses to copy into a database that holds data already', async () => {
