@@ -54,7 +54,18 @@ export class MetricsRunner {
         p.reject(err)
       }
     }
-    worker.on('error', fail)
+    // A worker's error comes as a structured clone: an error of a class a clone cannot keep (such
+    // as SQLite's) arrives as a plain object with its own members, and is given a message here.
+    worker.on('error', (e: unknown) =>
+      fail(
+        e instanceof Error
+          ? e
+          : Object.assign(
+              new Error(`the metrics worker failed: ${(e as { code?: string })?.code ?? String(e)}`),
+              e,
+            ),
+      ),
+    )
     worker.on('exit', (code) => fail(new Error(`the metrics worker stopped (exit code ${code})`)))
     this.worker = worker
     return worker

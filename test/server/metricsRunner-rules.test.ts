@@ -76,13 +76,14 @@ describe('the metrics runner (metricsRunner.ts)', () => {
   it('refuses what waits on a worker that cannot open the database, and starts a new worker for the next request', async () => {
     const { path, runner, inProcess } = await withTickets()
     renameSync(path, `${path}.away`)
-    // The worker's error reaches here as what a structured clone keeps of it: its code.
+    // The worker's error reaches here as an Error with SQLite's code, whatever the clone kept of it.
     const failed = await runner.compute({}).then(
       () => 'answered',
       (e: unknown) => e,
     )
     renameSync(`${path}.away`, path)
-    expect(failed).toMatchObject({ code: 'SQLITE_CANTOPEN' })
+    expect(failed).toBeInstanceOf(Error)
+    expect(failed).toMatchObject({ code: 'SQLITE_CANTOPEN', message: expect.stringMatching(/\S/) })
     expect(await settled(runner.compute({}))).toEqual({ value: await inProcess({}) })
   })
 
