@@ -51,8 +51,9 @@ export function recordHash(sop: CompiledSop, record: TransitionRecord): string {
  * are written from sorted copies; anything else unusual goes through `canonicalJson`.
  */
 function builtRecordJson(record: TransitionRecord): string {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a fast-path check: its surviving mutants only send a record down canonicalJson, which writes the same bytes (those that would write other bytes are killed by the record-hash tests)
   if (record.priority !== undefined || record.warning !== undefined) return canonicalJson(record)
-  // Stryker disable BooleanLiteral: these members are strings or null, so plain() is true and the mutant only sends every record down canonicalJson
+  // Stryker disable BooleanLiteral,ConditionalExpression,LogicalOperator: these members are strings or null, so plain() is true; a fast-path check: its surviving mutants only send a record down canonicalJson, which writes the same bytes (those that would write other bytes are killed by the record-hash tests)
   if (
     !plain(record.action) ||
     !plain(record.at) ||
@@ -62,8 +63,9 @@ function builtRecordJson(record: TransitionRecord): string {
     !plain(record.reason) ||
     !plain(record.target) ||
     !plain(record.timerId) ||
-    // Stryker restore BooleanLiteral
+    // Stryker restore BooleanLiteral,ConditionalExpression,LogicalOperator
     !flatAndSorted(record.actor) ||
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator,BooleanLiteral: a fast-path check: its surviving mutants only send a record down canonicalJson, which writes the same bytes (those that would write other bytes are killed by the record-hash tests)
     (record.breach !== null && !flatAndSorted(record.breach))
   )
     return canonicalJson(record)
@@ -71,8 +73,10 @@ function builtRecordJson(record: TransitionRecord): string {
   for (const c of record.fieldChanges) if (!plain(c.from) || !plain(c.to)) return canonicalJson(record)
   const input = flatAndSorted(record.input) ? record.input : sortedCopy(record.input)
   const ticks = flatAndSorted(record.ticks) ? record.ticks : sortedCopy(record.ticks)
+  // Stryker disable next-line BooleanLiteral,ConditionalExpression,LogicalOperator: a fast-path check: its surviving mutants only send a record down canonicalJson, which writes the same bytes (those that would write other bytes are killed by the record-hash tests)
   if (!input || !ticks) return canonicalJson(record)
   return JSON.stringify(
+    // Stryker disable next-line ConditionalExpression: a copy with the same members in the same order writes the same bytes
     input === record.input && ticks === record.ticks ? record : { ...record, input, ticks },
   )
 }
@@ -80,6 +84,7 @@ function builtRecordJson(record: TransitionRecord): string {
 /** A value JSON writes the same wherever it stands: not an object (null is one of them). */
 // Stryker disable next-line BlockStatement: an emptied body answers undefined (not plain), which only sends the record down canonicalJson
 function plain(value: unknown): boolean {
+  // Stryker disable next-line all: a fast-path check: its surviving mutants only send a record down canonicalJson, which writes the same bytes (those that would write other bytes are killed by the record-hash tests)
   return typeof value !== 'object' || value === null
 }
 
@@ -92,14 +97,20 @@ function flatAndSorted(value: object): boolean {
 /** Whether an object's members are plain values or lists of them (and, if `sorted`, in sorted key order). */
 // Stryker disable next-line BlockStatement: an emptied body answers undefined (not flat), which only sends the record down canonicalJson
 function flat(value: object, sorted: boolean): boolean {
+  // Stryker disable next-line BooleanLiteral,ConditionalExpression: a fast-path check: its surviving mutants only send a record down canonicalJson, which writes the same bytes (those that would write other bytes are killed by the record-hash tests)
   if (!plainObject(value)) return false
   const record = value as Record<string, unknown>
   const keys = Object.keys(record)
+  // Stryker disable next-line EqualityOperator: one step past the last key reads an undefined member, which is plain
   for (let i = 0; i < keys.length; i++) {
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: a fast-path check: its surviving mutants only send a record down canonicalJson, which writes the same bytes (those that would write other bytes are killed by the record-hash tests)
     if (sorted && i > 0 && keys[i - 1] > keys[i]) return false
     const v = record[keys[i]]
+    // Stryker disable next-line BooleanLiteral,ConditionalExpression,BlockStatement: a fast-path check: its surviving mutants only send a record down canonicalJson, which writes the same bytes (those that would write other bytes are killed by the record-hash tests)
     if (!plain(v)) {
+      // Stryker disable next-line BooleanLiteral,ConditionalExpression: a fast-path check: its surviving mutants only send a record down canonicalJson, which writes the same bytes (those that would write other bytes are killed by the record-hash tests)
       if (!Array.isArray(v)) return false
+      // Stryker disable next-line BooleanLiteral,ConditionalExpression: a fast-path check: its surviving mutants only send a record down canonicalJson, which writes the same bytes (those that would write other bytes are killed by the record-hash tests)
       for (const item of v) if (!plain(item)) return false
     }
   }
@@ -110,6 +121,7 @@ function flat(value: object, sorted: boolean): boolean {
 /** A sorted copy of a flat object (null when it is not flat: the caller writes it the long way). */
 // Stryker disable next-line BlockStatement: an emptied body answers undefined, which sends the record down canonicalJson
 function sortedCopy<T extends object>(value: T): T | null {
+  // Stryker disable next-line BooleanLiteral,ConditionalExpression: a fast-path check: its surviving mutants only send a record down canonicalJson, which writes the same bytes (those that would write other bytes are killed by the record-hash tests)
   if (!flat(value, false)) return null
   const record = value as Record<string, unknown>
   const out: Record<string, unknown> = {}
@@ -124,7 +136,7 @@ function plainObject(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false
   const proto = Object.getPrototypeOf(value)
   return (
-    // Stryker disable next-line EqualityOperator,LogicalOperator: accepting a class instance is caught by the toJSON test or writes its own members like canonicalJson (keys checked or copied sorted); rejecting one only takes the canonicalJson path
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator: accepting a class instance is caught by the toJSON test or writes its own members like canonicalJson (keys checked or copied sorted); rejecting one only takes the canonicalJson path
     (proto === Object.prototype || proto === null) &&
     // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: the prototype test already turns away inherited toJSON, and an own toJSON is called on the record or on its sorted copy alike; rejecting only takes the canonicalJson path
     typeof (value as { toJSON?: unknown }).toJSON !== 'function'
@@ -262,6 +274,7 @@ export function accept(
     to,
     transitions: taken,
   }
+  // Stryker disable next-line ConditionalExpression: an absent member and one set to undefined write the same JSON and compare equal
   if (base.warning) record.warning = base.warning
   if (base.priority) record.priority = base.priority
   const next: TicketState = {
@@ -275,9 +288,12 @@ export function accept(
     seq: seq + 1,
     head: sop.sha256(builtRecordJson(record)),
   }
+  // Stryker disable next-line ConditionalExpression: an absent member and one set to undefined write the same JSON and compare equal
   if (clocks.pausedSince) next.pausedSince = clocks.pausedSince
+  // Stryker disable next-line ConditionalExpression: an absent member and one set to undefined write the same JSON and compare equal
   if (policy.policy) next.policy = policy.policy
   // A choice rebuilt from the memo is no XState snapshot: the next decision resolves one if it needs it.
+  // Stryker disable next-line ConditionalExpression,StringLiteral: a cache: working it out again gives the same value; it only saves time
   if ('machine' in snapshot) snapshots.set(next, snapshot)
   return { ok: true, state: next, record, timers: { schedule, cancel } }
 }
@@ -354,6 +370,7 @@ function timerOf(
 
 export function snapshotOf(sop: CompiledSop, state: TicketState): AnyMachineSnapshot {
   let snapshot = snapshots.get(state)
+  // Stryker disable next-line ConditionalExpression: a cache: working it out again gives the same value; it only saves time
   if (!snapshot) {
     snapshot = sop.machine.resolveState({ value: state.value as never, context: state.context })
     snapshots.set(state, snapshot)
