@@ -12,6 +12,7 @@ import { PgStorage } from '../../server/storage/postgres.ts'
 import { SqliteStorage } from '../../server/storage/sqlite.ts'
 import { root, setup } from './helpers.ts'
 import { startPostgres, type TestPostgres } from './pgHarness.ts'
+import { workedDatabase } from './workedDatabase.ts'
 
 const run = promisify(execFile)
 /** tsx by its full address: the CLI also runs from folders outside the project. */
@@ -27,28 +28,10 @@ const cli = (args: string[], cwd = root) =>
   )
 
 /** A SQLite database with tickets worked through the API: transitions, notes, an assignment. */
-async function workedDatabase(): Promise<string> {
+/** A new database file with three worked tickets (see `workedDatabase`). */
+async function workedFile(): Promise<string> {
   const path = join(mkdtempSync(join(tmpdir(), 'sopflow-copy-')), 'sopflow.db')
-  const ctx = await setup({ path })
-  for (let i = 0; i < 3; i++) {
-    const opened = await ctx.call('POST', '/api/tickets', ctx.tokens.agent, {
-      sopId: 'support-ticket',
-      channel: 'phone',
-      subject: `Charged twice ${i}`,
-    })
-    const id = opened.body.ticket.id
-    await ctx.call('POST', `/api/tickets/${id}/claim`, ctx.tokens.agent, { version: 1 })
-    const started = await ctx.call('POST', `/api/tickets/${id}/actions`, ctx.tokens.agent, {
-      action: 'start',
-      version: 2,
-      fields: { customer_name: 'Nguyễn Thị Lan', problem_summary: 'Card payment charged twice' },
-      ticks: { intake: ['greet', 'listen'] },
-    })
-    expect(started.status).toBe(200)
-    const note = await ctx.call('POST', `/api/tickets/${id}/notes`, ctx.tokens.agent, { text: `note ${i}` })
-    expect(note.status).toBeLessThan(300)
-  }
-  await ctx.storage.close()
+  await workedDatabase(path)
   return path
 }
 
@@ -60,7 +43,7 @@ describe('sopflow db copy and --db', () => {
   afterAll(() => server?.stop(), 60_000)
 
   it('copies a worked database to PostgreSQL, verifies every ticket there and prints the counts', async () => {
-    const path = await workedDatabase()
+    const path = await workedFile()
     const url = await server.createDatabase()
     const r = await cli(['db', 'copy', '--from', path, '--to', url])
     expect(r.stderr).toBe('')

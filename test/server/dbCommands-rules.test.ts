@@ -9,8 +9,8 @@ import { runDbCopy } from '../../server/cli/dbCommands.ts'
 import { loadOrCreateKey } from '../../server/ledger/keys.ts'
 import { LedgerService } from '../../server/ledger/ledger.ts'
 import { SqliteStorage } from '../../server/storage/sqlite.ts'
-import { setup } from './helpers.ts'
 import { startPostgres, type TestPostgres } from './pgHarness.ts'
+import { workedDatabase } from './workedDatabase.ts'
 
 // `sopflow db copy` (runDbCopy in server/cli/dbCommands.ts) run in this process, from a SQLite
 // file worked through the API to a real PostgreSQL server the test starts: every line it prints
@@ -32,35 +32,6 @@ async function copy(from: string, to: string) {
   const out: string[] = []
   const code = await runDbCopy(from, to, fail, (l) => out.push(l))
   return { code, out }
-}
-
-/** Three tickets, each claimed, started and noted by the agent. */
-async function workedDatabase(path: string) {
-  const ctx = await setup({ path })
-  const ids: string[] = []
-  for (let i = 0; i < 3; i++) {
-    const opened = await ctx.call('POST', '/api/tickets', ctx.tokens.agent, {
-      sopId: 'support-ticket',
-      channel: 'phone',
-      subject: `Charged twice ${i}`,
-    })
-    const id = opened.body.ticket.id as string
-    ids.push(id)
-    expect(
-      (await ctx.call('POST', `/api/tickets/${id}/claim`, ctx.tokens.agent, { version: 1 })).status,
-    ).toBe(200)
-    const started = await ctx.call('POST', `/api/tickets/${id}/actions`, ctx.tokens.agent, {
-      action: 'start',
-      version: 2,
-      fields: { customer_name: 'Nguyễn Thị Lan', problem_summary: 'Card payment charged twice' },
-      ticks: { intake: ['greet', 'listen'] },
-    })
-    expect(started.status).toBe(200)
-    const note = await ctx.call('POST', `/api/tickets/${id}/notes`, ctx.tokens.agent, { text: `note ${i}` })
-    expect(note.status).toBeLessThan(300)
-  }
-  await ctx.storage.close()
-  return ids
 }
 
 let ids: string[]
