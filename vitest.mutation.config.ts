@@ -37,6 +37,8 @@ export default defineConfig({
     ],
     // What a file's beforeAll and afterAll hooks reach counts for that file's tests, not as static.
     setupFiles: ['test/mutation-file-hooks.ts'],
+    // One PostgreSQL server for the whole run, shared by the PostgreSQL test files.
+    globalSetup: engineOnly ? [] : ['test/mutation-postgres.ts'],
     reporters: ['default', new LoadFailuresAsTests()],
     testTimeout: 60_000,
     hookTimeout: 120_000,
