@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { withoutTimers } from '../../engine/accept.ts'
 import {
   compile,
   type Decision,
@@ -95,5 +96,28 @@ describe('what an accepted decision changes', () => {
     expect(same.record.fieldChanges).toEqual([])
     const changed = run(same.state, { kind: 'update', fields: { note: 'second' } }, at('09:03'))
     expect(changed.record.fieldChanges).toEqual([{ field: 'note', from: 'first', to: 'second' }])
+  })
+
+  it('inside withoutTimers (replay) decides the same state and record with no timers, and only there', () => {
+    const s = opened()
+    const live = act(s, 'reply', at('09:03'))
+    const quiet = withoutTimers(() => act(s, 'reply', at('09:03')))
+    expect(quiet.timers).toEqual({ schedule: [], cancel: [] })
+    expect(quiet.state).toEqual(live.state)
+    expect(quiet.record).toEqual(live.record)
+    expect(live.timers.schedule.map((t) => t.id)).toEqual(['delay:timeout:1'])
+    // Nested, and after a throw, the outer setting comes back.
+    expect(() =>
+      withoutTimers(() =>
+        withoutTimers(() => {
+          throw new Error('x')
+        }),
+      ),
+    ).toThrow('x')
+    expect(act(s, 'reply', at('09:03')).timers.cancel).toEqual(['sla:work:0'])
+    withoutTimers(() => {
+      withoutTimers(() => undefined)
+      expect(act(s, 'reply', at('09:03')).timers.cancel).toEqual([])
+    })
   })
 })
