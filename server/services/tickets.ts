@@ -168,7 +168,8 @@ export class TicketService {
       if (seen) return this.get(id)
     }
     for (let attempt = 0; ; attempt++) {
-      const t = attempt === 0 ? await this.forWrite(id, options.version) : await this.get(id)
+      // After a conflict the kept row is gone (below), so a retry reads the stored ticket.
+      const t = await this.forWrite(id, options.version)
       if (options.version !== undefined && t.version !== options.version) throw stale(t, options.version)
       const intervention =
         user && options.checkAssignee !== false ? await this.responsibility(user, t) : false
@@ -234,11 +235,9 @@ export class TicketService {
       }
       this.rows.delete(id)
       if (options.idem && user && (await this.replayed(user, options.idem))) return this.get(id)
+      // Someone else committed first: decided again on what they wrote, unless the caller named
+      // the version it saw (then the next round refuses it as stale).
       if (!(outcome.error instanceof ConflictError) || attempt >= MAX_RETRIES) throw outcome.error
-      // Someone else committed first: if the ticket version moved, the caller's view is stale.
-      const now2 = await this.get(id)
-      if (options.version !== undefined && now2.version !== options.version)
-        throw stale(now2, options.version)
     }
   }
 
