@@ -115,9 +115,13 @@ describe('PostgreSQL notice relay', () => {
       "notices: notice n_big is too large to relay; only this server's streams get it live",
     ])
     // Just under the limit still goes through PostgreSQL to both.
-    await a.hub.publish(notice('n_fits', { params: { text: 'x'.repeat(7700) } }))
+    const fits = notice('n_fits', { params: { text: '' } })
+    fits.params.text = 'x'.repeat(7900 - JSON.stringify(fits).length)
+    expect(JSON.stringify(fits)).toHaveLength(7900)
+    await a.hub.publish(fits)
     await until(() => b.got.includes('n_fits') && a.got.includes('n_fits'))
     expect(b.got).toEqual(['n_fits'])
+    expect(a.logs).toHaveLength(1)
   })
 
   it('logs an unreadable payload on its channel and hands nothing out', async () => {
@@ -128,6 +132,7 @@ describe('PostgreSQL notice relay', () => {
     expect(a.logs[0]).toMatch(/^notices: an unreadable relayed notice: /)
     // An empty payload is ignored without a word.
     await query('SELECT pg_notify($1, $2)', [NOTICE_CHANNEL, ''])
+    await settle()
     await a.hub.publish(notice('n_after'))
     await until(() => a.got.includes('n_after'))
     expect(a.got).toEqual(['n_after'])
