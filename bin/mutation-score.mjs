@@ -29,15 +29,11 @@ if (!process.argv.includes('--no-fold') && existsSync(latest)) {
     const measured = new Date(statSync(latest).mtimeMs).toISOString()
     const only = (process.argv.find((a) => a.startsWith('--only='))?.slice(7) ?? '').split(',').filter(Boolean)
     const inRun = (path) => !only.length || only.some((t) => path === t || path.startsWith(`${t.replace(/\/$/, '')}/`))
-    for (const [path, file] of Object.entries(report.files)) {
-      if (!inRun(path)) continue
-      const mutants = file.mutants
-        .map((m) => [m.location.start.line, m.location.start.column, m.mutatorName, m.status, m.testsCompleted ?? null])
-        .sort((a, b) => a[0] - b[0] || a[1] - b[1] || String(a[2]).localeCompare(String(b[2])))
+    const keep = (path, source, mutants) => {
       const text = [
         '{',
         `  "source": ${JSON.stringify(path)},`,
-        `  "sha256": "${sha256(file.source)}",`,
+        `  "sha256": "${sha256(source)}",`,
         `  "measured": "${measured}",`,
         `  "tests": ${JSON.stringify(scope)},`,
         '  "mutants": [',
@@ -49,6 +45,16 @@ if (!process.argv.includes('--no-fold') && existsSync(latest)) {
       mkdirSync(dirname(resultFile(path)), { recursive: true })
       writeFileSync(resultFile(path), text)
     }
+    for (const [path, file] of Object.entries(report.files)) {
+      if (!inRun(path)) continue
+      const mutants = file.mutants
+        .map((m) => [m.location.start.line, m.location.start.column, m.mutatorName, m.status, m.testsCompleted ?? null])
+        .sort((a, b) => a[0] - b[0] || a[1] - b[1] || String(a[2]).localeCompare(String(b[2])))
+      keep(path, file.source, mutants)
+    }
+    // A file named in the run that Stryker found nothing to mutate in (types only) is measured too.
+    for (const path of only.filter((t) => t.endsWith('.ts') && !report.files[t] && existsSync(t)))
+      keep(path, readFileSync(path, 'utf8'), [])
     mkdirSync(dirname(foldedStamp), { recursive: true })
     writeFileSync(foldedStamp, stamp)
   }
