@@ -131,7 +131,12 @@ export function transition(
 ): [Moved | AnyMachineSnapshot, readonly Action[]] {
   if (!enabled) return pureTransition(sop.machine, snapshot(), event)
   const memo = memoOf(sop)
-  const key = `${typeof state.value === 'string' ? state.value : JSON.stringify(state.value)}\n${event.type}\n${event.role ?? ''}\n${event.roles?.join('\n') ?? ''}`
+  // Stryker disable next-line ConditionalExpression: a string value written as JSON is as unique a key, only longer
+  const value = typeof state.value === 'string' ? state.value : JSON.stringify(state.value)
+  // The actor narrows the choices to try; each try evaluates the actor's role checks again anyway.
+  // Stryker disable next-line StringLiteral,LogicalOperator: the role checks of a remembered choice are evaluated again for this actor, so an actor left out of the key, or written another way, only makes more choices to try
+  const actor = `${event.role ?? ''}\n${event.roles?.join('\n') ?? ''}`
+  const key = `${value}\n${event.type}\n${actor}`
   const known = memo.byKey.get(key)
   if (known) {
     for (const choice of known) {
