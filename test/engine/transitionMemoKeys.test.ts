@@ -53,10 +53,11 @@ function ok(d: Decision): TicketState {
   return d.state
 }
 
-/** A new ticket's state after the actions, each by an actor of the given role. */
-function run(sop: ReturnType<typeof compile>, steps: [action: string, role: string][]): TicketState {
+/** A new ticket's state after the actions, each `action` or `action@role` (by an agent unless named). */
+function run(sop: ReturnType<typeof compile>, ...steps: string[]): TicketState {
   let s = ok(start(sop, { actor: { id: 'u', role: 'agent' }, now: at('00') }))
-  steps.forEach(([action, role], i) => {
+  steps.forEach((step, i) => {
+    const [action, role = 'agent'] = step.split('@')
     s = ok(decide(sop, s, { kind: 'action', action }, { id: 'u', role }, at(String(i + 1).padStart(2, '0'))))
   })
   return s
@@ -65,63 +66,25 @@ function run(sop: ReturnType<typeof compile>, steps: [action: string, role: stri
 describe('transition memo keys', () => {
   it('keeps apart a state and an event whose names run together', () => {
     const sop = compile(doc)
-    expect(
-      run(sop, [
-        ['to_wor', 'agent'],
-        ['kfix', 'agent'],
-      ]).outcome,
-    ).toBe('resolved')
-    expect(
-      run(sop, [
-        ['to_work', 'agent'],
-        ['fix', 'agent'],
-      ]).outcome,
-    ).toBe('sold')
+    expect(run(sop, 'to_wor', 'kfix').outcome).toBe('resolved')
+    expect(run(sop, 'to_work', 'fix').outcome).toBe('sold')
     // Both again: now from remembered choices, with the same outcomes.
     const hitsBefore = transitionMemoStats(sop).hits
-    expect(
-      run(sop, [
-        ['to_wor', 'agent'],
-        ['kfix', 'agent'],
-      ]).outcome,
-    ).toBe('resolved')
-    expect(
-      run(sop, [
-        ['to_work', 'agent'],
-        ['fix', 'agent'],
-      ]).outcome,
-    ).toBe('sold')
+    expect(run(sop, 'to_wor', 'kfix').outcome).toBe('resolved')
+    expect(run(sop, 'to_work', 'fix').outcome).toBe('sold')
     expect(transitionMemoStats(sop).hits).toBeGreaterThan(hitsBefore)
   })
 
   it('keeps apart an event and a role whose names run together', () => {
     const sop = compile(doc)
-    expect(
-      run(sop, [
-        ['to_work', 'agent'],
-        ['fix', 'agent'],
-      ]).outcome,
-    ).toBe('sold')
-    expect(
-      run(sop, [
-        ['to_work', 'agent'],
-        ['fixa', 'gent'],
-      ]).outcome,
-    ).toBe('lost')
+    expect(run(sop, 'to_work', 'fix').outcome).toBe('sold')
+    expect(run(sop, 'to_work', 'fixa@gent').outcome).toBe('lost')
   })
 
   it('keeps apart states that differ only inside a group', () => {
     const sop = compile(doc)
-    const inGroup = run(sop, [
-      ['to_g', 'agent'],
-      ['next', 'agent'],
-    ])
-    expect(inGroup.value).toEqual({ g: 'two' })
-    const done = run(sop, [
-      ['to_g', 'agent'],
-      ['next', 'agent'],
-      ['next', 'agent'],
-    ])
+    expect(run(sop, 'to_g', 'next').value).toEqual({ g: 'two' })
+    const done = run(sop, 'to_g', 'next', 'next')
     expect(done.outcome).toBe('transferred')
     expect(done.status).toBe('closed')
   })
