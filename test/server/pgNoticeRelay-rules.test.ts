@@ -7,6 +7,7 @@ import {
   startPgNoticeRelay,
 } from '../../server/notifications/pgNoticeRelay.ts'
 import { PgStorage } from '../../server/storage/postgres.ts'
+import { waitFor } from './childServer.ts'
 import { startPostgres, type TestPostgres } from './pgHarness.ts'
 
 // The bell's live notices between servers on one PostgreSQL database (LISTEN/NOTIFY), in process
@@ -71,13 +72,11 @@ async function servers(count: number) {
   }
 }
 
-async function until(what: () => boolean, ms = 8000): Promise<void> {
-  const end = Date.now() + ms
-  while (!what()) {
-    if (Date.now() > end) throw new Error('timed out waiting')
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
+const until = (what: () => boolean) =>
+  waitFor(
+    async () => what(),
+    (done) => done,
+  )
 const settle = () => new Promise((r) => setTimeout(r, 300))
 
 /** Ends the listening connections of this database, as a network failure or a restart would. */
