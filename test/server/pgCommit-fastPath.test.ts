@@ -153,7 +153,7 @@ function rich(template: TicketCommit, id: string, n: number, adminId: string): T
         phone: n % 2 ? `+42060000${String(n).padStart(4, '0')}` : null,
         email: `c${n}@example.com`,
         address: null,
-        segment: n % 3 ? 'vip' : null,
+        segment: n % 3 ? 'loyal' : null,
         createdAt: NOW,
         updatedAt: NOW,
       },
