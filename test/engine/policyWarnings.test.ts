@@ -182,4 +182,42 @@ describe('validating per-channel targets', () => {
       expect.objectContaining({ code: 'policy_channel_without_field', params: { step: 'first_reply' } }),
     )
   })
+  it("a step's SLA timer never counts as the policy timer of a metric of the same name", () => {
+    // The step is called first_reply: its SLA timer is sla:first_reply:0, the policy's is policy:first_reply:0.
+    const named = compile(
+      {
+        ...desk24(),
+        policy: { targets: [{ metric: 'first_reply', due: 'PT4H', time: 'business', warnAt: 0.5 }] },
+        initial: 'first_reply',
+        steps: [
+          {
+            id: 'first_reply',
+            kind: 'task',
+            title: 'Answer',
+            roles: ['agent'],
+            sla: { due: 'PT1H', time: 'business' },
+          },
+          { id: 'done', kind: 'end', title: 'Resolved', outcome: 'resolved' },
+        ],
+        transitions: [{ id: 'resolve', from: 'first_reply', to: 'done', action: 'resolve', reply: true }],
+      },
+      { calendars: { desk } },
+    )
+    const s0 = ok(
+      start(named, { actor: agent, now: '2026-03-09T08:00:00.000Z', fields: { channel: 'email' } }),
+    )
+    expect(s0.timers.schedule.map((t) => t.id).sort()).toEqual([
+      'policy:first_reply:0',
+      'sla:first_reply:0',
+      'warn:first_reply:0',
+    ])
+    const sla = ok(fire(named, s0.state, 'sla:first_reply:0', '2026-03-09T09:00:00.000Z'))
+    expect(sla.record.breach).toMatchObject({ stepId: 'first_reply' })
+    expect(sla.state.policy).toEqual(s0.state.policy)
+    const warned = ok(fire(named, sla.state, 'warn:first_reply:0', '2026-03-09T10:00:00.000Z'))
+    expect(warned.state.policy?.first_reply).toEqual({ ...s0.state.policy?.first_reply, warned: true })
+    const breach = ok(fire(named, warned.state, 'policy:first_reply:0', '2026-03-09T12:00:00.000Z'))
+    expect(breach.record.breach).toMatchObject({ policy: 'first_reply' })
+    expect(breach.state.policy?.first_reply).toBeUndefined()
+  })
 })
