@@ -126,16 +126,6 @@ export class PgStorage implements Storage {
       .execute()
   }
 
-  async findUserByTokenHash(hash: string): Promise<User | null> {
-    const row = await this.db
-      .selectFrom('tokens as t')
-      .innerJoin('users as u', 'u.id', 't.user_id')
-      .selectAll('u')
-      .where('t.hash', '=', hash)
-      .executeTakeFirst()
-    return row ? toUser(row) : null
-  }
-
   async getUser(id: string): Promise<User | null> {
     const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
     return row ? toUser(row) : null

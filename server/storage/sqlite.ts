@@ -195,13 +195,6 @@ export class SqliteStorage implements Storage {
     )
   }
 
-  async findUserByTokenHash(hash: string): Promise<User | null> {
-    const row = this.stmt('SELECT u.* FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?').get(
-      hash,
-    ) as Row | undefined
-    return row ? toUser(row) : null
-  }
-
   async getUser(id: string): Promise<User | null> {
     const user = this.users.get(id, () => {
       const row = this.stmt('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined

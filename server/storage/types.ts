@@ -337,7 +337,6 @@ export interface Storage {
   countUsers(): Promise<number>
   createUser(user: User, tokenHash: string, tokenLabel: string): Promise<User>
   addToken(userId: string, tokenHash: string, label: string, now: string): Promise<void>
-  findUserByTokenHash(hash: string): Promise<User | null>
   getUser(id: string): Promise<User | null>
   listUsers(): Promise<User[]>
 
