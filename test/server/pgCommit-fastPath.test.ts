@@ -365,14 +365,25 @@ describe('the PostgreSQL commit batch', () => {
     const missing = { ...twice({ ...t0, id: 'nobody' }, fast.adminId)[0] }
     const repeated = rich(template, 't1', 1, fast.adminId)
     const fresh = rich(template, 't3', 3, fast.adminId)
-    const refusals = [change, stale, missing, repeated, fresh]
+    // At the right version but not at the right length of audit: refused as stale too.
+    const shorter = {
+      ...twice(t0, fast.adminId)[1],
+      expected: { version: t0.version + 1, auditSeq: t0.auditSeq },
+    }
+    const refusals = [change, stale, missing, repeated, fresh, shorter]
     fast.take()
-    expect(summary(await fast.storage.commitTickets(refusals))).toEqual([
+    const outcomes1 = await fast.storage.commitTickets(refusals)
+    expect(
+      outcomes1.map((o) =>
+        o.ok ? 'ok' : [o.error.name, (o.error as Error & { code: string }).code, o.error.message],
+      ),
+    ).toEqual([
       'ok',
-      'stale_version',
-      'not_found',
-      'storage_error',
+      ['ConflictError', 'stale_version', 'Ticket t0 is at version 2, not 7'],
+      ['ConflictError', 'not_found', 'Ticket nobody does not exist'],
+      ['RefusedError', 'storage_error', 'Ticket t1 exists already'],
       'ok',
+      ['ConflictError', 'stale_version', 'Ticket t0 is at version 2, not 2'],
     ])
     expect(fellBack(fast.take())).toEqual([])
     expect((await oneByOne(careful, refusals)).map((o) => (o.ok ? 'ok' : o.code))).toEqual([
@@ -381,6 +392,7 @@ describe('the PostgreSQL commit batch', () => {
       'not_found',
       'storage_error',
       'ok',
+      'stale_version',
     ])
 
     // An idempotency key used already: the database refuses the row, so the batch is written again unit by unit.
