@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Links } from '../../server/auth/invitations.ts'
 import { SignInLimiter } from '../../server/auth/rateLimit.ts'
 import { Sessions } from '../../server/auth/sessions.ts'
@@ -6,7 +6,7 @@ import { Problem } from '../../server/http/problem.ts'
 import { authStoreFor } from '../../server/storage/authStore.ts'
 import type { AuthStore } from '../../server/storage/authTypes.ts'
 import { manualClock } from './helpers.ts'
-import { BACKENDS, type OpenedStorage } from './storageBackends.ts'
+import { BACKENDS, useBackend } from './storageBackends.ts'
 
 /**
  * The sign-in store's contract, run on every backend: sessions, one-time links, attempt limits
@@ -26,19 +26,7 @@ async function person(store: AuthStore, clock: () => Date) {
 }
 
 describe.each(BACKENDS)('sign-in store on $name', (backend) => {
-  const opened: OpenedStorage[] = []
-  const others: { close(): Promise<void> }[] = []
-  const open = async () => {
-    const o = await backend.open()
-    opened.push(o)
-    return o
-  }
-  beforeAll(() => backend.setup(), 120_000)
-  afterAll(async () => {
-    for (const s of others) await s.close().catch(() => {})
-    for (const o of opened) await o.storage.close().catch(() => {})
-    await backend.teardown()
-  }, 60_000)
+  const { open, closeLater } = useBackend(backend)
 
   it('finds accounts by id and by e-mail in any case, and records password, e-mail and disabling', async () => {
     const { storage } = await open()
@@ -99,7 +87,7 @@ describe.each(BACKENDS)('sign-in store on $name', (backend) => {
   it('refuses, on another process at its next call, a session ended or a person disabled on this one', async () => {
     const o = await open()
     const other = await o.another()
-    others.push(other)
+    closeLater(other)
     const here = authStoreFor(o.storage)
     const there = authStoreFor(other)
     const clock = manualClock()
@@ -178,7 +166,7 @@ describe.each(BACKENDS)('sign-in store on $name', (backend) => {
   it('counts every one of concurrent failed sign-ins, shares the delay across processes, and clears on success', async () => {
     const o = await open()
     const other = await o.another()
-    others.push(other)
+    closeLater(other)
     const clock = manualClock()
     const cfg = { accountFree: 3, ipFree: 100, baseDelayMs: 1000, maxDelayMs: 60_000 }
     const here = new SignInLimiter(authStoreFor(o.storage), clock, cfg)

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { NewAdminLogEntry } from '../../server/storage/accessTypes.ts'
-import { BACKENDS, type OpenedStorage } from './storageBackends.ts'
+import { BACKENDS, type OpenedStorage, useBackend } from './storageBackends.ts'
 
 /**
  * The team and organisation-role store (`storage.teams`), run on every backend: teams, the
@@ -20,17 +20,7 @@ const entry = (action: string, targetId: string, after: unknown = null): NewAdmi
 })
 
 describe.each(BACKENDS)('organisation store on $name', (backend) => {
-  const opened: OpenedStorage[] = []
-  const open = async () => {
-    const o = await backend.open()
-    opened.push(o)
-    return o
-  }
-  beforeAll(() => backend.setup(), 120_000)
-  afterAll(async () => {
-    for (const o of opened) await o.storage.close().catch(() => {})
-    await backend.teardown()
-  }, 60_000)
+  const { open, closeLater } = useBackend(backend)
 
   const log = async (o: OpenedStorage) =>
     (await o.storage.access.listAdminLog({ limit: 50, offset: 0 })).items.map((e) => [e.action, e.targetId])
@@ -87,7 +77,7 @@ describe.each(BACKENDS)('organisation store on $name', (backend) => {
 
     // Read back after a restart.
     const again = await o.reopen()
-    opened.push(again)
+    closeLater(again.storage)
     expect((await again.storage.teams.listTeams()).map((t) => t.id)).toEqual(['arrears', 'billing', 'care'])
   })
 
@@ -122,7 +112,11 @@ describe.each(BACKENDS)('organisation store on $name', (backend) => {
     ])
 
     for (const id of ['u1', 'u2'])
-      await o.storage.createUser({ id, name: id, role: 'agent', team: null, createdAt: NOW }, `hash-${id}`, id)
+      await o.storage.createUser(
+        { id, name: id, role: 'agent', team: null, createdAt: NOW },
+        `hash-${id}`,
+        id,
+      )
     expect(await teams.orgRolesOf('u1')).toEqual([])
     await teams.setOrgRoles('u1', ['fraud_analyst', 'billing_specialist'])
     await teams.setOrgRoles('u2', ['billing_specialist'])

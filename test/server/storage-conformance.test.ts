@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ensureAdmin, importSop } from '../../server/start.ts'
 import type { ConflictError, Storage, User } from '../../server/storage/types.ts'
 import { fixture, NOW, newTicket, touch } from './commitFixtures.ts'
-import { BACKENDS, type OpenedStorage } from './storageBackends.ts'
+import { BACKENDS, type OpenedStorage, useBackend } from './storageBackends.ts'
 
 /**
  * The storage contract, run on every backend: the same calls must give the same results on the
@@ -24,17 +24,7 @@ async function createTicket(storage: Storage, id: string, version: number, admin
 }
 
 describe.each(BACKENDS)('storage contract on $name', (backend) => {
-  const opened: OpenedStorage[] = []
-  const open = async () => {
-    const o = await backend.open()
-    opened.push(o)
-    return o
-  }
-  beforeAll(() => backend.setup(), 120_000)
-  afterAll(async () => {
-    for (const o of opened) await o.storage.close().catch(() => {})
-    await backend.teardown()
-  }, 60_000)
+  const { open, closeLater } = useBackend(backend)
 
   it('commits each unit of a batch atomically: a stale unit is refused alone, and a reopened database holds exactly the winner', async () => {
     const s = await seeded(open)
@@ -47,7 +37,7 @@ describe.each(BACKENDS)('storage contract on $name', (backend) => {
     expect(outcomes[1].ok).toBe(false)
     if (!outcomes[1].ok) expect((outcomes[1].error as ConflictError).code).toBe('stale_version')
     const again = await s.reopen()
-    opened.push(again)
+    closeLater(again.storage)
     const after = (await again.storage.getTicket('t_batch'))!
     expect([after.subject, after.version]).toEqual(['first', 2])
     expect((await again.storage.getAudit('t_batch')).map((a) => a.type)).toEqual(['created', 'note'])
@@ -260,16 +250,10 @@ describe.each(BACKENDS)('storage contract on $name', (backend) => {
 })
 
 describe.each(BACKENDS)('outbox contract on $name', (backend) => {
-  const opened: OpenedStorage[] = []
-  beforeAll(() => backend.setup(), 120_000)
-  afterAll(async () => {
-    for (const o of opened) await o.storage.close().catch(() => {})
-    await backend.teardown()
-  }, 60_000)
+  const { open } = useBackend(backend)
 
   it('leases each due message to one of two stores on one database, records the round and retries a failed one', async () => {
-    const o = await backend.open()
-    opened.push(o)
+    const o = await open()
     const other = await o.another()
     const row = (i: number) => ({
       id: `msg_${i}`,
@@ -310,8 +294,7 @@ describe.each(BACKENDS)('outbox contract on $name', (backend) => {
   })
 
   it('adds each notice once, counts and marks them read, and keeps e-mail settings', async () => {
-    const o = await backend.open()
-    opened.push(o)
+    const o = await open()
     const n = (id: string, at: string) => ({
       id,
       userId: 'u1',
@@ -337,8 +320,7 @@ describe.each(BACKENDS)('outbox contract on $name', (backend) => {
   })
 
   it('keeps webhook subscriptions, and leaves an inactive one out of the active ones', async () => {
-    const o = await backend.open()
-    opened.push(o)
+    const o = await open()
     const sub = {
       id: 'wh_1',
       url: 'https://example.com/in',

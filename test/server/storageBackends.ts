@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { afterAll, beforeAll } from 'vitest'
 import { PgStorage } from '../../server/storage/postgres.ts'
 import { SqliteStorage } from '../../server/storage/sqlite.ts'
 import type { Storage } from '../../server/storage/types.ts'
@@ -82,3 +83,29 @@ function postgres(): Backend {
 
 /** Every storage backend the contract tests run on. */
 export const BACKENDS: Backend[] = [sqlite(false), sqlite(true), postgres()]
+
+/**
+ * For a `describe` block over one backend: starts it before the block's tests and, after them,
+ * closes every storage `open` gave (and anything passed to `closeLater`) and stops the backend.
+ */
+export function useBackend(backend: Backend): {
+  open(): Promise<OpenedStorage>
+  closeLater(c: { close(): Promise<void> }): void
+} {
+  const opened: { close(): Promise<void> }[] = []
+  beforeAll(() => backend.setup(), 120_000)
+  afterAll(async () => {
+    for (const o of opened.reverse()) await o.close().catch(() => {})
+    await backend.teardown()
+  }, 60_000)
+  return {
+    async open() {
+      const o = await backend.open()
+      opened.push(o.storage)
+      return o
+    },
+    closeLater: (c) => {
+      opened.push(c)
+    },
+  }
+}
