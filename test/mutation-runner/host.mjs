@@ -18,7 +18,11 @@ const [namespace, provided] = [
   JSON.parse(process.env.SOPFLOW_MUTATION_PROVIDED ?? '{}'),
 ]
 registerTsx()
-register(new URL('./hooks.mjs', import.meta.url), { data: { root: pathToFileURL(`${process.cwd()}/`).href } })
+// What is kept loaded between runs: sopflow's own modules (a test may name others).
+const shared = (process.env.SOPFLOW_MUTATION_SHARED ?? 'engine/,server/,editor/,examples/').split(',')
+register(new URL('./hooks.mjs', import.meta.url), {
+  data: { root: pathToFileURL(`${process.cwd()}/`).href, shared },
+})
 
 // Ends this process when the plugin's process is gone, even while a mutant loops forever.
 new Worker(
