@@ -18,7 +18,8 @@
  * that file (as `test/mutation-file-hooks.ts` does for vitest runs), not counted as "static".
  */
 import { fork } from 'node:child_process'
-import { relative } from 'node:path'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { INSTRUMENTER_CONSTANTS } from '@stryker-mutator/api/core'
 import { commonTokens, declareClassPlugin, PluginKind } from '@stryker-mutator/api/plugin'
@@ -43,6 +44,8 @@ const STATEFUL = new Set([
   'server/auth/sqliteAuth.ts', // queued writes per user
 ])
 const HEAP_LIMIT = 2.5 * 1024 ** 3
+/** Where the dry run leaves what loading reached, for the other runners of a run (`--concurrency`). */
+const LOADED_BY = '.sopflow-mutation-loads.json'
 const HOST = fileURLToPath(new URL('./host.mjs', import.meta.url))
 const POSTGRES = fileURLToPath(new URL('./postgres.mjs', import.meta.url))
 
@@ -106,6 +109,8 @@ export class SopflowTestRunner {
       if (answer.heapUsed > HEAP_LIMIT) await this.restartHost()
     }
     if (errors.length) return { status: DryRunStatus.Error, errorMessage: errors.join('\n\n') }
+    const loads = Object.fromEntries([...this.loadedBy].map(([file, mutants]) => [file, [...mutants]]))
+    writeFileSync(join(process.cwd(), LOADED_BY), JSON.stringify(loads))
     // Start the mutant runs on a host that holds no copies from the dry run.
     await this.restartHost()
     return { status: DryRunStatus.Complete, tests, mutantCoverage: { static: statics, perTest } }
@@ -113,6 +118,7 @@ export class SopflowTestRunner {
 
   async mutantRun(options) {
     const mutant = options.activeMutant.id
+    if (!this.loadedBy.size) this.readLoads()
     const testIds = options.testFilter
     const files = testIds ? [...new Set(testIds.map((id) => id.slice(0, id.indexOf('#'))))] : this.files
     const fresh =
@@ -147,6 +153,15 @@ export class SopflowTestRunner {
     }
     const timeout = determineHitLimitReached(answer.hitCount, options.hitLimit)
     return toMutantRunResult(timeout ?? { status: DryRunStatus.Complete, tests }, options.disableBail)
+  }
+
+  /** A runner started after the dry run (another of the run's workers) reads what it found. */
+  readLoads() {
+    const path = join(process.cwd(), LOADED_BY)
+    if (!existsSync(path))
+      throw new Error(`No dry run has written ${LOADED_BY}: a mutant run needs what it found`)
+    for (const [file, mutants] of Object.entries(JSON.parse(readFileSync(path, 'utf8'))))
+      this.loadedBy.set(file, new Set(mutants))
   }
 
   async dispose() {

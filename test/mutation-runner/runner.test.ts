@@ -1,7 +1,10 @@
 import { type ChildProcess, fork } from 'node:child_process'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
+import { DryRunStatus, MutantRunStatus, TestStatus } from '@stryker-mutator/api/test-runner'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { initialize, resolve } from './hooks.mjs'
+import { SopflowTestRunner } from './plugin.mjs'
 
 // The test runner of `npm run mutation` (test/mutation-runner/): its host process, run on a
 // module made like Stryker's instrumented code (test/fixtures/mutation-runner/counted.ts).
@@ -171,3 +174,78 @@ describe('the module hooks of the mutation test host', () => {
     ).toBe(`file://${root}/engine/b.ts`)
   })
 })
+
+describe('the mutation test runner plugin', () => {
+  const log = { debug() {}, info() {}, warn() {}, error() {}, isDebugEnabled: () => false }
+  const runners: SopflowTestRunner[] = []
+  const saved = { tests: process.env.SOPFLOW_MUTATION_TESTS, shared: process.env.SOPFLOW_MUTATION_SHARED }
+  const runOf = (id: string, testFilter?: string[]) => ({
+    activeMutant: {
+      id,
+      fileName: 'counted.ts',
+      mutatorName: 'x',
+      replacement: 'x',
+      location: { start: { line: 1, column: 0 }, end: { line: 1, column: 1 } },
+    },
+    testFilter,
+    mutantActivation: 'runtime' as const,
+    sandboxFileName: join(root, 'test', 'fixtures', 'mutation-runner', 'counted.ts'),
+    disableBail: false,
+    reloadEnvironment: false,
+    timeout: 60_000,
+  })
+  beforeAll(() => {
+    process.env.SOPFLOW_MUTATION_TESTS = 'test/fixtures/mutation-runner/counted.fixture.ts'
+    process.env.SOPFLOW_MUTATION_SHARED = 'engine/,server/,test/fixtures/mutation-runner/counted.ts'
+  })
+  afterAll(async () => {
+    for (const runner of runners) await runner.dispose()
+    rmSync(join(root, '.sopflow-mutation-loads.json'), { force: true })
+    process.env.SOPFLOW_MUTATION_TESTS = saved.tests
+    process.env.SOPFLOW_MUTATION_SHARED = saved.shared
+    if (saved.tests === undefined) delete process.env.SOPFLOW_MUTATION_TESTS
+    if (saved.shared === undefined) delete process.env.SOPFLOW_MUTATION_SHARED
+  })
+
+  it('gives what loading and hooks reach to each test, and loads afresh for a mutant reached only while loading, in every runner', async () => {
+    const first = new SopflowTestRunner(log)
+    runners.push(first)
+    await first.init()
+    const dry = await first.dryRun()
+    if (dry.status !== DryRunStatus.Complete) throw new Error(`dry run: ${JSON.stringify(dry)}`)
+    expect(dry.tests.map((t) => [t.id, t.status])).toEqual([
+      [id('doubles'), TestStatus.Success],
+      [id('runs on a copy of the module no earlier run called'), TestStatus.Success],
+      [id('reads the factor set at load'), TestStatus.Success],
+    ])
+    expect(dry.mutantCoverage?.perTest).toEqual({
+      [id('doubles')]: { 1: 1, 2: 1, 3: 2 },
+      [id('runs on a copy of the module no earlier run called')]: { 1: 1, 3: 2 },
+      [id('reads the factor set at load')]: { 1: 1, 3: 2 },
+    })
+    const steady = [id('doubles'), id('reads the factor set at load')]
+    for (const runner of [first, await started(runners)]) {
+      const atLoad = await runner.mutantRun(runOf('1', steady))
+      expect([atLoad.status, atLoad.status === MutantRunStatus.Killed && atLoad.killedBy]).toEqual([
+        MutantRunStatus.Killed,
+        [id('doubles')],
+      ])
+      expect((await runner.mutantRun(runOf('2', steady))).status).toBe(MutantRunStatus.Killed)
+      for (let i = 0; i < 2; i++)
+        expect((await runner.mutantRun(runOf('9', steady))).status).toBe(MutantRunStatus.Survived)
+    }
+  })
+})
+
+async function started(runners: SopflowTestRunner[]): Promise<SopflowTestRunner> {
+  const runner = new SopflowTestRunner({
+    debug() {},
+    info() {},
+    warn() {},
+    error() {},
+    isDebugEnabled: () => false,
+  })
+  runners.push(runner)
+  await runner.init()
+  return runner
+}
