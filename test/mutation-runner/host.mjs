@@ -84,10 +84,11 @@ async function runFiles({ files, testIds, activeMutant, hitLimit, dry, fresh, ba
   ns.hitLimit = hitLimit
   ns.hitCount = hitLimit === undefined ? undefined : 0
   errorsOutsideTests.length = 0
+  // One loading of sopflow's modules for the whole run: the kept one, or a fresh one for this run.
+  const generation = fresh ? `f${run + 1}` : 'base'
   for (const file of files) {
     if (failed && bail) break
     run += 1
-    const generation = fresh ? `f${run}` : 'base'
     const result = await runFile(file, { query: `g=${generation}&t=${run}`, wanted, dry, bail })
     results.push(result)
     failed ||= result.errors.length > 0 || result.tests.some((t) => t.state === 'fail')

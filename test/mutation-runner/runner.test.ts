@@ -90,6 +90,14 @@ describe('the mutation test host', () => {
     expect(states(fresh)['runs on a copy of the module no earlier run called']).toBe('pass')
   })
 
+  it('loads the modules afresh once per run, for all its test files', async () => {
+    const answer = await run({ files: [fixture, fixture], fresh: true })
+    const copies = answer.files.map(
+      (f) => f.tests.find((t) => t.id === id('runs on a copy of the module no earlier run called'))?.state,
+    )
+    expect(copies).toEqual(['pass', 'fail'])
+  })
+
   it('activates the mutant before the modules load, so a fresh load sees a mutant reached only then', async () => {
     const fresh = await run({ files: [fixture], fresh: true, activeMutant: '1' })
     expect(states(fresh)['reads the factor set at load']).toBe('fail')
