@@ -126,16 +126,23 @@ export class SopflowTestRunner {
       options.mutantActivation === 'static' ||
       STATEFUL.has(relative(process.cwd(), options.sandboxFileName)) ||
       files.some((file) => this.loadedBy.get(file)?.has(mutant))
-    const answer = await this.ask({
-      kind: 'run',
-      files: this.files.filter((f) => files.includes(f)),
-      testIds,
-      activeMutant: mutant,
-      hitLimit: options.hitLimit,
-      dry: false,
-      fresh,
-      bail: !options.disableBail,
-    })
+    let answer
+    try {
+      answer = await this.ask({
+        kind: 'run',
+        files: this.files.filter((f) => files.includes(f)),
+        testIds,
+        activeMutant: mutant,
+        hitLimit: options.hitLimit,
+        dry: false,
+        fresh,
+        bail: !options.disableBail,
+      })
+    } catch (error) {
+      // The mutant ended the host (it exits, or exhausts memory): an error, as vitest reports a
+      // worker that died; the next run starts a new host.
+      return toMutantRunResult({ status: DryRunStatus.Error, errorMessage: String(error.message ?? error) })
+    }
     if (answer.heapUsed > HEAP_LIMIT) await this.restartHost()
     const tests = []
     for (const { file, tests: fileTests, errors } of answer.files) {
@@ -195,6 +202,7 @@ export class SopflowTestRunner {
       else waiting.resolve(message)
     })
     host.on('exit', (code, signal) => {
+      if (this.host === host) this.host = undefined
       for (const [, waiting] of this.pending)
         waiting.reject(new Error(`The test host ended (${signal ?? code})`))
       this.pending.clear()
@@ -203,11 +211,15 @@ export class SopflowTestRunner {
   }
 
   async restartHost() {
-    this.host?.kill('SIGKILL')
+    const old = this.host
+    this.host = undefined
+    old?.kill('SIGKILL')
     await this.startHost()
   }
 
-  ask(message) {
+  /** Sends a request to the host, first starting one if the last has ended. */
+  async ask(message) {
+    if (!this.host) await this.startHost()
     const id = ++this.next
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject })

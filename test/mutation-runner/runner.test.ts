@@ -215,7 +215,7 @@ describe('the mutation test runner plugin', () => {
     if (saved.shared === undefined) delete process.env.SOPFLOW_MUTATION_SHARED
   })
 
-  it('gives what loading and hooks reach to each test, and loads afresh for a mutant reached only while loading, in every runner', async () => {
+  it('gives what loading and hooks reach to each test, and loads afresh for a mutant reached only while loading, in every runner, and outlives a mutant that ends the host', async () => {
     const first = new SopflowTestRunner(log)
     runners.push(first)
     await first.init()
@@ -239,6 +239,8 @@ describe('the mutation test runner plugin', () => {
         [id('doubles')],
       ])
       expect((await runner.mutantRun(runOf('2', steady))).status).toBe(MutantRunStatus.Killed)
+      // A mutant that ends the host is an error, and the next run has a host again.
+      expect((await runner.mutantRun(runOf('4', steady))).status).toBe(MutantRunStatus.Error)
       for (let i = 0; i < 2; i++)
         expect((await runner.mutantRun(runOf('9', steady))).status).toBe(MutantRunStatus.Survived)
     }
