@@ -6,7 +6,7 @@
  * modules afresh too, for a mutant reached while they load or in a module that keeps state.
  *
  * Messages in: { id, kind: 'list' } (the test files), { id, kind: 'run', files, testIds?, activeMutant?, hitLimit?, dry, fresh, bail }.
- * Messages out: { id, files: [{ file, tests, errors }], coverage?, hitCount, heapUsed }.
+ * Messages out: { id, files: [{ file, tests, errors, loadMs }], coverage?, hitCount, heapUsed }.
  */
 import { register } from 'node:module'
 import { pathToFileURL } from 'node:url'
@@ -111,6 +111,7 @@ async function runFiles({ files, testIds, activeMutant, hitLimit, dry, fresh, ba
 async function runFile(file, { query, wanted, dry, bail }) {
   const hooks = `${file}#(file hooks)`
   let bailed = false
+  let loadMs = 0
   workerState.filepath = file
   const runner = {
     config: {
@@ -134,10 +135,12 @@ async function runFile(file, { query, wanted, dry, bail }) {
     injectValue: (key) => provided[key],
     importFile: async (path) => {
       if (dry) ns.currentTestId = `${file}#(load)`
+      const started = performance.now()
       try {
         await import(`${pathToFileURL(path).href}?${query}`)
       } finally {
         if (dry) ns.currentTestId = hooks
+        loadMs += performance.now() - started
       }
     },
     onCollected: (collected) => {
@@ -162,7 +165,7 @@ async function runFile(file, { query, wanted, dry, bail }) {
     failure: test.result?.errors?.map(describe).join('\n'),
   }))
   const errors = (task.result?.errors ?? []).map(describe)
-  return { file, tests, errors }
+  return { file, tests, errors, loadMs }
 }
 
 /** Marks the tests not chosen, and the suites left with none, as skipped: their hooks do not run. */

@@ -90,12 +90,15 @@ export class SopflowTestRunner {
     // reaches is known per file; the host is restarted when those copies fill its memory.
     for (const file of this.files) {
       const answer = await this.ask({ kind: 'run', files: [file], dry: true, fresh: true, bail: false })
-      const { tests: fileTests, errors: fileErrors } = answer.files[0]
+      const { tests: fileTests, errors: fileErrors, loadMs } = answer.files[0]
       const coverage = answer.coverage
       errors.push(...fileErrors.map((e) => `${relative(process.cwd(), file)}: ${e}`))
-      for (const test of fileTests) {
+      // Each test's time, and the file's first test's also the time its modules took to load:
+      // Stryker's timeout for a mutant grows with the time of the tests it runs, and a run that
+      // loads the modules afresh takes that time again.
+      for (const [i, test] of fileTests.entries()) {
         if (test.state === 'fail') errors.push(`${test.id}: ${test.failure}`)
-        tests.push(toTestResult(test, file))
+        tests.push(toTestResult(i === 0 ? { ...test, duration: test.duration + loadMs } : test, file))
       }
       add(statics, coverage.static)
       const load = coverage.perTest[`${file}#(load)`] ?? {}
