@@ -9,6 +9,10 @@ import { LoadFailuresAsTests } from './test/mutation-load-failures.ts'
  * out the property tests too, which try hundreds of random documents each (seconds per mutant).
  * Any other value is a comma-separated list of test files or folders (`npm run mutation --
  * --tests=…`): only those run.
+ *
+ * sopflow's own mutation test runner (`test/mutation-runner/`) reads only `include` and `exclude`
+ * here; it gives hooks' coverage to the file's tests and shares one PostgreSQL server itself. The
+ * setup file, global setup and reporter below serve Stryker's vitest runner (`--testRunner vitest`).
  */
 const chosen = process.env.SOPFLOW_MUTATION_TESTS ?? ''
 const engineOnly = chosen === 'engine'
@@ -33,6 +37,7 @@ export default defineConfig({
       'test/server/outbox-crash.test.ts',
       'test/server/revocation-processes.test.ts',
       'test/server/shutdown.test.ts',
+      'test/server/start-command.test.ts',
       ...(engineOnly ? ['test/engine/properties.test.ts'] : []),
     ],
     // What a file's beforeAll and afterAll hooks reach counts for that file's tests, not as static.

@@ -40,6 +40,14 @@ const globs = targets.map((t) => (statSync(join(root, t)).isDirectory() ? `${t.r
 const engineOnly = targets.length > 0 && targets.every((t) => t.startsWith('engine'))
 
 let status = 0
+// The tests of the web app's headers serve the built app, as `npm test` builds it first.
+if (!scoreOnly && !existsSync(join(root, 'dist', 'editor', 'index.html'))) {
+  const build = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+  })
+  if (build.status !== 0) process.exit(build.status ?? 1)
+}
 if (!scoreOnly) {
   const started = Date.now()
   const stryker = spawnSync(
