@@ -1,6 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process'
 import { rmSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { DryRunStatus, MutantRunStatus, TestStatus } from '@stryker-mutator/api/test-runner'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { initialize, resolve } from './hooks.mjs'
@@ -11,6 +11,7 @@ import { SopflowTestRunner } from './plugin.mjs'
 const root = join(import.meta.dirname, '..', '..')
 const fixture = join(root, 'test', 'fixtures', 'mutation-runner', 'counted.fixture.ts')
 const broken = join(root, 'test', 'fixtures', 'mutation-runner', 'broken.fixture.ts')
+const second = join(root, 'test', 'fixtures', 'mutation-runner', 'second.fixture.ts')
 const id = (name: string) => `${fixture}#counted ${name}`
 
 type FileResult = { file: string; tests: { id: string; state: string; failure?: string }[]; errors: string[] }
@@ -244,6 +245,20 @@ describe('the mutation test runner plugin', () => {
       for (let i = 0; i < 2; i++)
         expect((await runner.mutantRun(runOf('9', steady))).status).toBe(MutantRunStatus.Survived)
     }
+  })
+
+  it('runs first the test file that killed a mutant most recently', async () => {
+    process.env.SOPFLOW_MUTATION_TESTS = `${relative(root, fixture)},${relative(root, second)}`
+    const runner = await started(runners)
+    expect((await runner.dryRun()).status).toBe(DryRunStatus.Complete)
+    const both = [id('doubles'), `${second}#doubles three`]
+    const killer = async (mutant: string) => {
+      const result = await runner.mutantRun(runOf(mutant, both))
+      return result.status === MutantRunStatus.Killed ? result.killedBy : result.status
+    }
+    expect(await killer('2')).toEqual([id('doubles')])
+    expect(await killer('5')).toEqual([`${second}#doubles three`])
+    expect(await killer('2')).toEqual([`${second}#doubles three`])
   })
 })
 
