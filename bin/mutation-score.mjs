@@ -8,7 +8,7 @@
 // The score is detected mutants (killed or timed out) over all valid ones (detected, survived,
 // without coverage). Mutants marked equivalent with a Stryker disable comment are "Ignored" and not
 // counted; mutants that do not compile are not counted either.
-//   node bin/mutation-score.mjs [report.json] [--files] [--tests=engine|all|a,b] [--only=files,folders] [--no-fold]
+//   node bin/mutation-score.mjs [report.json] [--files] [--tests=engine|all|a,b] [--only=files,folders] [--no-fold] [--quiet]
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -59,6 +59,8 @@ if (!process.argv.includes('--no-fold') && existsSync(latest)) {
     writeFileSync(foldedStamp, stamp)
   }
 }
+// `--quiet`: only fold (a whole run folds each of its parts, then prints once).
+if (process.argv.includes('--quiet')) process.exit(0)
 
 const listResults = (dir) =>
   existsSync(dir)

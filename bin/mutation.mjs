@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run mutation [-- files or folders…] [-- stryker options]`: runs Stryker (stryker.config.json)
 // at low priority and prints the score per folder.
-//   npm run mutation                      every file of engine/ and server/ (incremental)
+//   npm run mutation                      every file: engine/ (its own tests), then server/ (incremental)
 //   npm run mutation -- engine/guard.ts   one file (or several, or a folder such as server/auth)
 //   npm run mutation -- --files=engine/templates.ts,engine/survey.ts --tests=test/server/reply-templates.test.ts
 //                                         those files, against only the test files named (a quick
@@ -10,7 +10,7 @@
 // When every file named is under engine/ (and no --tests= is given), only the engine's own tests
 // run against the mutants.
 import { spawnSync } from 'node:child_process'
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 const root = join(import.meta.dirname, '..')
@@ -36,8 +36,23 @@ const options = args.filter(
     !a.startsWith('--tests=') &&
     !targets.includes(a),
 )
-const globs = targets.map((t) => (statSync(join(root, t)).isDirectory() ? `${t.replace(/\/$/, '')}/**/*.ts` : t))
-const engineOnly = targets.length > 0 && targets.every((t) => t.startsWith('engine'))
+// The files `mutate` leaves out (stryker.config.json) stay out of a run over a folder too.
+const config = JSON.parse(readFileSync(join(root, 'stryker.config.json'), 'utf8'))
+const leftOut = config.mutate.filter((m) => m.startsWith('!'))
+const globsOf = (paths) => [
+  ...paths.map((t) => (statSync(join(root, t)).isDirectory() ? `${t.replace(/\/$/, '')}/**/*.ts` : t)),
+  ...leftOut,
+]
+// A whole run is two: engine/ against the engine's own tests (the server's tests reach the engine
+// too, but would multiply the time of each engine mutant that survives), then server/ against
+// every test that runs sopflow in process. Each keeps its own incremental file.
+const parts =
+  targets.length || tests.length
+    ? [{ targets, tests, engineOnly: targets.length > 0 && targets.every((t) => t.startsWith('engine')) }]
+    : [
+        { name: 'engine', targets: ['engine'], tests: [], engineOnly: true },
+        { name: 'server', targets: ['server'], tests: [], engineOnly: false },
+      ]
 
 let status = 0
 // The tests of the web app's headers serve the built app, as `npm test` builds it first.
@@ -48,8 +63,9 @@ if (!scoreOnly && !existsSync(join(root, 'dist', 'editor', 'index.html'))) {
   })
   if (build.status !== 0) process.exit(build.status ?? 1)
 }
-if (!scoreOnly) {
-  const started = Date.now()
+const started = Date.now()
+for (const part of scoreOnly ? [] : parts) {
+  const partStarted = Date.now()
   const stryker = spawnSync(
     'nice',
     [
@@ -58,7 +74,8 @@ if (!scoreOnly) {
       process.execPath,
       join(root, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js'),
       'run',
-      ...(globs.length ? ['--mutate', globs.join(',')] : []),
+      ...(part.targets.length ? ['--mutate', globsOf(part.targets).join(',')] : []),
+      ...(part.name ? ['--incrementalFile', `reports/stryker-incremental-${part.name}.json`] : []),
       ...options,
     ],
     {
@@ -66,28 +83,35 @@ if (!scoreOnly) {
       stdio: 'inherit',
       env: {
         ...process.env,
-        ...(tests.length
-          ? { SOPFLOW_MUTATION_TESTS: tests.join(',') }
-          : engineOnly
+        ...(part.tests.length
+          ? { SOPFLOW_MUTATION_TESTS: part.tests.join(',') }
+          : part.engineOnly
             ? { SOPFLOW_MUTATION_TESTS: 'engine' }
             : {}),
       },
     },
   )
-  status = stryker.status ?? 1
-  console.log(`Stryker took ${((Date.now() - started) / 60_000).toFixed(1)} min`)
+  status ||= stryker.status ?? 1
+  console.log(`Stryker took ${((Date.now() - partStarted) / 60_000).toFixed(1)} min${part.name ? ` (${part.name}/)` : ''}`)
+  // Fold this run's results into test/mutation/results/, noting which tests ran.
+  const fold = spawnSync(
+    process.execPath,
+    [
+      join(root, 'bin', 'mutation-score.mjs'),
+      '--quiet',
+      `--tests=${part.tests.length ? part.tests.join(',') : part.engineOnly ? 'engine' : 'all'}`,
+      // Only the files this run mutated (an incremental report also carries earlier runs' files).
+      ...(part.targets.length ? [`--only=${part.targets.join(',')}`] : []),
+    ],
+    { cwd: root, stdio: 'inherit' },
+  )
+  status ||= fold.status ?? 1
 }
-// With files named, the score of each file too.
+if (parts.length > 1 && !scoreOnly) console.log(`The whole run took ${((Date.now() - started) / 60_000).toFixed(1)} min`)
+// The scores, and with files named each file's too.
 const score = spawnSync(
   process.execPath,
-  [
-    join(root, 'bin', 'mutation-score.mjs'),
-    ...(targets.length || args.includes('--files') ? ['--files'] : []),
-    // Which tests ran, kept with the results (a run with only some tests gives lower bounds).
-    ...(scoreOnly ? ['--no-fold'] : [`--tests=${tests.length ? tests.join(',') : engineOnly ? 'engine' : 'all'}`]),
-    // Only the files this run mutated (an incremental report also carries earlier runs' files).
-    ...(!scoreOnly && targets.length ? [`--only=${targets.join(',')}`] : []),
-  ],
+  [join(root, 'bin', 'mutation-score.mjs'), '--no-fold', ...(targets.length || args.includes('--files') ? ['--files'] : [])],
   { cwd: root, stdio: 'inherit' },
 )
 process.exit(status || score.status || 0)
