@@ -25,3 +25,10 @@ export function prepareCommitBatch(
   db: Database,
   options?: { ledger?: boolean },
 ): (units: FlatCommit[]) => FlatOutcome[]
+
+/** Why a commit made against an older copy of a ticket is refused (its version or its audit length). */
+export function staleVersionMessage(
+  id: string,
+  current: { version: number; auditSeq: number },
+  expected: { version: number; auditSeq: number },
+): string

@@ -61,6 +61,20 @@ class Conflict extends Error {
 }
 
 /**
+ * Why a commit made against an older copy of a ticket is refused: the version it expected, or,
+ * at the same version, the length of the audit trail (a record written meanwhile without a new
+ * version). Used by both storages, so a refusal reads the same on SQLite and PostgreSQL.
+ * @param {string} id
+ * @param {{ version: number, auditSeq: number }} current
+ * @param {{ version: number, auditSeq: number }} expected
+ */
+export function staleVersionMessage(id, current, expected) {
+  if (current.version !== expected.version)
+    return `Ticket ${id} is at version ${current.version}, not ${expected.version}`
+  return `Ticket ${id} has ${current.auditSeq} audit records at version ${current.version}, not ${expected.auditSeq}`
+}
+
+/**
  * Prepares the statements of a commit on a connection and returns the function that writes a
  * batch: one transaction for the batch (one fsync), each unit in its own savepoint, so that a unit
  * whose ticket moved on is rolled back alone and reported as a conflict.
@@ -94,7 +108,7 @@ export function prepareCommitBatch(db, options = {}) {
       if (row.version !== u.expected.version || row.audit_seq !== u.expected.auditSeq) {
         throw new Conflict(
           'stale_version',
-          `Ticket ${u.id} is at version ${row.version}, not ${u.expected.version}`,
+          staleVersionMessage(u.id, { version: row.version, auditSeq: row.audit_seq }, u.expected),
         )
       }
       updateTicket.run(u.ticket)

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { FlatCommit, FlatOutcome } from './commitBatch.mjs'
+import { type FlatCommit, type FlatOutcome, staleVersionMessage } from './commitBatch.mjs'
 import {
   attachmentValues,
   COMMIT_LOCK,
@@ -110,7 +110,7 @@ export async function commitBatchPg(client: pg.PoolClient, units: FlatCommit[]):
             ok: false,
             conflict: true,
             code: 'stale_version',
-            message: `Ticket ${u.id} is at version ${cur.version}, not ${u.expected.version}`,
+            message: staleVersionMessage(u.id, cur, u.expected),
           }
       } else if (cur)
         refused = {

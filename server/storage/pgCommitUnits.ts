@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type pg from 'pg'
-import type { FlatCommit, FlatOutcome } from './commitBatch.mjs'
+import { type FlatCommit, type FlatOutcome, staleVersionMessage } from './commitBatch.mjs'
 import { refusalCode } from './refused.ts'
 
 /**
@@ -193,7 +193,7 @@ async function commitOne(client: pg.PoolClient, ledger: PgLedger, u: FlatCommit)
     if (row.version !== u.expected.version || row.audit_seq !== u.expected.auditSeq)
       throw new Conflict(
         'stale_version',
-        `Ticket ${u.id} is at version ${row.version}, not ${u.expected.version}`,
+        staleVersionMessage(u.id, { version: row.version, auditSeq: row.audit_seq }, u.expected),
       )
     await client.query(UPDATE_TICKET, values.slice(0, 17))
   } else {

@@ -383,7 +383,11 @@ describe('the PostgreSQL commit batch', () => {
       ['ConflictError', 'not_found', 'Ticket nobody does not exist'],
       ['RefusedError', 'storage_error', 'Ticket t1 exists already'],
       'ok',
-      ['ConflictError', 'stale_version', 'Ticket t0 is at version 2, not 2'],
+      [
+        'ConflictError',
+        'stale_version',
+        `Ticket t0 has ${t0.auditSeq + 1} audit records at version 2, not ${t0.auditSeq}`,
+      ],
     ])
     expect(fellBack(fast.take())).toEqual([])
     expect((await oneByOne(careful, refusals)).map((o) => (o.ok ? 'ok' : o.code))).toEqual([

@@ -44,6 +44,20 @@ describe.each(BACKENDS)('storage contract on $name', (backend) => {
     expect(await again.storage.getAudit('t_batch', ['note'])).toHaveLength(1)
   })
 
+  it('refuses a change made on an older copy, naming the version it expected or, at the same version, the audit length', async () => {
+    const s = await seeded(open)
+    const t = await createTicket(s.storage, 't_stale', s.version, s.admin)
+    expect(await s.storage.commitTickets([touch(t, 1, 'first', s.admin.id)])).toEqual([{ ok: true }])
+    const older = touch(t, 1, 'second', s.admin.id)
+    const shorter = { ...touch(t, 2, 'third', s.admin.id), expected: { version: 2, auditSeq: t.auditSeq } }
+    const refusals = await s.storage.commitTickets([older, shorter])
+    expect(refusals.map((o) => (o.ok ? 'ok' : [(o.error as ConflictError).code, o.error.message]))).toEqual([
+      ['stale_version', 'Ticket t_stale is at version 2, not 1'],
+      ['stale_version', `Ticket t_stale has ${t.auditSeq + 1} audit records at version 2, not ${t.auditSeq}`],
+    ])
+    expect((await s.storage.getTicket('t_stale'))!.subject).toBe('first')
+  })
+
   it('lets exactly one of 20 concurrent changes at the same version win', async () => {
     const s = await seeded(open)
     const t = await createTicket(s.storage, 't_race', s.version, s.admin)
