@@ -43,7 +43,7 @@ const STATEFUL = new Set([
   'server/auth/passwords.ts', // the dummy hash compared against unknown users
   'server/auth/sqliteAuth.ts', // queued writes per user
 ])
-const HEAP_LIMIT = 2.5 * 1024 ** 3
+const HEAP_LIMIT = 1024 ** 3
 /** Where the dry run leaves what loading reached, for the other runners of a run (`--concurrency`). */
 const LOADED_BY = '.sopflow-mutation-loads.json'
 const HOST = fileURLToPath(new URL('./host.mjs', import.meta.url))
